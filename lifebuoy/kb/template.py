@@ -371,7 +371,8 @@ def _scan(lines: list[str], start: int) -> tuple[str, dict[str, str], dict[str, 
         if current is None:
             if line.strip():
                 raise ValueError(
-                    f"line {number}: unexpected text before the first section: {line.strip()!r}"
+                    f"line {number}: unexpected text before the first section "
+                    f"(is the '## {SECTION_SYMPTOMS}' heading missing?): {line.strip()!r}"
                 )
             continue
         current.append(line)
