@@ -1,0 +1,67 @@
+"""The one NinjaAPI. Every error leaves as JSON ``{"code", "message", "extra"}``."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from lifebuoy.accounts.api import router as accounts_router
+from lifebuoy.core.auth import api_auth
+from lifebuoy.core.errors import LifebuoyError
+from lifebuoy.tickets.api import attachments_router, staff_router
+from lifebuoy.tickets.api import router as tickets_router
+
+api = NinjaAPI(
+    title="Lifebuoy API",
+    version="1.0.0",
+    description="The support desk for Dual Trinity deployments. Authenticate with "
+    "`Authorization: Bearer <token>` (create one at /api/tokens) or a browser session.",
+    auth=api_auth,
+    docs_url="/docs",
+)
+api.add_router("/", accounts_router)
+api.add_router("/tickets/", tickets_router)
+api.add_router("/attachments/", attachments_router)
+api.add_router("/staff/", staff_router)
+
+
+def _error(request: HttpRequest, status: int, code: str, message: str, extra: object = None) -> HttpResponse:
+    return api.create_response(
+        request, {"code": code, "message": message, "extra": extra or {}}, status=status
+    )
+
+
+@api.exception_handler(LifebuoyError)
+def lifebuoy_error(request: HttpRequest, exc: LifebuoyError) -> HttpResponse:
+    return _error(request, exc.http_status, exc.code, exc.message, exc.extra)
+
+
+def _field_name(loc: list[object]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "payload", "query", "path", "form", "file")]
+    return ".".join(parts) or "body"
+
+
+@api.exception_handler(NinjaValidationError)
+def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    fields: dict[str, str] = {}
+    for err in exc.errors:
+        fields.setdefault(_field_name(list(err.get("loc", []))), str(err.get("msg", "Invalid.")))
+    names = ", ".join(sorted(fields))
+    return _error(request, 422, "invalid_input", f"Please correct: {names}.", {"fields": fields})
+
+
+@api.exception_handler(AuthenticationError)
+def authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(request, 401, "unauthorized", "Sign in or send a valid API token.")
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, "not_found", "Not found.")
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _error(request, exc.status_code, "http_error", str(exc))

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from config.api import api
+from lifebuoy.core.views import home_view
+from lifebuoy.tickets.views import attachment_download_view
+
+admin.site.site_header = "Lifebuoy administration"
+admin.site.site_title = "Lifebuoy"
+
+urlpatterns = [
+    path("", home_view, name="home"),
+    path("accounts/", include("lifebuoy.accounts.urls")),
+    path("desk/", include("lifebuoy.tickets.urls")),
+    path("portal/", include("lifebuoy.portal.urls")),
+    path("attachments/<int:attachment_id>/", attachment_download_view, name="attachment"),
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+]

@@ -1,0 +1,36 @@
+"""Reads for tenancy: which organizations and people a user may see."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from lifebuoy.core.errors import NotFound
+
+from .models import Organization, Role, User
+
+
+def organization_list_for_user(*, user: User) -> QuerySet[Organization]:
+    """Staff see every customer organization; a customer sees only their own."""
+    if user.is_support_staff:
+        return Organization.objects.all()
+    return Organization.objects.filter(id=user.organization_id)
+
+
+def organization_get_for_user(*, user: User, organization_id: int) -> Organization:
+    """The gate for organizations: missing and not-yours are the same 404."""
+    org = organization_list_for_user(user=user).filter(id=organization_id).first()
+    if org is None:
+        raise NotFound("organization_not_found", f"Organization {organization_id} was not found.")
+    return org
+
+
+def staff_list() -> QuerySet[User]:
+    """People a ticket can be assigned to."""
+    return User.objects.filter(is_active=True).exclude(role=Role.CUSTOMER).order_by("full_name")
+
+
+def staff_get(*, user_id: int) -> User:
+    staff = staff_list().filter(id=user_id).first()
+    if staff is None:
+        raise NotFound("user_not_found", f"No support staff member with id {user_id}.")
+    return staff

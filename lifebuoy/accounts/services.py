@@ -1,0 +1,66 @@
+"""Writes for tenancy: organizations, people and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from lifebuoy.core.errors import NotFound, ValidationFailed
+
+from .models import ApiToken, Organization, Queue, User
+
+TOKEN_PREFIX = "lb_"
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """Create a token and return it with its secret, which is shown once and never stored."""
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise ValidationFailed.for_fields({"name": "Give the token a name of 1 to 100 characters."})
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, name=name, prefix=secret[:11], key_hash=_hash(secret))
+    return token, secret
+
+
+def api_token_authenticate(*, secret: str, now: datetime) -> User | None:
+    """The active user behind ``secret``, or None. Records when the token was last used."""
+    if not secret.startswith(TOKEN_PREFIX):
+        return None
+    token = ApiToken.objects.select_related("user").filter(key_hash=_hash(secret)).first()
+    if token is None or not token.user.is_active:
+        return None
+    ApiToken.objects.filter(id=token.id).update(last_used_at=now)
+    return token.user
+
+
+def api_token_revoke(*, user: User, token_id: int) -> None:
+    deleted, _ = ApiToken.objects.filter(user=user, id=token_id).delete()
+    if not deleted:
+        raise NotFound("token_not_found", f"Token {token_id} was not found.")
+
+
+@transaction.atomic
+def organization_create(
+    *, name: str, slug: str, plan: str, timezone: str, country: str = ""
+) -> Organization:
+    org = Organization(name=name, slug=slug, plan=plan, timezone=timezone, country=country)
+    try:
+        org.full_clean()
+    except ValidationError as exc:
+        raise ValidationFailed.for_fields(
+            {field: " ".join(msgs) for field, msgs in exc.message_dict.items()}
+        ) from exc
+    org.save()
+    if org.support_tier >= 3:
+        Queue.objects.create(name=f"{name} (dedicated)", slug=f"dedicated-{slug}", tier=3,
+                             organization=org)  # fmt: skip
+    return org

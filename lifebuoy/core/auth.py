@@ -1,0 +1,33 @@
+"""API authentication: personal tokens (``Authorization: Bearer lb_…``) or the browser session."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja.security import HttpBearer, SessionAuth
+
+from lifebuoy.accounts.models import User
+
+
+class AuthedRequest(HttpRequest):
+    auth: User
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        from lifebuoy.accounts.services import api_token_authenticate
+
+        return api_token_authenticate(secret=token, now=timezone.now())
+
+
+class ActiveSessionAuth(SessionAuth):
+    """The signed-in browser session (CSRF-checked by django-ninja)."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = super().authenticate(request, key)
+        return user if user is not None and user.is_active else None
+
+
+api_auth = [TokenAuth(), ActiveSessionAuth()]

@@ -1,0 +1,76 @@
+"""Shared pieces of the HTML interface: access decorators and error handling for forms."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from lifebuoy.accounts.models import User
+from lifebuoy.core.errors import LifebuoyError, NotFound, ValidationFailed
+
+View = Callable[..., HttpResponse]
+
+
+def _role_required(check: Callable[[User], bool]) -> Callable[[View], View]:
+    def decorator(view: View) -> View:
+        @wraps(view)
+        @login_required
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            user = request.user
+            if not isinstance(user, User) or not check(user):
+                return redirect_to_login(request.get_full_path())
+            try:
+                return view(request, *args, **kwargs)
+            except NotFound as exc:
+                raise Http404(exc.message) from exc
+
+        return wrapper
+
+    return decorator
+
+
+staff_required = _role_required(lambda user: user.is_support_staff)
+customer_required = _role_required(lambda user: user.is_customer)
+
+
+def home_view(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if isinstance(user, User) and user.is_support_staff:
+        return redirect("desk:queue")
+    if isinstance(user, User) and user.is_customer:
+        return redirect("portal:list")
+    return redirect("accounts:login")
+
+
+def apply_error(request: HttpRequest, form: forms.Form | None, exc: LifebuoyError) -> None:
+    """Show a service error on the form's fields where it names them, else as a message."""
+    if form is not None and isinstance(exc, ValidationFailed):
+        for field, message in exc.extra.get("fields", {}).items():
+            form.add_error(field if field in form.fields else None, message)
+        return
+    messages.error(request, exc.message)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []

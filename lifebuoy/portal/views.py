@@ -1,0 +1,102 @@
+"""The customer portal: a customer's organization's tickets, public replies, and their own actions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.handlers.wsgi import WSGIRequest
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from lifebuoy.accounts.models import User
+from lifebuoy.core.errors import LifebuoyError
+from lifebuoy.core.views import apply_error, customer_required
+from lifebuoy.tickets import selectors, services
+from lifebuoy.tickets.forms import ReplyForm, TicketCreateForm
+from lifebuoy.tickets.models import OPEN_STATUSES
+
+
+def _user(request: WSGIRequest) -> User:
+    assert isinstance(request.user, User)  # noqa: S101  # guaranteed by customer_required
+    return request.user
+
+
+@customer_required
+def ticket_list_view(request: WSGIRequest) -> HttpResponse:
+    show = request.GET.get("show", "open")
+    statuses = tuple(OPEN_STATUSES) if show == "open" else ()
+    page = selectors.ticket_list_for_user(
+        user=_user(request),
+        filters=selectors.TicketFilters(status=statuses, sort="activity"),
+        cursor=request.GET.get("cursor"),
+    )
+    return render(request, "portal/list.html", {"page": page, "show": show})
+
+
+@customer_required
+def ticket_create_view(request: WSGIRequest) -> HttpResponse:
+    form = TicketCreateForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            ticket = services.ticket_create(
+                actor=_user(request), now=timezone.now(), files=data["files"],
+                data=services.NewTicket(
+                    subject=data["subject"], description=data["description"],
+                    priority=data["priority"], category=data["category"], channel="portal",
+                    deployment_url=data["deployment_url"],
+                ),
+            )  # fmt: skip
+            messages.success(request, f"Ticket {ticket.number} is open. We will reply here.")
+            return redirect("portal:detail", ticket_id=ticket.id)
+        except LifebuoyError as exc:
+            apply_error(request, form, exc)
+    return render(request, "portal/create.html", {"form": form})
+
+
+def _detail(request: WSGIRequest, ticket_id: int, form: ReplyForm, status: int = 200) -> HttpResponse:
+    user = _user(request)
+    ticket = selectors.ticket_get_for_user(user=user, ticket_id=ticket_id)
+    conversation = selectors.message_list_for_user(user=user, ticket=ticket)
+    return render(
+        request, "portal/detail.html",
+        {"ticket": ticket, "conversation": conversation, "reply_form": form}, status=status,
+    )  # fmt: skip
+
+
+@customer_required
+def ticket_detail_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
+    return _detail(request, ticket_id, ReplyForm())
+
+
+@customer_required
+@require_POST
+def ticket_reply_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
+    user = _user(request)
+    ticket = selectors.ticket_get_for_user(user=user, ticket_id=ticket_id)
+    form = ReplyForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.message_add(
+                ticket=ticket, author=user, body=form.cleaned_data["body"],
+                files=form.cleaned_data["files"], now=timezone.now(),
+            )  # fmt: skip
+            messages.success(request, "Reply sent.")
+            return redirect("portal:detail", ticket_id=ticket.id)
+        except LifebuoyError as exc:
+            apply_error(request, form, exc)
+    return _detail(request, ticket_id, form, status=400)
+
+
+@customer_required
+@require_POST
+def ticket_confirm_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
+    user = _user(request)
+    ticket = selectors.ticket_get_for_user(user=user, ticket_id=ticket_id)
+    try:
+        services.ticket_confirm_resolved(ticket=ticket, actor=user, now=timezone.now())
+        messages.success(request, "Thank you. The ticket is closed.")
+    except LifebuoyError as exc:
+        apply_error(request, None, exc)
+    return redirect("portal:detail", ticket_id=ticket.id)

@@ -1,0 +1,114 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.urls import reverse
+from ninja import Field, Schema
+
+from .models import Message, Ticket, TicketEvent
+
+
+class PersonOut(Schema):
+    id: int
+    name: str = Field(..., alias="display_name")
+
+
+class TicketCreateIn(Schema):
+    subject: str
+    description: str
+    priority: str = "P3"
+    category: str = "bug"
+    channel: str = "portal"
+    tags: list[str] = []
+    deployment_url: str = ""
+    requester_id: int | None = Field(None, description="Staff only: the customer the ticket is for.")
+
+
+class TicketUpdateIn(Schema):
+    status: str | None = None
+    priority: str | None = None
+    category: str | None = None
+    assignee_id: int | None = Field(None, description="A staff member's id; 0 unassigns.")
+    tags: list[str] | None = None
+
+
+class TicketOut(Schema):
+    id: int
+    number: str
+    subject: str
+    description: str
+    description_html: str
+    status: str
+    priority: str
+    category: str
+    channel: str
+    organization_id: int
+    organization: str
+    requester: PersonOut
+    assignee: PersonOut | None
+    owner: PersonOut | None
+    tags: list[str]
+    deployment_url: str
+    created_at: datetime
+    updated_at: datetime
+    last_activity_at: datetime
+    first_response_at: datetime | None
+    resolved_at: datetime | None
+    closed_at: datetime | None
+
+    @staticmethod
+    def resolve_organization(obj: Ticket) -> str:
+        return obj.organization.name
+
+    @staticmethod
+    def resolve_tags(obj: Ticket) -> list[str]:
+        return sorted(tag.name for tag in obj.tags.all())
+
+
+class TicketPageOut(Schema):
+    items: list[TicketOut]
+    next_cursor: str | None
+
+
+class AttachmentOut(Schema):
+    id: int
+    filename: str
+    content_type: str
+    size: int
+    url: str
+
+
+class MessageIn(Schema):
+    body: str
+    is_internal: bool = False
+
+
+class MessageOut(Schema):
+    id: int
+    author: PersonOut
+    body: str
+    body_html: str
+    is_internal: bool
+    created_at: datetime
+    attachments: list[AttachmentOut]
+
+    @staticmethod
+    def resolve_attachments(obj: Message) -> list[dict[str, object]]:
+        return [
+            {"id": a.id, "filename": a.filename, "content_type": a.content_type, "size": a.size,
+             "url": reverse("api-1.0.0:attachment_download_api", args=[a.id])}
+            for a in obj.attachments.all()
+        ]  # fmt: skip
+
+
+class EventOut(Schema):
+    action: str
+    field: str
+    old_value: str
+    new_value: str
+    actor: str | None
+    created_at: datetime
+
+    @staticmethod
+    def resolve_actor(obj: TicketEvent) -> str | None:
+        return obj.actor.display_name if obj.actor else None

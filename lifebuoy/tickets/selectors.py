@@ -1,0 +1,179 @@
+"""Reads for tickets. ``ticket_get_for_user`` is the one gate every ticket read goes through."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from lifebuoy.accounts.models import PLAN_TIER, User
+from lifebuoy.core.errors import NotFound, ValidationFailed
+
+from .models import Attachment, Message, Ticket, TicketEvent
+
+PAGE_SIZE_MAX = 100
+SORTS = ("newest", "oldest", "priority", "activity")
+
+
+def ticket_visible(*, user: User) -> QuerySet[Ticket]:
+    """Every ticket ``user`` may see: staff all of them, a customer their organization's."""
+    if not user.is_active:
+        return Ticket.objects.none()
+    if user.is_support_staff:
+        return Ticket.objects.all()
+    if user.organization_id is None:
+        return Ticket.objects.none()
+    return Ticket.objects.filter(organization_id=user.organization_id)
+
+
+def ticket_get_for_user(*, user: User, ticket_id: int) -> Ticket:
+    """The gate: a ticket that does not exist and one that is not yours are the same 404."""
+    ticket = (
+        ticket_visible(user=user)
+        .select_related("organization", "requester", "assignee", "owner", "queue")
+        .filter(id=ticket_id)
+        .first()
+    )
+    if ticket is None:
+        raise NotFound("ticket_not_found", f"Ticket #{ticket_id} was not found.")
+    return ticket
+
+
+def message_list_for_user(*, user: User, ticket: Ticket) -> QuerySet[Message]:
+    """The conversation as ``user`` may see it: customers never get internal notes."""
+    messages = ticket.messages.select_related("author").prefetch_related("attachments")
+    if not user.is_support_staff:
+        messages = messages.filter(is_internal=False)
+    return messages
+
+
+def attachment_get_for_user(*, user: User, attachment_id: int) -> Attachment:
+    attachment = (
+        Attachment.objects.select_related("message__ticket")
+        .filter(id=attachment_id, message__ticket__in=ticket_visible(user=user))
+        .first()
+    )
+    if attachment is None or (attachment.message.is_internal and not user.is_support_staff):
+        raise NotFound("attachment_not_found", f"Attachment {attachment_id} was not found.")
+    return attachment
+
+
+def event_list_for_user(*, user: User, ticket: Ticket) -> QuerySet[TicketEvent]:
+    """The audit trail is for staff; customers see their conversation instead."""
+    if not user.is_support_staff:
+        return TicketEvent.objects.none()
+    return ticket.events.select_related("actor")
+
+
+@dataclass(frozen=True)
+class TicketFilters:
+    status: tuple[str, ...] = ()
+    priority: tuple[str, ...] = ()
+    tier: tuple[int, ...] = ()
+    category: tuple[str, ...] = ()
+    assignee: str = ""  # "me", "none" or a user id
+    organization: int | None = None
+    text: str = ""
+    sort: str = "newest"
+
+
+@dataclass
+class TicketPage:
+    items: list[Ticket]
+    next_cursor: str | None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _encode_cursor(values: list[Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> list[Any]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, binascii.Error) as exc:
+        raise ValidationFailed.for_fields({"cursor": "This cursor is not valid."}) from exc
+    if not isinstance(values, list) or len(values) != 2:
+        raise ValidationFailed.for_fields({"cursor": "This cursor is not valid."})
+    return values
+
+
+def _apply_filters(qs: QuerySet[Ticket], *, user: User, f: TicketFilters) -> QuerySet[Ticket]:
+    if f.status:
+        qs = qs.filter(status__in=f.status)
+    if f.priority:
+        qs = qs.filter(priority__in=f.priority)
+    if f.category:
+        qs = qs.filter(category__in=f.category)
+    if f.tier:
+        plans = [plan for plan, tier in PLAN_TIER.items() if tier in f.tier]
+        qs = qs.filter(organization__plan__in=plans)
+    if f.assignee == "me":
+        qs = qs.filter(assignee=user)
+    elif f.assignee == "none":
+        qs = qs.filter(assignee__isnull=True)
+    elif f.assignee.isdigit():
+        qs = qs.filter(assignee_id=int(f.assignee))
+    if f.organization is not None:
+        qs = qs.filter(organization_id=f.organization)
+    text = f.text.strip()
+    if text:
+        number = text.lstrip("#")
+        match = Q(subject__icontains=text) | Q(description__icontains=text)
+        if number.isdigit():
+            match |= Q(id=int(number))
+        qs = qs.filter(match)
+    return qs
+
+
+def _apply_sort(qs: QuerySet[Ticket], sort: str, cursor: str | None) -> QuerySet[Ticket]:
+    after = _decode_cursor(cursor) if cursor else None
+    if sort == "oldest":
+        if after:
+            qs = qs.filter(id__gt=after[1])
+        return qs.order_by("id")
+    if sort == "priority":
+        if after:
+            qs = qs.filter(Q(priority__gt=after[0]) | Q(priority=after[0], id__lt=after[1]))
+        return qs.order_by("priority", "-id")
+    if sort == "activity":
+        if after:
+            at = datetime.fromisoformat(after[0])
+            qs = qs.filter(Q(last_activity_at__lt=at) | Q(last_activity_at=at, id__lt=after[1]))
+        return qs.order_by("-last_activity_at", "-id")
+    if after:
+        qs = qs.filter(id__lt=after[1])
+    return qs.order_by("-id")
+
+
+def _cursor_for(ticket: Ticket, sort: str) -> str:
+    key: Any = None
+    if sort == "priority":
+        key = ticket.priority
+    elif sort == "activity":
+        key = ticket.last_activity_at.isoformat()
+    return _encode_cursor([key, ticket.id])
+
+
+def ticket_list_for_user(
+    *, user: User, filters: TicketFilters, cursor: str | None = None, limit: int = 50
+) -> TicketPage:
+    """One page of the queue, keyset-paginated so page 1,000 costs what page 1 does."""
+    if filters.sort not in SORTS:
+        raise ValidationFailed.for_fields({"sort": f"Sort by one of: {', '.join(SORTS)}."})
+    limit = max(1, min(limit, PAGE_SIZE_MAX))
+    qs = _apply_filters(ticket_visible(user=user), user=user, f=filters)
+    qs = _apply_sort(qs, filters.sort, cursor)
+    rows = list(
+        qs.select_related("organization", "requester", "assignee").prefetch_related("tags")[
+            : limit + 1
+        ]
+    )
+    next_cursor = _cursor_for(rows[limit - 1], filters.sort) if len(rows) > limit else None
+    return TicketPage(items=rows[:limit], next_cursor=next_cursor)

@@ -1,0 +1,358 @@
+"""Writes for tickets: creation and routing, the conversation, changes with their audit trail.
+
+Invariants:
+- every change to a ticket writes a TicketEvent in the same transaction;
+- a customer can never write an internal note, and never changes anything but their own reply
+  and the confirmation that a ticket is resolved;
+- the ticket row is locked for the length of each change, so concurrent changes serialize.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F
+
+from lifebuoy.accounts.models import Organization, Queue, Role, User
+from lifebuoy.core.errors import InvalidState, PayloadTooLarge, PermissionDenied, ValidationFailed
+from lifebuoy.core.markdown import render_markdown
+
+from .models import (
+    Attachment,
+    Category,
+    Channel,
+    Message,
+    Priority,
+    Status,
+    Tag,
+    Ticket,
+    TicketEvent,
+)
+
+SUBJECT_MAX = 200
+BODY_MAX = 50_000
+
+# Staff may move a ticket between these statuses; closing needs a resolved ticket first,
+# because the playbook closes only after the customer confirms the fix.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.NEW: frozenset({Status.OPEN, Status.PENDING, Status.ESCALATED, Status.RESOLVED}),
+    Status.OPEN: frozenset({Status.PENDING, Status.ESCALATED, Status.RESOLVED}),
+    Status.PENDING: frozenset({Status.OPEN, Status.ESCALATED, Status.RESOLVED}),
+    Status.ESCALATED: frozenset({Status.OPEN, Status.PENDING, Status.RESOLVED}),
+    Status.RESOLVED: frozenset({Status.OPEN, Status.CLOSED}),
+    Status.CLOSED: frozenset({Status.OPEN}),
+}
+
+
+def _event(
+    ticket: Ticket,
+    actor: User | None,
+    action: str,
+    now: datetime,
+    field: str = "",
+    old: object = "",
+    new: object = "",
+) -> None:
+    TicketEvent.objects.create(
+        ticket=ticket, actor=actor, action=action, field=field,
+        old_value=str(old or "")[:300], new_value=str(new or "")[:300], created_at=now,
+    )  # fmt: skip
+
+
+def _check_choice(errors: dict[str, str], name: str, value: str, choices: type) -> None:
+    if value not in choices.values:  # type: ignore[attr-defined]  # a TextChoices class
+        errors[name] = f"“{value}” is not one of: {', '.join(choices.values)}."  # type: ignore[attr-defined]  # idem
+
+
+def _validate_text(errors: dict[str, str], *, subject: str | None, body: str | None) -> None:
+    if subject is not None:
+        if not subject.strip():
+            errors["subject"] = "A subject is required."
+        elif len(subject) > SUBJECT_MAX:
+            errors["subject"] = f"Keep the subject under {SUBJECT_MAX} characters."
+    if body is not None and len(body) > BODY_MAX:
+        errors["description"] = f"Keep the text under {BODY_MAX:,} characters."
+
+
+def _check_files(files: Sequence[UploadedFile]) -> None:
+    limit: int = settings.LIFEBUOY_MAX_ATTACHMENT_BYTES
+    for upload in files:
+        if (upload.size or 0) > limit:
+            raise PayloadTooLarge(
+                "attachment_too_large",
+                f"“{upload.name}” is {upload.size:,} bytes; the limit is {limit:,} bytes.",
+                {"filename": upload.name, "limit_bytes": limit},
+            )
+
+
+def _route(org: Organization) -> tuple[Queue | None, User | None]:
+    """Premium organizations go to their dedicated queue and named engineer; others by tier."""
+    dedicated = Queue.objects.filter(organization=org).first()
+    if dedicated is not None:
+        return dedicated, org.named_engineer
+    tier = min(int(org.support_tier), 3)
+    return Queue.objects.filter(tier=tier, organization__isnull=True).first(), org.named_engineer
+
+
+def _set_tags(ticket: Ticket, names: Iterable[str]) -> list[str]:
+    clean = sorted({n.strip().lower()[:50] for n in names if n.strip()})
+    tags = [Tag.objects.get_or_create(name=n)[0] for n in clean]
+    ticket.tags.set(tags)
+    return clean
+
+
+def _store_attachments(message: Message, files: Sequence[UploadedFile]) -> None:
+    for upload in files:
+        name = (upload.name or "attachment").replace("/", "_")[-255:]
+        Attachment.objects.create(
+            message=message,
+            file=upload,
+            filename=name,
+            content_type=(upload.content_type or "application/octet-stream")[:100],
+            size=upload.size or 0,
+        )
+
+
+@dataclass(frozen=True)
+class NewTicket:
+    subject: str
+    description: str
+    priority: str = Priority.P3
+    category: str = Category.BUG
+    channel: str = Channel.PORTAL
+    tags: tuple[str, ...] = ()
+    deployment_url: str = ""
+
+
+@transaction.atomic
+def ticket_create(
+    *,
+    actor: User,
+    data: NewTicket,
+    now: datetime,
+    requester: User | None = None,
+    files: Sequence[UploadedFile] = (),
+) -> Ticket:
+    """Open a ticket. Customers file for themselves; staff file on behalf of a customer."""
+    requester = actor if requester is None else requester
+    if actor.is_customer and requester != actor:
+        raise PermissionDenied("not_allowed", "Customers file tickets for themselves only.")
+    if requester.role != Role.CUSTOMER or requester.organization is None:
+        raise ValidationFailed.for_fields({"requester": "The requester must be a customer."})
+    errors: dict[str, str] = {}
+    _validate_text(errors, subject=data.subject, body=data.description)
+    if not data.description.strip():
+        errors["description"] = "Describe the problem."
+    _check_choice(errors, "priority", data.priority, Priority)
+    _check_choice(errors, "category", data.category, Category)
+    _check_choice(errors, "channel", data.channel, Channel)
+    if errors:
+        raise ValidationFailed.for_fields(errors)
+    _check_files(files)
+    org = requester.organization
+    queue, engineer = _route(org)
+    ticket = Ticket.objects.create(
+        subject=data.subject.strip(), description=data.description,
+        description_html=render_markdown(data.description), requester=requester,
+        organization=org, priority=data.priority, category=data.category, channel=data.channel,
+        queue=queue, assignee=engineer, owner=engineer, deployment_url=data.deployment_url[:500],
+        last_activity_at=now, created_at=now,
+    )  # fmt: skip
+    if data.tags:
+        _set_tags(ticket, data.tags)
+    if files:
+        message = Message.objects.create(
+            ticket=ticket, author=requester, body="", body_html="", created_at=now
+        )
+        _store_attachments(message, files)
+    _event(ticket, actor, "created", now, new=f"{data.priority} via {data.channel}")
+    return ticket
+
+
+def _locked(ticket: Ticket) -> Ticket:
+    return Ticket.objects.select_for_update().select_related("organization").get(id=ticket.id)
+
+
+@transaction.atomic
+def message_add(
+    *,
+    ticket: Ticket,
+    author: User,
+    body: str,
+    now: datetime,
+    is_internal: bool = False,
+    files: Sequence[UploadedFile] = (),
+) -> Message:
+    """Add a reply or an internal note, and move the ticket along as a support desk would."""
+    if is_internal and not author.is_support_staff:
+        raise PermissionDenied("not_allowed", "Only support staff can write internal notes.")
+    if not body.strip() and not files:
+        raise ValidationFailed.for_fields({"body": "Write a message or attach a file."})
+    if len(body) > BODY_MAX:
+        raise ValidationFailed.for_fields({"body": f"Keep it under {BODY_MAX:,} characters."})
+    _check_files(files)
+    ticket = _locked(ticket)
+    if ticket.status == Status.CLOSED and not author.is_support_staff:
+        raise InvalidState(
+            "ticket_closed", f"Ticket {ticket.number} is closed; please open a new ticket."
+        )
+    message = Message.objects.create(
+        ticket=ticket, author=author, body=body, body_html=render_markdown(body),
+        is_internal=is_internal, created_at=now,
+    )  # fmt: skip
+    _store_attachments(message, files)
+    _event(ticket, author, "note_added" if is_internal else "reply_added", now)
+    if not is_internal:
+        _after_public_message(ticket, author, now)
+    return message
+
+
+def _after_public_message(ticket: Ticket, author: User, now: datetime) -> None:
+    fields = ["last_activity_at", "updated_at"]
+    ticket.last_activity_at = now
+    if author.is_support_staff:
+        if ticket.first_response_at is None:
+            ticket.first_response_at = now
+            fields.append("first_response_at")
+        if ticket.owner_id is None:
+            ticket.owner = author
+            fields.append("owner")
+            _event(ticket, author, "changed", now, "owner", "", author)
+        if ticket.status == Status.NEW:
+            _status_to(ticket, author, Status.OPEN, now, fields)
+    elif ticket.status == Status.PENDING:
+        _status_to(ticket, author, Status.OPEN, now, fields)
+    elif ticket.status == Status.RESOLVED:
+        _status_to(ticket, author, Status.OPEN, now, fields)
+    ticket.save(update_fields=fields)
+
+
+def _status_to(ticket: Ticket, actor: User | None, new: str, now: datetime, fields: list[str]) -> None:
+    old = ticket.status
+    if new == Status.OPEN and old in (Status.RESOLVED, Status.CLOSED):
+        ticket.reopen_count = F("reopen_count") + 1  # type: ignore[assignment]  # updated in SQL
+        ticket.resolved_at = None
+        ticket.closed_at = None
+        fields += ["reopen_count", "resolved_at", "closed_at"]
+        _event(ticket, actor, "reopened", now)
+    if new == Status.RESOLVED:
+        ticket.resolved_at = now
+        fields.append("resolved_at")
+    if new == Status.CLOSED:
+        ticket.closed_at = now
+        fields.append("closed_at")
+    ticket.status = new
+    fields.append("status")
+    _event(ticket, actor, "changed", now, "status", old, new)
+
+
+@dataclass(frozen=True)
+class TicketChanges:
+    status: str | None = None
+    priority: str | None = None
+    category: str | None = None
+    assignee_id: int | None = None
+    unassign: bool = False
+    tags: tuple[str, ...] | None = None
+
+
+@transaction.atomic
+def ticket_update(*, ticket: Ticket, actor: User, changes: TicketChanges, now: datetime) -> Ticket:
+    """Staff change status, priority, category, assignee or tags; each change is audited."""
+    if not actor.is_support_staff:
+        raise PermissionDenied("not_allowed", "Only support staff can change a ticket.")
+    errors: dict[str, str] = {}
+    if changes.priority is not None:
+        _check_choice(errors, "priority", changes.priority, Priority)
+    if changes.category is not None:
+        _check_choice(errors, "category", changes.category, Category)
+    if changes.status is not None:
+        _check_choice(errors, "status", changes.status, Status)
+    assignee = None
+    if changes.assignee_id is not None:
+        assignee = User.objects.filter(id=changes.assignee_id, is_active=True).first()
+        if assignee is None or not assignee.is_support_staff:
+            errors["assignee_id"] = "Assign the ticket to an active member of the support staff."
+    if errors:
+        raise ValidationFailed.for_fields(errors)
+    ticket = _locked(ticket)
+    fields: list[str] = ["updated_at"]
+    for name in ("priority", "category"):
+        value = getattr(changes, name)
+        if value is not None and value != getattr(ticket, name):
+            _event(ticket, actor, "changed", now, name, getattr(ticket, name), value)
+            setattr(ticket, name, value)
+            fields.append(name)
+    if assignee is not None and assignee.id != ticket.assignee_id:
+        _event(ticket, actor, "changed", now, "assignee", ticket.assignee, assignee)
+        ticket.assignee = assignee
+        fields.append("assignee")
+    elif changes.unassign and ticket.assignee_id is not None:
+        _event(ticket, actor, "changed", now, "assignee", ticket.assignee, "")
+        ticket.assignee = None
+        fields.append("assignee")
+    if changes.status is not None and changes.status != ticket.status:
+        if changes.status not in TRANSITIONS[ticket.status]:
+            raise InvalidState(
+                "invalid_transition",
+                f"A {ticket.get_status_display().lower()} ticket cannot become "
+                f"{Status(changes.status).label.lower()}.",
+                {"allowed": sorted(TRANSITIONS[ticket.status])},
+            )
+        _status_to(ticket, actor, changes.status, now, fields)
+    if changes.tags is not None:
+        old_tags = sorted(t.name for t in ticket.tags.all())
+        new_tags = _set_tags(ticket, changes.tags)
+        if new_tags != old_tags:
+            _event(ticket, actor, "changed", now, "tags", ",".join(old_tags), ",".join(new_tags))
+    if len(fields) > 1:
+        ticket.last_activity_at = now
+        fields.append("last_activity_at")
+    ticket.save(update_fields=fields)
+    ticket.refresh_from_db()
+    return ticket
+
+
+@transaction.atomic
+def ticket_confirm_resolved(*, ticket: Ticket, actor: User, now: datetime) -> Ticket:
+    """The customer says the problem is solved: that is the confirmation that closes the ticket."""
+    ticket = _locked(ticket)
+    if ticket.status == Status.CLOSED:
+        raise InvalidState("ticket_closed", f"Ticket {ticket.number} is already closed.")
+    fields = ["updated_at", "last_activity_at"]
+    ticket.last_activity_at = now
+    if ticket.status != Status.RESOLVED:
+        _status_to(ticket, actor, Status.RESOLVED, now, fields)
+    _status_to(ticket, actor, Status.CLOSED, now, fields)
+    ticket.save(update_fields=list(dict.fromkeys(fields)))
+    return ticket
+
+
+def ticket_autoclose_sweep(*, now: datetime, quiet_days: int, batch_size: int = 500) -> int:
+    """Close resolved tickets that stayed quiet for ``quiet_days``. Safe with several workers:
+    each ticket closes only if it is still resolved and quiet at the moment of the update."""
+    cutoff = now - timedelta(days=quiet_days)
+    closed = 0
+    ids = list(
+        Ticket.objects.filter(status=Status.RESOLVED, last_activity_at__lt=cutoff)
+        .order_by("id")
+        .values_list("id", flat=True)[:batch_size]
+    )
+    for ticket_id in ids:
+        with transaction.atomic():
+            won = Ticket.objects.filter(
+                id=ticket_id, status=Status.RESOLVED, last_activity_at__lt=cutoff
+            ).update(status=Status.CLOSED, closed_at=now, updated_at=now)
+            if won == 1:
+                TicketEvent.objects.create(
+                    ticket_id=ticket_id, actor=None, action="closed_automatically",
+                    field="status", old_value=Status.RESOLVED, new_value=Status.CLOSED,
+                    created_at=now,
+                )  # fmt: skip
+                closed += 1
+    return closed

@@ -1,0 +1,157 @@
+"""The agent desk: the queue, a ticket, replies and changes. Same gates and services as the API."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.handlers.wsgi import WSGIRequest
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from lifebuoy.accounts.models import User
+from lifebuoy.core.errors import LifebuoyError
+from lifebuoy.core.views import apply_error, staff_required
+
+from . import selectors, services
+from .forms import QueueFilterForm, StaffReplyForm, StaffTicketCreateForm, TicketUpdateForm
+from .models import Ticket
+
+
+def _user(request: WSGIRequest) -> User:
+    assert isinstance(request.user, User)  # noqa: S101  # guaranteed by staff_required
+    return request.user
+
+
+@staff_required
+def queue_view(request: WSGIRequest) -> HttpResponse:
+    form = QueueFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    filters = selectors.TicketFilters(
+        status=tuple(data.get("status") or ()), priority=tuple(data.get("priority") or ()),
+        tier=tuple(data.get("tier") or ()), category=tuple(data.get("category") or ()),
+        assignee=data.get("assignee") or "", organization=data.get("organization"),
+        text=data.get("q") or "", sort=data.get("sort") or "newest",
+    )  # fmt: skip
+    try:
+        page = selectors.ticket_list_for_user(
+            user=_user(request), filters=filters, cursor=request.GET.get("cursor")
+        )
+    except LifebuoyError as exc:
+        apply_error(request, form, exc)
+        page = selectors.TicketPage(items=[], next_cursor=None)
+    params = request.GET.copy()
+    params.pop("cursor", None)
+    return render(
+        request, "tickets/queue.html",
+        {"form": form, "page": page, "params": params.urlencode()},
+    )  # fmt: skip
+
+
+def _detail_context(user: User, ticket: Ticket) -> dict[str, object]:
+    return {
+        "ticket": ticket,
+        "conversation": selectors.message_list_for_user(user=user, ticket=ticket),
+        "events": selectors.event_list_for_user(user=user, ticket=ticket),
+    }
+
+
+@staff_required
+def ticket_detail_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
+    user = _user(request)
+    ticket = selectors.ticket_get_for_user(user=user, ticket_id=ticket_id)
+    update_form = TicketUpdateForm(
+        initial={
+            "status": ticket.status, "priority": ticket.priority, "category": ticket.category,
+            "assignee": ticket.assignee_id, "tags": ", ".join(t.name for t in ticket.tags.all()),
+        }
+    )  # fmt: skip
+    context = _detail_context(user, ticket)
+    context.update(reply_form=StaffReplyForm(), update_form=update_form)
+    return render(request, "tickets/detail.html", context)
+
+
+@staff_required
+@require_POST
+def ticket_reply_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
+    user = _user(request)
+    ticket = selectors.ticket_get_for_user(user=user, ticket_id=ticket_id)
+    form = StaffReplyForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.message_add(
+                ticket=ticket, author=user, body=form.cleaned_data["body"],
+                is_internal=form.cleaned_data["is_internal"], files=form.cleaned_data["files"],
+                now=timezone.now(),
+            )  # fmt: skip
+            messages.success(request, "Note added." if form.cleaned_data["is_internal"] else "Reply sent.")
+            return redirect("desk:detail", ticket_id=ticket.id)
+        except LifebuoyError as exc:
+            apply_error(request, form, exc)
+    context = _detail_context(user, ticket)
+    context.update(reply_form=form, update_form=TicketUpdateForm(initial={"status": ticket.status}))
+    return render(request, "tickets/detail.html", context, status=400)
+
+
+@staff_required
+@require_POST
+def ticket_update_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
+    user = _user(request)
+    ticket = selectors.ticket_get_for_user(user=user, ticket_id=ticket_id)
+    form = TicketUpdateForm(request.POST)
+    if form.is_valid():
+        assignee = form.cleaned_data["assignee"]
+        changes = services.TicketChanges(
+            status=form.cleaned_data["status"], priority=form.cleaned_data["priority"],
+            category=form.cleaned_data["category"], assignee_id=assignee.id if assignee else None,
+            unassign=assignee is None, tags=form.tag_list(),
+        )  # fmt: skip
+        try:
+            services.ticket_update(ticket=ticket, actor=user, changes=changes, now=timezone.now())
+            messages.success(request, "Ticket updated.")
+        except LifebuoyError as exc:
+            apply_error(request, None, exc)
+    else:
+        messages.error(request, "The change was not saved: " + form.errors.as_text())
+    return redirect("desk:detail", ticket_id=ticket.id)
+
+
+@staff_required
+def ticket_create_view(request: WSGIRequest) -> HttpResponse:
+    form = StaffTicketCreateForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        requester = User.objects.filter(email__iexact=data["requester_email"]).first()
+        if requester is None:
+            form.add_error("requester_email", "No customer has this email address.")
+        else:
+            try:
+                ticket = services.ticket_create(
+                    actor=_user(request), requester=requester, now=timezone.now(),
+                    files=data["files"], data=services.NewTicket(
+                        subject=data["subject"], description=data["description"],
+                        priority=data["priority"], category=data["category"],
+                        channel=data["channel"], deployment_url=data["deployment_url"],
+                    ),
+                )  # fmt: skip
+                return redirect("desk:detail", ticket_id=ticket.id)
+            except LifebuoyError as exc:
+                apply_error(request, form, exc)
+    return render(request, "tickets/create.html", {"form": form})
+
+
+def attachment_download_view(request: WSGIRequest, attachment_id: int) -> HttpResponse:
+    """Shared by the desk and the portal; the selector decides who may see the file."""
+    from django.contrib.auth.views import redirect_to_login
+    from django.http import Http404
+
+    if not isinstance(request.user, User):
+        return redirect_to_login(request.get_full_path())
+    try:
+        attachment = selectors.attachment_get_for_user(user=request.user, attachment_id=attachment_id)
+    except LifebuoyError as exc:
+        raise Http404(exc.message) from exc
+    return FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.filename,
+        content_type=attachment.content_type,
+    )  # fmt: skip
