@@ -112,6 +112,9 @@ _BULLET_RE: Final = re.compile(r"^[-*+][ \t]+(.*?)[ \t]*$")
 _EMPTY_RELATED: Final = frozenset({"", "none", "none.", "-", "n/a"})
 
 _T = TypeVar("_T", bound=str)
+_V = TypeVar("_V")
+_SECTION_NAMES: Final = {name.lower(): name for name in SECTIONS}
+_FIELD_NAMES: Final = {name.lower(): name for name in FIELDS}
 
 
 @dataclass
@@ -331,8 +334,6 @@ def _scan(lines: list[str], start: int) -> tuple[str, dict[str, str], dict[str, 
     sections: dict[str, list[str]] = {}
     current: list[str] | None = None
     fence: tuple[str, int] | None = None
-    canonical = {name.lower(): name for name in SECTIONS}
-    field_names = {name.lower(): name for name in FIELDS}
 
     for number, line in enumerate(lines[start:], start=start + 1):
         fence, in_code = _step_fence(fence, line)
@@ -351,21 +352,12 @@ def _scan(lines: list[str], start: int) -> tuple[str, dict[str, str], dict[str, 
             continue
         heading = _HEADING_RE.match(line)
         if heading is not None:
-            name = canonical.get((heading.group(1) or "").lower())
-            if name is None:
-                known = ", ".join(SECTIONS)
-                raise ValueError(
-                    f"line {number}: unknown section {line.strip()!r}; sections are: {known}"
-                )
-            if name in sections:
-                raise ValueError(f"line {number}: section '## {name}' appears twice")
+            name = _new_key(_SECTION_NAMES, heading.group(1) or "", sections, number, line)
             current = sections[name] = []
             continue
         field_match = _FIELD_RE.match(line)
         if field_match is not None:
-            key = field_names[field_match.group(1).lower()]
-            if key in fields:
-                raise ValueError(f"line {number}: field '**{key}:**' appears twice")
+            key = _new_key(_FIELD_NAMES, field_match.group(1), fields, number, line)
             fields[key] = field_match.group(2)
             continue
         if current is None:
@@ -380,6 +372,19 @@ def _scan(lines: list[str], start: int) -> tuple[str, dict[str, str], dict[str, 
     if title is None:
         raise ValueError("missing title: the article must start with '# Title'")
     return title, fields, sections
+
+
+def _new_key(
+    canonical: dict[str, str], raw: str, seen: dict[str, _V], number: int, line: str
+) -> str:
+    """The canonical section or field name for ``raw``, refusing unknown names and repeats."""
+    name = canonical.get(raw.strip().lower())
+    if name is None:
+        known = ", ".join(canonical.values())
+        raise ValueError(f"line {number}: unknown section {line.strip()!r}; sections are: {known}")
+    if name in seen:
+        raise ValueError(f"line {number}: {line.strip()!r} appears twice")
+    return name
 
 
 def _parse_choice(name: str, value: object, allowed: tuple[_T, ...]) -> _T:
