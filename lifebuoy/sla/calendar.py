@@ -47,7 +47,8 @@ _MINUTE_US = 60_000_000
 _SPAN_US = 52 * 7 * 86_400 * 1_000_000
 _MARGIN = timedelta(days=2)  # covers UTC offsets (< 1 day) and skipped local dates
 _MAX_CACHED_SPANS = 256
-_MIN_DAY = date.min + _ONE_DAY
+_LAST_SPAN = (datetime.max.replace(tzinfo=UTC) - _EPOCH) // _ONE_US // _SPAN_US
+_MIN_DAY = date.min
 _MAX_DAY = date.max - _ONE_DAY
 
 
@@ -203,6 +204,8 @@ class BusinessCalendar:
     def _span(self, k: int) -> _Span:
         span = self._spans.get(k)
         if span is None:
+            if k > _LAST_SPAN:
+                raise OverflowError("Business time runs past the largest datetime (year 9999)")
             span = self._build_span(k)
             if len(self._spans) >= _MAX_CACHED_SPANS:
                 self._spans.clear()

@@ -327,6 +327,15 @@ def test_far_future_and_long_ranges_work():
     assert always.minutes_between(start, end) == (end - start) // timedelta(minutes=1)
 
 
+def test_deadlines_past_the_datetime_range_fail_instead_of_looping():
+    cal = office("Pacific/Kiritimati")
+    with pytest.raises(OverflowError, match="year 9999"):
+        cal.add(utc(9999, 12, 1), 60 * 24 * 365)
+    with pytest.raises(OverflowError, match="year 9999"):
+        cal.next_open(utc(9999, 12, 31, 23))
+    assert cal.add(utc(1, 1, 1), 0) == utc(1, 1, 1, 19, 29, 20)  # local mean time -10:29:20
+
+
 # Validation
 
 
