@@ -27,7 +27,9 @@ api.add_router("/attachments/", attachments_router)
 api.add_router("/staff/", staff_router)
 
 
-def _error(request: HttpRequest, status: int, code: str, message: str, extra: object = None) -> HttpResponse:
+def _error(
+    request: HttpRequest, status: int, code: str, message: str, extra: object = None
+) -> HttpResponse:
     return api.create_response(
         request, {"code": code, "message": message, "extra": extra or {}}, status=status
     )

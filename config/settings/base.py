@@ -1,4 +1,4 @@
-"""Settings shared by every environment. Values that differ per deployment come from the environment."""
+"""Settings shared by every environment; what differs per deployment comes from the environment."""
 
 from __future__ import annotations
 
@@ -124,6 +124,7 @@ AXES_FAILURE_LIMIT = int(os.environ.get("LIFEBUOY_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "username"  # the sign-in form names its email field "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 
 LANGUAGE_CODE = "en-us"
@@ -147,7 +148,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # Attachments: the limit a single file may have, and the most a request may carry in memory.
-LIFEBUOY_MAX_ATTACHMENT_BYTES = int(os.environ.get("LIFEBUOY_MAX_ATTACHMENT_MB", "10")) * 1024 * 1024
+LIFEBUOY_MAX_ATTACHMENT_BYTES = (
+    int(os.environ.get("LIFEBUOY_MAX_ATTACHMENT_MB", "10")) * 1024 * 1024
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Resolved tickets with no activity for this many days are closed by the scheduler.

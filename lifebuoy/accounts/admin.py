@@ -9,11 +9,11 @@ class OrganizationAdmin(admin.ModelAdmin[Organization]):
     list_display = ("name", "plan", "timezone", "named_engineer")
     list_filter = ("plan",)
     search_fields = ("name", "slug")
-    prepopulated_fields = {"slug": ("name",)}  # noqa: RUF012
+    prepopulated_fields = {"slug": ("name",)}
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(BaseUserAdmin[User]):
     ordering = ("email",)
     list_display = ("email", "full_name", "role", "tier", "organization", "is_active")
     list_filter = ("role", "tier", "is_active")
@@ -25,9 +25,14 @@ class UserAdmin(BaseUserAdmin):
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("email", "password1", "password2", "role",
-                                                   "tier", "organization")}),
-    )  # fmt: skip
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("email", "password1", "password2", "role", "tier", "organization"),
+            },
+        ),
+    )
 
 
 @admin.register(Queue)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from ninja import Router, Schema
+from ninja.responses import Status
 
 from lifebuoy.core.auth import AuthedRequest
 
@@ -73,12 +74,12 @@ def token_list_api(request: AuthedRequest) -> list[ApiToken]:
 
 
 @router.post("/tokens", response={201: TokenCreatedOut})
-def token_create_api(request: AuthedRequest, payload: TokenIn) -> tuple[int, dict[str, object]]:
+def token_create_api(request: AuthedRequest, payload: TokenIn) -> Status[dict[str, object]]:
     token, secret = services.api_token_create(user=request.auth, name=payload.name)
-    return 201, {**TokenOut.from_orm(token).dict(), "secret": secret}
+    return Status(201, {**TokenOut.from_orm(token).dict(), "secret": secret})
 
 
 @router.delete("/tokens/{token_id}", response={204: None})
-def token_revoke_api(request: AuthedRequest, token_id: int) -> tuple[int, None]:
+def token_revoke_api(request: AuthedRequest, token_id: int) -> Status[None]:
     services.api_token_revoke(user=request.auth, token_id=token_id)
-    return 204, None
+    return Status(204, None)

@@ -57,7 +57,7 @@ class Organization(TimeStampedModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="named_organizations",
-        help_text="Premium customers' named support engineer: their tickets go to this person first.",
+        help_text="Premium customers' named support engineer, who gets their tickets first.",
     )
 
     class Meta:
@@ -143,7 +143,7 @@ class User(AbstractUser):
 
 
 class Queue(TimeStampedModel):
-    """A group of agents working one tier's tickets, or one Premium organization's dedicated queue."""
+    """Agents working one tier's tickets, or a Premium organization's dedicated queue."""
 
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=80, unique=True)

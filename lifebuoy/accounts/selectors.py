@@ -13,6 +13,8 @@ def organization_list_for_user(*, user: User) -> QuerySet[Organization]:
     """Staff see every customer organization; a customer sees only their own."""
     if user.is_support_staff:
         return Organization.objects.all()
+    if user.organization_id is None:
+        return Organization.objects.none()
     return Organization.objects.filter(id=user.organization_id)
 
 

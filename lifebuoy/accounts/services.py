@@ -13,7 +13,7 @@ from lifebuoy.core.errors import NotFound, ValidationFailed
 
 from .models import ApiToken, Organization, Queue, User
 
-TOKEN_PREFIX = "lb_"
+TOKEN_PREFIX = "lb_"  # noqa: S105  # a public marker, not a secret
 
 
 def _hash(secret: str) -> str:
@@ -27,7 +27,9 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     if not name or len(name) > 100:
         raise ValidationFailed.for_fields({"name": "Give the token a name of 1 to 100 characters."})
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name, prefix=secret[:11], key_hash=_hash(secret))
+    token = ApiToken.objects.create(
+        user=user, name=name, prefix=secret[:11], key_hash=_hash(secret)
+    )
     return token, secret
 
 
@@ -61,6 +63,7 @@ def organization_create(
         ) from exc
     org.save()
     if org.support_tier >= 3:
-        Queue.objects.create(name=f"{name} (dedicated)", slug=f"dedicated-{slug}", tier=3,
-                             organization=org)  # fmt: skip
+        Queue.objects.create(
+            name=f"{name} (dedicated)", slug=f"dedicated-{slug}", tier=3, organization=org
+        )
     return org

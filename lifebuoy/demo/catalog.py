@@ -29,86 +29,143 @@ STAFF = [
 ]
 
 # Premium organizations' named engineers
-NAMED_ENGINEERS = {"banyan": "emma@lifebuoy.test", "southern-cross": "farid@lifebuoy.test",
-                   "meridian": "emma@lifebuoy.test"}  # fmt: skip
+NAMED_ENGINEERS = {
+    "banyan": "emma@lifebuoy.test",
+    "southern-cross": "farid@lifebuoy.test",
+    "meridian": "emma@lifebuoy.test",
+}
 
-CUSTOMER_FIRST_NAMES = ["Priya", "Tom", "Mei", "Jonas", "Amara", "Lucas", "Sofia", "Kenji",
-                        "Ines", "Omar", "Hannah", "Rafael", "Zoe", "Arjun"]  # fmt: skip
+CUSTOMER_FIRST_NAMES = [
+    "Priya",
+    "Tom",
+    "Mei",
+    "Jonas",
+    "Amara",
+    "Lucas",
+    "Sofia",
+    "Kenji",
+    "Ines",
+    "Omar",
+    "Hannah",
+    "Rafael",
+    "Zoe",
+    "Arjun",
+]
 
 # category -> list of (subject, description); {agent} and {hours} are filled in at random
 TICKETS: dict[str, list[tuple[str, str]]] = {
     "agent_not_responding": [
-        ("C2 stopped committing since this morning",
-         "Our builder (C2) on the cloud trinity has not pushed anything for about {hours} hours. "
-         "C1 keeps writing tasks into `c1_to_c2.md` but nothing comes back."),
-        ("Terminal C1 looks offline",
-         "The hub has no new consolidation and the terminal C1 has been silent for {hours} hours. "
-         "The status table still says ONLINE for everyone."),
-        ("Validator not answering messages",
-         "We sent two validation requests to C3 yesterday. No reply in `c3_to_c1.md`."),
+        (
+            "C2 stopped committing since this morning",
+            "Our builder (C2) on the cloud trinity has not pushed anything for about {hours} hours. "
+            "C1 keeps writing tasks into `c1_to_c2.md` but nothing comes back.",
+        ),
+        (
+            "Terminal C1 looks offline",
+            "The hub has no new consolidation and the terminal C1 has been silent for {hours} hours. "
+            "The status table still says ONLINE for everyone.",
+        ),
+        (
+            "Validator not answering messages",
+            "We sent two validation requests to C3 yesterday. No reply in `c3_to_c1.md`.",
+        ),
     ],
     "slow_consolidation": [
-        ("Consolidation takes over an hour now",
-         "Hub consolidation used to take ~10 minutes. Since last week it takes 60–90 minutes. "
-         "The repo has grown a lot."),
-        ("git pull is painfully slow for all agents",
-         "Every agent spends minutes on pull/push. `.git` is about {hours} GB."),
-        ("Tasks take forever to complete",
-         "A single task from C1 to C2 took {hours} hours today. Is that expected?"),
+        (
+            "Consolidation takes over an hour now",
+            "Hub consolidation used to take ~10 minutes. Since last week it takes 60–90 minutes. "
+            "The repo has grown a lot.",
+        ),
+        (
+            "git pull is painfully slow for all agents",
+            "Every agent spends minutes on pull/push. `.git` is about {hours} GB.",
+        ),
+        (
+            "Tasks take forever to complete",
+            "A single task from C1 to C2 took {hours} hours today. Is that expected?",
+        ),
     ],
     "quality": [
-        ("Outputs contradict each other",
-         "The consolidated report says the migration is done in one section and pending in another. "
-         "Did C3 even look at it?"),
-        ("C3 approves everything",
-         "Every validation report is ✅ APPROVED with 10/10, even when the code does not build."),
+        (
+            "Outputs contradict each other",
+            "The consolidated report says the migration is done in one section and pending in another. "
+            "Did C3 even look at it?",
+        ),
+        (
+            "C3 approves everything",
+            "Every validation report is ✅ APPROVED with 10/10, even when the code does not build.",
+        ),
     ],
     "git_conflicts": [
-        ("Merge conflicts every few hours",
-         "Two agents keep editing `trinity_status.md` at the same time and the push fails."),
-        ("C2 and C3 talking directly",
-         "We found a file where C3 writes instructions straight to C2. Is that allowed by the protocol?"),
-        ("Agent stuck on an old branch",
-         "C2 keeps working on last week's branch, its reports never reach C1."),
+        (
+            "Merge conflicts every few hours",
+            "Two agents keep editing `trinity_status.md` at the same time and the push fails.",
+        ),
+        (
+            "C2 and C3 talking directly",
+            "We found a file where C3 writes instructions straight to C2. Is that allowed by the protocol?",
+        ),
+        (
+            "Agent stuck on an old branch",
+            "C2 keeps working on last week's branch, its reports never reach C1.",
+        ),
     ],
     "cost_overruns": [
-        ("API bill doubled this month",
-         "Our model usage cost is twice what we budgeted. We need to understand which agent burns it."),
-        ("Budget alert triggered",
-         "We got the 80% budget alert on day 12 of the month."),
+        (
+            "API bill doubled this month",
+            "Our model usage cost is twice what we budgeted. We need to understand which agent burns it.",
+        ),
+        ("Budget alert triggered", "We got the 80% budget alert on day 12 of the month."),
     ],
     "installation": [
-        ("Setting up the terminal trinity",
-         "We have the cloud trinity running. How do we add the terminal trinity and the hub?"),
+        (
+            "Setting up the terminal trinity",
+            "We have the cloud trinity running. How do we add the terminal trinity and the hub?",
+        ),
     ],
     "configuration": [
-        ("Our roles are named differently",
-         "In our repo C1 is MECHANIC and builds, C2 is ARCHITECT. How do we configure that?"),
-        ("Change the offline threshold",
-         "Two hours is too long for us; we want to know after 30 minutes."),
+        (
+            "Our roles are named differently",
+            "In our repo C1 is MECHANIC and builds, C2 is ARCHITECT. How do we configure that?",
+        ),
+        (
+            "Change the offline threshold",
+            "Two hours is too long for us; we want to know after 30 minutes.",
+        ),
     ],
     "integration": [
         ("Slack alerts not arriving", "We connected Slack but no alert reached #ops."),
         ("GitHub issues as tickets", "Can issues from our repo become tickets automatically?"),
     ],
     "performance": [
-        ("Daemon heartbeat commits flood history",
-         "The heartbeat daemon commits every minute. The log has 40k commits. Does that slow things?"),
+        (
+            "Daemon heartbeat commits flood history",
+            "The heartbeat daemon commits every minute. The log has 40k commits. Does that slow things?",
+        ),
     ],
     "bug": [
-        ("Status file shows wrong timestamps",
-         "trinity_status.md timestamps are in the future compared to the commits."),
-        ("Hub writes placeholder forever",
-         "`master_consolidated.md` still says PENDING_FIRST_SYNC after three days."),
+        (
+            "Status file shows wrong timestamps",
+            "trinity_status.md timestamps are in the future compared to the commits.",
+        ),
+        (
+            "Hub writes placeholder forever",
+            "`master_consolidated.md` still says PENDING_FIRST_SYNC after three days.",
+        ),
     ],
     "feature_request": [
         ("Weekly uptime email", "We would love a weekly email with agent uptime per trinity."),
     ],
     "custom_development": [
-        ("Can you build us a custom agent?", "We need a fourth agent that writes our release notes."),
+        (
+            "Can you build us a custom agent?",
+            "We need a fourth agent that writes our release notes.",
+        ),
     ],
     "training": [("Training for our new team", "Do you offer a workshop for five new operators?")],
-    "non_technical": [("Invoice address change", "Please update the billing address on our invoices.")],
+    "non_technical": [
+        ("Invoice address change", "Please update the billing address on our invoices.")
+    ],
 }
 
 AGENT_REPLIES = [

@@ -42,9 +42,14 @@ def _staff() -> dict[str, User]:
     people: dict[str, User] = {}
     for email, name, role, tier in catalog.STAFF:
         user = User.objects.create_user(
-            email, catalog.DEMO_PASSWORD, full_name=name, role=role, tier=tier,
-            is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN,
-        )  # fmt: skip
+            email,
+            catalog.DEMO_PASSWORD,
+            full_name=name,
+            role=role,
+            tier=tier,
+            is_staff=role == Role.ADMIN,
+            is_superuser=role == Role.ADMIN,
+        )
         people[email] = user
         if tier is not None:
             Queue.objects.get(slug=f"tier-{tier}").members.add(user)
@@ -66,10 +71,15 @@ def _organizations(rng: random.Random, staff: dict[str, User]) -> list[list[User
         members = []
         for _ in range(2):
             first = next(names)
-            members.append(User.objects.create_user(
-                f"{first.lower()}@{slug}.example", catalog.DEMO_PASSWORD,
-                full_name=f"{first} ({name})", role=Role.CUSTOMER, organization=org,
-            ))  # fmt: skip
+            members.append(
+                User.objects.create_user(
+                    f"{first.lower()}@{slug}.example",
+                    catalog.DEMO_PASSWORD,
+                    full_name=f"{first} ({name})",
+                    role=Role.CUSTOMER,
+                    organization=org,
+                )
+            )
         customers.append(members)
     return customers
 
@@ -82,22 +92,30 @@ def _conversation(rng: random.Random, ticket: Ticket, agents: list[User], at: da
         at += timedelta(minutes=rng.randint(20, 600))
         if step % 2 == 0:
             if rng.random() < 0.3:
-                message_add(ticket=ticket, author=agent, body=rng.choice(catalog.INTERNAL_NOTES),
-                            is_internal=True, now=at)  # fmt: skip
+                message_add(
+                    ticket=ticket,
+                    author=agent,
+                    body=rng.choice(catalog.INTERNAL_NOTES),
+                    is_internal=True,
+                    now=at,
+                )
             message_add(ticket=ticket, author=agent, body=rng.choice(catalog.AGENT_REPLIES), now=at)
         else:
-            message_add(ticket=ticket, author=customer, body=rng.choice(catalog.CUSTOMER_REPLIES),
-                        now=at)  # fmt: skip
+            message_add(
+                ticket=ticket, author=customer, body=rng.choice(catalog.CUSTOMER_REPLIES), now=at
+            )
     fate = rng.random()
     at += timedelta(minutes=rng.randint(30, 900))
     if steps and fate < 0.35:
-        ticket_update(ticket=ticket, actor=agent, changes=TicketChanges(status=Status.RESOLVED),
-                      now=at)  # fmt: skip
+        ticket_update(
+            ticket=ticket, actor=agent, changes=TicketChanges(status=Status.RESOLVED), now=at
+        )
         if rng.random() < 0.6:
             ticket_confirm_resolved(ticket=ticket, actor=customer, now=at + timedelta(hours=3))
     elif steps and fate < 0.5:
-        ticket_update(ticket=ticket, actor=agent, changes=TicketChanges(status=Status.PENDING),
-                      now=at)  # fmt: skip
+        ticket_update(
+            ticket=ticket, actor=agent, changes=TicketChanges(status=Status.PENDING), now=at
+        )
 
 
 @transaction.atomic
@@ -118,11 +136,15 @@ def demo_load(*, seed: int, tickets: int, now: datetime) -> DemoSummary:
         data = NewTicket(
             subject=subject,
             description=description.format(hours=rng.randint(2, 9)),
-            priority=rng.choice(PRIORITIES), category=category, channel=rng.choice(CHANNELS),
-        )  # fmt: skip
+            priority=rng.choice(PRIORITIES),
+            category=category,
+            channel=rng.choice(CHANNELS),
+        )
         ticket = ticket_create(actor=requester, data=data, now=created)
         _conversation(rng, ticket, agents, created)
     return DemoSummary(
-        organizations=len(catalog.ORGANIZATIONS), staff=len(staff),
-        customers=sum(len(c) for c in customers), tickets=tickets,
-    )  # fmt: skip
+        organizations=len(catalog.ORGANIZATIONS),
+        staff=len(staff),
+        customers=sum(len(c) for c in customers),
+        tickets=tickets,
+    )

@@ -1,4 +1,4 @@
-"""The customer portal: a customer's organization's tickets, public replies, and their own actions."""
+"""The customer portal: the organization's tickets, public replies, and the customer's actions."""
 
 from __future__ import annotations
 
@@ -41,13 +41,18 @@ def ticket_create_view(request: WSGIRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             ticket = services.ticket_create(
-                actor=_user(request), now=timezone.now(), files=data["files"],
+                actor=_user(request),
+                now=timezone.now(),
+                files=data["attachments"],
                 data=services.NewTicket(
-                    subject=data["subject"], description=data["description"],
-                    priority=data["priority"], category=data["category"], channel="portal",
+                    subject=data["subject"],
+                    description=data["description"],
+                    priority=data["priority"],
+                    category=data["category"],
+                    channel="portal",
                     deployment_url=data["deployment_url"],
                 ),
-            )  # fmt: skip
+            )
             messages.success(request, f"Ticket {ticket.number} is open. We will reply here.")
             return redirect("portal:detail", ticket_id=ticket.id)
         except LifebuoyError as exc:
@@ -55,14 +60,18 @@ def ticket_create_view(request: WSGIRequest) -> HttpResponse:
     return render(request, "portal/create.html", {"form": form})
 
 
-def _detail(request: WSGIRequest, ticket_id: int, form: ReplyForm, status: int = 200) -> HttpResponse:
+def _detail(
+    request: WSGIRequest, ticket_id: int, form: ReplyForm, status: int = 200
+) -> HttpResponse:
     user = _user(request)
     ticket = selectors.ticket_get_for_user(user=user, ticket_id=ticket_id)
     conversation = selectors.message_list_for_user(user=user, ticket=ticket)
     return render(
-        request, "portal/detail.html",
-        {"ticket": ticket, "conversation": conversation, "reply_form": form}, status=status,
-    )  # fmt: skip
+        request,
+        "portal/detail.html",
+        {"ticket": ticket, "conversation": conversation, "reply_form": form},
+        status=status,
+    )
 
 
 @customer_required
@@ -79,9 +88,12 @@ def ticket_reply_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.message_add(
-                ticket=ticket, author=user, body=form.cleaned_data["body"],
-                files=form.cleaned_data["files"], now=timezone.now(),
-            )  # fmt: skip
+                ticket=ticket,
+                author=user,
+                body=form.cleaned_data["body"],
+                files=form.cleaned_data["attachments"],
+                now=timezone.now(),
+            )
             messages.success(request, "Reply sent.")
             return redirect("portal:detail", ticket_id=ticket.id)
         except LifebuoyError as exc:

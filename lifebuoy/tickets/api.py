@@ -6,6 +6,7 @@ from django.http import FileResponse
 from django.utils import timezone
 from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
+from ninja.responses import Status
 
 from lifebuoy.accounts.models import User
 from lifebuoy.accounts.selectors import staff_list
@@ -41,10 +42,15 @@ class TicketListQuery(Schema):
 
     def filters(self) -> selectors.TicketFilters:
         return selectors.TicketFilters(
-            status=tuple(self.status), priority=tuple(self.priority), tier=tuple(self.tier),
-            category=tuple(self.category), assignee=self.assignee,
-            organization=self.organization, text=self.q, sort=self.sort,
-        )  # fmt: skip
+            status=tuple(self.status),
+            priority=tuple(self.priority),
+            tier=tuple(self.tier),
+            category=tuple(self.category),
+            assignee=self.assignee,
+            organization=self.organization,
+            text=self.q,
+            sort=self.sort,
+        )
 
 
 def _requester(request: AuthedRequest, requester_id: int | None) -> User | None:
@@ -65,17 +71,23 @@ def ticket_list_api(request: AuthedRequest, query: Query[TicketListQuery]) -> Ti
 
 
 @router.post("/", response={201: TicketOut})
-def ticket_create_api(request: AuthedRequest, payload: TicketCreateIn) -> tuple[int, Ticket]:
+def ticket_create_api(request: AuthedRequest, payload: TicketCreateIn) -> Status[Ticket]:
     data = services.NewTicket(
-        subject=payload.subject, description=payload.description, priority=payload.priority,
-        category=payload.category, channel=payload.channel, tags=tuple(payload.tags),
+        subject=payload.subject,
+        description=payload.description,
+        priority=payload.priority,
+        category=payload.category,
+        channel=payload.channel,
+        tags=tuple(payload.tags),
         deployment_url=payload.deployment_url,
-    )  # fmt: skip
+    )
     ticket = services.ticket_create(
-        actor=request.auth, data=data, now=timezone.now(),
+        actor=request.auth,
+        data=data,
+        now=timezone.now(),
         requester=_requester(request, payload.requester_id),
-    )  # fmt: skip
-    return 201, selectors.ticket_get_for_user(user=request.auth, ticket_id=ticket.id)
+    )
+    return Status(201, selectors.ticket_get_for_user(user=request.auth, ticket_id=ticket.id))
 
 
 @router.get("/{ticket_id}", response=TicketOut)
@@ -87,10 +99,13 @@ def ticket_detail_api(request: AuthedRequest, ticket_id: int) -> Ticket:
 def ticket_update_api(request: AuthedRequest, ticket_id: int, payload: TicketUpdateIn) -> Ticket:
     ticket = selectors.ticket_get_for_user(user=request.auth, ticket_id=ticket_id)
     changes = services.TicketChanges(
-        status=payload.status, priority=payload.priority, category=payload.category,
-        assignee_id=payload.assignee_id or None, unassign=payload.assignee_id == 0,
+        status=payload.status,
+        priority=payload.priority,
+        category=payload.category,
+        assignee_id=payload.assignee_id or None,
+        unassign=payload.assignee_id == 0,
         tags=tuple(payload.tags) if payload.tags is not None else None,
-    )  # fmt: skip
+    )
     services.ticket_update(ticket=ticket, actor=request.auth, changes=changes, now=timezone.now())
     return selectors.ticket_get_for_user(user=request.auth, ticket_id=ticket_id)
 
@@ -109,15 +124,16 @@ def message_list_api(request: AuthedRequest, ticket_id: int) -> list[Message]:
 
 
 @router.post("/{ticket_id}/messages", response={201: MessageOut})
-def message_add_api(
-    request: AuthedRequest, ticket_id: int, payload: MessageIn
-) -> tuple[int, Message]:
+def message_add_api(request: AuthedRequest, ticket_id: int, payload: MessageIn) -> Status[Message]:
     ticket = selectors.ticket_get_for_user(user=request.auth, ticket_id=ticket_id)
     message = services.message_add(
-        ticket=ticket, author=request.auth, body=payload.body,
-        is_internal=payload.is_internal, now=timezone.now(),
-    )  # fmt: skip
-    return 201, message
+        ticket=ticket,
+        author=request.auth,
+        body=payload.body,
+        is_internal=payload.is_internal,
+        now=timezone.now(),
+    )
+    return Status(201, message)
 
 
 @router.post("/{ticket_id}/attachments", response={201: MessageOut})
@@ -127,13 +143,17 @@ def message_add_with_files_api(
     files: File[list[UploadedFile]],
     body: Form[str] = "",
     is_internal: Form[bool] = False,
-) -> tuple[int, Message]:
+) -> Status[Message]:
     ticket = selectors.ticket_get_for_user(user=request.auth, ticket_id=ticket_id)
     message = services.message_add(
-        ticket=ticket, author=request.auth, body=body, is_internal=is_internal,
-        files=files, now=timezone.now(),
-    )  # fmt: skip
-    return 201, message
+        ticket=ticket,
+        author=request.auth,
+        body=body,
+        is_internal=is_internal,
+        files=files,
+        now=timezone.now(),
+    )
+    return Status(201, message)
 
 
 @router.get("/{ticket_id}/events", response=list[EventOut])
@@ -149,9 +169,11 @@ attachments_router = Router(tags=["tickets"])
 def attachment_download_api(request: AuthedRequest, attachment_id: int) -> FileResponse:
     attachment = selectors.attachment_get_for_user(user=request.auth, attachment_id=attachment_id)
     return FileResponse(
-        attachment.file.open("rb"), as_attachment=True, filename=attachment.filename,
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.filename,
         content_type=attachment.content_type,
-    )  # fmt: skip
+    )
 
 
 class StaffOut(Schema):

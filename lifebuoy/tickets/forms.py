@@ -10,7 +10,7 @@ from .models import Category, Priority, Status
 
 class ReplyForm(forms.Form):
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), required=False)
-    files = MultipleFileField(label="Attachments")
+    attachments = MultipleFileField(label="Attachments")
 
 
 class StaffReplyForm(ReplyForm):
@@ -23,7 +23,9 @@ class TicketUpdateForm(forms.Form):
     status = forms.ChoiceField(choices=Status.choices)
     priority = forms.ChoiceField(choices=Priority.choices)
     category = forms.ChoiceField(choices=Category.choices)
-    assignee = forms.ModelChoiceField(queryset=staff_list(), required=False, empty_label="Unassigned")
+    assignee = forms.ModelChoiceField(
+        queryset=staff_list(), required=False, empty_label="Unassigned"
+    )
     tags = forms.CharField(required=False, help_text="Comma-separated")
 
     def tag_list(self) -> tuple[str, ...]:
@@ -40,7 +42,7 @@ class TicketCreateForm(forms.Form):
     deployment_url = forms.CharField(
         required=False, label="Repository we may read (optional)", max_length=500
     )
-    files = MultipleFileField(label="Attachments")
+    attachments = MultipleFileField(label="Attachments")
 
 
 class QueueFilterForm(forms.Form):

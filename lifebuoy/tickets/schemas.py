@@ -21,7 +21,9 @@ class TicketCreateIn(Schema):
     channel: str = "portal"
     tags: list[str] = []
     deployment_url: str = ""
-    requester_id: int | None = Field(None, description="Staff only: the customer the ticket is for.")
+    requester_id: int | None = Field(
+        None, description="Staff only: the customer the ticket is for."
+    )
 
 
 class TicketUpdateIn(Schema):
@@ -95,10 +97,15 @@ class MessageOut(Schema):
     @staticmethod
     def resolve_attachments(obj: Message) -> list[dict[str, object]]:
         return [
-            {"id": a.id, "filename": a.filename, "content_type": a.content_type, "size": a.size,
-             "url": reverse("api-1.0.0:attachment_download_api", args=[a.id])}
+            {
+                "id": a.id,
+                "filename": a.filename,
+                "content_type": a.content_type,
+                "size": a.size,
+                "url": reverse("api-1.0.0:attachment_download_api", args=[a.id]),
+            }
             for a in obj.attachments.all()
-        ]  # fmt: skip
+        ]
 
 
 class EventOut(Schema):

@@ -54,14 +54,20 @@ def _event(
     actor: User | None,
     action: str,
     now: datetime,
+    *,
     field: str = "",
     old: object = "",
     new: object = "",
 ) -> None:
     TicketEvent.objects.create(
-        ticket=ticket, actor=actor, action=action, field=field,
-        old_value=str(old or "")[:300], new_value=str(new or "")[:300], created_at=now,
-    )  # fmt: skip
+        ticket=ticket,
+        actor=actor,
+        action=action,
+        field=field,
+        old_value=str(old or "")[:300],
+        new_value=str(new or "")[:300],
+        created_at=now,
+    )
 
 
 def _check_choice(errors: dict[str, str], name: str, value: str, choices: type) -> None:
@@ -157,12 +163,21 @@ def ticket_create(
     org = requester.organization
     queue, engineer = _route(org)
     ticket = Ticket.objects.create(
-        subject=data.subject.strip(), description=data.description,
-        description_html=render_markdown(data.description), requester=requester,
-        organization=org, priority=data.priority, category=data.category, channel=data.channel,
-        queue=queue, assignee=engineer, owner=engineer, deployment_url=data.deployment_url[:500],
-        last_activity_at=now, created_at=now,
-    )  # fmt: skip
+        subject=data.subject.strip(),
+        description=data.description,
+        description_html=render_markdown(data.description),
+        requester=requester,
+        organization=org,
+        priority=data.priority,
+        category=data.category,
+        channel=data.channel,
+        queue=queue,
+        assignee=engineer,
+        owner=engineer,
+        deployment_url=data.deployment_url[:500],
+        last_activity_at=now,
+        created_at=now,
+    )
     if data.tags:
         _set_tags(ticket, data.tags)
     if files:
@@ -202,9 +217,13 @@ def message_add(
             "ticket_closed", f"Ticket {ticket.number} is closed; please open a new ticket."
         )
     message = Message.objects.create(
-        ticket=ticket, author=author, body=body, body_html=render_markdown(body),
-        is_internal=is_internal, created_at=now,
-    )  # fmt: skip
+        ticket=ticket,
+        author=author,
+        body=body,
+        body_html=render_markdown(body),
+        is_internal=is_internal,
+        created_at=now,
+    )
     _store_attachments(message, files)
     _event(ticket, author, "note_added" if is_internal else "reply_added", now)
     if not is_internal:
@@ -222,20 +241,20 @@ def _after_public_message(ticket: Ticket, author: User, now: datetime) -> None:
         if ticket.owner_id is None:
             ticket.owner = author
             fields.append("owner")
-            _event(ticket, author, "changed", now, "owner", "", author)
+            _event(ticket, author, "changed", now, field="owner", new=author)
         if ticket.status == Status.NEW:
             _status_to(ticket, author, Status.OPEN, now, fields)
-    elif ticket.status == Status.PENDING:
-        _status_to(ticket, author, Status.OPEN, now, fields)
-    elif ticket.status == Status.RESOLVED:
+    elif ticket.status in (Status.PENDING, Status.RESOLVED):
         _status_to(ticket, author, Status.OPEN, now, fields)
     ticket.save(update_fields=fields)
 
 
-def _status_to(ticket: Ticket, actor: User | None, new: str, now: datetime, fields: list[str]) -> None:
+def _status_to(
+    ticket: Ticket, actor: User | None, new: str, now: datetime, fields: list[str]
+) -> None:
     old = ticket.status
     if new == Status.OPEN and old in (Status.RESOLVED, Status.CLOSED):
-        ticket.reopen_count = F("reopen_count") + 1  # type: ignore[assignment]  # updated in SQL
+        ticket.reopen_count = F("reopen_count") + 1  # updated in SQL
         ticket.resolved_at = None
         ticket.closed_at = None
         fields += ["reopen_count", "resolved_at", "closed_at"]
@@ -248,7 +267,7 @@ def _status_to(ticket: Ticket, actor: User | None, new: str, now: datetime, fiel
         fields.append("closed_at")
     ticket.status = new
     fields.append("status")
-    _event(ticket, actor, "changed", now, "status", old, new)
+    _event(ticket, actor, "changed", now, field="status", old=old, new=new)
 
 
 @dataclass(frozen=True)
@@ -285,15 +304,15 @@ def ticket_update(*, ticket: Ticket, actor: User, changes: TicketChanges, now: d
     for name in ("priority", "category"):
         value = getattr(changes, name)
         if value is not None and value != getattr(ticket, name):
-            _event(ticket, actor, "changed", now, name, getattr(ticket, name), value)
+            _event(ticket, actor, "changed", now, field=name, old=getattr(ticket, name), new=value)
             setattr(ticket, name, value)
             fields.append(name)
     if assignee is not None and assignee.id != ticket.assignee_id:
-        _event(ticket, actor, "changed", now, "assignee", ticket.assignee, assignee)
+        _event(ticket, actor, "changed", now, field="assignee", old=ticket.assignee, new=assignee)
         ticket.assignee = assignee
         fields.append("assignee")
     elif changes.unassign and ticket.assignee_id is not None:
-        _event(ticket, actor, "changed", now, "assignee", ticket.assignee, "")
+        _event(ticket, actor, "changed", now, field="assignee", old=ticket.assignee)
         ticket.assignee = None
         fields.append("assignee")
     if changes.status is not None and changes.status != ticket.status:
@@ -309,7 +328,15 @@ def ticket_update(*, ticket: Ticket, actor: User, changes: TicketChanges, now: d
         old_tags = sorted(t.name for t in ticket.tags.all())
         new_tags = _set_tags(ticket, changes.tags)
         if new_tags != old_tags:
-            _event(ticket, actor, "changed", now, "tags", ",".join(old_tags), ",".join(new_tags))
+            _event(
+                ticket,
+                actor,
+                "changed",
+                now,
+                field="tags",
+                old=",".join(old_tags),
+                new=",".join(new_tags),
+            )
     if len(fields) > 1:
         ticket.last_activity_at = now
         fields.append("last_activity_at")
@@ -350,9 +377,13 @@ def ticket_autoclose_sweep(*, now: datetime, quiet_days: int, batch_size: int = 
             ).update(status=Status.CLOSED, closed_at=now, updated_at=now)
             if won == 1:
                 TicketEvent.objects.create(
-                    ticket_id=ticket_id, actor=None, action="closed_automatically",
-                    field="status", old_value=Status.RESOLVED, new_value=Status.CLOSED,
+                    ticket_id=ticket_id,
+                    actor=None,
+                    action="closed_automatically",
+                    field="status",
+                    old_value=Status.RESOLVED,
+                    new_value=Status.CLOSED,
                     created_at=now,
-                )  # fmt: skip
+                )
                 closed += 1
     return closed

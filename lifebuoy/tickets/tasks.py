@@ -9,4 +9,6 @@ from django.utils import timezone
 def ticket_autoclose_sweep(batch_size: int = 500) -> int:
     from lifebuoy.tickets.services import ticket_autoclose_sweep as run
 
-    return run(now=timezone.now(), quiet_days=settings.LIFEBUOY_AUTOCLOSE_DAYS, batch_size=batch_size)
+    return run(
+        now=timezone.now(), quiet_days=settings.LIFEBUOY_AUTOCLOSE_DAYS, batch_size=batch_size
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.handlers.wsgi import WSGIRequest
 from django.http import FileResponse, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -28,11 +29,15 @@ def queue_view(request: WSGIRequest) -> HttpResponse:
     form = QueueFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     filters = selectors.TicketFilters(
-        status=tuple(data.get("status") or ()), priority=tuple(data.get("priority") or ()),
-        tier=tuple(data.get("tier") or ()), category=tuple(data.get("category") or ()),
-        assignee=data.get("assignee") or "", organization=data.get("organization"),
-        text=data.get("q") or "", sort=data.get("sort") or "newest",
-    )  # fmt: skip
+        status=tuple(data.get("status") or ()),
+        priority=tuple(data.get("priority") or ()),
+        tier=tuple(data.get("tier") or ()),
+        category=tuple(data.get("category") or ()),
+        assignee=data.get("assignee") or "",
+        organization=data.get("organization"),
+        text=data.get("q") or "",
+        sort=data.get("sort") or "newest",
+    )
     try:
         page = selectors.ticket_list_for_user(
             user=_user(request), filters=filters, cursor=request.GET.get("cursor")
@@ -43,9 +48,10 @@ def queue_view(request: WSGIRequest) -> HttpResponse:
     params = request.GET.copy()
     params.pop("cursor", None)
     return render(
-        request, "tickets/queue.html",
+        request,
+        "tickets/queue.html",
         {"form": form, "page": page, "params": params.urlencode()},
-    )  # fmt: skip
+    )
 
 
 def _detail_context(user: User, ticket: Ticket) -> dict[str, object]:
@@ -62,10 +68,13 @@ def ticket_detail_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
     ticket = selectors.ticket_get_for_user(user=user, ticket_id=ticket_id)
     update_form = TicketUpdateForm(
         initial={
-            "status": ticket.status, "priority": ticket.priority, "category": ticket.category,
-            "assignee": ticket.assignee_id, "tags": ", ".join(t.name for t in ticket.tags.all()),
+            "status": ticket.status,
+            "priority": ticket.priority,
+            "category": ticket.category,
+            "assignee": ticket.assignee_id,
+            "tags": ", ".join(t.name for t in ticket.tags.all()),
         }
-    )  # fmt: skip
+    )
     context = _detail_context(user, ticket)
     context.update(reply_form=StaffReplyForm(), update_form=update_form)
     return render(request, "tickets/detail.html", context)
@@ -80,11 +89,16 @@ def ticket_reply_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.message_add(
-                ticket=ticket, author=user, body=form.cleaned_data["body"],
-                is_internal=form.cleaned_data["is_internal"], files=form.cleaned_data["files"],
+                ticket=ticket,
+                author=user,
+                body=form.cleaned_data["body"],
+                is_internal=form.cleaned_data["is_internal"],
+                files=form.cleaned_data["attachments"],
                 now=timezone.now(),
-            )  # fmt: skip
-            messages.success(request, "Note added." if form.cleaned_data["is_internal"] else "Reply sent.")
+            )
+            messages.success(
+                request, "Note added." if form.cleaned_data["is_internal"] else "Reply sent."
+            )
             return redirect("desk:detail", ticket_id=ticket.id)
         except LifebuoyError as exc:
             apply_error(request, form, exc)
@@ -102,10 +116,13 @@ def ticket_update_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
     if form.is_valid():
         assignee = form.cleaned_data["assignee"]
         changes = services.TicketChanges(
-            status=form.cleaned_data["status"], priority=form.cleaned_data["priority"],
-            category=form.cleaned_data["category"], assignee_id=assignee.id if assignee else None,
-            unassign=assignee is None, tags=form.tag_list(),
-        )  # fmt: skip
+            status=form.cleaned_data["status"],
+            priority=form.cleaned_data["priority"],
+            category=form.cleaned_data["category"],
+            assignee_id=assignee.id if assignee else None,
+            unassign=assignee is None,
+            tags=form.tag_list(),
+        )
         try:
             services.ticket_update(ticket=ticket, actor=user, changes=changes, now=timezone.now())
             messages.success(request, "Ticket updated.")
@@ -127,20 +144,26 @@ def ticket_create_view(request: WSGIRequest) -> HttpResponse:
         else:
             try:
                 ticket = services.ticket_create(
-                    actor=_user(request), requester=requester, now=timezone.now(),
-                    files=data["files"], data=services.NewTicket(
-                        subject=data["subject"], description=data["description"],
-                        priority=data["priority"], category=data["category"],
-                        channel=data["channel"], deployment_url=data["deployment_url"],
+                    actor=_user(request),
+                    requester=requester,
+                    now=timezone.now(),
+                    files=data["attachments"],
+                    data=services.NewTicket(
+                        subject=data["subject"],
+                        description=data["description"],
+                        priority=data["priority"],
+                        category=data["category"],
+                        channel=data["channel"],
+                        deployment_url=data["deployment_url"],
                     ),
-                )  # fmt: skip
+                )
                 return redirect("desk:detail", ticket_id=ticket.id)
             except LifebuoyError as exc:
                 apply_error(request, form, exc)
     return render(request, "tickets/create.html", {"form": form})
 
 
-def attachment_download_view(request: WSGIRequest, attachment_id: int) -> HttpResponse:
+def attachment_download_view(request: WSGIRequest, attachment_id: int) -> HttpResponseBase:
     """Shared by the desk and the portal; the selector decides who may see the file."""
     from django.contrib.auth.views import redirect_to_login
     from django.http import Http404
@@ -148,10 +171,14 @@ def attachment_download_view(request: WSGIRequest, attachment_id: int) -> HttpRe
     if not isinstance(request.user, User):
         return redirect_to_login(request.get_full_path())
     try:
-        attachment = selectors.attachment_get_for_user(user=request.user, attachment_id=attachment_id)
+        attachment = selectors.attachment_get_for_user(
+            user=request.user, attachment_id=attachment_id
+        )
     except LifebuoyError as exc:
         raise Http404(exc.message) from exc
     return FileResponse(
-        attachment.file.open("rb"), as_attachment=True, filename=attachment.filename,
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.filename,
         content_type=attachment.content_type,
-    )  # fmt: skip
+    )

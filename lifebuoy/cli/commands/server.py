@@ -16,8 +16,18 @@ from lifebuoy.cli.output import console, fail
 
 
 def _celery_args(*, beat: bool, concurrency: int) -> list[str]:
-    args = [sys.executable, "-m", "celery", "-A", "config", "worker", "-l", "info",
-            "--concurrency", str(concurrency)]  # fmt: skip
+    args = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "config",
+        "worker",
+        "-l",
+        "info",
+        "--concurrency",
+        str(concurrency),
+    ]
     if beat:
         args += ["-B"]
     return args
@@ -95,8 +105,18 @@ def serve(
     django_setup()
     _prepare_broker()
     commands = {
-        "web": [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind",
-                f"{host}:{port}", "--workers", str(workers), "--access-logfile", "-"],  # fmt: skip
+        "web": [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi:application",
+            "--bind",
+            f"{host}:{port}",
+            "--workers",
+            str(workers),
+            "--access-logfile",
+            "-",
+        ],
     }
     if not web_only:
         commands["worker"] = _celery_args(beat=True, concurrency=1)

@@ -1,0 +1,101 @@
+"""Personas shared by every test.
+
+alice: customer at Acme (Standard plan)     carol: another customer at Acme
+charlie: customer at Globex (another organization; must never see Acme's data)
+ted: tier-1 agent   bob: tier-2 agent   lena: support lead   ada: admin   grace: engineer
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import pytest
+from django.test import Client
+
+from lifebuoy.accounts.models import Organization, Role, User
+from lifebuoy.accounts.services import api_token_create, organization_create
+
+
+@pytest.fixture
+def now() -> datetime:
+    return datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def acme(db: None) -> Organization:
+    return organization_create(
+        name="Acme", slug="acme", plan="cloud_professional", timezone="Europe/Berlin"
+    )
+
+
+@pytest.fixture
+def globex(db: None) -> Organization:
+    return organization_create(
+        name="Globex", slug="globex", plan="enterprise", timezone="Asia/Kolkata"
+    )
+
+
+def _user(email: str, role: str, org: Organization | None = None, tier: int | None = None) -> User:
+    return User.objects.create_user(
+        email,
+        "pw-for-tests-1",
+        full_name=email.split("@", maxsplit=1)[0].title(),
+        role=role,
+        tier=tier,
+        organization=org,
+    )
+
+
+@pytest.fixture
+def alice(acme: Organization) -> User:
+    return _user("alice@acme.example", Role.CUSTOMER, acme)
+
+
+@pytest.fixture
+def carol(acme: Organization) -> User:
+    return _user("carol@acme.example", Role.CUSTOMER, acme)
+
+
+@pytest.fixture
+def charlie(globex: Organization) -> User:
+    return _user("charlie@globex.example", Role.CUSTOMER, globex)
+
+
+@pytest.fixture
+def ted(db: None) -> User:
+    return _user("ted@lifebuoy.test", Role.AGENT, tier=1)
+
+
+@pytest.fixture
+def bob(db: None) -> User:
+    return _user("bob@lifebuoy.test", Role.AGENT, tier=2)
+
+
+@pytest.fixture
+def lena(db: None) -> User:
+    return _user("lena@lifebuoy.test", Role.LEAD)
+
+
+@pytest.fixture
+def grace(db: None) -> User:
+    return _user("grace@lifebuoy.test", Role.ENGINEER)
+
+
+@pytest.fixture
+def ada(db: None) -> User:
+    user = _user("ada@lifebuoy.test", Role.ADMIN)
+    user.is_staff = user.is_superuser = True
+    user.save(update_fields=["is_staff", "is_superuser"])
+    return user
+
+
+@pytest.fixture
+def api() -> Callable[[User], Client]:
+    """A client that authenticates with a fresh API token of ``user``."""
+
+    def make(user: User) -> Client:
+        _, secret = api_token_create(user=user, name="tests")
+        return Client(headers={"authorization": f"Bearer {secret}"})
+
+    return make

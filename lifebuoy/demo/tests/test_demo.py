@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import pytest
+from django.db.models import Count
+
+from lifebuoy.accounts.models import Organization, Role, User
+from lifebuoy.demo.services import demo_load
+from lifebuoy.tickets.models import Message, Ticket
+
+pytestmark = pytest.mark.django_db
+
+
+def _fingerprint() -> list[tuple[str, str, str, str, int]]:
+    return list(
+        Ticket.objects.order_by("id")
+        .annotate(n=Count("messages"))
+        .values_list("subject", "priority", "channel", "status", "n")
+    )
+
+
+def test_the_demo_desk_covers_every_tier_and_looks_lived_in(now):
+    summary = demo_load(seed=3, tickets=120, now=now)
+    assert summary.tickets == Ticket.objects.count() == 120
+    plans = set(Organization.objects.values_list("plan", flat=True))
+    assert plans == {"community", "cloud_starter", "cloud_professional", "enterprise", "managed"}
+    assert len(set(Organization.objects.values_list("timezone", flat=True))) >= 5
+    tiers = set(User.objects.filter(role=Role.AGENT).values_list("tier", flat=True))
+    assert tiers == {1, 2, 3}
+    assert len(set(Ticket.objects.values_list("category", flat=True))) >= 10
+    assert len(set(Ticket.objects.values_list("channel", flat=True))) >= 5
+    assert Message.objects.filter(is_internal=True).exists()
+    assert {"new", "open", "closed"} <= set(Ticket.objects.values_list("status", flat=True))
+    assert not Ticket.objects.filter(created_at__gt=now).exists()
+
+
+def test_the_same_seed_gives_the_same_desk(now, django_db_reset_sequences):
+    demo_load(seed=11, tickets=40, now=now)
+    first = _fingerprint()
+    Message.objects.all().delete()
+    Ticket.objects.all().delete()
+    User.objects.all().delete()
+    Organization.objects.all().delete()
+    demo_load(seed=11, tickets=40, now=now)
+    assert _fingerprint() == first

@@ -1,0 +1,182 @@
+"""Tenant isolation as a matrix: every ticket endpoint × every role, on Acme's ticket.
+
+Charlie (Globex) must get 404 everywhere — the same answer as for a ticket that does not exist —
+and customers never get internal notes or staff-only actions.
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from lifebuoy.tickets.models import Ticket
+from lifebuoy.tickets.services import NewTicket, message_add, ticket_create
+
+pytestmark = pytest.mark.django_db
+
+NOT_FOUND = HTTPStatus.NOT_FOUND
+OK, CREATED, FORBIDDEN = HTTPStatus.OK, HTTPStatus.CREATED, HTTPStatus.FORBIDDEN
+LOGIN = HTTPStatus.FOUND  # an HTML page the role has no business on sends them to sign in
+
+# (name, method, path, json body) — {t} is the ticket, {a} a public attachment, {n} a note's file
+API_ENDPOINTS = [
+    ("detail", "get", "/api/tickets/{t}", None),
+    ("update", "patch", "/api/tickets/{t}", {"priority": "P2"}),
+    ("confirm", "post", "/api/tickets/{t}/confirm-resolved", None),
+    ("messages", "get", "/api/tickets/{t}/messages", None),
+    ("reply", "post", "/api/tickets/{t}/messages", {"body": "hello"}),
+    ("events", "get", "/api/tickets/{t}/events", None),
+    ("attachment", "get", "/api/attachments/{a}", None),
+    ("note attachment", "get", "/api/attachments/{n}", None),
+]
+STAFF = ["ted", "bob", "lena", "grace", "ada"]
+EXPECTED_API = {
+    "charlie": dict.fromkeys([e[0] for e in API_ENDPOINTS], NOT_FOUND),
+    "carol": {
+        "detail": OK,
+        "update": FORBIDDEN,
+        "confirm": OK,
+        "messages": OK,
+        "reply": CREATED,
+        "events": OK,
+        "attachment": OK,
+        "note attachment": NOT_FOUND,
+    },
+    **{
+        s: {
+            "detail": OK,
+            "update": OK,
+            "confirm": OK,
+            "messages": OK,
+            "reply": CREATED,
+            "events": OK,
+            "attachment": OK,
+            "note attachment": OK,
+        }
+        for s in STAFF
+    },
+}
+
+
+@pytest.fixture
+def acme_ticket(alice, ted, now):
+    ticket = ticket_create(actor=alice, data=NewTicket("Hub stuck", "placeholder"), now=now)
+    public = message_add(
+        ticket=ticket, author=alice, body="log", files=[SimpleUploadedFile("a.log", b"a")], now=now
+    )
+    note = message_add(
+        ticket=ticket,
+        author=ted,
+        body="internal",
+        is_internal=True,
+        files=[SimpleUploadedFile("n.log", b"n")],
+        now=now,
+    )
+    return {"t": ticket.id, "a": public.attachments.get().id, "n": note.attachments.get().id}
+
+
+def _call(client: Client, method: str, path: str, body: object) -> int:
+    kwargs = {"content_type": "application/json", "data": body} if body is not None else {}
+    return getattr(client, method)(path, **kwargs).status_code
+
+
+@pytest.mark.parametrize("role", list(EXPECTED_API))
+@pytest.mark.parametrize(("name", "method", "path", "body"), API_ENDPOINTS)
+def test_api_matrix(request, api, acme_ticket, role, name, method, path, body):
+    client = api(request.getfixturevalue(role))
+    assert _call(client, method, path.format(**acme_ticket), body) == EXPECTED_API[role][name]
+
+
+@pytest.mark.parametrize("role", ["charlie", "carol", *STAFF])
+def test_a_missing_ticket_looks_exactly_like_a_foreign_one(request, api, acme_ticket, role):
+    client = api(request.getfixturevalue(role))
+    missing = client.get("/api/tickets/999999")
+    assert missing.status_code == NOT_FOUND
+    if role == "charlie":
+        foreign = client.get(f"/api/tickets/{acme_ticket['t']}")
+        assert foreign.json() | {"message": ""} == missing.json() | {"message": ""}
+
+
+def test_lists_and_search_never_include_another_organizations_tickets(api, charlie, acme_ticket):
+    client = api(charlie)
+    assert client.get("/api/tickets/").json()["items"] == []
+    assert client.get("/api/tickets/", {"q": f"#{acme_ticket['t']}"}).json()["items"] == []
+    assert client.get("/api/tickets/", {"q": "Hub stuck"}).json()["items"] == []
+    assert (
+        client.get("/api/tickets/", {"organization": Ticket.objects.get().organization_id}).json()[
+            "items"
+        ]
+        == []
+    )
+
+
+def test_organizations_are_gated_too(api, charlie, alice):
+    assert api(charlie).get(f"/api/organizations/{alice.organization_id}").status_code == NOT_FOUND
+    assert [o["name"] for o in api(charlie).get("/api/organizations").json()] == ["Globex"]
+
+
+HTML_PAGES = [
+    ("desk detail", "get", "/desk/tickets/{t}/"),
+    ("desk reply", "post", "/desk/tickets/{t}/reply/"),
+    ("desk update", "post", "/desk/tickets/{t}/update/"),
+    ("portal detail", "get", "/portal/tickets/{t}/"),
+    ("portal reply", "post", "/portal/tickets/{t}/reply/"),
+    ("portal confirm", "post", "/portal/tickets/{t}/confirm/"),
+    ("attachment", "get", "/attachments/{a}/"),
+    ("note attachment", "get", "/attachments/{n}/"),
+]
+EXPECTED_HTML = {
+    "charlie": {
+        "desk detail": LOGIN,
+        "desk reply": LOGIN,
+        "desk update": LOGIN,
+        "portal detail": NOT_FOUND,
+        "portal reply": NOT_FOUND,
+        "portal confirm": NOT_FOUND,
+        "attachment": NOT_FOUND,
+        "note attachment": NOT_FOUND,
+    },
+    "carol": {
+        "desk detail": LOGIN,
+        "desk reply": LOGIN,
+        "desk update": LOGIN,
+        "portal detail": OK,
+        "portal reply": HTTPStatus.BAD_REQUEST,
+        "portal confirm": HTTPStatus.FOUND,
+        "attachment": OK,
+        "note attachment": NOT_FOUND,
+    },
+    **{
+        s: {
+            "desk detail": OK,
+            "desk reply": HTTPStatus.BAD_REQUEST,
+            "desk update": HTTPStatus.FOUND,
+            "portal detail": LOGIN,
+            "portal reply": LOGIN,
+            "portal confirm": LOGIN,
+            "attachment": OK,
+            "note attachment": OK,
+        }
+        for s in STAFF
+    },
+}
+
+
+@pytest.mark.parametrize("role", list(EXPECTED_HTML))
+@pytest.mark.parametrize(("name", "method", "path"), HTML_PAGES)
+def test_html_matrix(request, acme_ticket, role, name, method, path):
+    client = Client()
+    client.force_login(request.getfixturevalue(role))
+    status = getattr(client, method)(path.format(**acme_ticket)).status_code
+    assert status == EXPECTED_HTML[role][name]
+
+
+def test_the_portal_page_never_shows_internal_notes(client, carol, acme_ticket):
+    client.force_login(carol)
+    page = client.get(f"/portal/tickets/{acme_ticket['t']}/").content.decode()
+    assert "log" in page
+    assert "internal" not in page.lower().replace("data-internal", "")
+    assert "n.log" not in page

@@ -1,0 +1,141 @@
+from __future__ import annotations
+
+from http import HTTPStatus
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from lifebuoy.tickets.models import Status, Ticket
+from lifebuoy.tickets.services import NewTicket, ticket_create
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_customer_submits_a_ticket_in_the_portal_and_lands_on_it(client, alice):
+    client.force_login(alice)
+    response = client.post(
+        "/portal/tickets/new/",
+        {
+            "subject": "Consolidation slow",
+            "description": "**90 min** now",
+            "priority": "P2",
+            "category": "slow_consolidation",
+            "attachments": [SimpleUploadedFile("du.txt", b"2.1G .git")],
+        },
+        follow=True,
+    )
+    ticket = Ticket.objects.get()
+    assert response.redirect_chain[-1][0] == f"/portal/tickets/{ticket.id}/"
+    page = response.content.decode()
+    assert f"Ticket #{ticket.id} is open" in page
+    assert "<strong>90 min</strong>" in page
+    assert "du.txt" in page
+    assert (ticket.channel, ticket.priority, ticket.requester) == ("portal", "P2", alice)
+
+
+def test_portal_form_errors_are_shown_next_to_the_fields(client, alice):
+    client.force_login(alice)
+    response = client.post("/portal/tickets/new/", {"subject": "", "description": ""})
+    assert response.status_code == HTTPStatus.OK
+    assert response.context["form"].errors.keys() >= {"subject", "description"}
+    assert Ticket.objects.count() == 0
+
+
+def test_the_queue_filters_by_priority_and_text(client, alice, ted, now):
+    for subject, prio in [("Hub placeholder", "P1"), ("Invoice", "P4"), ("Hub slow", "P4")]:
+        ticket_create(actor=alice, data=NewTicket(subject, "d", priority=prio), now=now)
+    client.force_login(ted)
+    page = client.get("/desk/", {"priority": "P4", "q": "hub"}).content.decode()
+    assert "Hub slow" in page
+    assert "Hub placeholder" not in page
+    assert "Invoice" not in page
+
+
+def test_the_queue_pages_with_a_next_link(client, alice, ted, now):
+    for i in range(55):
+        ticket_create(actor=alice, data=NewTicket(f"Ticket number {i}", "d"), now=now)
+    client.force_login(ted)
+    first = client.get("/desk/")
+    assert first.context["page"].next_cursor
+    second = client.get("/desk/", {"cursor": first.context["page"].next_cursor})
+    assert len(first.context["page"].items) == 50
+    assert len(second.context["page"].items) == 5
+
+
+def test_an_agent_replies_and_notes_from_the_ticket_page(client, alice, ted, now):
+    ticket = ticket_create(actor=alice, data=NewTicket("C2 down", "d"), now=now)
+    client.force_login(ted)
+    client.post(f"/desk/tickets/{ticket.id}/reply/", {"body": "Restart the session"})
+    client.post(
+        f"/desk/tickets/{ticket.id}/reply/", {"body": "hunch: expired", "is_internal": "on"}
+    )
+    page = client.get(f"/desk/tickets/{ticket.id}/").content.decode()
+    assert "Restart the session" in page
+    assert "Internal note" in page
+    ticket.refresh_from_db()
+    assert ticket.status == Status.OPEN
+
+
+def test_an_agent_changes_status_and_sees_it_in_the_history(client, alice, ted, now):
+    ticket = ticket_create(actor=alice, data=NewTicket("C2 down", "d"), now=now)
+    client.force_login(ted)
+    client.post(
+        f"/desk/tickets/{ticket.id}/update/",
+        {"status": "pending", "priority": "P2", "category": "bug", "assignee": ted.id, "tags": "x"},
+    )
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.priority, ticket.assignee) == ("pending", "P2", ted)
+    page = client.get(f"/desk/tickets/{ticket.id}/").content.decode()
+    assert "changed status" in page
+
+
+def test_staff_log_a_phone_call_for_a_customer(client, alice, ted):
+    client.force_login(ted)
+    response = client.post(
+        "/desk/tickets/new/",
+        {
+            "requester_email": "alice@acme.example",
+            "channel": "phone",
+            "subject": "Outage",
+            "description": "All agents down",
+            "priority": "P1",
+            "category": "agent_not_responding",
+        },
+    )
+    ticket = Ticket.objects.get()
+    assert response.status_code == HTTPStatus.FOUND
+    assert (ticket.requester, ticket.channel) == (alice, "phone")
+
+
+def test_the_customer_confirms_the_fix_in_the_portal(client, alice, now):
+    ticket = ticket_create(actor=alice, data=NewTicket("C2 down", "d"), now=now)
+    client.force_login(alice)
+    client.post(f"/portal/tickets/{ticket.id}/confirm/")
+    ticket.refresh_from_db()
+    assert ticket.status == Status.CLOSED
+
+
+def test_home_sends_each_role_to_its_place(client, alice, ted):
+    assert client.get("/").url == "/accounts/login/"
+    client.force_login(alice)
+    assert client.get("/").url == "/portal/"
+    client.force_login(ted)
+    assert client.get("/").url == "/desk/"
+
+
+def test_sign_in_with_email_and_password(client, alice):
+    response = client.post(
+        "/accounts/login/", {"username": "alice@acme.example", "password": "pw-for-tests-1"}
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    assert client.get("/portal/").status_code == HTTPStatus.OK
+
+
+def test_repeated_failed_sign_ins_lock_the_account_out(client, alice):
+    for _ in range(5):
+        client.post("/accounts/login/", {"username": "alice@acme.example", "password": "nope"})
+    locked = client.post(
+        "/accounts/login/", {"username": "alice@acme.example", "password": "pw-for-tests-1"}
+    )
+    assert locked.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert "Too many sign-in attempts" in locked.content.decode()
