@@ -1,0 +1,142 @@
+"""``lifebuoy doctor PATH``: diagnose a Dual Trinity repository without touching it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from types import TracebackType
+from typing import Annotated
+
+import typer
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+from lifebuoy.cli import output
+from lifebuoy.cli.exit_status import ExitStatus
+
+LARGE_REPOSITORY = 20_000  # commits; below this no progress bar is drawn
+
+
+class OutputFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+def register(app: typer.Typer) -> None:
+    app.command("doctor")(doctor)
+
+
+def doctor(
+    path: Annotated[Path, typer.Argument(help="The repository to diagnose (read-only).")],
+    *,
+    now: Annotated[
+        str | None,
+        typer.Option(help="Reference time (ISO-8601); later commits are ignored. Default: now."),
+    ] = None,
+    profile: Annotated[
+        str | None, typer.Option(help="Built-in profile name or a YAML profile file.")
+    ] = None,
+    branch: Annotated[str | None, typer.Option(help="Analyse this branch only.")] = None,
+    all_branches: Annotated[
+        bool, typer.Option("--all-branches", help="Analyse every local and remote branch.")
+    ] = False,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", help="text for people, json for scripts.")
+    ] = OutputFormat.TEXT,
+    usage: Annotated[
+        Path | None, typer.Option(help="Usage records (CSV or JSON lines) for cost checks.")
+    ] = None,
+) -> None:
+    """Diagnose a Dual Trinity deployment from its git repository."""
+    from lifebuoy.diagnostics.engine.build import Scope, UnknownBranchError
+    from lifebuoy.diagnostics.engine.profiles import ProfileError, load_profile
+    from lifebuoy.diagnostics.engine.repo import GitError
+    from lifebuoy.diagnostics.engine.report import render_text, to_json
+    from lifebuoy.diagnostics.engine.runner import diagnose
+    from lifebuoy.diagnostics.engine.timeutil import parse_instant
+    from lifebuoy.diagnostics.engine.usage import UsageError, load_usage
+
+    if branch and all_branches:
+        output.fail("Use either --branch or --all-branches, not both.", ExitStatus.USAGE)
+    try:
+        reference = parse_instant(now) if now else datetime.now(tz=UTC)
+    except ValueError:
+        output.fail(
+            f"--now must be an ISO-8601 time such as 2025-06-01T12:00:00Z, not '{now}'.",
+            ExitStatus.USAGE,
+        )
+    try:
+        chosen = load_profile(profile)
+        records, problems = load_usage(usage) if usage else (None, [])
+        scope = Scope(branch=branch, all_branches=True if all_branches else None)
+        with _progress_bar(enabled=output.console.is_terminal) as bar:
+            report = diagnose(
+                path,
+                now=reference,
+                profile=chosen,
+                scope=scope,
+                usage=records,
+                not_read=problems,
+                progress=bar,
+            )
+    except (ProfileError, UsageError, UnknownBranchError) as exc:
+        output.fail(str(exc), ExitStatus.USAGE)
+    except GitError as exc:
+        output.fail(str(exc), ExitStatus.ERROR)
+    except KeyboardInterrupt:
+        output.fail("Interrupted.", ExitStatus.INTERRUPTED)
+    if output_format is OutputFormat.JSON:
+        output.print_json(to_json(report))
+    else:
+        render_text(report, output.console)
+    raise typer.Exit(ExitStatus.FINDINGS if report.has_problems else ExitStatus.SUCCESS)
+
+
+class _ProgressBar:
+    """Draws a rich progress bar for large histories, only on an interactive terminal."""
+
+    def __init__(self, *, enabled: bool) -> None:
+        self.enabled = enabled
+        self._progress: Progress | None = None
+        self._task: TaskID | None = None
+
+    def __enter__(self) -> _ProgressBar:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+
+    def start(self, total: int) -> None:
+        if not self.enabled or total < LARGE_REPOSITORY:
+            return
+        self._progress = Progress(
+            TextColumn("reading history"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=output.console,
+            transient=True,
+        )
+        self._task = self._progress.add_task("history", total=total)
+        self._progress.start()
+
+    def advance(self, done: int) -> None:
+        if self._progress is not None and self._task is not None:
+            self._progress.update(self._task, completed=done)
+
+
+def _progress_bar(*, enabled: bool) -> _ProgressBar:
+    return _ProgressBar(enabled=enabled)

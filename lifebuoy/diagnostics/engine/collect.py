@@ -1,0 +1,191 @@
+"""One streaming pass over ``git log`` that fills a ``History``.
+
+Commits arrive newest first (git's order); every rule here is order-independent (maxima,
+minima, bounded "most recent" lists) so rebased or out-of-order commits do no harm.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from lifebuoy.diagnostics.engine.attribution import Attribution, Attributor
+from lifebuoy.diagnostics.engine.paths import PathClassifier, PathInfo
+from lifebuoy.diagnostics.engine.profiles import Profile
+from lifebuoy.diagnostics.engine.repo import RawCommit
+from lifebuoy.diagnostics.engine.snapshot import (
+    AgentActivity,
+    ChannelState,
+    Collision,
+    CommitRef,
+    FileWrite,
+    History,
+    MachineActivity,
+)
+
+RECENT_WINDOW = 30 * 86400
+PROGRESS_EVERY = 2000
+
+Progress = Callable[[int], None]
+
+
+class HistoryCollector:
+    def __init__(self, profile: Profile, now_ts: int) -> None:
+        self.profile = profile
+        self.now_ts = now_ts
+        self.paths = PathClassifier(profile)
+        self.attributor = Attributor(profile, self.paths)
+        self.history = History()
+        self._last_edit: dict[str, FileWrite] = {}
+        self._window = int(profile.thresholds.edit_collision_window.total_seconds())
+        self._validator = profile.validator
+
+    def consume(self, commits: Iterable[RawCommit], progress: Progress | None = None) -> History:
+        seen = 0
+        for commit in commits:
+            self.add(commit)
+            seen += 1
+            if progress is not None and seen % PROGRESS_EVERY == 0:
+                progress(seen)
+        if progress is not None:
+            progress(seen)
+        return self.history
+
+    def add(self, commit: RawCommit) -> None:
+        history = self.history
+        if commit.author_time > self.now_ts:
+            history.commits_after_now += 1
+            return
+        history.commits_read += 1
+        who = self.attributor.attribute(commit)
+        history.methods[who.method] += 1
+        ref = CommitRef(commit.sha, commit.author_time, commit.subject)
+        if who.machine:
+            self._machine(who, ref)
+        if who.is_heartbeat:
+            history.heartbeat_commits += 1
+        elif who.agent is None:
+            history.unattributed_commits += 1
+        else:
+            self._agent(who, ref)
+        self._subject(commit, ref, who)
+        for path in commit.files:
+            info = self.paths.classify(path)
+            if info is not None:
+                self._coordination_file(info, ref, who)
+            if who.agent is not None:
+                self._edit(path, ref, who)
+
+    def _agent(self, who: Attribution, ref: CommitRef) -> None:
+        agent = who.agent or ""
+        activity = self.history.agents.get(agent)
+        if activity is None:
+            activity = self.history.agents[agent] = AgentActivity(agent)
+        activity.commits += 1
+        if self.now_ts - ref.ts <= RECENT_WINDOW:
+            activity.recent_commits += 1
+        if activity.last is None or ref.ts > activity.last.ts:
+            activity.last, activity.method = ref, who.method
+        if activity.first_ts is None or ref.ts < activity.first_ts:
+            activity.first_ts = ref.ts
+
+    def _machine(self, who: Attribution, ref: CommitRef) -> None:
+        name = who.machine or ""
+        machine = self.history.machines.get(name)
+        if machine is None:
+            machine = self.history.machines[name] = MachineActivity(name)
+        machine.commits += 1
+        if machine.last is None or ref.ts > machine.last.ts:
+            machine.last = ref
+        if who.is_heartbeat:
+            machine.heartbeats += 1
+            if machine.last_heartbeat is None or ref.ts > machine.last_heartbeat.ts:
+                machine.last_heartbeat = ref
+
+    def _subject(self, commit: RawCommit, ref: CommitRef, who: Attribution) -> None:
+        if who.is_heartbeat:
+            return
+        events = self.history.events
+        profile = self.profile
+        if profile.conflict_words.search(commit.subject) or (
+            commit.body and profile.conflict_words.search(commit.body)
+        ):
+            events.conflict_mentions.add(ref.ts, ref)
+        if profile.consolidation_words.search(commit.subject):
+            if len(commit.parents) > 1:
+                events.consolidation_merges.add(ref.ts, ref)
+            elif not any(self._is_consolidation(p) for p in commit.files):
+                events.consolidation_mentions.add(ref.ts, ref)
+        if (
+            who.agent is not None
+            and who.agent.endswith("/" + self._validator)
+            and profile.validation_words.search(commit.subject)
+        ):
+            trinity = who.agent.partition("/")[0]
+            write = FileWrite("", ref, who.agent, who.method, trinity)
+            events.validations.add(ref.ts, write)
+
+    def _is_consolidation(self, path: str) -> bool:
+        info = self.paths.classify(path)
+        return info is not None and info.is_consolidation
+
+    def _coordination_file(self, info: PathInfo, ref: CommitRef, who: Attribution) -> None:
+        history = self.history
+        previous = history.last_touch.get(info.path)
+        if previous is None or ref.ts > previous.ts:
+            history.last_touch[info.path] = ref
+        write = FileWrite(info.path, ref, who.agent, who.method, info.trinity)
+        events = history.events
+        if info.is_channel:
+            self._channel(info, write)
+        if info.is_consolidation:
+            events.consolidations.add(ref.ts, write)
+        if not info.is_consolidation and (
+            info.is_hub_input or info.kind in ("report", "validation_report")
+        ):
+            events.inputs.add(ref.ts, write)
+
+    def _channel(self, info: PathInfo, write: FileWrite) -> None:
+        history = self.history
+        events = history.events
+        state = history.channels.get(info.path)
+        if state is None:
+            state = history.channels[info.path] = ChannelState(
+                info.path,
+                info.trinity,
+                info.kind or "",
+                info.sender or "",
+                info.addressee or "",
+                last=write,
+                first=write,
+            )
+        state.writes += 1
+        if write.commit.ts > state.last.commit.ts:
+            state.last = write
+        if write.commit.ts < state.first.commit.ts:
+            state.first = write
+        if write.writer is not None and write.writer != info.sender:
+            state.foreign.add(write.commit.ts, write)
+        ts = write.commit.ts
+        if info.pair is not None and info.pair not in self.profile.allowed_pairs:
+            events.direct_messages.add(ts, write)
+        if write.writer not in (None, info.sender):
+            return  # someone else copied text into this channel; not the sender's message
+        if info.kind == "task":
+            events.assignments.add(ts, write)
+            if self.now_ts - ts <= RECENT_WINDOW:
+                history.tasks_30d += 1
+        elif info.kind == "report":
+            events.reports.add(ts, write)
+        elif info.kind == "validation_report":
+            events.validations.add(ts, write)
+
+    def _edit(self, path: str, ref: CommitRef, who: Attribution) -> None:
+        agent = who.agent or ""
+        write = FileWrite(path, ref, agent, who.method, "")
+        previous = self._last_edit.get(path)
+        self._last_edit[path] = write
+        if previous is None or previous.writer == agent:
+            return
+        if abs(previous.commit.ts - ref.ts) <= self._window:
+            first, second = sorted((previous, write), key=lambda w: w.commit.ts)
+            self.history.events.collisions.add(second.commit.ts, Collision(path, first, second))

@@ -1,0 +1,390 @@
+"""The only place that runs git. Read-only by construction.
+
+Every call goes through ``Repo._argv``: an argument list (never a shell), a whitelist of
+read-only subcommands, ``GIT_OPTIONAL_LOCKS=0`` so reads never refresh the index, no pager,
+no prompts, and a timeout. Nothing here fetches, pulls, writes refs or runs maintenance.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+READ_ONLY = frozenset(
+    {
+        "rev-parse",
+        "log",
+        "rev-list",
+        "ls-tree",
+        "ls-files",
+        "cat-file",
+        "for-each-ref",
+        "grep",
+        "symbolic-ref",
+        "count-objects",
+    }
+)
+TIMEOUT_SECONDS = 120.0
+LOG_TIMEOUT_SECONDS = 3600.0
+_CHUNK = 1 << 20
+_FIELD = "\x1f"
+_RECORD = b"\x1e"
+_LOG_FORMAT = "--format=%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%at%x1f%s%x1f%b%x1f"
+_CONFIG = (
+    "-c",
+    "core.quotePath=false",
+    "-c",
+    "core.fsmonitor=false",
+    "-c",
+    "color.ui=false",
+    "-c",
+    "log.showSignature=false",
+    "-c",
+    "grep.lineNumber=true",
+)
+
+
+class GitError(Exception):
+    """A git command failed; the message is one sentence."""
+
+
+class UnreadableRepositoryError(GitError):
+    """The path is not a git repository that can be read."""
+
+
+@dataclass(frozen=True)
+class RawCommit:
+    sha: str
+    parents: tuple[str, ...]
+    author_name: str
+    author_email: str
+    author_time: int  # seconds since the epoch: the author date, already UTC
+    subject: str
+    body: str
+    files: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class GitResult:
+    returncode: int
+    stdout: bytes
+    stderr: str
+
+    @property
+    def text(self) -> str:
+        return self.stdout.decode("utf-8", "replace")
+
+    @property
+    def first_error_line(self) -> str:
+        lines = [line.strip() for line in self.stderr.splitlines() if line.strip()]
+        return lines[0] if lines else f"git exited with status {self.returncode}"
+
+
+@dataclass(frozen=True)
+class Upstream:
+    branch: str
+    upstream: str
+    behind: int
+    ahead: int
+    gone: bool
+
+
+def git_environment() -> dict[str, str]:
+    """The caller's environment without GIT_* overrides, plus our read-only settings."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update(
+        GIT_OPTIONAL_LOCKS="0",
+        GIT_TERMINAL_PROMPT="0",
+        GIT_PAGER="cat",
+        PAGER="cat",
+        LC_ALL="C",
+        GIT_NO_REPLACE_OBJECTS="1",
+    )
+    return env
+
+
+class Repo:
+    """A repository opened for reading. ``open`` raises UnreadableRepositoryError."""
+
+    def __init__(self, path: Path, git_dir: Path, work_tree: Path | None, shallow: bool) -> None:
+        self.path = path
+        self.git_dir = git_dir
+        self.work_tree = work_tree
+        self.is_shallow = shallow
+        self.log_error: str | None = None
+
+    @property
+    def is_bare(self) -> bool:
+        return self.work_tree is None
+
+    @classmethod
+    def open(cls, path: Path) -> Repo:
+        if not path.exists():
+            raise UnreadableRepositoryError(f"{path} does not exist.")
+        probe = cls(path, path, None, False)
+        result = probe.run(
+            "rev-parse",
+            "--path-format=absolute",
+            "--git-common-dir",
+            "--is-bare-repository",
+            "--is-shallow-repository",
+            "--show-toplevel",
+            check=False,
+        )
+        lines = result.text.splitlines()
+        if result.returncode != 0 and len(lines) < 3:
+            reason = result.first_error_line.removeprefix("fatal: ")
+            raise UnreadableRepositoryError(f"{path} cannot be read as a git repository: {reason}.")
+        bare = lines[1].strip() == "true"
+        work_tree = Path(lines[3]) if len(lines) > 3 and not bare else None
+        return cls(path, Path(lines[0]), work_tree, lines[2].strip() == "true")
+
+    # -- running git -------------------------------------------------------------------------
+
+    def _argv(self, args: Sequence[str]) -> list[str]:
+        if not args or args[0] not in READ_ONLY:
+            raise GitError(f"Refusing to run git {args[0] if args else ''}: not read-only.")
+        return ["git", "--no-pager", "-C", str(self.path), *_CONFIG, *args]
+
+    def run(
+        self,
+        *args: str,
+        check: bool = True,
+        stdin: bytes | None = None,
+        timeout: float = TIMEOUT_SECONDS,
+    ) -> GitResult:
+        try:
+            completed = subprocess.run(
+                self._argv(args),
+                input=stdin,
+                capture_output=True,
+                env=git_environment(),
+                timeout=timeout,
+                check=False,
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise GitError(f"git {args[0]} took longer than {timeout:.0f} seconds.") from exc
+        except OSError as exc:
+            raise GitError(f"git could not be started ({exc.strerror}).") from exc
+        result = GitResult(
+            completed.returncode, completed.stdout, completed.stderr.decode("utf-8", "replace")
+        )
+        if check and result.returncode != 0:
+            raise GitError(f"git {args[0]} failed: {result.first_error_line}")
+        return result
+
+    # -- history -----------------------------------------------------------------------------
+
+    def iter_log(self, revs: Sequence[str]) -> Iterator[RawCommit]:
+        """Stream commits reachable from ``revs`` with their changed paths, newest first.
+
+        Output is read in chunks, so memory does not grow with the history. If git stops
+        early (a missing object, a timeout) the commits read so far are still yielded and
+        ``self.log_error`` holds one sentence on what went wrong.
+        """
+        self.log_error = None
+        argv = self._argv(
+            ["log", "--no-renames", "--name-only", "--no-color", _LOG_FORMAT, *revs, "--"]
+        )
+        with tempfile.TemporaryFile() as errors:
+            process = subprocess.Popen(
+                argv, stdout=subprocess.PIPE, stderr=errors, env=git_environment()
+            )
+            timed_out = threading.Event()
+
+            def expire() -> None:
+                timed_out.set()
+                process.kill()
+
+            timer = threading.Timer(LOG_TIMEOUT_SECONDS, expire)
+            timer.start()
+            finished = False
+            try:
+                yield from _records(process)
+                finished = True
+            finally:
+                if process.poll() is None:
+                    process.kill()
+                returncode = process.wait()
+                timer.cancel()
+                errors.seek(0)
+                message = errors.read().decode("utf-8", "replace").strip()
+                if timed_out.is_set():
+                    self.log_error = f"git log took longer than {LOG_TIMEOUT_SECONDS:.0f} seconds."
+                elif finished and returncode != 0:
+                    first = message.splitlines()[0] if message else f"status {returncode}"
+                    self.log_error = f"git log stopped early: {first}"
+
+    def count_commits(self, revs: Sequence[str]) -> int:
+        result = self.run("rev-list", "--count", *revs, "--", check=False)
+        return int(result.text.strip() or 0) if result.returncode == 0 else 0
+
+    # -- refs --------------------------------------------------------------------------------
+
+    def resolve(self, rev: str) -> str | None:
+        result = self.run("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}", check=False)
+        return result.text.strip() or None if result.returncode == 0 else None
+
+    def current_branch(self) -> str | None:
+        result = self.run("symbolic-ref", "--quiet", "--short", "HEAD", check=False)
+        return result.text.strip() or None if result.returncode == 0 else None
+
+    def branch_tips(self) -> dict[str, str]:
+        """Local and remote-tracking branches, name -> commit."""
+        result = self.run(
+            "for-each-ref",
+            "--format=%(refname:short)%00%(objectname)%00%(objecttype)",
+            "refs/heads",
+            "refs/remotes",
+            check=False,
+        )
+        tips: dict[str, str] = {}
+        for line in result.text.splitlines():
+            name, sha, kind = ([*line.split("\x00"), "", ""])[:3]
+            if kind == "commit" and not name.endswith("/HEAD"):
+                tips[name] = sha
+        return tips
+
+    def upstreams(self) -> list[Upstream]:
+        result = self.run(
+            "for-each-ref",
+            "--format=%(refname:short)%00%(upstream:short)%00%(upstream:track)",
+            "refs/heads",
+            check=False,
+        )
+        found = []
+        for line in result.text.splitlines():
+            branch, upstream, track = ([*line.split("\x00"), "", ""])[:3]
+            if upstream:
+                found.append(
+                    Upstream(
+                        branch,
+                        upstream,
+                        _count(track, "behind"),
+                        _count(track, "ahead"),
+                        "gone" in track,
+                    )
+                )
+        return found
+
+    # -- trees and files ---------------------------------------------------------------------
+
+    def ls_tree(self, rev: str) -> list[tuple[str, str]]:
+        """Blobs at ``rev`` as (path, object id)."""
+        result = self.run("ls-tree", "-r", "-z", "--full-tree", rev, check=False)
+        if result.returncode != 0:
+            raise GitError(f"the tree of {rev[:12]} cannot be read: {result.first_error_line}")
+        entries = []
+        for item in result.text.split("\0"):
+            meta, _, path = item.partition("\t")
+            parts = meta.split()
+            if len(parts) == 3 and parts[1] == "blob":
+                entries.append((path, parts[2]))
+        return entries
+
+    def object_sizes(self, names: Sequence[str]) -> dict[str, int | None]:
+        """Size of each object (``None`` when it is missing)."""
+        if not names:
+            return {}
+        data = ("\n".join(names) + "\n").encode()
+        result = self.run(
+            "cat-file", "--batch-check=%(objectname) %(objectsize)", stdin=data, check=False
+        )
+        sizes: dict[str, int | None] = {}
+        for name, line in zip(names, result.text.splitlines(), strict=False):
+            parts = line.split()
+            sizes[name] = int(parts[1]) if len(parts) == 2 and parts[1].isdigit() else None
+        return sizes
+
+    def read_blobs(self, names: Sequence[str]) -> dict[str, bytes | None]:
+        """Contents of objects named like ``<sha>`` or ``<rev>:<path>``; ``None`` if missing."""
+        if not names:
+            return {}
+        data = ("\n".join(names) + "\n").encode()
+        result = self.run("cat-file", "--batch", stdin=data, check=False)
+        contents: dict[str, bytes | None] = {}
+        view, offset = result.stdout, 0
+        for name in names:
+            end = view.find(b"\n", offset)
+            if end < 0:
+                contents[name] = None
+                continue
+            header = view[offset:end].split()
+            offset = end + 1
+            if len(header) == 3 and header[2].isdigit():
+                size = int(header[2])
+                contents[name] = view[offset : offset + size]
+                offset += size + 1
+            else:
+                contents[name] = None
+        return contents
+
+    def grep(self, pattern: str, revs: Sequence[str]) -> GitResult:
+        """``git grep`` for an extended regex in the given revisions (text files only)."""
+        return self.run(
+            "grep", "-I", "-n", "-E", "--no-color", "-e", pattern, *revs, "--", check=False
+        )
+
+    def unmerged_paths(self) -> list[str]:
+        if self.work_tree is None:
+            return []
+        result = self.run("ls-files", "--unmerged", "-z", check=False)
+        paths = {item.partition("\t")[2] for item in result.text.split("\0") if "\t" in item}
+        return sorted(paths)
+
+    def git_dir_size(self) -> int:
+        """Bytes used by the git directory, packs included (symlinks are not followed)."""
+        total = 0
+        for root, _dirs, files in os.walk(self.git_dir):
+            for name in files:
+                try:
+                    total += os.lstat(os.path.join(root, name)).st_size
+                except OSError:
+                    continue
+        return total
+
+
+def _count(track: str, word: str) -> int:
+    marker = track.find(word)
+    if marker < 0:
+        return 0
+    digits = "".join(
+        ch for ch in track[marker + len(word) :].lstrip().split(",")[0] if ch.isdigit()
+    )
+    return int(digits or 0)
+
+
+def _records(process: subprocess.Popen[bytes]) -> Iterator[RawCommit]:
+    stream = process.stdout
+    if stream is None:  # pragma: no cover - Popen was given stdout=PIPE
+        return
+    tail = b""
+    while chunk := stream.read(_CHUNK):
+        pieces = (tail + chunk).split(_RECORD)
+        tail = pieces.pop()
+        for piece in pieces:
+            if piece:
+                yield _parse(piece)
+    if tail:
+        yield _parse(tail)
+
+
+def _parse(record: bytes) -> RawCommit:
+    fields = record.decode("utf-8", "replace").split(_FIELD, 7)
+    fields += [""] * (8 - len(fields))
+    sha, parents, name, email, stamp, subject, body, files = fields
+    return RawCommit(
+        sha=sha,
+        parents=tuple(parents.split()),
+        author_name=name,
+        author_email=email,
+        author_time=int(stamp) if stamp.lstrip("-").isdigit() else 0,
+        subject=subject,
+        body=body.strip(),
+        files=tuple(line for line in files.split("\n") if line),
+    )

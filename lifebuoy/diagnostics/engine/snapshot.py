@@ -1,0 +1,204 @@
+"""What the doctor knows about a repository: a bounded summary, never the whole history.
+
+Memory stays flat in the number of commits: per-agent and per-file state plus a few
+"most recent N" event lists. Checks are pure functions of a ``RepoSnapshot``.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Generic, TypeVar
+
+from lifebuoy.diagnostics.engine.profiles import Profile
+from lifebuoy.diagnostics.engine.repo import Upstream
+from lifebuoy.diagnostics.engine.timeutil import from_epoch
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class CommitRef:
+    sha: str
+    ts: int  # author date, seconds since the epoch (UTC)
+    subject: str
+
+    @property
+    def at(self) -> datetime:
+        return from_epoch(self.ts)
+
+    @property
+    def short(self) -> str:
+        return self.sha[:10]
+
+
+@dataclass(frozen=True, slots=True)
+class FileWrite:
+    """A commit that wrote a coordination file, with who wrote it as far as we can tell."""
+
+    path: str
+    commit: CommitRef
+    writer: str | None
+    method: str
+    trinity: str
+
+
+@dataclass(frozen=True, slots=True)
+class Collision:
+    path: str
+    first: FileWrite
+    second: FileWrite
+
+
+class Recent(Generic[T]):
+    """The ``limit`` most recent items by author time, plus a count of all items seen."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.total = 0
+        self._heap: list[tuple[int, int, T]] = []
+
+    def add(self, ts: int, item: T) -> None:
+        self.total += 1
+        entry = (ts, self.total, item)
+        if len(self._heap) < self.limit:
+            heapq.heappush(self._heap, entry)
+        elif ts > self._heap[0][0]:
+            heapq.heapreplace(self._heap, entry)
+
+    def items(self) -> list[T]:
+        """Oldest first."""
+        return [item for _, _, item in sorted(self._heap, key=lambda e: (e[0], e[1]))]
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self.items())
+
+    def __len__(self) -> int:
+        return len(self._heap)
+
+    @property
+    def truncated(self) -> bool:
+        return self.total > len(self._heap)
+
+
+@dataclass
+class AgentActivity:
+    agent: str
+    last: CommitRef | None = None
+    method: str | None = None
+    first_ts: int | None = None
+    commits: int = 0
+    recent_commits: int = 0  # in the 30 days before the reference time
+
+
+@dataclass
+class MachineActivity:
+    machine: str
+    last: CommitRef | None = None
+    last_heartbeat: CommitRef | None = None
+    heartbeats: int = 0
+    commits: int = 0
+
+
+@dataclass
+class ChannelState:
+    path: str
+    trinity: str
+    kind: str
+    sender: str
+    addressee: str
+    last: FileWrite
+    first: FileWrite
+    writes: int = 0
+    foreign: Recent[FileWrite] = field(default_factory=lambda: Recent(20))
+
+
+@dataclass(frozen=True)
+class NotRead:
+    what: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class MarkerHit:
+    rev: str
+    path: str
+    line: int
+    text: str
+
+
+@dataclass(frozen=True)
+class UsageRecord:
+    day: datetime
+    model: str
+    input_tokens: int
+    output_tokens: int
+    cost: float
+
+
+@dataclass
+class Events:
+    assignments: Recent[FileWrite] = field(default_factory=lambda: Recent(2000))
+    reports: Recent[FileWrite] = field(default_factory=lambda: Recent(2000))
+    validations: Recent[FileWrite] = field(default_factory=lambda: Recent(2000))
+    inputs: Recent[FileWrite] = field(default_factory=lambda: Recent(5000))
+    consolidations: Recent[FileWrite] = field(default_factory=lambda: Recent(60))
+    consolidation_merges: Recent[CommitRef] = field(default_factory=lambda: Recent(20))
+    consolidation_mentions: Recent[CommitRef] = field(default_factory=lambda: Recent(20))
+    conflict_mentions: Recent[CommitRef] = field(default_factory=lambda: Recent(30))
+    collisions: Recent[Collision] = field(default_factory=lambda: Recent(30))
+    direct_messages: Recent[FileWrite] = field(default_factory=lambda: Recent(50))
+
+
+@dataclass
+class History:
+    """Everything learned from ``git log``."""
+
+    commits_read: int = 0
+    commits_after_now: int = 0
+    heartbeat_commits: int = 0
+    unattributed_commits: int = 0
+    methods: Counter[str] = field(default_factory=Counter)
+    agents: dict[str, AgentActivity] = field(default_factory=dict)
+    machines: dict[str, MachineActivity] = field(default_factory=dict)
+    channels: dict[str, ChannelState] = field(default_factory=dict)
+    last_touch: dict[str, CommitRef] = field(default_factory=dict)  # coordination files
+    events: Events = field(default_factory=Events)
+    tasks_30d: int = 0
+
+
+@dataclass
+class TipFiles:
+    """Coordination documents and conflict markers at the tip of each analysed branch."""
+
+    contents: dict[str, str] = field(default_factory=dict)  # path -> text (first tip wins)
+    markers: list[MarkerHit] = field(default_factory=list)
+    files_scanned: int = 0
+
+
+@dataclass
+class RepoSnapshot:
+    path: str
+    now: datetime
+    profile: Profile
+    refs: list[str]
+    tips: dict[str, str]
+    is_bare: bool
+    is_shallow: bool
+    has_work_tree: bool
+    history: History
+    tip_files: TipFiles
+    unmerged_paths: list[str]
+    git_size: int | None
+    upstreams: list[Upstream]
+    usage: list[UsageRecord] | None
+    not_read: list[NotRead]
+    # "<sha>:<path>" of recent consolidation commits -> "real" | "placeholder" | "unavailable"
+    consolidation_content: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def now_ts(self) -> int:
+        return int(self.now.timestamp())

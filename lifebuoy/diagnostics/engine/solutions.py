@@ -1,0 +1,212 @@
+"""What to do about each finding: the support playbook's remedies, restated per check."""
+
+from __future__ import annotations
+
+from lifebuoy.diagnostics.engine.findings import Solution
+
+S = Solution
+
+SESSION_EXPIRED = S(
+    "The agent's session ended",
+    "The browser or terminal session running the agent timed out or was closed.",
+    (
+        "Open a new session for the agent.",
+        "Give it its activation instructions again.",
+        "Wait for it to acknowledge and pick up its channel file.",
+    ),
+    "about 5 minutes",
+)
+GIT_SYNC = S(
+    "The agent cannot reach the repository",
+    "Pushes or pulls fail, so the agent's work never lands in git.",
+    (
+        "Run a pull with the agent's credentials and read the error.",
+        "Confirm the network path to the git host.",
+        "Confirm the agent still has access to the repository.",
+        "Renew the credentials if they expired.",
+    ),
+    "about 10 minutes",
+)
+OVERLOADED = S(
+    "The agent is stuck on a very large task",
+    "The last assignment is too big to finish in one go.",
+    (
+        "Read the last message sent to the agent.",
+        "Split it into smaller pieces if it is too large, or give it time to finish.",
+    ),
+    "a wait, or about 15 minutes to split the task",
+)
+DAEMON_STOPPED = S(
+    "The heartbeat daemon stopped",
+    "The machine is off, asleep or lost its network, or the daemon process died.",
+    (
+        "Check that the machine is up and online.",
+        "Restart the heartbeat daemon and watch for its next commit.",
+        "Confirm the daemon's machine label is the right one.",
+    ),
+    "about 10 minutes",
+)
+STALE_STATUS = S(
+    "The status file is not kept up to date",
+    "Agents or daemons write status claims that nobody refreshes, so the file drifts from "
+    "what git shows.",
+    (
+        "Trust the git evidence over the status file.",
+        "Have the coordinator correct the status table.",
+        "Make status updates part of every agent's routine, or generate the file from git.",
+    ),
+    "about 10 minutes",
+)
+OWNERSHIP = S(
+    "A channel file has more than one writer",
+    "An agent copied or edited another agent's channel file, blurring who said what.",
+    (
+        "Remind agents that each channel file has exactly one writer.",
+        "Move the copied text to the writer's own channel.",
+    ),
+    "about 10 minutes",
+)
+GIT_MAINTENANCE = S(
+    "The repository has grown too large",
+    "History and loose objects have piled up in the git directory.",
+    (
+        "Run a full garbage collection with pruning on the customer's side.",
+        "Repack aggressively (all objects, deep delta chains).",
+        "Keep generated trees such as node_modules or browser profiles out of git.",
+    ),
+    "15 to 30 minutes; size usually drops by half or more",
+)
+SPLIT_TASK = S(
+    "The task is too big",
+    "One assignment carries more work than fits in a single execution.",
+    (
+        "Break the task into smaller subtasks.",
+        "Assign them one after another.",
+        "Let the final consolidation combine the results.",
+    ),
+    "about 30 minutes to restructure; tasks often finish 3 to 5 times faster",
+)
+NETWORK = S(
+    "Pushes and pulls are slow",
+    "Latency to the git server delays every hand-over between agents.",
+    (
+        "Measure the connection to the git host.",
+        "Use a server in the same region as the agents.",
+        "Consider a local git server for large deployments.",
+    ),
+    "depends on the network",
+)
+C3_IDLE = S(
+    "The validator is not engaged",
+    "C3 is offline, or the coordinator is not sending it validation requests.",
+    (
+        "Check that C3 is online and committing.",
+        "Check that C1 writes validation requests to C3's channel.",
+        "Review C3's activation instructions and tighten its validation criteria.",
+    ),
+    "about 20 minutes",
+)
+WEAK_STANDARDS = S(
+    "The quality bar is vague",
+    "C3's activation instructions lack concrete criteria to validate against.",
+    (
+        "Add accuracy, completeness and consistency criteria to C3's activation instructions.",
+        "Re-activate C3 with the new instructions.",
+    ),
+    "about 30 minutes",
+)
+EXPERTISE = S(
+    "The task needs knowledge the agents lack",
+    "The work is outside what the agents can judge on their own.",
+    (
+        "Name the missing knowledge.",
+        "Give the agents reference material.",
+        "Consider a trinity specialised for this domain.",
+    ),
+    "1 to 2 hours",
+)
+RESOLVE_CONFLICT = S(
+    "Agents edited the same file at the same time",
+    "Concurrent edits collided and were merged by hand, or not at all.",
+    (
+        "Pull, fix the conflicted files, commit the resolution and push.",
+        "Review who writes which file so the overlap does not recur.",
+    ),
+    "about 15 minutes",
+)
+PROTOCOL = S(
+    "C2 and C3 talk to each other directly",
+    "The builder and the validator bypass the coordinator, who must mediate every exchange.",
+    (
+        "Find the offending commits and documents (listed as evidence).",
+        "Restate the one-way flow through C1 in every activation instruction.",
+        "Have C1 relay any message C2 and C3 need to exchange.",
+    ),
+    "about 30 minutes; treat as urgent",
+)
+STALE_BRANCH = S(
+    "An agent works on an outdated branch",
+    "The agent reads and writes without pulling first.",
+    (
+        "Make every agent pull before reading its messages.",
+        "Add the pull-before-read step to the activation instructions.",
+        "Bring all agents up to date with the shared branch.",
+    ),
+    "about 10 minutes",
+)
+INEFFICIENT = S(
+    "Tasks use too many model calls",
+    "Prompts are long, similar tasks run separately, or large models do small jobs.",
+    (
+        "Find the most expensive tasks.",
+        "Shorten the prompts.",
+        "Batch similar tasks.",
+        "Use smaller models for simple work.",
+    ),
+    "1 to 2 hours; savings of 30 to 50 percent are typical",
+)
+UNNEEDED_WORK = S(
+    "Agents do work nobody needs",
+    "Activation instructions ask for extra validation loops or heavy consolidation.",
+    (
+        "Review the activation instructions.",
+        "Drop validation loops that add nothing.",
+        "Simplify the consolidation step.",
+    ),
+    "about 1 hour; savings of 20 to 30 percent are typical",
+)
+BUDGET = S(
+    "There are no cost controls",
+    "Spending is not capped or watched.",
+    (
+        "Set a monthly budget for the deployment.",
+        "Turn on usage alerts.",
+        "Pause non-critical tasks when the budget runs low.",
+    ),
+    "about 30 minutes to set up",
+)
+
+SOLUTIONS: dict[str, tuple[Solution, ...]] = {
+    "agent_activity": (SESSION_EXPIRED, GIT_SYNC, OVERLOADED),
+    "machine_heartbeats": (DAEMON_STOPPED, GIT_SYNC),
+    "status_contradictions": (STALE_STATUS, SESSION_EXPIRED),
+    "unanswered_messages": (OVERLOADED, SESSION_EXPIRED, GIT_SYNC),
+    "channel_writer_mismatch": (OWNERSHIP,),
+    "repo_size": (GIT_MAINTENANCE,),
+    "consolidation_time": (GIT_MAINTENANCE, SPLIT_TASK, NETWORK),
+    "slow_tasks": (SPLIT_TASK, OVERLOADED, NETWORK),
+    "task_size": (SPLIT_TASK,),
+    "c3_validation": (C3_IDLE, WEAK_STANDARDS),
+    "unvalidated_reports": (C3_IDLE, WEAK_STANDARDS, EXPERTISE),
+    "conflict_markers": (RESOLVE_CONFLICT,),
+    "unmerged_paths": (RESOLVE_CONFLICT,),
+    "conflict_commits": (RESOLVE_CONFLICT, STALE_BRANCH),
+    "simultaneous_edits": (RESOLVE_CONFLICT, STALE_BRANCH),
+    "protocol_violations": (PROTOCOL,),
+    "branch_behind": (STALE_BRANCH,),
+    "cost_overrun": (INEFFICIENT, UNNEEDED_WORK, BUDGET),
+}
+
+
+def solutions_for(check_id: str) -> tuple[Solution, ...]:
+    return SOLUTIONS.get(check_id, ())
