@@ -99,7 +99,7 @@ class _Span:
 class BusinessCalendar:
     """Weekly open windows in one time zone, minus holidays. Immutable; safe to share."""
 
-    __slots__ = ("_days", "_holidays", "_is_never_open", "_spans", "_zone", "timezone")
+    __slots__ = ("_days", "_holidays", "_is_never_open", "_spans", "_timezone", "_zone")
 
     def __init__(
         self,
@@ -110,7 +110,7 @@ class BusinessCalendar:
         unknown = sorted(set(weekly) - set(range(7)), key=repr)
         if unknown:
             raise ValueError(f"Weekdays must be 0 (Monday) to 6 (Sunday), got {unknown!r}")
-        self.timezone = timezone
+        self._timezone = timezone
         self._zone = _load_zone(timezone)
         self._days = tuple(_checked_windows(day, weekly.get(day, ())) for day in range(7))
         self._holidays = frozenset(_checked_holiday(day) for day in holidays)
@@ -121,6 +121,10 @@ class BusinessCalendar:
     def always(cls) -> BusinessCalendar:
         """Open around the clock, every day (24/7)."""
         return cls("UTC", {day: [until_midnight(time(0, 0))] for day in range(7)})
+
+    @property
+    def timezone(self) -> str:
+        return self._timezone
 
     @property
     def weekly(self) -> dict[int, list[Window]]:
@@ -141,7 +145,11 @@ class BusinessCalendar:
         )
 
     def add(self, start: datetime, minutes: int) -> datetime:
-        """The instant at which `minutes` of business time have elapsed after `start`."""
+        """The instant at which `minutes` of business time have elapsed after `start`.
+
+        The earliest such instant, so a target used up at a close is due at the close; zero
+        minutes give `next_open(start)`. Raises OverflowError past the year 9999.
+        """
         t = _to_us(start, "start")
         minutes = operator.index(minutes)
         if minutes < 0:
@@ -159,7 +167,7 @@ class BusinessCalendar:
         return _from_us(span.reach(need))
 
     def minutes_between(self, a: datetime, b: datetime) -> int:
-        """Whole business minutes in [a, b)."""
+        """Whole business minutes in [a, b), rounded down; `b` before `a` is a ValueError."""
         ta, tb = _to_us(a, "a"), _to_us(b, "b")
         if tb < ta:
             raise ValueError(f"b ({b.isoformat()}) is before a ({a.isoformat()})")
