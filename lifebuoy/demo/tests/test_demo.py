@@ -33,7 +33,7 @@ def test_the_demo_desk_covers_every_tier_and_looks_lived_in(now):
     assert not Ticket.objects.filter(created_at__gt=now).exists()
 
 
-def test_the_same_seed_gives_the_same_desk(now, django_db_reset_sequences):
+def test_the_same_seed_gives_the_same_desk(now):
     demo_load(seed=11, tickets=40, now=now)
     first = _fingerprint()
     Message.objects.all().delete()

@@ -1,0 +1,56 @@
+"""A customer and an agent, each in their own browser, working one ticket end to end."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "pw-for-tests-1"
+
+
+def sign_in(page, base_url: str, email: str) -> None:
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill("input[name=username]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+
+
+def test_customer_submits_agent_replies_customer_sees_reply_but_not_note(
+    chromium, live_server, alice, ted
+):
+    base = live_server.url
+    customer = chromium.new_context().new_page()
+    agent = chromium.new_context().new_page()
+
+    sign_in(customer, base, alice.email)
+    customer.click("text=New ticket")
+    customer.fill("input[name=subject]", "C3 has not validated anything today")
+    customer.fill("textarea[name=description]", "Nothing new in `c3_to_c1.md` since **Monday**.")
+    customer.select_option("select[name=priority]", "P2")
+    customer.select_option("select[name=category]", "quality")
+    customer.click("button:has-text('Submit ticket')")
+    customer.wait_for_selector("text=is open. We will reply here.")
+    ticket_url = customer.url
+    assert "<strong>Monday</strong>" in customer.inner_html(".conversation")
+
+    sign_in(agent, base, ted.email)
+    agent.wait_for_selector("h1:has-text('Queue')")
+    agent.click("text=C3 has not validated anything today")
+    agent.fill(
+        "textarea[name=body]", "Please reopen the C3 session and re-upload its instructions."
+    )
+    agent.click("button:has-text('Send')")
+    agent.wait_for_selector("text=Reply sent.")
+    agent.fill("textarea[name=body]", "Probably the session timed out again (third time).")
+    agent.check("input[name=is_internal]")
+    agent.click("button:has-text('Send')")
+    agent.wait_for_selector("text=Note added.")
+    assert agent.locator(".message.internal").count() == 1
+
+    customer.goto(ticket_url)
+    conversation = customer.inner_text(".conversation")
+    assert "re-upload its instructions" in conversation
+    assert "timed out again" not in customer.content()
+    assert customer.locator(".message.internal").count() == 0
+    assert "Open" in customer.inner_text(".status")
