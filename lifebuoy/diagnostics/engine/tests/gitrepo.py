@@ -1,0 +1,97 @@
+"""Build real git repositories in a temporary directory, with full control over dates."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from lifebuoy.diagnostics.engine.profiles import load_profile
+from lifebuoy.diagnostics.engine.runner import Report, diagnose
+
+NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
+BOT = ("Claude", "noreply@anthropic.com")
+CLOUD = ".consciousness/trinity"
+TERMINAL = ".consciousness/trinity_terminal"
+HUB = ".consciousness/hub"
+
+
+def ago(**delta: float) -> datetime:
+    return NOW - timedelta(**delta)
+
+
+def git(cwd: Path, *args: str, env: dict[str, str] | None = None) -> str:
+    result = subprocess.run(
+        ["git", *args],
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout
+
+
+def _git_date(moment: datetime) -> str:
+    offset = moment.strftime("%z") or "+0000"
+    return f"{int(moment.timestamp())} {offset}"
+
+
+class RepoBuilder:
+    def __init__(self, path: Path, *, bare: bool = False) -> None:
+        self.path = path
+        path.mkdir(parents=True, exist_ok=True)
+        git(path, "init", "-q", "-b", "main", *(["--bare"] if bare else []))
+        git(path, "config", "user.name", "Test")
+        git(path, "config", "user.email", "test@example.com")
+        git(path, "config", "commit.gpgsign", "false")
+
+    def commit(
+        self,
+        subject: str,
+        files: dict[str, str | None] | None = None,
+        *,
+        at: datetime = NOW,
+        body: str = "",
+        author: tuple[str, str] = BOT,
+        committed_at: datetime | None = None,
+    ) -> str:
+        for name, content in (files or {}).items():
+            target = self.path / name
+            if content is None:
+                target.unlink()
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(content, encoding="utf-8")
+        git(self.path, "add", "-A")
+        message = subject + (f"\n\n{body}" if body else "")
+        env = {
+            "GIT_AUTHOR_NAME": author[0],
+            "GIT_AUTHOR_EMAIL": author[1],
+            "GIT_AUTHOR_DATE": _git_date(at),
+            "GIT_COMMITTER_DATE": _git_date(committed_at or at),
+        }
+        git(self.path, "commit", "-q", "--allow-empty", "-m", message, env=env)
+        return git(self.path, "rev-parse", "HEAD").strip()
+
+    def git(self, *args: str) -> str:
+        return git(self.path, *args)
+
+    def diagnose(self, **kwargs: object) -> Report:
+        return run_doctor(self.path, **kwargs)
+
+
+def run_doctor(path: Path, *, now: datetime = NOW, profile: str | None = None,
+               **kwargs: object) -> Report:  # fmt: skip
+    return diagnose(path, now=now, profile=load_profile(profile), **kwargs)  # type: ignore[arg-type]
+
+
+def checks(report: Report, check: str) -> list:  # type: ignore[type-arg]
+    return [f for f in report.findings if f.check == check]
+
+
+def agent(report: Report, agent_id: str):  # type: ignore[no-untyped-def]
+    from lifebuoy.diagnostics.engine.status import agent_statuses
+
+    return next(s for s in agent_statuses(report.snapshot) if s.agent == agent_id)
