@@ -36,7 +36,7 @@ def _celery_args(*, beat: bool, concurrency: int) -> list[str]:
 def _prepare_broker() -> None:
     from django.conf import settings
 
-    for key in ("data_folder_in", "processed_folder"):
+    for key in ("data_folder_in", "processed_folder", "control_folder"):
         folder = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get(key)
         if isinstance(folder, str):
             os.makedirs(folder, exist_ok=True)
