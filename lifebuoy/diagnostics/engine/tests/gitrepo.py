@@ -6,9 +6,12 @@ import os
 import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
+from lifebuoy.diagnostics.engine.findings import Finding
 from lifebuoy.diagnostics.engine.profiles import load_profile
 from lifebuoy.diagnostics.engine.runner import Report, diagnose
+from lifebuoy.diagnostics.engine.status import AgentStatus, agent_statuses
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 BOT = ("Claude", "noreply@anthropic.com")
@@ -78,20 +81,19 @@ class RepoBuilder:
     def git(self, *args: str) -> str:
         return git(self.path, *args)
 
-    def diagnose(self, **kwargs: object) -> Report:
+    def diagnose(self, **kwargs: Any) -> Report:
         return run_doctor(self.path, **kwargs)
 
 
-def run_doctor(path: Path, *, now: datetime = NOW, profile: str | None = None,
-               **kwargs: object) -> Report:  # fmt: skip
-    return diagnose(path, now=now, profile=load_profile(profile), **kwargs)  # type: ignore[arg-type]
+def run_doctor(
+    path: Path, *, now: datetime = NOW, profile: str | None = None, **kwargs: Any
+) -> Report:
+    return diagnose(path, now=now, profile=load_profile(profile), **kwargs)
 
 
-def checks(report: Report, check: str) -> list:  # type: ignore[type-arg]
+def checks(report: Report, check: str) -> list[Finding]:
     return [f for f in report.findings if f.check == check]
 
 
-def agent(report: Report, agent_id: str):  # type: ignore[no-untyped-def]
-    from lifebuoy.diagnostics.engine.status import agent_statuses
-
+def agent(report: Report, agent_id: str) -> AgentStatus:
     return next(s for s in agent_statuses(report.snapshot) if s.agent == agent_id)

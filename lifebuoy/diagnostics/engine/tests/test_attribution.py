@@ -12,7 +12,8 @@ from lifebuoy.diagnostics.engine.tests.gitrepo import CLOUD, TERMINAL, agent, ag
 def attribute(subject: str, body: str = "", files: tuple[str, ...] = (), author=("x", "y")):
     profile = load_profile()
     attributor = Attributor(profile, PathClassifier(profile))
-    return attributor.attribute(RawCommit("0" * 40, (), *author, 0, subject, body, files))
+    commit = RawCommit("0" * 40, (), author[0], author[1], 0, subject, body, files)
+    return attributor.attribute(commit)
 
 
 @pytest.mark.parametrize(

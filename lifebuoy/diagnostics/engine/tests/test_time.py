@@ -13,6 +13,7 @@ def test_commits_after_the_reference_time_are_ignored(repo):
     report = repo.diagnose()
     status = agent(report, "cloud/C2")
     assert status.status == "offline"
+    assert status.last is not None
     assert status.last.subject == "C2: early"
     assert report.snapshot.history.commits_after_now == 1
     later = repo.diagnose(now=NOW + timedelta(hours=2))
@@ -39,7 +40,9 @@ def test_mixed_offsets_are_normalised_to_utc(repo):
     repo.commit("C1: from Tokyo", at=ago(hours=1).astimezone(east))
     repo.commit("C2: from California", at=ago(hours=3).astimezone(west))
     report = repo.diagnose()
-    assert agent(report, "cloud/C1").last.at == ago(hours=1)
+    last = agent(report, "cloud/C1").last
+    assert last is not None
+    assert last.at == ago(hours=1)
     assert agent(report, "cloud/C1").status == "online"
     assert agent(report, "cloud/C2").status == "offline"
     assert agent(report, "cloud/C2").age == timedelta(hours=3)
