@@ -87,7 +87,7 @@ def ticket_create_api(request: AuthedRequest, payload: TicketCreateIn) -> Status
         now=timezone.now(),
         requester=_requester(request, payload.requester_id),
     )
-    return Status(201, selectors.ticket_get_for_user(user=request.auth, ticket_id=ticket.id))
+    return Status(201, ticket)
 
 
 @router.get("/{ticket_id}", response=TicketOut)

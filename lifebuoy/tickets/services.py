@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 
 from lifebuoy.accounts.models import Organization, Queue, Role, User
 from lifebuoy.core.errors import InvalidState, PayloadTooLarge, PermissionDenied, ValidationFailed
@@ -98,11 +98,11 @@ def _check_files(files: Sequence[UploadedFile]) -> None:
 
 def _route(org: Organization) -> tuple[Queue | None, User | None]:
     """Premium organizations go to their dedicated queue and named engineer; others by tier."""
-    dedicated = Queue.objects.filter(organization=org).first()
-    if dedicated is not None:
-        return dedicated, org.named_engineer
     tier = min(int(org.support_tier), 3)
-    return Queue.objects.filter(tier=tier, organization__isnull=True).first(), org.named_engineer
+    candidates = Queue.objects.filter(Q(organization=org) | Q(tier=tier, organization__isnull=True))
+    # A dedicated queue (organization set) wins over the shared queue of the tier.
+    queue = min(candidates, key=lambda q: (q.organization_id is None, q.id), default=None)
+    return queue, org.named_engineer
 
 
 def _set_tags(ticket: Ticket, names: Iterable[str]) -> list[str]:

@@ -1,0 +1,188 @@
+"""HTTP benchmarks of the desk against a real gunicorn server on 127.0.0.1.
+
+    python bench/desk/http_bench.py --database-url postgres://postgres@127.0.0.1:5432/lifebuoy_bench
+
+Run bench/desk/generate.py first. Measures (each bounded in requests and seconds):
+- the agent queue page and the API ticket list, sequential requests, p50/p95/p99;
+- ticket creation over the API at 1, 8 and 32 concurrent clients: throughput and p50/p95/p99.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+HOST = "127.0.0.1"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return int(s.getsockname()[1])
+
+
+def credentials(url: str) -> tuple[str, str, str]:
+    """An agent session cookie, an agent token and a customer token, made directly in the DB."""
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from lifebuoy.accounts.models import Role, User
+    from lifebuoy.accounts.services import api_token_create
+
+    agent = User.objects.filter(role=Role.AGENT, tier=2).order_by("id").first()
+    customer = User.objects.filter(role=Role.CUSTOMER).order_by("id").first()
+    assert agent and customer, "run bench/desk/generate.py first"
+    session = SessionStore()
+    session[SESSION_KEY] = str(agent.pk)
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
+    session[HASH_SESSION_KEY] = agent.get_session_auth_hash()
+    session.create()
+    return (
+        session.session_key or "",
+        api_token_create(user=agent, name="bench")[1],
+        (api_token_create(user=customer, name="bench")[1]),
+    )
+
+
+def start_server(url: str, port: int, workers: int, threads: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "DATABASE_URL": url, "DEBUG": "0", "LOG_LEVEL": "WARNING"}
+    cmd = [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"{HOST}:{port}",
+           "--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads),
+           "--log-level", "warning"]  # fmt: skip
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection((HOST, port), 0.5).close()
+            return proc
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise SystemExit("the server did not start")
+
+
+def percentiles(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+
+    def pick(q: float) -> float:
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+    return {"p50": pick(0.50), "p95": pick(0.95), "p99": pick(0.99), "n": len(ordered)}
+
+
+def timed_gets(port: int, path: str, headers: dict[str, str], count: int) -> dict[str, float]:
+    conn = http.client.HTTPConnection(HOST, port, timeout=30)
+    samples = []
+    for _ in range(count):
+        began = time.perf_counter()
+        conn.request("GET", path, headers=headers)
+        response = conn.getresponse()
+        response.read()
+        samples.append(time.perf_counter() - began)
+        assert response.status == 200, (path, response.status)
+    conn.close()
+    return percentiles(samples)
+
+
+def create_load(
+    port: int, token: str, clients: int, seconds: float, limit: int
+) -> dict[str, float]:
+    """`clients` threads POST tickets until `seconds` pass or `limit` requests are made."""
+    samples: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+    body = json.dumps({"subject": "Agent offline", "description": "C2 silent for 3 hours",
+                       "priority": "P2", "category": "agent_not_responding"})  # fmt: skip
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+
+    def client() -> None:
+        conn = http.client.HTTPConnection(HOST, port, timeout=30)
+        while time.monotonic() < stop_at:
+            with lock:
+                if len(samples) + errors[0] >= limit:
+                    return
+            began = time.perf_counter()
+            conn.request("POST", "/api/tickets/", body=body, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            elapsed = time.perf_counter() - began
+            with lock:
+                if response.status == 201:
+                    samples.append(elapsed)
+                else:
+                    errors[0] += 1
+
+    began = time.monotonic()
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.monotonic() - began
+    return {**percentiles(samples), "per_s": len(samples) / wall, "errors": errors[0]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", ""))
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--requests", type=int, default=300, help="sequential GETs per page")
+    parser.add_argument("--seconds", type=float, default=10.0, help="per creation load level")
+    args = parser.parse_args()
+    if not args.database_url:
+        raise SystemExit("give --database-url (the one bench/desk/generate.py filled)")
+    cookie, agent_token, customer_token = credentials(args.database_url)
+    from lifebuoy.tickets.models import Ticket
+
+    print(f"dataset: {Ticket.objects.count():,} tickets")
+    port = free_port()
+    server = start_server(args.database_url, port, args.workers, args.threads)
+    try:
+        session = {"Cookie": f"sessionid={cookie}"}
+        token = {"Authorization": f"Bearer {agent_token}"}
+        pages = {
+            "queue page (newest)": ("/desk/", session),
+            "queue page (open, P1, by priority)": (
+                "/desk/?status=open&priority=P1&sort=priority",
+                session,
+            ),
+            "API list (newest, 50)": ("/api/tickets/?limit=50", token),
+            "API list (status=open, 50)": ("/api/tickets/?status=open&limit=50", token),
+        }
+        for name, (path, headers) in pages.items():
+            timed_gets(port, path, headers, 20)  # warm up
+            r = timed_gets(port, path, headers, args.requests)
+            print(
+                f"{name:40s} n={r['n']:.0f} p50={r['p50']:.1f} ms p95={r['p95']:.1f} ms p99={r['p99']:.1f} ms"
+            )
+        for clients in (1, 8, 32):
+            r = create_load(port, customer_token, clients, args.seconds, limit=20_000)
+            print(
+                f"create, {clients:2d} clients{'':22s} {r['per_s']:.0f} tickets/s n={r['n']:.0f} "
+                f"p50={r['p50']:.1f} ms p95={r['p95']:.1f} ms p99={r['p99']:.1f} ms errors={r['errors']:.0f}"
+            )
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+if __name__ == "__main__":
+    main()
