@@ -10,7 +10,7 @@ files into their commits; those files say nothing about who was alive.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from lifebuoy.diagnostics.engine.paths import PathClassifier
 from lifebuoy.diagnostics.engine.profiles import Profile
@@ -26,10 +26,18 @@ UNATTRIBUTED = "none"
 
 _LEADING_NOISE = re.compile(r"^[^\w\[(]+")
 _PREFIX_LENGTH = 48
+_SUBJECT_CACHE = 20_000
 
 
-@dataclass(frozen=True, slots=True)
-class Attribution:
+class _Subject(NamedTuple):
+    role: str | None
+    trinity: str | None
+    text: str
+    machine: str | None
+    heartbeat: str | None  # the machine named by a heartbeat subject
+
+
+class Attribution(NamedTuple):
     agent: str | None
     method: str
     detail: str = ""
@@ -58,24 +66,51 @@ class Attributor:
         self._trinity_names = names
         words = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
         self._trinity_word = re.compile(rf"(?<![\w-])({words})(?![\w])", re.IGNORECASE)
+        self._subjects: dict[str, _Subject] = {}
 
     def attribute(self, commit: RawCommit) -> Attribution:
-        subject = strip_leading_symbols(commit.subject)
-        for pattern in self.profile.subject_patterns:
-            match = pattern.match(subject)
-            if match is not None:
-                return self._from_match(match, subject, commit, SUBJECT_PREFIX)
-        machine = self._machine(subject)
+        read = self._subjects.get(commit.subject)
+        if read is None:
+            read = self._read_subject(commit.subject)
+            if len(self._subjects) >= _SUBJECT_CACHE:
+                self._subjects.clear()
+            self._subjects[commit.subject] = read
+        if read.role is not None:
+            trinity = read.trinity or self._trinity_from_files(commit)
+            return Attribution(f"{trinity}/{read.role}", SUBJECT_PREFIX, read.text, read.machine)
         if commit.body:
             for pattern in self.profile.body_patterns:
                 found = pattern.search(commit.body)
                 if found is not None:
-                    return self._from_match(found, found.group(0), commit, BODY_SIGNATURE, machine)
+                    named = found.groupdict().get("trinity")
+                    signed = self._named_trinity(named, found.group(0))
+                    agent = f"{signed or self._trinity_from_files(commit)}/{found['role'].upper()}"
+                    return Attribution(agent, BODY_SIGNATURE, found.group(0).strip(), read.machine)
+        if read.heartbeat is not None:
+            return Attribution(None, HEARTBEAT, read.text, read.heartbeat)
+        return self._from_files_or_author(commit, read.machine)
+
+    def _read_subject(self, raw: str) -> _Subject:
+        """Everything the subject alone says; cached, since subjects repeat a lot."""
+        subject = strip_leading_symbols(raw)
+        for pattern in self.profile.subject_patterns:
+            match = pattern.match(subject)
+            if match is not None:
+                groups = match.groupdict()
+                trinity = self._named_trinity(groups.get("trinity"), subject)
+                return _Subject(
+                    match["role"].upper(),
+                    trinity,
+                    match.group(0).strip(),
+                    groups.get("machine") or None,
+                    None,
+                )
+        machine = self._machine(subject)
         for pattern in self.profile.heartbeat_patterns:
             beat = pattern.match(subject)
             if beat is not None:
-                return Attribution(None, HEARTBEAT, beat.group(0), beat["machine"])
-        return self._from_files_or_author(commit, machine)
+                return _Subject(None, None, beat.group(0), machine, beat["machine"])
+        return _Subject(None, None, "", machine, None)
 
     def _from_files_or_author(self, commit: RawCommit, machine: str | None) -> Attribution:
         owners = set()
@@ -99,32 +134,25 @@ class Attributor:
                 return " ".join(match["machine"].split())
         return None
 
-    def _from_match(
-        self,
-        match: re.Match[str],
-        text: str,
-        commit: RawCommit,
-        method: str,
-        machine: str | None = None,
-    ) -> Attribution:
-        groups = match.groupdict()
-        role = match["role"].upper()
-        trinity = self._trinity(groups.get("trinity"), text, commit)
-        return Attribution(
-            f"{trinity}/{role}", method, match.group(0).strip(), groups.get("machine") or machine
-        )
-
-    def _trinity(self, named: str | None, text: str, commit: RawCommit) -> str:
+    def _named_trinity(self, named: str | None, text: str) -> str | None:
+        """A trinity named by a pattern group, or by a word before the subject's colon."""
         if named:
             found = self._trinity_names.get(named.upper())
             if found:
                 return found
         prefix = text.split(":", 1)[0][:_PREFIX_LENGTH]
         word = self._trinity_word.search(prefix)
-        if word is not None:
-            return self._trinity_names[word.group(1).upper()]
+        return self._trinity_names[word.group(1).upper()] if word is not None else None
+
+    def _trinity_from_files(self, commit: RawCommit) -> str:
         if len(self.profile.trinities) > 1:
-            seen = {self.paths.trinity_of(p) for p in commit.files if self.paths.classify(p)}
+            seen = set()
+            for path in commit.files:
+                info = self.paths.classify(path)
+                if info is not None:
+                    owner = info.owner.partition("/")[0] if info.owner else None
+                    seen.add(owner or self.paths.root_trinity(path))
+            seen.discard(None)
             if len(seen) == 1:
-                return seen.pop()
+                return str(seen.pop())
         return self.profile.default_trinity

@@ -22,16 +22,11 @@ class PathInfo:
     is_heartbeat_file: bool = False
     is_consolidation: bool = False
     is_hub_input: bool = False
+    pair: tuple[str, str] | None = None  # (sender role, addressee role) of a channel
 
     @property
     def is_channel(self) -> bool:
         return self.kind is not None
-
-    @property
-    def pair(self) -> tuple[str, str] | None:
-        if self.sender is None or self.addressee is None:
-            return None
-        return self.sender.partition("/")[2], self.addressee.partition("/")[2]
 
 
 def channel_kind(profile: Profile, sender_role: str, addressee_role: str) -> str:
@@ -68,10 +63,14 @@ class PathClassifier:
         self._cache: dict[str, PathInfo | None] = {}
 
     def trinity_of(self, path: str) -> str:
+        return self.root_trinity(path) or self.profile.default_trinity
+
+    def root_trinity(self, path: str) -> str | None:
+        """The trinity whose root folder holds ``path``, if any."""
         for root, trinity in self._roots:
             if path.startswith(root):
                 return trinity
-        return self.profile.default_trinity
+        return None
 
     def classify(self, path: str) -> PathInfo | None:
         """``None`` for files that play no part in coordination."""
@@ -89,9 +88,11 @@ class PathClassifier:
         profile = self.profile
         trinity = self.trinity_of(path)
         kind = sender = addressee = owner = None
+        pair = None
         channel = profile.channel.search(path)
         if channel is not None:
             from_role, to_role = f"C{channel['from']}", f"C{channel['to']}"
+            pair = (from_role, to_role)
             sender, addressee = f"{trinity}/{from_role}", f"{trinity}/{to_role}"
             kind = channel_kind(profile, from_role, to_role)
             owner = sender
@@ -109,6 +110,7 @@ class PathClassifier:
             is_heartbeat_file=any(p.search(path) for p in profile.heartbeat_files),
             is_consolidation=any(p.search(path) for p in profile.consolidation_files),
             is_hub_input=any(p.search(path) for p in profile.hub_inputs),
+            pair=pair,
         )
         useful = (
             info.is_channel

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 from lifebuoy.diagnostics.engine.profiles import Profile
 from lifebuoy.diagnostics.engine.repo import Upstream
@@ -20,8 +20,7 @@ from lifebuoy.diagnostics.engine.timeutil import from_epoch
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True)
-class CommitRef:
+class CommitRef(NamedTuple):
     sha: str
     ts: int  # author date, seconds since the epoch (UTC)
     subject: str
@@ -35,8 +34,7 @@ class CommitRef:
         return self.sha[:10]
 
 
-@dataclass(frozen=True, slots=True)
-class FileWrite:
+class FileWrite(NamedTuple):
     """A commit that wrote a coordination file, with who wrote it as far as we can tell."""
 
     path: str
