@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "lifebuoy.accounts",
     "lifebuoy.tickets",
     "lifebuoy.portal",
+    "lifebuoy.kb",
 ]
 
 MIDDLEWARE = [

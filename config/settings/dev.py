@@ -1,7 +1,14 @@
 """Local development and the embedded `make run` desk."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
 from .base import env_bool
 
 DEBUG = env_bool("DEBUG", True)
-SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-do-not-use-in-production"  # noqa: F405
+if not SECRET_KEY:  # noqa: F405
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "DEBUG is off but SECRET_KEY is not set: the development key is only for DEBUG mode."
+        )
+    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105

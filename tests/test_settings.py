@@ -1,0 +1,66 @@
+"""The settings refuse to run insecurely, checked in a fresh interpreter as a server starts."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def start(settings: str, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); print('started')"],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": settings, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("settings", "env"),
+    [
+        ("config.settings.prod", {}),
+        ("config.settings.prod", {"SECRET_KEY": "dev-only-insecure-key-do-not-use-in-production"}),
+        ("config.settings.dev", {"DEBUG": "0"}),
+    ],
+)
+def test_it_refuses_to_start_without_a_real_secret_key(settings, env, tmp_path):
+    result = start(settings, LIFEBUOY_DATA_DIR=str(tmp_path), **env)
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_development_runs_with_its_own_key_in_debug_mode(tmp_path):
+    result = start("config.settings.dev", DEBUG="1", LIFEBUOY_DATA_DIR=str(tmp_path))
+    assert result.stdout.strip() == "started"
+
+
+def test_production_starts_with_a_secret_key_and_secure_cookies(tmp_path):
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.DEBUG, settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings.prod",
+            "SECRET_KEY": "x" * 50,
+            "LIFEBUOY_DATA_DIR": str(tmp_path),
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.stdout.split() == ["False", "True", "True"]
