@@ -3,10 +3,10 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env_bool
+from .base import SECRET_KEY, env_bool
 
 DEBUG = env_bool("DEBUG", True)
-if not SECRET_KEY:  # noqa: F405
+if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
             "DEBUG is off but SECRET_KEY is not set: the development key is only for DEBUG mode."
