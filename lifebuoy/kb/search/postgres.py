@@ -1,0 +1,66 @@
+"""PostgreSQL full-text search: a weighted ``tsvector`` per article under a GIN index."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .base import (
+    BODY_WEIGHT,
+    SUMMARY_WEIGHT,
+    TITLE_WEIGHT,
+    Hit,
+    Query,
+    restriction_sql,
+    usable_groups,
+)
+from .text import Document
+
+# Table and configuration names below are constants; every value travels as a parameter.
+TABLE = "kb_article_search"
+CONFIG = "english"
+# ts_rank takes the weights of the D, C, B and A labels, each at most 1.
+_WEIGHTS = "{%s, 0.0, %s, 1.0}" % (BODY_WEIGHT / TITLE_WEIGHT, SUMMARY_WEIGHT / TITLE_WEIGHT)  # noqa: UP031
+
+
+class PostgresBackend:
+    vendor = "postgresql"
+
+    def create_schema(self, cursor: Any) -> None:
+        cursor.execute(
+            f"CREATE TABLE IF NOT EXISTS {TABLE} ("
+            "article_id bigint PRIMARY KEY REFERENCES kb_article (id) "
+            "ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED, "
+            "document tsvector NOT NULL)"
+        )
+        cursor.execute(
+            f"CREATE INDEX IF NOT EXISTS {TABLE}_document ON {TABLE} USING gin (document)"
+        )
+
+    def drop_schema(self, cursor: Any) -> None:
+        cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
+
+    def index(self, cursor: Any, documents: list[Document]) -> None:
+        cursor.executemany(
+            f"INSERT INTO {TABLE} (article_id, document) VALUES (%s, "  # noqa: S608
+            f"setweight(to_tsvector('{CONFIG}', %s), 'A') || "
+            f"setweight(to_tsvector('{CONFIG}', %s), 'B') || "
+            f"setweight(to_tsvector('{CONFIG}', %s), 'D')) "
+            "ON CONFLICT (article_id) DO UPDATE SET document = EXCLUDED.document",
+            [(d.article_id, d.title, d.summary, d.body) for d in documents],
+        )
+
+    def search(self, cursor: Any, query: Query) -> list[Hit]:
+        groups = usable_groups(query)
+        if not groups:
+            return []
+        joiner = " & " if query.match_all else " | "
+        tsquery = joiner.join("(" + " | ".join(g.alternatives) + ")" for g in groups)
+        where, params = restriction_sql(query.restriction)
+        cursor.execute(
+            f"SELECT s.article_id, ts_rank(%s::float4[], s.document, q) AS rank "  # noqa: S608
+            f"FROM {TABLE} s JOIN kb_article a ON a.id = s.article_id, "
+            f"to_tsquery('{CONFIG}', %s) q "
+            f"WHERE s.document @@ q{where} ORDER BY rank DESC, s.article_id LIMIT %s",
+            [_WEIGHTS, tsquery, *params, query.limit],
+        )
+        return [Hit(article_id=row[0], score=float(row[1])) for row in cursor.fetchall()]
