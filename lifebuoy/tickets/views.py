@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from lifebuoy.accounts.models import User
+from lifebuoy.accounts.selectors import organization_list_for_user
 from lifebuoy.core.errors import LifebuoyError
 from lifebuoy.core.views import apply_error, staff_required
 
@@ -50,7 +51,12 @@ def queue_view(request: WSGIRequest) -> HttpResponse:
     return render(
         request,
         "tickets/queue.html",
-        {"form": form, "page": page, "params": params.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "params": params.urlencode(),
+            "organizations": organization_list_for_user(user=_user(request)),
+        },
     )
 
 

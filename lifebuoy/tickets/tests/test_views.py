@@ -139,3 +139,12 @@ def test_repeated_failed_sign_ins_lock_the_account_out(client, alice):
     )
     assert locked.status_code == HTTPStatus.TOO_MANY_REQUESTS
     assert "Too many sign-in attempts" in locked.content.decode()
+
+
+def test_the_queue_filters_by_organization(client, alice, charlie, ted, now):
+    ticket_create(actor=alice, data=NewTicket("Acme problem", "d"), now=now)
+    ticket_create(actor=charlie, data=NewTicket("Globex problem", "d"), now=now)
+    client.force_login(ted)
+    page = client.get("/desk/", {"organization": charlie.organization_id}).content.decode()
+    assert "Globex problem" in page
+    assert "Acme problem" not in page

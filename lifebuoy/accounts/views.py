@@ -1,0 +1,55 @@
+"""Personal settings pages: API tokens."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.handlers.wsgi import WSGIRequest
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from lifebuoy.core.errors import LifebuoyError
+from lifebuoy.core.views import apply_error
+
+from . import services
+from .models import User
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(max_length=100, help_text="What the token is for, e.g. “CI alerts”.")
+
+
+def _user(request: WSGIRequest) -> User:
+    assert isinstance(request.user, User)  # noqa: S101  # guaranteed by login_required
+    return request.user
+
+
+@login_required
+def token_list_view(request: WSGIRequest) -> HttpResponse:
+    form = TokenForm(request.POST or None)
+    secret = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _, secret = services.api_token_create(
+                user=_user(request), name=form.cleaned_data["name"]
+            )
+            form = TokenForm()
+        except LifebuoyError as exc:
+            apply_error(request, form, exc)
+    tokens = _user(request).api_tokens.order_by("-id")
+    return render(
+        request, "accounts/tokens.html", {"form": form, "tokens": tokens, "secret": secret}
+    )
+
+
+@login_required
+@require_POST
+def token_revoke_view(request: WSGIRequest, token_id: int) -> HttpResponse:
+    try:
+        services.api_token_revoke(user=_user(request), token_id=token_id)
+        messages.success(request, "Token revoked.")
+    except LifebuoyError as exc:
+        messages.error(request, exc.message)
+    return redirect("accounts:tokens")
