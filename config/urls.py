@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config.api import api
-from lifebuoy.core.views import home_view
+from lifebuoy.core.views import health_view, home_view
 from lifebuoy.tickets.views import attachment_download_view
 
 admin.site.site_header = "Lifebuoy administration"
@@ -10,6 +10,7 @@ admin.site.site_title = "Lifebuoy"
 
 urlpatterns = [
     path("", home_view, name="home"),
+    path("healthz", health_view, name="health"),
     path("accounts/", include("lifebuoy.accounts.urls")),
     path("desk/", include("lifebuoy.tickets.urls")),
     path("portal/", include("lifebuoy.portal.urls")),
