@@ -116,6 +116,10 @@ class Ticket(TimeStampedModel):
             models.Index(fields=["priority", "-id"], name="ticket_priority_id"),
             models.Index(fields=["assignee", "-id"], name="ticket_assignee_id"),
             models.Index(fields=["-last_activity_at", "-id"], name="ticket_activity_id"),
+            # The portal lists one organization's tickets by recent activity.
+            models.Index(
+                fields=["organization", "-last_activity_at", "-id"], name="ticket_org_activity_id"
+            ),
         ]
 
     def __str__(self) -> str:
