@@ -31,10 +31,11 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def credentials(url: str) -> tuple[str, str, str]:
-    """An agent session cookie, an agent token and a customer token, made directly in the DB."""
+def credentials(url: str) -> dict[str, str]:
+    """Sessions and tokens for an agent and a customer, made directly in the database."""
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key")
     import django
 
     django.setup()
@@ -48,16 +49,21 @@ def credentials(url: str) -> tuple[str, str, str]:
     agent = User.objects.filter(role=Role.AGENT, tier=2).order_by("id").first()
     customer = User.objects.filter(role=Role.CUSTOMER).order_by("id").first()
     assert agent and customer, "run bench/desk/generate.py first"
-    session = SessionStore()
-    session[SESSION_KEY] = str(agent.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
-    session[HASH_SESSION_KEY] = agent.get_session_auth_hash()
-    session.create()
-    return (
-        session.session_key or "",
-        api_token_create(user=agent, name="bench")[1],
-        (api_token_create(user=customer, name="bench")[1]),
-    )
+
+    def session_for(user: User) -> str:
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.create()
+        return session.session_key or ""
+
+    return {
+        "agent_session": session_for(agent),
+        "customer_session": session_for(customer),
+        "agent_token": api_token_create(user=agent, name="bench")[1],
+        "customer_token": api_token_create(user=customer, name="bench")[1],
+    }
 
 
 def start_server(url: str, port: int, workers: int, threads: int) -> subprocess.Popen[bytes]:
@@ -79,6 +85,8 @@ def start_server(url: str, port: int, workers: int, threads: int) -> subprocess.
 
 def percentiles(samples: list[float]) -> dict[str, float]:
     ordered = sorted(samples)
+    if not ordered:
+        return {"p50": float("nan"), "p95": float("nan"), "p99": float("nan"), "n": 0}
 
     def pick(q: float) -> float:
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
@@ -149,21 +157,24 @@ def main() -> None:
     args = parser.parse_args()
     if not args.database_url:
         raise SystemExit("give --database-url (the one bench/desk/generate.py filled)")
-    cookie, agent_token, customer_token = credentials(args.database_url)
+    creds = credentials(args.database_url)
     from lifebuoy.tickets.models import Ticket
 
     print(f"dataset: {Ticket.objects.count():,} tickets")
     port = free_port()
     server = start_server(args.database_url, port, args.workers, args.threads)
     try:
-        session = {"Cookie": f"sessionid={cookie}"}
-        token = {"Authorization": f"Bearer {agent_token}"}
+        agent = {"Cookie": f"sessionid={creds['agent_session']}"}
+        customer = {"Cookie": f"sessionid={creds['customer_session']}"}
+        token = {"Authorization": f"Bearer {creds['agent_token']}"}
         pages = {
-            "queue page (newest)": ("/desk/", session),
+            "queue page (newest)": ("/desk/", agent),
             "queue page (open, P1, by priority)": (
                 "/desk/?status=open&priority=P1&sort=priority",
-                session,
+                agent,
             ),
+            "queue page (by activity)": ("/desk/?sort=activity", agent),
+            "portal list (customer, open)": ("/portal/", customer),
             "API list (newest, 50)": ("/api/tickets/?limit=50", token),
             "API list (status=open, 50)": ("/api/tickets/?status=open&limit=50", token),
         }
@@ -174,7 +185,7 @@ def main() -> None:
                 f"{name:40s} n={r['n']:.0f} p50={r['p50']:.1f} ms p95={r['p95']:.1f} ms p99={r['p99']:.1f} ms"
             )
         for clients in (1, 8, 32):
-            r = create_load(port, customer_token, clients, args.seconds, limit=20_000)
+            r = create_load(port, creds["customer_token"], clients, args.seconds, limit=20_000)
             print(
                 f"create, {clients:2d} clients{'':22s} {r['per_s']:.0f} tickets/s n={r['n']:.0f} "
                 f"p50={r['p50']:.1f} ms p95={r['p95']:.1f} ms p99={r['p99']:.1f} ms errors={r['errors']:.0f}"
