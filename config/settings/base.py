@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "lifebuoy.core",
     "lifebuoy.accounts",
     "lifebuoy.tickets",
+    "lifebuoy.sla",
     "lifebuoy.portal",
     "lifebuoy.kb",
 ]
@@ -184,7 +185,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "lifebuoy.tickets.ticket_autoclose_sweep",
         "schedule": 15 * 60.0,
     },
+    "sla-breach-scan": {
+        "task": "lifebuoy.sla.sla_breach_scan",
+        "schedule": float(os.environ.get("LIFEBUOY_SLA_SCAN_SECONDS", "60")),
+    },
 }
+# SLA clocks are flagged "at risk" once this share of their target is used.
+LIFEBUOY_SLA_AT_RISK_SHARE = float(os.environ.get("LIFEBUOY_SLA_AT_RISK_SHARE", "0.75"))
 
 LOGGING = {
     "version": 1,

@@ -21,6 +21,12 @@ from django.db.models import F, Q
 from lifebuoy.accounts.models import Organization, Queue, Role, User
 from lifebuoy.core.errors import InvalidState, PayloadTooLarge, PermissionDenied, ValidationFailed
 from lifebuoy.core.markdown import render_markdown
+from lifebuoy.sla.services import (
+    sla_on_message,
+    sla_on_priority_change,
+    sla_on_status_change,
+    sla_on_ticket_created,
+)
 
 from .models import (
     Attachment,
@@ -67,6 +73,30 @@ def _event(
         old_value=str(old or "")[:300],
         new_value=str(new or "")[:300],
         created_at=now,
+    )
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """An audit row written on behalf of another app (e.g. the SLA sweep), without an actor."""
+
+    ticket_id: int
+    action: str
+    field: str = ""
+    new: str = ""
+
+
+def ticket_audit_record(*, entries: Sequence[AuditEntry], now: datetime) -> None:
+    """Add system entries to tickets' audit trails, inside the caller's transaction."""
+    TicketEvent.objects.bulk_create(
+        TicketEvent(
+            ticket_id=e.ticket_id,
+            action=e.action,
+            field=e.field,
+            new_value=e.new[:300],
+            created_at=now,
+        )
+        for e in entries
     )
 
 
@@ -186,6 +216,7 @@ def ticket_create(
         )
         _store_attachments(message, files)
     _event(ticket, actor, "created", now, new=f"{data.priority} via {data.channel}")
+    sla_on_ticket_created(ticket=ticket, now=now)
     return ticket
 
 
@@ -228,6 +259,7 @@ def message_add(
     _event(ticket, author, "note_added" if is_internal else "reply_added", now)
     if not is_internal:
         _after_public_message(ticket, author, now)
+    sla_on_message(ticket=ticket, author=author, is_internal=is_internal, now=now)
     return message
 
 
@@ -268,6 +300,7 @@ def _status_to(
     ticket.status = new
     fields.append("status")
     _event(ticket, actor, "changed", now, field="status", old=old, new=new)
+    sla_on_status_change(ticket_id=ticket.id, old=old, new=new, now=now)
 
 
 @dataclass(frozen=True)
@@ -341,6 +374,8 @@ def ticket_update(*, ticket: Ticket, actor: User, changes: TicketChanges, now: d
         ticket.last_activity_at = now
         fields.append("last_activity_at")
     ticket.save(update_fields=fields)
+    if "priority" in fields:
+        sla_on_priority_change(ticket=ticket, now=now)
     ticket.refresh_from_db()
     return ticket
 
@@ -384,6 +419,9 @@ def ticket_autoclose_sweep(*, now: datetime, quiet_days: int, batch_size: int = 
                     old_value=Status.RESOLVED,
                     new_value=Status.CLOSED,
                     created_at=now,
+                )
+                sla_on_status_change(
+                    ticket_id=ticket_id, old=Status.RESOLVED, new=Status.CLOSED, now=now
                 )
                 closed += 1
     return closed

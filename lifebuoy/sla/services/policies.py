@@ -1,0 +1,123 @@
+"""Which policy, target and business calendar apply to a ticket right now."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from lifebuoy.accounts.models import Organization
+from lifebuoy.sla.calendar import BusinessCalendar, holiday_dates
+from lifebuoy.sla.models import Calendar, ClockKind, Hours, Policy, Target
+
+ALWAYS = BusinessCalendar.always()
+_CACHE_MAX = 256
+_cache: dict[tuple[object, ...], BusinessCalendar] = {}
+
+
+@dataclass(frozen=True)
+class ResolvedTarget:
+    """A target row with everything needed to compute a deadline from it."""
+
+    policy: Policy
+    minutes: int
+    hours: str
+    calendar: Calendar | None  # None when the target runs on calendar time (24/7)
+    business: BusinessCalendar
+
+    @property
+    def is_goal(self) -> bool:
+        return self.policy.is_best_effort
+
+
+def sla_policy_for_org(*, org: Organization) -> Policy | None:
+    """The organization's custom policy if it has one, else its support tier's."""
+    custom = Policy.objects.select_related("calendar").filter(organization=org).first()
+    if custom is not None:
+        return custom
+    return (
+        Policy.objects.select_related("calendar")
+        .filter(tier=int(org.support_tier), organization__isnull=True)
+        .first()
+    )
+
+
+def sla_target_resolve(
+    *, org: Organization, policy: Policy, kind: str, priority: str, now: datetime
+) -> ResolvedTarget | None:
+    """The target for ``kind`` at ``priority``; next response falls back to first response."""
+    rows = {
+        t.kind: t
+        for t in Target.objects.filter(
+            policy=policy,
+            priority=priority,
+            kind__in=[kind, ClockKind.FIRST_RESPONSE],
+        )
+    }
+    target = rows.get(kind)
+    if target is None and kind == ClockKind.NEXT_RESPONSE:
+        target = rows.get(ClockKind.FIRST_RESPONSE)
+    if target is None:
+        return None
+    if target.hours == Hours.CALENDAR:
+        return ResolvedTarget(policy, target.minutes, target.hours, None, ALWAYS)
+    business = sla_business_calendar(calendar=policy.calendar, org=org, year=now.year)
+    return ResolvedTarget(policy, target.minutes, target.hours, policy.calendar, business)
+
+
+def sla_business_calendar(*, calendar: Calendar, org: Organization, year: int) -> BusinessCalendar:
+    """The calendar's open hours in the customer's zone and holidays, cached per edit and year.
+
+    Holidays cover the year before to two years after ``year``, which outlasts any deadline a
+    business-hours target of up to a few weeks can reach.
+    """
+    zone = calendar.timezone or org.timezone or "UTC"
+    country = (calendar.holiday_country or org.country) if calendar.observes_public_holidays else ""
+    key = (calendar.id, calendar.updated_at, zone, country, calendar.holiday_subdivision, year)
+    cached = _cache.get(key)
+    if cached is not None:
+        return cached
+    weekly: dict[int, list[tuple[object, object]]] = {}
+    for window in calendar.windows.all():
+        weekly.setdefault(window.weekday, []).append((window.opens, window.closes))
+    custom = list(calendar.holidays.values_list("date", flat=True))
+    years = range(year - 1, year + 3)
+    days = (
+        holiday_dates(country, years, calendar.holiday_subdivision or None, custom)
+        if country
+        else frozenset(custom)
+    )
+    built = BusinessCalendar(zone, weekly, days)  # type: ignore[arg-type]  # TimeFields hold times
+    if len(_cache) >= _CACHE_MAX:
+        _cache.clear()
+    _cache[key] = built
+    return built
+
+
+def calendar_describe(*, calendar: Calendar | None, org: Organization) -> str:
+    """A short human description, e.g. "Mon–Fri 09:00–17:00 Europe/Berlin, DE holidays"."""
+    if calendar is None:
+        return "24/7 (calendar time)"
+    days: dict[str, list[int]] = {}
+    for w in calendar.windows.all():
+        closes = "24:00" if w.closes.hour == 0 and w.closes.minute == 0 else f"{w.closes:%H:%M}"
+        days.setdefault(f"{w.opens:%H:%M}–{closes}", []).append(w.weekday)
+    names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    parts = []
+    for span, weekdays in days.items():
+        first, last = min(weekdays), max(weekdays)
+        contiguous = len(weekdays) == last - first + 1
+        label = (
+            f"{names[first]}–{names[last]}"
+            if contiguous and first != last
+            else ",".join(names[d] for d in weekdays)
+        )
+        parts.append(f"{label} {span}")
+    zone = calendar.timezone or org.timezone or "UTC"
+    country = calendar.holiday_country or org.country
+    text = f"{calendar.name}: {'; '.join(parts) or 'never open'} {zone}"
+    if calendar.observes_public_holidays and country:
+        text += f", {country.upper()} public holidays"
+    custom = calendar.holidays.count()
+    if custom:
+        text += f" + {custom} custom date{'s' if custom != 1 else ''}"
+    return text
