@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from config.api import api
 from lifebuoy.core.views import health_view, home_view
+from lifebuoy.kb import urls as kb_urls
 from lifebuoy.tickets.views import attachment_download_view
 
 admin.site.site_header = "Lifebuoy administration"
@@ -12,7 +13,9 @@ urlpatterns = [
     path("", home_view, name="home"),
     path("healthz", health_view, name="health"),
     path("accounts/", include("lifebuoy.accounts.urls")),
+    path("desk/kb/", include((kb_urls.desk_patterns, "kb"))),
     path("desk/", include("lifebuoy.tickets.urls")),
+    path("portal/kb/", include((kb_urls.portal_patterns, "kb_portal"))),
     path("portal/", include("lifebuoy.portal.urls")),
     path("attachments/<int:attachment_id>/", attachment_download_view, name="attachment"),
     path("admin/", admin.site.urls),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from lifebuoy.core.errors import ValidationFailed
 from lifebuoy.core.markdown import render_markdown
 
 from . import template
@@ -107,3 +108,47 @@ def document_of(article: Article) -> Document:
         solution=article.solution,
         prevention=article.prevention,
     )
+
+
+def draft_or_error(**fields: Any) -> template.ArticleDraft:
+    """Build a draft, turning the template's ``ValueError`` into a field error."""
+    try:
+        return template.ArticleDraft(**fields)
+    except ValueError as exc:
+        raise _invalid(exc) from exc
+
+
+def parse_or_error(markdown_text: str) -> template.ArticleDraft:
+    """Parse an article in template form, turning a ``ValueError`` into a field error."""
+    try:
+        return template.parse_article(markdown_text)
+    except ValueError as exc:
+        raise ValidationFailed.for_fields({"markdown": str(exc)}) from exc
+
+
+def _invalid(exc: ValueError) -> ValidationFailed:
+    message = str(exc)
+    name = message.split(":", 1)[0].strip().replace(" ", "_")
+    field = name if name.rstrip("s") in _FIELD_STEMS else "article"
+    return ValidationFailed.for_fields({field: message})
+
+
+_FIELD_STEMS = {n.rstrip("s") for n in DRAFT_FIELDS} | {"affected_version", "related_article"}
+
+
+def draft_from_values(values: dict[str, Any]) -> template.ArticleDraft:
+    """A draft from stored-style values (category as its short name, e.g. ``common``)."""
+    data = {name: values[name] for name in DRAFT_FIELDS if name in values}
+    category = data.get("category", Category.COMMON.value)
+    if category not in LABEL_BY_CATEGORY:
+        choices = ", ".join(LABEL_BY_CATEGORY)
+        raise ValidationFailed.for_fields({"category": f"Choose one of: {choices}."})
+    data["category"] = LABEL_BY_CATEGORY[category]
+    return draft_or_error(**data)
+
+
+def draft_with_changes(article: Article, changes: dict[str, Any]) -> template.ArticleDraft:
+    """The article's draft with the given (not None) template fields replaced."""
+    values = snapshot(article)
+    values.update({k: v for k, v in changes.items() if k in DRAFT_FIELDS and v is not None})
+    return draft_from_values(values)

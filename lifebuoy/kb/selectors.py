@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from django.db.models import Count, Q, QuerySet
 
 from lifebuoy.accounts.models import STAFF_ROLES, Role, User
-from lifebuoy.core.errors import NotFound
+from lifebuoy.core.errors import NotFound, PermissionDenied
 from lifebuoy.tickets.models import Ticket
 
 from . import template
@@ -224,3 +224,9 @@ def kb_ticket_draft(*, ticket: Ticket) -> template.ArticleDraft:
         visibility="internal",
         tags=[tag.name for tag in ticket.tags.all()],
     )
+
+
+def kb_require_staff(*, user: User) -> None:
+    """Revisions, review queues, ticket links and deflection figures are for support staff."""
+    if not _is_staff(user):
+        raise PermissionDenied("not_allowed", "This is available to support staff only.")

@@ -23,7 +23,7 @@ from lifebuoy.core.errors import InvalidState, NotFound, PermissionDenied, Valid
 from lifebuoy.tickets.models import Ticket
 
 from . import template
-from .drafts import LABEL_BY_CATEGORY, document_of, fields_from_draft, snapshot
+from .drafts import document_of, draft_from_values, fields_from_draft, snapshot
 from .models import (
     Article,
     ArticleRevision,
@@ -159,16 +159,14 @@ def kb_article_restore(
             "revision_not_found", f"{article.article_id} has no revision {revision_number}."
         )
     data: dict[str, Any] = dict(revision.snapshot)
-    state = data.pop("state")
-    owner_id = data.pop("owner_id")
-    data["category"] = LABEL_BY_CATEGORY[data["category"]]
-    draft = template.ArticleDraft(**data)
+    draft = draft_from_values(data)
+    owner_id = data.get("owner_id")
     owner = User.objects.filter(id=owner_id).first() if owner_id else None
     return kb_article_update(
         article=article,
         actor=actor,
         draft=draft,
-        state=state,
+        state=data.get("state"),
         owner=owner,
         now=now,
         note=f"Restored revision {revision_number}",

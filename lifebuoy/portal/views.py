@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from lifebuoy.accounts.models import User
 from lifebuoy.core.errors import LifebuoyError
 from lifebuoy.core.views import apply_error, customer_required
+from lifebuoy.kb.views.portal import kb_record_submitted
 from lifebuoy.tickets import selectors, services
 from lifebuoy.tickets.forms import ReplyForm, TicketCreateForm
 from lifebuoy.tickets.models import OPEN_STATUSES
@@ -53,6 +54,7 @@ def ticket_create_view(request: WSGIRequest) -> HttpResponse:
                     deployment_url=data["deployment_url"],
                 ),
             )
+            kb_record_submitted(request, ticket)
             messages.success(request, f"Ticket {ticket.number} is open. We will reply here.")
             return redirect("portal:detail", ticket_id=ticket.id)
         except LifebuoyError as exc:

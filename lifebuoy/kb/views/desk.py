@@ -1,0 +1,204 @@
+"""The agent knowledge-base editor: search, write in the template, revisions, reviews, links."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core.handlers.wsgi import WSGIRequest
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from lifebuoy.accounts.models import User
+from lifebuoy.core.errors import LifebuoyError
+from lifebuoy.core.views import apply_error, staff_required
+from lifebuoy.kb import selectors, services
+from lifebuoy.kb.drafts import draft_from_article, parse_or_error
+from lifebuoy.kb.forms import BLANK_ARTICLE, ArticleEditorForm, LinkForm, StaffSearchForm
+from lifebuoy.kb.models import Article, State
+from lifebuoy.kb.template import render_article
+from lifebuoy.tickets.selectors import ticket_get_for_user
+
+
+def _user(request: WSGIRequest) -> User:
+    assert isinstance(request.user, User)  # noqa: S101  # guaranteed by staff_required
+    return request.user
+
+
+@staff_required
+def kb_list_view(request: WSGIRequest) -> HttpResponse:
+    user = _user(request)
+    form = StaffSearchForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    restriction = selectors.kb_restriction_for(
+        user=user,
+        category=data.get("category"),
+        version=data.get("version"),
+        visibility=data.get("visibility"),
+        state=data.get("state"),
+    )
+    text = data.get("q") or ""
+    if text.strip():
+        articles = selectors.kb_search(user=user, text=text, restriction=restriction, limit=50)
+    else:
+        articles = selectors.kb_article_list(user=user, restriction=restriction, limit=500)
+    return render(request, "kb/desk_list.html", {"form": form, "articles": articles})
+
+
+def _initial_markdown(request: WSGIRequest, user: User) -> str:
+    ticket_id = request.GET.get("ticket", "")
+    if ticket_id.isdigit():
+        ticket = ticket_get_for_user(user=user, ticket_id=int(ticket_id))
+        return render_article(selectors.kb_ticket_draft(ticket=ticket))
+    return BLANK_ARTICLE
+
+
+@staff_required
+def kb_create_view(request: WSGIRequest) -> HttpResponse:
+    user = _user(request)
+    form = ArticleEditorForm(
+        request.POST or None, initial={"markdown": _initial_markdown(request, user)}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            article = services.kb_article_create(
+                actor=user,
+                draft=parse_or_error(form.cleaned_data["markdown"]),
+                state=form.cleaned_data["state"],
+                owner=form.cleaned_data["owner"],
+                now=timezone.now(),
+            )
+            messages.success(request, f"{article.article_id} created.")
+            return redirect("kb:detail", key=article.article_id)
+        except LifebuoyError as exc:
+            apply_error(request, form, exc)
+    return render(request, "kb/desk_edit.html", {"form": form, "article": None})
+
+
+@staff_required
+def kb_detail_view(request: WSGIRequest, key: str) -> HttpResponse:
+    user = _user(request)
+    article = selectors.kb_article_get_for_user(user=user, key=key)
+    context = {
+        "article": article,
+        "related": selectors.kb_related_for_user(user=user, article=article),
+        "revisions": selectors.kb_revision_list(article=article),
+        "states": State.choices,
+        "can_review": selectors.kb_can_review(user=user, article=article),
+    }
+    return render(request, "kb/desk_detail.html", context)
+
+
+@staff_required
+def kb_edit_view(request: WSGIRequest, key: str) -> HttpResponse:
+    user = _user(request)
+    article = selectors.kb_article_get_for_user(user=user, key=key)
+    initial = {
+        "markdown": render_article(draft_from_article(article)),
+        "state": article.state,
+        "owner": article.owner_id,
+    }
+    form = ArticleEditorForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.kb_article_update(
+                article=article,
+                actor=user,
+                draft=parse_or_error(form.cleaned_data["markdown"]),
+                state=form.cleaned_data["state"],
+                owner=form.cleaned_data["owner"],
+                note=form.cleaned_data["note"],
+                now=timezone.now(),
+            )
+            messages.success(request, f"{article.article_id} saved.")
+            return redirect("kb:detail", key=article.article_id)
+        except LifebuoyError as exc:
+            apply_error(request, form, exc)
+    return render(request, "kb/desk_edit.html", {"form": form, "article": article})
+
+
+def _act(
+    request: WSGIRequest, article: Article, done: str, action: Callable[[], object]
+) -> HttpResponse:
+    try:
+        action()
+        messages.success(request, done)
+    except LifebuoyError as exc:
+        apply_error(request, None, exc)
+    return redirect("kb:detail", key=article.article_id)
+
+
+@staff_required
+@require_POST
+def kb_state_view(request: WSGIRequest, key: str) -> HttpResponse:
+    user = _user(request)
+    article = selectors.kb_article_get_for_user(user=user, key=key)
+    state = request.POST.get("state", "")
+    return _act(
+        request,
+        article,
+        f"{article.article_id} is now {state}.",
+        lambda: services.kb_article_set_state(
+            article=article, actor=user, state=state, now=timezone.now()
+        ),
+    )
+
+
+@staff_required
+@require_POST
+def kb_restore_view(request: WSGIRequest, key: str, number: int) -> HttpResponse:
+    user = _user(request)
+    article = selectors.kb_article_get_for_user(user=user, key=key)
+    return _act(
+        request,
+        article,
+        f"Revision {number} restored.",
+        lambda: services.kb_article_restore(
+            article=article, actor=user, revision_number=number, now=timezone.now()
+        ),
+    )
+
+
+@staff_required
+@require_POST
+def kb_reviewed_view(request: WSGIRequest, key: str) -> HttpResponse:
+    user = _user(request)
+    article = selectors.kb_article_get_for_user(user=user, key=key)
+    return _act(
+        request,
+        article,
+        f"{article.article_id} marked as reviewed.",
+        lambda: services.kb_article_mark_reviewed(article=article, actor=user, now=timezone.now()),
+    )
+
+
+@staff_required
+def kb_review_view(request: WSGIRequest) -> HttpResponse:
+    now = timezone.now()
+    context = {
+        "weekly": selectors.kb_weekly_review(now=now),
+        "quarterly": selectors.kb_quarterly_review(now=now),
+        "deflection": selectors.kb_deflection_rate(),
+    }
+    return render(request, "kb/desk_review.html", context)
+
+
+@staff_required
+@require_POST
+def kb_link_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
+    """Link an article to a ticket from the ticket page."""
+    user = _user(request)
+    ticket = ticket_get_for_user(user=user, ticket_id=ticket_id)
+    form = LinkForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Name the article to link, for example KB-1001.")
+        return redirect("desk:detail", ticket_id=ticket.id)
+    try:
+        article = selectors.kb_article_get_for_user(user=user, key=form.cleaned_data["article"])
+        services.kb_ticket_link(ticket=ticket, article=article, actor=user, now=timezone.now())
+        messages.success(request, f"{article.article_id} linked to {ticket.number}.")
+    except LifebuoyError as exc:
+        apply_error(request, None, exc)
+    return redirect("desk:detail", ticket_id=ticket.id)
