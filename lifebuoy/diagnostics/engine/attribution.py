@@ -34,7 +34,7 @@ class _Subject(NamedTuple):
     trinity: str | None
     text: str
     machine: str | None
-    heartbeat: str | None  # the machine named by a heartbeat subject
+    beat: Attribution | None  # the whole answer for a heartbeat subject
 
 
 class Attribution(NamedTuple):
@@ -86,8 +86,8 @@ class Attributor:
                     signed = self._named_trinity(named, found.group(0))
                     agent = f"{signed or self._trinity_from_files(commit)}/{found['role'].upper()}"
                     return Attribution(agent, BODY_SIGNATURE, found.group(0).strip(), read.machine)
-        if read.heartbeat is not None:
-            return Attribution(None, HEARTBEAT, read.text, read.heartbeat)
+        if read.beat is not None:
+            return read.beat
         return self._from_files_or_author(commit, read.machine)
 
     def _read_subject(self, raw: str) -> _Subject:
@@ -109,7 +109,8 @@ class Attributor:
         for pattern in self.profile.heartbeat_patterns:
             beat = pattern.match(subject)
             if beat is not None:
-                return _Subject(None, None, beat.group(0), machine, beat["machine"])
+                found = Attribution(None, HEARTBEAT, beat.group(0), beat["machine"])
+                return _Subject(None, None, beat.group(0), machine, found)
         return _Subject(None, None, "", machine, None)
 
     def _from_files_or_author(self, commit: RawCommit, machine: str | None) -> Attribution:

@@ -133,6 +133,8 @@ class HistoryCollector:
         previous = history.last_touch.get(info.path)
         if previous is None or ref.ts > previous.ts:
             history.last_touch[info.path] = ref
+        if not (info.is_channel or info.is_consolidation or info.is_hub_input):
+            return  # a status or heartbeat file: its last touch is all we need
         write = FileWrite(info.path, ref, who.agent, who.method, info.trinity)
         events = history.events
         if info.is_channel:

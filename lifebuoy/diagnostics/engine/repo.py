@@ -34,6 +34,7 @@ READ_ONLY = frozenset(
 TIMEOUT_SECONDS = 120.0
 LOG_TIMEOUT_SECONDS = 3600.0
 _PIPE_BYTES = 1 << 20
+_READ_BYTES = 1 << 16  # small reads keep allocations below malloc's mmap threshold
 _FIELD = "\x1f"
 _RECORD = b"\x1e"
 _LOG_FORMAT = "--format=%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%at%x1f%s%x1f%b%x1f"
@@ -373,7 +374,7 @@ def _records(process: subprocess.Popen[bytes]) -> Iterator[RawCommit]:
     fd = stream.fileno()
     _widen_pipe(fd)
     tail = b""
-    while chunk := os.read(fd, _PIPE_BYTES):
+    while chunk := os.read(fd, _READ_BYTES):
         data = tail + chunk
         cut = data.rfind(_RECORD)
         if cut <= 0:

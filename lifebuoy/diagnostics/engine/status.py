@@ -67,11 +67,13 @@ def agent_statuses(snapshot: RepoSnapshot) -> list[AgentStatus]:
 
 
 def machine_statuses(snapshot: RepoSnapshot) -> list[MachineStatus]:
-    limit = snapshot.profile.thresholds.machine_offline
+    """Judged on heartbeats when a daemon sends them, else on any commit naming the machine."""
+    thresholds = snapshot.profile.thresholds
     statuses = []
     for name in sorted(snapshot.history.machines):
         machine = snapshot.history.machines[name]
         reference = machine.last_heartbeat or machine.last
+        limit = thresholds.machine_offline if machine.last_heartbeat else thresholds.agent_offline
         age = snapshot.now - reference.at if reference else None
         status = ONLINE if age is not None and age <= limit else OFFLINE
         statuses.append(

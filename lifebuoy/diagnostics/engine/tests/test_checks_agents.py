@@ -93,3 +93,12 @@ def test_answered_and_fresh_messages_are_fine(repo):
     repo.commit("C2: on it", at=ago(hours=4))
     repo.commit("C1: validate", {f"{CLOUD}/c1_to_c3.md": "# C1 → C3\n"}, at=ago(minutes=10))
     assert not checks(repo.diagnose(), "unanswered_messages")
+
+
+def test_machines_without_heartbeats_are_judged_on_their_commits(repo):
+    repo.commit("T1: sync files", at=ago(minutes=40))
+    repo.commit("Computer 2: status", at=ago(hours=3))
+    from lifebuoy.diagnostics.engine.status import machine_statuses
+
+    statuses = {m.machine: m.status for m in machine_statuses(repo.diagnose().snapshot)}
+    assert statuses == {"T1": "online", "Computer 2": "offline"}
