@@ -36,6 +36,7 @@ class TicketListQuery(Schema):
     assignee: str = ""
     organization: int | None = None
     q: str = ""
+    sla: str = ""
     sort: str = "newest"
     cursor: str | None = None
     limit: int = 50
@@ -49,6 +50,7 @@ class TicketListQuery(Schema):
             assignee=self.assignee,
             organization=self.organization,
             text=self.q,
+            sla=self.sla,
             sort=self.sort,
         )
 

@@ -57,12 +57,18 @@ class QueueFilterForm(forms.Form):
     category = forms.MultipleChoiceField(choices=Category.choices, required=False)
     assignee = forms.CharField(required=False)
     organization = forms.IntegerField(required=False)
+    sla = forms.ChoiceField(
+        choices=[("", "Any"), ("at_risk", "At risk"), ("breached", "Breached")],
+        required=False,
+        label="SLA",
+    )
     sort = forms.ChoiceField(
         choices=[
             ("newest", "Newest"),
             ("oldest", "Oldest"),
             ("priority", "Priority"),
             ("activity", "Recent activity"),
+            ("deadline", "Next deadline"),
         ],
         required=False,
     )

@@ -13,11 +13,12 @@ from django.db.models import Q, QuerySet
 
 from lifebuoy.accounts.models import PLAN_TIER, User
 from lifebuoy.core.errors import NotFound, ValidationFailed
+from lifebuoy.sla.selectors import deadline_cursor_key, ticket_filter_sla, ticket_order_by_deadline
 
 from .models import Attachment, Message, Ticket, TicketEvent
 
 PAGE_SIZE_MAX = 100
-SORTS = ("newest", "oldest", "priority", "activity")
+SORTS = ("newest", "oldest", "priority", "activity", "deadline")
 
 
 def ticket_visible(*, user: User) -> QuerySet[Ticket]:
@@ -79,6 +80,7 @@ class TicketFilters:
     assignee: str = ""  # "me", "none" or a user id
     organization: int | None = None
     text: str = ""
+    sla: str = ""  # "at_risk" or "breached" (staff only)
     sort: str = "newest"
 
 
@@ -129,6 +131,8 @@ def _apply_filters(qs: QuerySet[Ticket], *, user: User, f: TicketFilters) -> Que
         if number.isdigit():
             match |= Q(id=int(number))
         qs = qs.filter(match)
+    if f.sla:
+        qs = ticket_filter_sla(qs, user=user, state=f.sla)
     return qs
 
 
@@ -147,6 +151,8 @@ def _apply_sort(qs: QuerySet[Ticket], sort: str, cursor: str | None) -> QuerySet
             at = datetime.fromisoformat(after[0])
             qs = qs.filter(Q(last_activity_at__lt=at) | Q(last_activity_at=at, id__lt=after[1]))
         return qs.order_by("-last_activity_at", "-id")
+    if sort == "deadline":
+        return ticket_order_by_deadline(qs, after)
     if after:
         qs = qs.filter(id__lt=after[1])
     return qs.order_by("-id")
@@ -158,6 +164,8 @@ def _cursor_for(ticket: Ticket, sort: str) -> str:
         key = ticket.priority
     elif sort == "activity":
         key = ticket.last_activity_at.isoformat()
+    elif sort == "deadline":
+        key = deadline_cursor_key(ticket)
     return _encode_cursor([key, ticket.id])
 
 
@@ -170,10 +178,7 @@ def ticket_list_for_user(
     limit = max(1, min(limit, PAGE_SIZE_MAX))
     qs = _apply_filters(ticket_visible(user=user), user=user, f=filters)
     qs = _apply_sort(qs, filters.sort, cursor)
-    rows = list(
-        qs.select_related("organization", "requester", "assignee").prefetch_related("tags")[
-            : limit + 1
-        ]
-    )
+    qs = qs.select_related("organization", "requester", "assignee", "sla_summary")
+    rows = list(qs.prefetch_related("tags")[: limit + 1])
     next_cursor = _cursor_for(rows[limit - 1], filters.sort) if len(rows) > limit else None
     return TicketPage(items=rows[:limit], next_cursor=next_cursor)

@@ -14,6 +14,7 @@ from lifebuoy.accounts.models import User
 from lifebuoy.accounts.selectors import organization_list_for_user
 from lifebuoy.core.errors import LifebuoyError
 from lifebuoy.core.views import apply_error, staff_required
+from lifebuoy.sla.selectors import sla_clock_list_for_ticket
 
 from . import selectors, services
 from .forms import QueueFilterForm, StaffReplyForm, StaffTicketCreateForm, TicketUpdateForm
@@ -37,6 +38,7 @@ def queue_view(request: WSGIRequest) -> HttpResponse:
         assignee=data.get("assignee") or "",
         organization=data.get("organization"),
         text=data.get("q") or "",
+        sla=data.get("sla") or "",
         sort=data.get("sort") or "newest",
     )
     try:
@@ -56,6 +58,7 @@ def queue_view(request: WSGIRequest) -> HttpResponse:
             "page": page,
             "params": params.urlencode(),
             "organizations": organization_list_for_user(user=_user(request)),
+            "now": timezone.now(),
         },
     )
 
@@ -65,6 +68,7 @@ def _detail_context(user: User, ticket: Ticket) -> dict[str, object]:
         "ticket": ticket,
         "conversation": selectors.message_list_for_user(user=user, ticket=ticket),
         "events": selectors.event_list_for_user(user=user, ticket=ticket),
+        "sla_clocks": sla_clock_list_for_ticket(ticket=ticket, now=timezone.now()),
     }
 
 
