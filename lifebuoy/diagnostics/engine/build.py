@@ -8,10 +8,21 @@ from pathlib import Path
 from typing import Protocol
 
 from lifebuoy.diagnostics.engine.collect import HistoryCollector
+from lifebuoy.diagnostics.engine.paths import PathClassifier
 from lifebuoy.diagnostics.engine.profiles import Profile
 from lifebuoy.diagnostics.engine.repo import Repo
-from lifebuoy.diagnostics.engine.snapshot import History, NotRead, RepoSnapshot, UsageRecord
+from lifebuoy.diagnostics.engine.snapshot import (
+    CommitRef,
+    FileWrite,
+    History,
+    NotRead,
+    PendingBranch,
+    RepoSnapshot,
+    UsageRecord,
+)
 from lifebuoy.diagnostics.engine.tipfiles import read_tip_files
+
+_REPORTS = ("report", "validation_report")
 
 
 class UnknownBranchError(ValueError):
@@ -78,7 +89,35 @@ def build_snapshot(
         not_read=problems,
     )
     snapshot.consolidation_content = _consolidation_content(repo, profile, history)
+    if len(revs) > 1:
+        snapshot.pending_branches = _pending_branches(repo, profile, tips, int(now.timestamp()))
     return snapshot
+
+
+def _pending_branches(
+    repo: Repo, profile: Profile, tips: dict[str, str], now_ts: int
+) -> list[PendingBranch]:
+    """Reports on branches not merged into the first (current) branch wait for consolidation."""
+    paths = PathClassifier(profile)
+    primary = next(iter(tips.values()))
+    pending = []
+    for name, sha in list(tips.items())[1:]:
+        if sha == primary:
+            continue
+        branch = PendingBranch(name)
+        for commit in repo.iter_log([sha, f"^{primary}"]):
+            if commit.author_time > now_ts:
+                continue
+            branch.commits += 1
+            ref = CommitRef(commit.sha, commit.author_time, commit.subject)
+            for path in commit.files:
+                info = paths.classify(path)
+                if info is not None and (info.is_hub_input or info.kind in _REPORTS):
+                    write = FileWrite(path, ref, None, "branch", info.trinity)
+                    branch.reports.add(ref.ts, write)
+        if branch.commits:
+            pending.append(branch)
+    return pending
 
 
 def _consolidation_content(repo: Repo, profile: Profile, history: History) -> dict[str, str]:

@@ -12,6 +12,7 @@ KB_ARTICLES: dict[str, str | None] = {
     "consolidation_time": None,
     "slow_tasks": None,
     "task_size": None,
+    "unmerged_reports": None,
     "c3_validation": None,
     "unvalidated_reports": None,
     "conflict_markers": None,

@@ -28,6 +28,7 @@ from lifebuoy.diagnostics.engine.checks import (
     task_size,
     unanswered_messages,
     unmerged_paths,
+    unmerged_reports,
     unvalidated_reports,
 )
 from lifebuoy.diagnostics.engine.findings import Category, Finding, Severity
@@ -54,6 +55,7 @@ CHECKS: tuple[Check, ...] = (
     consolidation_time,
     slow_tasks,
     task_size,
+    unmerged_reports,
     c3_validation,
     unvalidated_reports,
     conflict_markers,

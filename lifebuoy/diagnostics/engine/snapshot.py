@@ -114,6 +114,15 @@ class ChannelState:
     foreign: Recent[FileWrite] = field(default_factory=lambda: Recent(20))
 
 
+@dataclass
+class PendingBranch:
+    """A branch with commits the analysed main branch does not contain."""
+
+    name: str
+    commits: int = 0
+    reports: Recent[FileWrite] = field(default_factory=lambda: Recent(10))
+
+
 @dataclass(frozen=True)
 class NotRead:
     what: str
@@ -196,6 +205,7 @@ class RepoSnapshot:
     not_read: list[NotRead]
     # "<sha>:<path>" of recent consolidation commits -> "real" | "placeholder" | "unavailable"
     consolidation_content: dict[str, str] = field(default_factory=dict)
+    pending_branches: list[PendingBranch] = field(default_factory=list)
 
     @property
     def now_ts(self) -> int:

@@ -186,6 +186,17 @@ BUDGET = S(
     "about 30 minutes to set up",
 )
 
+MERGE_REPORTS = S(
+    "Reports are stuck on unmerged branches",
+    "Agents deliver on their own branches and nobody merges them into the coordinator's branch.",
+    (
+        "Merge the listed branches into the coordinator's branch.",
+        "Let the coordinator consolidate the merged reports.",
+        "Make merging part of the coordinator's routine after each report.",
+    ),
+    "about 15 minutes",
+)
+
 SOLUTIONS: dict[str, tuple[Solution, ...]] = {
     "agent_activity": (SESSION_EXPIRED, GIT_SYNC, OVERLOADED),
     "machine_heartbeats": (DAEMON_STOPPED, GIT_SYNC),
@@ -196,6 +207,7 @@ SOLUTIONS: dict[str, tuple[Solution, ...]] = {
     "consolidation_time": (GIT_MAINTENANCE, SPLIT_TASK, NETWORK),
     "slow_tasks": (SPLIT_TASK, OVERLOADED, NETWORK),
     "task_size": (SPLIT_TASK,),
+    "unmerged_reports": (MERGE_REPORTS, STALE_BRANCH),
     "c3_validation": (C3_IDLE, WEAK_STANDARDS),
     "unvalidated_reports": (C3_IDLE, WEAK_STANDARDS, EXPERTISE),
     "conflict_markers": (RESOLVE_CONFLICT,),

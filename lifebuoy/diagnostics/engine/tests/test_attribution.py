@@ -45,9 +45,13 @@ def test_it_attributes_subject_prefixes(subject, expected):
 
 @pytest.mark.parametrize(
     ("subject", "machine"),
-    [("T1: sync files", "T1"), ("PC1: update", "PC1"), ("CP1: update", "CP1"),
-     ("Computer 2: status", "Computer 2")],
-)  # fmt: skip
+    [
+        ("T1: sync files", "T1"),
+        ("PC1: update", "PC1"),
+        ("CP1: update", "CP1"),
+        ("Computer 2: status", "Computer 2"),
+    ],
+)
 def test_it_treats_machine_tokens_as_machines_not_agents(subject, machine):
     result = attribute(subject)
     assert result.agent is None

@@ -64,8 +64,9 @@ def test_an_honest_status_table_is_fine(repo):
 
 def test_heartbeat_json_contradictions_and_future_claims(repo):
     beat = {"machine": "PC1", "status": "online", "timestamp": "2026-03-10T18:00:00Z"}
-    repo.commit("daemon: PC1 heartbeat", {".trinity/heartbeats/PC1.json": json.dumps(beat)},
-                at=ago(hours=2))  # fmt: skip
+    repo.commit(
+        "daemon: PC1 heartbeat", {".trinity/heartbeats/PC1.json": json.dumps(beat)}, at=ago(hours=2)
+    )
     found = checks(repo.diagnose(), "status_contradictions")
     summaries = " ".join(f.summary for f in found)
     assert "machine PC1 is online" in summaries
@@ -74,8 +75,11 @@ def test_heartbeat_json_contradictions_and_future_claims(repo):
 
 def test_a_live_machine_with_online_json_is_fine(repo):
     beat = {"machine": "PC1", "status": "online", "timestamp": "2026-03-10T11:59:00Z"}
-    repo.commit("daemon: PC1 heartbeat", {".trinity/heartbeats/PC1.json": json.dumps(beat)},
-                at=ago(minutes=1))  # fmt: skip
+    repo.commit(
+        "daemon: PC1 heartbeat",
+        {".trinity/heartbeats/PC1.json": json.dumps(beat)},
+        at=ago(minutes=1),
+    )
     assert not checks(repo.diagnose(), "status_contradictions")
 
 

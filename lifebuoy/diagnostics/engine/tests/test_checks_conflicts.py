@@ -91,9 +91,15 @@ def test_protocol_violation_by_headers_in_documents(repo):
     note = "# Review notes\n\n**From:** C3 (Validator)\n**To:** C2 (Builder)\n\nPlease fix.\n"
     one_line = "From: CLOUD-C2 … To: C3 — handing over directly\n"
     allowed = "**From:** C1\n**To:** C2\n# C1 → C2: TASK\n"
-    repo.commit("C3: notes", {".consciousness/notes/review.md": note,
-                              ".consciousness/handover.md": one_line,
-                              f"{CLOUD}/c1_to_c2.md": allowed}, at=ago(hours=1))  # fmt: skip
+    repo.commit(
+        "C3: notes",
+        {
+            ".consciousness/notes/review.md": note,
+            ".consciousness/handover.md": one_line,
+            f"{CLOUD}/c1_to_c2.md": allowed,
+        },
+        at=ago(hours=1),
+    )
     found = checks(repo.diagnose(), "protocol_violations")
     by_file = {f.summary.split(" ")[0]: f for f in found}
     assert set(by_file) == {".consciousness/notes/review.md", ".consciousness/handover.md"}

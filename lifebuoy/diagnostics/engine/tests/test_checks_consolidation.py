@@ -25,8 +25,9 @@ def test_a_large_git_directory_is_reported(repo, tmp_path):
 def test_consolidation_durations_are_measured_from_the_last_input(repo):
     repo.commit("C2: report", {f"{CLOUD}/c2_to_c1.md": "# C2 → C1: REPORT\n"}, at=ago(hours=5))
     repo.commit("C1: to hub", {f"{HUB}/from_cloud/summary.md": "cloud"}, at=ago(hours=4))
-    repo.commit("TERMINAL-C1: consolidate", {f"{HUB}/master_consolidated.md": REAL},
-                at=ago(hours=3))  # fmt: skip
+    repo.commit(
+        "TERMINAL-C1: consolidate", {f"{HUB}/master_consolidated.md": REAL}, at=ago(hours=3)
+    )
     [finding] = checks(repo.diagnose(), "consolidation_time")
     assert finding.severity.value == "warning"
     assert "1 of the last 1 consolidations" in finding.summary
@@ -35,18 +36,23 @@ def test_consolidation_durations_are_measured_from_the_last_input(repo):
 
 def test_a_quick_consolidation_is_on_time(repo):
     repo.commit("C2: report", {f"{CLOUD}/c2_to_c1.md": "# C2 → C1\n"}, at=ago(minutes=40))
-    repo.commit("TERMINAL-C1: consolidate", {f"{HUB}/master_consolidated.md": REAL},
-                at=ago(minutes=30))  # fmt: skip
+    repo.commit(
+        "TERMINAL-C1: consolidate", {f"{HUB}/master_consolidated.md": REAL}, at=ago(minutes=30)
+    )
     [finding] = checks(repo.diagnose(), "consolidation_time")
     assert finding.severity.value == "info"
 
 
 def test_placeholders_and_refactors_are_not_consolidations(repo):
     repo.commit("C2: report", {f"{CLOUD}/c2_to_c1.md": "# C2 → C1\n"}, at=ago(hours=5))
-    repo.commit("Hub setup: consolidation placeholders",
-                {f"{HUB}/master_consolidated.md": PLACEHOLDER}, at=ago(hours=4))  # fmt: skip
-    repo.commit("Refactor: consolidate 42 detectors into one module", {"src/d.py": "x"},
-                at=ago(hours=3))  # fmt: skip
+    repo.commit(
+        "Hub setup: consolidation placeholders",
+        {f"{HUB}/master_consolidated.md": PLACEHOLDER},
+        at=ago(hours=4),
+    )
+    repo.commit(
+        "Refactor: consolidate 42 detectors into one module", {"src/d.py": "x"}, at=ago(hours=3)
+    )
     found = checks(repo.diagnose(), "consolidation_time")
     summaries = " ".join(f.summary for f in found)
     assert "1 placeholder write(s)" in summaries
@@ -56,8 +62,9 @@ def test_placeholders_and_refactors_are_not_consolidations(repo):
 
 
 def test_reports_waiting_for_consolidation(repo):
-    repo.commit("TERMINAL-C1: consolidate", {f"{HUB}/master_consolidated.md": REAL},
-                at=ago(hours=6))  # fmt: skip
+    repo.commit(
+        "TERMINAL-C1: consolidate", {f"{HUB}/master_consolidated.md": REAL}, at=ago(hours=6)
+    )
     repo.commit("C1: to hub", {f"{HUB}/from_cloud/summary.md": "new"}, at=ago(hours=2))
     found = [f for f in checks(repo.diagnose(), "consolidation_time") if "waiting" in f.summary]
     assert found[0].severity.value == "warning"
@@ -94,3 +101,18 @@ def test_task_size_of_the_current_assignment(repo, tmp_path):
     profile = custom_profile(tmp_path, "thresholds:\n  task_size_words: 100\n")
     [big] = checks(repo.diagnose(profile=profile), "task_size")
     assert big.severity.value == "warning"
+
+
+def test_reports_on_unmerged_branches_wait_for_consolidation(repo):
+    repo.commit("C1: base", {"a.txt": "1"}, at=ago(hours=6))
+    repo.git("checkout", "-q", "-b", "c2-branch")
+    repo.commit("C2: report", {f"{CLOUD}/c2_to_c1.md": "# C2 → C1\n"}, at=ago(hours=3))
+    repo.git("checkout", "-q", "main")
+    assert not checks(repo.diagnose(), "unmerged_reports")
+    [finding] = checks(repo.diagnose(profile="per-branch"), "unmerged_reports")
+    assert finding.severity.value == "warning"
+    assert finding.summary.startswith(
+        "c2-branch has 1 report(s) in 1 commit(s) not merged into main"
+    )
+    repo.git("merge", "-q", "--no-edit", "c2-branch")
+    assert not checks(repo.diagnose(profile="per-branch"), "unmerged_reports")

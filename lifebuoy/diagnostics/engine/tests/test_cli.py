@@ -23,14 +23,21 @@ def invoke(cli, *args):
 
 
 def healthy(repo):
-    for trinity, prefix in ((".consciousness/trinity", "CLOUD"),
-                            (".consciousness/trinity_terminal", "TERMINAL")):  # fmt: skip
-        repo.commit(f"{prefix}-C1: task", {f"{trinity}/c1_to_c2.md": "# C1 → C2\n"},
-                    at=ago(minutes=50))  # fmt: skip
-        repo.commit(f"{prefix}-C2: report", {f"{trinity}/c2_to_c1.md": "# C2 → C1\n"},
-                    at=ago(minutes=40))  # fmt: skip
-        repo.commit(f"{prefix}-C3: validated, APPROVED", {f"{trinity}/c3_to_c1.md": "ok\n"},
-                    at=ago(minutes=30))  # fmt: skip
+    for trinity, prefix in (
+        (".consciousness/trinity", "CLOUD"),
+        (".consciousness/trinity_terminal", "TERMINAL"),
+    ):
+        repo.commit(
+            f"{prefix}-C1: task", {f"{trinity}/c1_to_c2.md": "# C1 → C2\n"}, at=ago(minutes=50)
+        )
+        repo.commit(
+            f"{prefix}-C2: report", {f"{trinity}/c2_to_c1.md": "# C2 → C1\n"}, at=ago(minutes=40)
+        )
+        repo.commit(
+            f"{prefix}-C3: validated, APPROVED",
+            {f"{trinity}/c3_to_c1.md": "ok\n"},
+            at=ago(minutes=30),
+        )
     repo.commit(
         "TERMINAL-C1: consolidate",
         {".consciousness/hub/master_consolidated.md": "Both trinities agree.\n" * 20},
@@ -98,8 +105,19 @@ def test_usage_and_branch_options(cli, repo, tmp_path):
     healthy(repo)
     usage = tmp_path / "usage.csv"
     usage.write_text("date,model,input_tokens,output_tokens,cost\n2026-03-09,opus,1,1,3.5\n")
-    result = invoke(cli, str(repo.path), *NOW_ARG, "--usage", str(usage), "--branch", "main",
-                    "--profile", "dual-trinity", "--format", "json")  # fmt: skip
+    result = invoke(
+        cli,
+        str(repo.path),
+        *NOW_ARG,
+        "--usage",
+        str(usage),
+        "--branch",
+        "main",
+        "--profile",
+        "dual-trinity",
+        "--format",
+        "json",
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert any(f["check"] == "cost_overrun" for f in data["findings"])

@@ -7,8 +7,14 @@ from lifebuoy.diagnostics.engine.profiles import ProfileError, builtin_names, lo
 
 def test_every_builtin_profile_loads():
     names = builtin_names()
-    assert {"dual-trinity", "networked-triad", "machine-hub", "coordination-folder",
-            "per-branch", "chat-file"} <= set(names)  # fmt: skip
+    assert {
+        "dual-trinity",
+        "networked-triad",
+        "machine-hub",
+        "coordination-folder",
+        "per-branch",
+        "chat-file",
+    } <= set(names)
     for name in names:
         assert load_profile(name).name == name
 

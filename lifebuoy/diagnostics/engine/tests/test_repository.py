@@ -43,8 +43,11 @@ def busy_repository(repo: RepoBuilder) -> RepoBuilder:
     repo.commit(
         "C1: merge", {"notes.md": "<<<<<<< HEAD\nx\n=======\ny\n>>>>>>> b\n"}, at=ago(hours=2)
     )
-    repo.commit("daemon: PC1 heartbeat", {f"{HUB}/master_consolidated.md": "real output\n" * 20},
-                at=ago(hours=1))  # fmt: skip
+    repo.commit(
+        "daemon: PC1 heartbeat",
+        {f"{HUB}/master_consolidated.md": "real output\n" * 20},
+        at=ago(hours=1),
+    )
     return repo
 
 
