@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from lifebuoy.kb.models import Article
@@ -12,7 +14,7 @@ MARKER = "quokkafrost"
 
 
 def make_draft(title: str, *, visibility: str = "customer", **overrides) -> ArticleDraft:
-    fields = {
+    fields: dict[str, Any] = {
         "title": title,
         "issue": f"The {MARKER} dashboard shows nothing",
         "affected_versions": ["1.0"],
