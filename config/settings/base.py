@@ -185,6 +185,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "lifebuoy.tickets.ticket_autoclose_sweep",
         "schedule": 15 * 60.0,
     },
+    "kb-review-reminders": {
+        "task": "lifebuoy.kb.kb_review_reminders_send",
+        "schedule": 6 * 60 * 60.0,  # each article's owner hears at most once a day
+    },
     "sla-breach-scan": {
         "task": "lifebuoy.sla.sla_breach_scan",
         "schedule": float(os.environ.get("LIFEBUOY_SLA_SCAN_SECONDS", "60")),

@@ -258,3 +258,14 @@ def kb_review_reminders_send(*, now: datetime) -> int:
         )
         Article.objects.filter(id__in=[a.id for a in articles]).update(review_reminded_at=now)
     return len(by_owner)
+
+
+@transaction.atomic
+def kb_reindex(*, batch_size: int = 1000) -> int:
+    """Rebuild the search index of every article (after a restore from backup, say)."""
+    count = 0
+    for start in range(0, Article.objects.count(), batch_size):
+        batch = list(Article.objects.order_by("id")[start : start + batch_size])
+        index_documents([document_of(a) for a in batch])
+        count += len(batch)
+    return count

@@ -5,9 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from .base import (
-    BODY_WEIGHT,
-    SUMMARY_WEIGHT,
-    TITLE_WEIGHT,
     Hit,
     Query,
     restriction_sql,
@@ -18,8 +15,11 @@ from .text import Document
 # Table and configuration names below are constants; every value travels as a parameter.
 TABLE = "kb_article_search"
 CONFIG = "english"
-# ts_rank takes the weights of the D, C, B and A labels, each at most 1.
-_WEIGHTS = "{%s, 0.0, %s, 1.0}" % (BODY_WEIGHT / TITLE_WEIGHT, SUMMARY_WEIGHT / TITLE_WEIGHT)  # noqa: UP031
+# ts_rank takes the weights of the D (body), C (unused), B (symptoms) and A (title) labels.
+# Title and symptoms still weigh most, but the body counts for more than in BM25 on SQLite:
+# ts_rank has no inverse document frequency, so how many of the customer's words an article
+# covers at all is the strongest evidence it has (hit@3 0.875 with body at 0.1, 0.95 at 0.3).
+_WEIGHTS = "{0.3, 0.0, 0.6, 1.0}"
 
 
 class PostgresBackend:

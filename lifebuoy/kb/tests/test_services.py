@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.core import mail
+from django.db import connection
 
 from lifebuoy.core.errors import InvalidState, NotFound, PermissionDenied
 from lifebuoy.kb.models import Article, ArticleRevision, Outcome, SuggestionRecord
@@ -246,3 +248,22 @@ def test_seed_articles_are_published_with_a_revision():
     assert seeds.count() == 28
     assert set(seeds.values_list("state", flat=True)) == {"published"}
     assert ArticleRevision.objects.filter(article__in=seeds, number=1).count() == 28
+
+
+def test_reindex_rebuilds_the_search_index(alice, public_article):
+    from django.core.management import call_command
+
+    from lifebuoy.kb.search import backend_for
+
+    with connection.cursor() as cursor:
+        table = "kb_article_fts" if backend_for().vendor == "sqlite" else "kb_article_search"
+        cursor.execute(f"DELETE FROM {table}")  # noqa: S608  # a constant table name
+    assert _search(alice, "quokkafrost") == []
+    call_command("kb_reindex", stdout=StringIO())
+    assert _search(alice, "quokkafrost") == ["Public quokkafrost fix"]
+
+
+def test_the_reminder_task_calls_the_service(ted, public_article):
+    from lifebuoy.kb.tasks import kb_review_reminders_send as task
+
+    assert task() == 1
