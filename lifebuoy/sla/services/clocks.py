@@ -18,7 +18,7 @@ Rules:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.db.models import Q
 
@@ -118,7 +118,7 @@ def _follow_status(clock: Clock, org: Organization, new: str, now: datetime) -> 
 def _locked_clocks(ticket_id: int) -> list[Clock]:
     """The ticket's open clocks and its resolution clock (which a reopen may resume), locked."""
     return list(
-        Clock.objects.select_for_update()
+        Clock.objects.select_for_update(of=("self",))
         .filter(ticket_id=ticket_id)
         .filter(Q(stopped_at__isnull=True) | Q(kind=ClockKind.RESOLUTION))
         .select_related("policy", "calendar")
@@ -192,7 +192,8 @@ def _pause(clock: Clock, org: Organization, now: datetime) -> SlaEvent | None:
 def _resume(clock: Clock, org: Organization, now: datetime) -> None:
     if clock.paused_at is None:
         return
-    clock.pauses = [*clock.pauses, [clock.paused_at.isoformat(), now.isoformat()]]
+    pause = [clock.paused_at.astimezone(UTC).isoformat(), now.astimezone(UTC).isoformat()]
+    clock.pauses = [*clock.pauses, pause]
     clock.paused_at = None
     clock.stopped_at = None
     clock.running_since = now

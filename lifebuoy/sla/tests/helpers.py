@@ -1,0 +1,31 @@
+"""Shared helpers for the SLA tests: instants in local zones, tickets, clocks, event capture."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from lifebuoy.sla.models import Clock
+from lifebuoy.tickets.models import Ticket
+from lifebuoy.tickets.services import NewTicket, TicketChanges, ticket_create, ticket_update
+
+BERLIN = ZoneInfo("Europe/Berlin")
+KOLKATA = ZoneInfo("Asia/Kolkata")
+
+
+def berlin(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=BERLIN)
+
+
+def open_ticket(customer, at: datetime, priority: str = "P3", subject: str = "C2 silent") -> Ticket:
+    data = NewTicket(subject, "No commits since 9am", priority=priority)
+    return ticket_create(actor=customer, data=data, now=at)
+
+
+def change(ticket: Ticket, agent, at: datetime, **changes) -> Ticket:
+    return ticket_update(ticket=ticket, actor=agent, changes=TicketChanges(**changes), now=at)
+
+
+def clock_of(ticket: Ticket, kind: str) -> Clock:
+    """The ticket's latest clock of ``kind``."""
+    return Clock.objects.filter(ticket=ticket, kind=kind).latest("started_at", "id")

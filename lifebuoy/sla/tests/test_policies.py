@@ -1,0 +1,120 @@
+"""The seeded policies carry the playbook's values exactly; admin edits bump the version."""
+
+from __future__ import annotations
+
+from datetime import time
+
+import pytest
+
+from lifebuoy.sla.events import (
+    SlaEvent,
+    SlaEventKind,
+    sla_event_subscribe,
+    sla_event_unsubscribe,
+    sla_events_emit,
+)
+from lifebuoy.sla.models import Policy
+
+pytestmark = pytest.mark.django_db
+
+H = 60
+BUSINESS, CALENDAR = "business", "calendar"
+
+
+def targets(tier):
+    policy = Policy.objects.get(tier=tier, organization__isnull=True)
+    return {(t.kind, t.priority): (t.minutes, t.hours) for t in policy.targets.all()}
+
+
+def resolution_targets():
+    week = 7 * 24 * H
+    return {
+        ("resolution", "P1"): (4 * H, CALENDAR),
+        ("resolution", "P2"): (24 * H, CALENDAR),
+        ("resolution", "P3"): (48 * H, CALENDAR),
+        ("resolution", "P4"): (week, CALENDAR),
+    }
+
+
+def test_standard_matches_the_playbook():
+    assert targets(2) == {
+        ("first_response", "P1"): (4 * H, CALENDAR),
+        ("first_response", "P2"): (8 * H, BUSINESS),
+        ("first_response", "P3"): (24 * H, BUSINESS),
+        ("first_response", "P4"): (48 * H, BUSINESS),
+        **resolution_targets(),
+    }
+
+
+def test_premium_matches_the_playbook_and_managed_starts_from_it():
+    premium = {
+        ("first_response", "P1"): (1 * H, CALENDAR),
+        ("first_response", "P2"): (2 * H, BUSINESS),
+        ("first_response", "P3"): (8 * H, BUSINESS),
+        ("first_response", "P4"): (24 * H, BUSINESS),
+        **resolution_targets(),
+    }
+    assert targets(3) == premium
+    assert targets(4) == premium
+
+
+def test_community_is_a_best_effort_goal_without_resolution_targets():
+    policy = Policy.objects.get(tier=1)
+    assert policy.is_best_effort
+    assert set(targets(1)) == {("first_response", p) for p in ("P1", "P2", "P3", "P4")}
+    assert set(targets(1).values()) == {(5 * 24 * H, CALENDAR)}
+
+
+def test_business_hours_are_nine_to_five_monday_to_friday_in_the_customers_zone():
+    calendar = Policy.objects.get(tier=2).calendar
+    assert calendar.timezone == ""  # the customer organization's zone
+    assert calendar.holiday_country == ""  # and its country's holidays
+    windows = [(w.weekday, w.opens, w.closes) for w in calendar.windows.all()]
+    assert windows == [(day, time(9), time(17)) for day in range(5)]
+
+
+def test_saving_a_policy_in_the_admin_bumps_its_version(client, ada):
+    policy = Policy.objects.get(tier=2)
+    client.force_login(ada)
+    form = {
+        "name": policy.name,
+        "tier": 2,
+        "calendar": policy.calendar_id,
+        "targets-TOTAL_FORMS": 0,
+        "targets-INITIAL_FORMS": 0,
+        "targets-MIN_NUM_FORMS": 0,
+        "targets-MAX_NUM_FORMS": 1000,
+    }
+    response = client.post(f"/admin/sla/policy/{policy.id}/change/", form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    policy.refresh_from_db()
+    assert policy.version == 2
+
+
+def test_admin_lists_calendars_policies_and_clocks(client, ada):
+    client.force_login(ada)
+    for path in ("calendar", "policy", "clock"):
+        assert client.get(f"/admin/sla/{path}/").status_code == 200
+
+
+def test_events_reach_subscribers_after_commit_and_a_failing_one_does_not_stop_others(
+    django_capture_on_commit_callbacks, now
+):
+    got: list[SlaEvent] = []
+
+    def broken(event: SlaEvent) -> None:
+        raise RuntimeError("boom")
+
+    sla_event_subscribe(broken)
+    sla_event_subscribe(got.append)
+    sla_event_subscribe(got.append)  # twice is once
+    try:
+        event = SlaEvent(SlaEventKind.BREACHED, 1, 2, "first_response", now, now)
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            sla_events_emit([event])
+            assert got == []
+        assert len(callbacks) == 1
+        assert got == [event]
+    finally:
+        sla_event_unsubscribe(broken)
+        sla_event_unsubscribe(got.append)
