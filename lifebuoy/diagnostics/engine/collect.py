@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from lifebuoy.diagnostics.engine.attribution import Attribution, Attributor
+from lifebuoy.diagnostics.engine.attribution import HEARTBEAT, Attribution, Attributor
 from lifebuoy.diagnostics.engine.paths import PathClassifier, PathInfo
 from lifebuoy.diagnostics.engine.profiles import Profile
 from lifebuoy.diagnostics.engine.repo import RawCommit
@@ -34,6 +34,7 @@ class HistoryCollector:
         self.now_ts = now_ts
         self.paths = PathClassifier(profile)
         self.attributor = Attributor(profile, self.paths)
+        self._classify = self.paths.classify
         self.history = History()
         self._last_edit: dict[str, FileWrite] = {}
         self._window = int(profile.thresholds.edit_collision_window.total_seconds())
@@ -52,24 +53,31 @@ class HistoryCollector:
 
     def add(self, commit: RawCommit) -> None:
         history = self.history
-        if commit.author_time > self.now_ts:
+        ts = commit.author_time
+        if ts > self.now_ts:
             history.commits_after_now += 1
             return
         history.commits_read += 1
         who = self.attributor.attribute(commit)
         history.methods[who.method] += 1
-        ref = CommitRef(commit.sha, commit.author_time, commit.subject)
+        ref = CommitRef(commit.sha, ts, commit.subject)
         if who.machine:
             self._machine(who, ref)
-        if who.is_heartbeat:
+        classify = self._classify
+        if who.method == HEARTBEAT:  # the hot path: most commits are heartbeats
             history.heartbeat_commits += 1
-        elif who.agent is None:
+            for path in commit.files:
+                info = classify(path)
+                if info is not None:
+                    self._coordination_file(info, ref, who)
+            return
+        if who.agent is None:
             history.unattributed_commits += 1
         else:
             self._agent(who, ref)
         self._subject(commit, ref, who)
         for path in commit.files:
-            info = self.paths.classify(path)
+            info = classify(path)
             if info is not None:
                 self._coordination_file(info, ref, who)
             if who.agent is not None:
@@ -102,8 +110,6 @@ class HistoryCollector:
                 machine.last_heartbeat = ref
 
     def _subject(self, commit: RawCommit, ref: CommitRef, who: Attribution) -> None:
-        if who.is_heartbeat:
-            return
         events = self.history.events
         profile = self.profile
         if profile.conflict_words.search(commit.subject) or (

@@ -34,6 +34,7 @@ READ_ONLY = frozenset(
 TIMEOUT_SECONDS = 120.0
 LOG_TIMEOUT_SECONDS = 3600.0
 _PIPE_BYTES = 1 << 20
+_new_tuple = tuple.__new__
 _READ_BYTES = 1 << 16  # small reads keep allocations below malloc's mmap threshold
 _FIELD = "\x1f"
 _RECORD = b"\x1e"
@@ -404,7 +405,7 @@ def _parse(record: str) -> RawCommit:
     if len(fields) < 8:
         fields += [""] * (8 - len(fields))
     sha, parents, name, email, stamp, subject, body, files = fields
-    return RawCommit(
+    values = (
         sha,
         tuple(parents.split()),
         name,
@@ -414,3 +415,4 @@ def _parse(record: str) -> RawCommit:
         body.strip(),
         tuple(filter(None, files.split("\n"))),
     )
+    return _new_tuple(RawCommit, values)  # the C constructor: this runs once per commit
