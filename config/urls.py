@@ -14,6 +14,7 @@ urlpatterns = [
     path("healthz", health_view, name="health"),
     path("accounts/", include("lifebuoy.accounts.urls")),
     path("desk/kb/", include((kb_urls.desk_patterns, "kb"))),
+    path("desk/templates/", include("lifebuoy.notifications.urls")),
     path("desk/", include("lifebuoy.tickets.urls")),
     path("portal/kb/", include((kb_urls.portal_patterns, "kb_portal"))),
     path("portal/", include("lifebuoy.portal.urls")),

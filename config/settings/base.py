@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "lifebuoy.sla",
     "lifebuoy.portal",
     "lifebuoy.kb",
+    "lifebuoy.notifications",
 ]
 
 MIDDLEWARE = [
@@ -189,6 +190,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "lifebuoy.kb.kb_review_reminders_send",
         "schedule": 6 * 60 * 60.0,  # each article's owner hears at most once a day
     },
+    "outbox-sweep": {
+        "task": "lifebuoy.notifications.outbox_sweep",
+        "schedule": 60.0,
+    },
     "sla-breach-scan": {
         "task": "lifebuoy.sla.sla_breach_scan",
         "schedule": float(os.environ.get("LIFEBUOY_SLA_SCAN_SECONDS", "60")),
@@ -196,6 +201,43 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 }
 # SLA clocks are flagged "at risk" once this share of their target is used.
 LIFEBUOY_SLA_AT_RISK_SHARE = float(os.environ.get("LIFEBUOY_SLA_AT_RISK_SHARE", "0.75"))
+
+# Customer communication. Email goes through Django's backend: SMTP when EMAIL_HOST is set,
+# else the console (development). Inbound mail arrives through `lifebuoy mailgateway`.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+LIFEBUOY_SUPPORT_EMAIL = os.environ.get("LIFEBUOY_SUPPORT_EMAIL", "support@lifebuoy.test")
+LIFEBUOY_SUPPORT_FROM = os.environ.get(
+    "LIFEBUOY_SUPPORT_FROM", f"Dual Trinity Support <{LIFEBUOY_SUPPORT_EMAIL}>"
+)
+LIFEBUOY_NOTIFY_EMAIL = env_bool("LIFEBUOY_NOTIFY_EMAIL", True)
+LIFEBUOY_SMTP_TIMEOUT = float(os.environ.get("LIFEBUOY_SMTP_TIMEOUT", "20"))
+LIFEBUOY_SLACK_WEBHOOK_URL = os.environ.get("LIFEBUOY_SLACK_WEBHOOK_URL", "")
+# The outbox: attempts per delivery, exponential backoff from base to cap (seconds), and how
+# long a claim may last before the sweep assumes its worker died (above the task time limit).
+LIFEBUOY_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("LIFEBUOY_OUTBOX_MAX_ATTEMPTS", "12"))
+LIFEBUOY_OUTBOX_BACKOFF_SECONDS = float(os.environ.get("LIFEBUOY_OUTBOX_BACKOFF_SECONDS", "30"))
+LIFEBUOY_OUTBOX_BACKOFF_CAP_SECONDS = 3600.0
+LIFEBUOY_OUTBOX_CLAIM_TIMEOUT = 300.0
+# Inbound mail: where the gateway listens, what happens to unknown senders ("community" files
+# them under a no-organization Community bucket, "reject" refuses them), and size limits.
+LIFEBUOY_MAILGATEWAY_HOST = os.environ.get("LIFEBUOY_MAILGATEWAY_HOST", "127.0.0.1")
+LIFEBUOY_MAILGATEWAY_PORT = int(os.environ.get("LIFEBUOY_MAILGATEWAY_PORT", "2525"))
+LIFEBUOY_INBOUND_UNKNOWN_SENDERS = os.environ.get("LIFEBUOY_INBOUND_UNKNOWN_SENDERS", "community")
+LIFEBUOY_INBOUND_MAX_MESSAGE_BYTES = 40 * 1024 * 1024
+LIFEBUOY_INBOUND_MAX_TICKETS_PER_SENDER_HOUR = int(
+    os.environ.get("LIFEBUOY_INBOUND_MAX_TICKETS_PER_SENDER_HOUR", "20")
+)
 
 LOGGING = {
     "version": 1,

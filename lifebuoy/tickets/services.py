@@ -21,6 +21,10 @@ from django.db.models import F, Q
 from lifebuoy.accounts.models import Organization, Queue, Role, User
 from lifebuoy.core.errors import InvalidState, PayloadTooLarge, PermissionDenied, ValidationFailed
 from lifebuoy.core.markdown import render_markdown
+from lifebuoy.notifications.services.outbox import (
+    notifications_on_message_added,
+    notifications_on_ticket_created,
+)
 from lifebuoy.sla.services import (
     sla_on_message,
     sla_on_priority_change,
@@ -217,6 +221,7 @@ def ticket_create(
         _store_attachments(message, files)
     _event(ticket, actor, "created", now, new=f"{data.priority} via {data.channel}")
     sla_on_ticket_created(ticket=ticket, now=now)
+    notifications_on_ticket_created(ticket=ticket, now=now)
     return ticket
 
 
@@ -260,6 +265,7 @@ def message_add(
     if not is_internal:
         _after_public_message(ticket, author, now)
     sla_on_message(ticket=ticket, author=author, is_internal=is_internal, now=now)
+    notifications_on_message_added(message=message, now=now)
     return message
 
 

@@ -1,0 +1,45 @@
+"""Email through Django's configured backend (SMTP in production).
+
+The Message-ID comes from the delivery, chosen before the first attempt, so a retry after an
+unknown outcome sends the very same message and mail clients collapse the copies.
+"""
+
+from __future__ import annotations
+
+import smtplib
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+
+from lifebuoy.integrations.base import Outgoing, TransportError
+
+# Refusals that will not change on a retry: the mailbox does not exist, or is not ours to use.
+_PERMANENT = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused)
+
+
+class EmailTransport:
+    def send(self, outgoing: Outgoing) -> None:
+        payload = outgoing.payload
+        headers = {"Message-ID": outgoing.message_id, **outgoing.headers}
+        message = EmailMultiAlternatives(
+            subject=payload["subject"],
+            body=payload["text"],
+            from_email=settings.LIFEBUOY_SUPPORT_FROM,
+            to=[outgoing.target],
+            reply_to=[settings.LIFEBUOY_SUPPORT_EMAIL],
+            headers=headers,
+            connection=get_connection(timeout=settings.LIFEBUOY_SMTP_TIMEOUT),
+        )
+        if payload.get("html"):
+            message.attach_alternative(payload["html"], "text/html")
+        try:
+            message.send()
+        except _PERMANENT as exc:
+            raise TransportError(f"refused: {exc}", retryable=False) from exc
+        except smtplib.SMTPResponseException as exc:
+            permanent = 500 <= exc.smtp_code < 600  # SMTP reply classes
+            raise TransportError(
+                f"SMTP {exc.smtp_code}: {exc.smtp_error!r}", retryable=not permanent
+            ) from exc
+        except (TimeoutError, smtplib.SMTPException, OSError) as exc:
+            raise TransportError(f"{type(exc).__name__}: {exc}") from exc

@@ -1,0 +1,25 @@
+"""Delivery kind -> transport, imported only when first used (one provider per folder)."""
+
+from __future__ import annotations
+
+import importlib
+from functools import cache
+
+from lifebuoy.integrations.base import Transport
+
+TRANSPORTS: dict[str, str] = {
+    "email": "lifebuoy.integrations.email.transport:EmailTransport",
+    "slack": "lifebuoy.integrations.slack.transport:SlackTransport",
+    "webhook": "lifebuoy.integrations.webhook.transport:WebhookTransport",
+}
+
+
+@cache
+def transport_for(kind: str) -> Transport:
+    try:
+        dotted = TRANSPORTS[kind]
+    except KeyError:
+        raise LookupError(f"No transport for delivery kind “{kind}”.") from None
+    module_name, _, class_name = dotted.partition(":")
+    transport: Transport = getattr(importlib.import_module(module_name), class_name)()
+    return transport

@@ -1,0 +1,1 @@
+"""Writes for customer communication: templates, the outbox and its delivery, inbound mail."""

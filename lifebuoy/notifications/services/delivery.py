@@ -1,0 +1,163 @@
+"""Delivering the outbox: claim, send, record — and the sweep that picks up what was left.
+
+Exactly one worker sends a delivery at a time: a claim is a conditional UPDATE from
+``pending`` (and due) to ``sending`` with a fresh claim token, and only the worker whose UPDATE
+changed the row goes on. The outcome is recorded with the same token.
+
+The at-least-once window: a worker can stop (killed, out of memory, machine lost) after the
+SMTP server accepted the message and before ``sent`` was recorded. Nothing can tell that case
+apart from "stopped before sending", so after ``LIFEBUOY_OUTBOX_CLAIM_TIMEOUT`` the sweep puts
+the delivery back to ``pending`` and it is sent again. The second copy carries the same
+Message-ID (chosen when the delivery was written, never per attempt), the same subject and
+body; mail clients and servers that de-duplicate by Message-ID (Gmail, Thunderbird, Outlook,
+Dovecot's duplicate filter) show it once. Webhook receivers use ``X-Lifebuoy-Delivery`` the
+same way. The window is the few milliseconds between the SMTP server's 250 reply and one
+UPDATE; a delivery that is never claimed twice is never sent twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import F
+
+from lifebuoy.integrations.base import Outgoing, TransportError
+from lifebuoy.integrations.registry import transport_for
+from lifebuoy.notifications.models import Delivery, DeliveryKind, DeliveryStatus, WebhookEndpoint
+from lifebuoy.notifications.selectors import thread_headers
+
+logger = logging.getLogger(__name__)
+
+
+def backoff_seconds(attempts: int) -> float:
+    """Exponential: base, 2×base, 4×base … capped. ``attempts`` counts the failed tries."""
+    base: float = settings.LIFEBUOY_OUTBOX_BACKOFF_SECONDS
+    cap: float = settings.LIFEBUOY_OUTBOX_BACKOFF_CAP_SECONDS
+    return float(min(cap, base * 2 ** max(0, attempts - 1)))
+
+
+@dataclass(frozen=True)
+class Attempt:
+    outcome: str  # "sent", "retry", "failed" or "skipped" (not due, or another worker has it)
+    retry_in: float | None = None
+
+
+def delivery_claim(*, delivery_id: int, now: datetime) -> Delivery | None:
+    token = uuid.uuid4().hex
+    won = Delivery.objects.filter(
+        id=delivery_id, status=DeliveryStatus.PENDING, next_attempt_at__lte=now
+    ).update(
+        status=DeliveryStatus.SENDING,
+        claimed_at=now,
+        claim_token=token,
+        attempts=F("attempts") + 1,
+    )
+    if won != 1:
+        return None
+    return Delivery.objects.get(id=delivery_id)
+
+
+def _outgoing(delivery: Delivery) -> Outgoing:
+    headers = dict(delivery.payload.get("headers", {}))
+    secret = ""
+    if delivery.kind == DeliveryKind.EMAIL and delivery.ticket_id is not None:
+        in_reply_to, references = thread_headers(
+            ticket_id=delivery.ticket_id, own_message_id=delivery.message_id
+        )
+        if in_reply_to:
+            headers["In-Reply-To"] = in_reply_to
+            headers["References"] = " ".join(references)
+    if delivery.kind == DeliveryKind.WEBHOOK:
+        endpoint = WebhookEndpoint.objects.filter(id=delivery.payload.get("endpoint")).first()
+        if endpoint is None or not endpoint.is_active:
+            raise TransportError("The webhook endpoint was removed or disabled.", retryable=False)
+        secret = endpoint.secret
+    payload = {k: v for k, v in delivery.payload.items() if k not in ("headers", "endpoint")}
+    return Outgoing(
+        kind=delivery.kind,
+        target=delivery.target,
+        payload=payload,
+        idempotency_key=delivery.idempotency_key,
+        message_id=delivery.message_id,
+        headers=headers,
+        secret=secret,
+    )
+
+
+def delivery_attempt(*, delivery_id: int, now: datetime) -> Attempt:
+    """Claim the delivery if it is due, send it once, and record what happened."""
+    delivery = delivery_claim(delivery_id=delivery_id, now=now)
+    if delivery is None:
+        return Attempt("skipped")
+    try:
+        transport_for(delivery.kind).send(_outgoing(delivery))
+    except TransportError as exc:
+        return _record_failure(delivery, str(exc), exc.retryable, now)
+    except Exception as exc:  # a bug in a transport must not leave the row claimed
+        logger.exception("Delivery %s failed unexpectedly", delivery.id)
+        return _record_failure(delivery, f"{type(exc).__name__}: {exc}", True, now)
+    delivery_mark_sent(delivery=delivery, now=now)
+    return Attempt("sent")
+
+
+def delivery_mark_sent(*, delivery: Delivery, now: datetime) -> bool:
+    won = Delivery.objects.filter(
+        id=delivery.id, status=DeliveryStatus.SENDING, claim_token=delivery.claim_token
+    ).update(status=DeliveryStatus.SENT, sent_at=now, last_error="")
+    if won != 1:
+        logger.warning("Delivery %s was sent after its claim expired", delivery.id)
+    return won == 1
+
+
+def _record_failure(delivery: Delivery, error: str, retryable: bool, now: datetime) -> Attempt:
+    give_up = not retryable or delivery.attempts >= settings.LIFEBUOY_OUTBOX_MAX_ATTEMPTS
+    delay = backoff_seconds(delivery.attempts)
+    Delivery.objects.filter(
+        id=delivery.id, status=DeliveryStatus.SENDING, claim_token=delivery.claim_token
+    ).update(
+        status=DeliveryStatus.FAILED if give_up else DeliveryStatus.PENDING,
+        next_attempt_at=now + timedelta(seconds=delay),
+        claim_token="",
+        last_error=error[:2000],
+    )
+    logger.warning(
+        "Delivery %s (%s) attempt %s failed: %s%s",
+        delivery.id,
+        delivery.kind,
+        delivery.attempts,
+        error,
+        "; giving up" if give_up else f"; next try in {delay:.0f}s",
+    )
+    return Attempt("failed") if give_up else Attempt("retry", retry_in=delay)
+
+
+def outbox_sweep(*, now: datetime, batch_size: int = 500) -> list[int]:
+    """Release claims older than the claim timeout, then list due deliveries (oldest first)."""
+    stale_before = now - timedelta(seconds=settings.LIFEBUOY_OUTBOX_CLAIM_TIMEOUT)
+    released = Delivery.objects.filter(
+        status=DeliveryStatus.SENDING, claimed_at__lt=stale_before
+    ).update(
+        status=DeliveryStatus.PENDING,
+        next_attempt_at=now,
+        claim_token="",
+        last_error="The worker stopped before recording the outcome; sending again.",
+    )
+    if released:
+        logger.warning("Outbox sweep released %s stuck deliveries", released)
+    return list(
+        Delivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
+        .order_by("next_attempt_at", "id")
+        .values_list("id", flat=True)[:batch_size]
+    )
+
+
+def delivery_retry_failed(*, now: datetime, kind: str = "") -> int:
+    """An operator's second chance for deliveries that ran out of attempts."""
+    failed = Delivery.objects.filter(status=DeliveryStatus.FAILED)
+    if kind:
+        failed = failed.filter(kind=kind)
+    return failed.update(status=DeliveryStatus.PENDING, next_attempt_at=now, attempts=0)

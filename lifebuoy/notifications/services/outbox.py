@@ -1,0 +1,230 @@
+"""The transactional outbox: notifications written in the transaction of the event causing them.
+
+Ticket services call ``notifications_on_ticket_created`` and ``notifications_on_message_added``
+inside their own transaction. Each notification becomes a Delivery row with a unique
+idempotency key, and is handed to Celery only after the commit; if the transaction rolls back,
+nothing is sent, and if the broker or the SMTP server is down, the row waits for the sweep.
+
+What is sent:
+- a new ticket: an acknowledgement email to the requester; a Slack alert for P1 tickets;
+- a public reply by staff: the reply, by email, to the requester;
+- both: a signed webhook to each of the organization's active endpoints that wants the event.
+Internal notes and customers' own messages never notify the customer.
+"""
+
+from __future__ import annotations
+
+import html
+import uuid
+from datetime import datetime
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+
+from lifebuoy.notifications.models import (
+    Delivery,
+    DeliveryKind,
+    MailReference,
+    WebhookEndpoint,
+)
+from lifebuoy.notifications.tasks import delivery_send as delivery_send_task
+from lifebuoy.tickets.models import Message, Priority, Ticket
+
+
+def new_message_id(ticket_id: int) -> str:
+    domain = settings.LIFEBUOY_SUPPORT_EMAIL.rpartition("@")[2] or "lifebuoy.invalid"
+    return f"<lifebuoy.{ticket_id}.{uuid.uuid4().hex}@{domain}>"
+
+
+def delivery_enqueue(
+    *,
+    kind: str,
+    key: str,
+    ticket: Ticket | None,
+    target: str,
+    payload: dict[str, Any],
+    now: datetime,
+) -> Delivery | None:
+    """Write one delivery in the caller's transaction; None if ``key`` was already queued.
+
+    An email's Message-ID is chosen here and recorded as part of the ticket's thread, so every
+    attempt sends the same Message-ID and the customer's reply finds the ticket.
+    """
+    message_id = new_message_id(ticket.id if ticket else 0) if kind == DeliveryKind.EMAIL else ""
+    delivery, created = Delivery.objects.get_or_create(
+        idempotency_key=key,
+        defaults={
+            "kind": kind,
+            "ticket": ticket,
+            "target": target[:500],
+            "payload": payload,
+            "message_id": message_id,
+            "next_attempt_at": now,
+            "created_at": now,
+        },
+    )
+    if not created:
+        return None
+    if message_id and ticket is not None:
+        MailReference.objects.create(
+            message_id=message_id,
+            ticket=ticket,
+            direction=MailReference.Direction.OUTBOUND,
+            created_at=now,
+        )
+    transaction.on_commit(partial(delivery_send_task.delay, delivery.id))
+    return delivery
+
+
+def _footer(ticket: Ticket) -> str:
+    return (
+        f"Reply to this email to add to {ticket.number}; please keep {ticket.subject_token} "
+        f"in the subject.\nFollow the ticket online: {_portal_url(ticket)}"
+    )
+
+
+def _portal_url(ticket: Ticket) -> str:
+    return settings.LIFEBUOY_BASE_URL.rstrip("/") + reverse("portal:detail", args=[ticket.id])
+
+
+def _desk_url(ticket: Ticket) -> str:
+    return settings.LIFEBUOY_BASE_URL.rstrip("/") + reverse("desk:detail", args=[ticket.id])
+
+
+def _html(body_html: str, ticket: Ticket) -> str:
+    footer = html.escape(_footer(ticket)).replace("\n", "<br>")
+    return (
+        '<!doctype html><html><body style="font-family:sans-serif">'
+        f'{body_html}<hr><p style="color:#666;font-size:smaller">{footer}</p></body></html>'
+    )
+
+
+def _email_payload(
+    ticket: Ticket, subject: str, text: str, body_html: str, auto: bool
+) -> dict[str, Any]:
+    headers = {"Auto-Submitted": "auto-replied"} if auto else {}
+    return {
+        "subject": subject,
+        "text": f"{text}\n\n-- \n{_footer(ticket)}\n",
+        "html": _html(body_html, ticket),
+        "headers": headers,
+    }
+
+
+def _acknowledgement(ticket: Ticket) -> dict[str, Any]:
+    name = html.escape(ticket.requester.display_name)
+    text = (
+        f"Hello {ticket.requester.display_name},\n\n"
+        f"we have received your request “{ticket.subject}” and opened ticket {ticket.number} "
+        f"({ticket.get_priority_display()}). An engineer will get back to you within the "
+        "response time of your support plan."
+    )
+    body_html = (
+        f"<p>Hello {name},</p><p>we have received your request "
+        f"“{html.escape(ticket.subject)}” and opened ticket <strong>{ticket.number}</strong> "
+        f"({html.escape(ticket.get_priority_display())}). An engineer will get back to you "
+        "within the response time of your support plan.</p>"
+    )
+    return _email_payload(ticket, f"{ticket.subject_token} {ticket.subject}", text, body_html, True)
+
+
+def _slack_p1(ticket: Ticket) -> dict[str, Any]:
+    url = _desk_url(ticket)
+    line = f"P1 {ticket.number} from {ticket.organization.name}: {ticket.subject}"
+    return {
+        "text": f"{line} <{url}|Open in Lifebuoy>",
+        "blocks": [
+            {
+                "type": "section",
+                "text": {
+                    "type": "mrkdwn",
+                    "text": f":rotating_light: *New P1* <{url}|{ticket.number}> "
+                    f"from *{ticket.organization.name}*\n{ticket.subject}",
+                },
+            }
+        ],
+    }
+
+
+def _webhook_payload(
+    event: str, ticket: Ticket, now: datetime, message: Message | None = None
+) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "event": event,
+        "occurred_at": now.isoformat(),
+        "ticket": {
+            "id": ticket.id,
+            "number": ticket.number,
+            "subject": ticket.subject,
+            "status": ticket.status,
+            "priority": ticket.priority,
+            "url": _portal_url(ticket),
+        },
+    }
+    if message is not None:
+        data["message"] = {"id": message.id, "body": message.body, "author": str(message.author)}
+    return data
+
+
+def _webhooks(event: str, ticket: Ticket, now: datetime, message: Message | None = None) -> None:
+    endpoints = WebhookEndpoint.objects.filter(organization_id=ticket.organization_id)
+    for endpoint in endpoints:
+        if endpoint.wants(event):
+            ref = message.id if message is not None else ticket.id
+            delivery_enqueue(
+                kind=DeliveryKind.WEBHOOK,
+                key=f"webhook:{endpoint.id}:{event}:{ref}",
+                ticket=ticket,
+                target=endpoint.url,
+                payload={**_webhook_payload(event, ticket, now, message), "endpoint": endpoint.id},
+                now=now,
+            )
+
+
+def notifications_on_ticket_created(*, ticket: Ticket, now: datetime) -> None:
+    """Call inside ticket_create's transaction."""
+    if settings.LIFEBUOY_NOTIFY_EMAIL:
+        delivery_enqueue(
+            kind=DeliveryKind.EMAIL,
+            key=f"email:ticket-created:{ticket.id}",
+            ticket=ticket,
+            target=ticket.requester.email,
+            payload=_acknowledgement(ticket),
+            now=now,
+        )
+    if ticket.priority == Priority.P1 and settings.LIFEBUOY_SLACK_WEBHOOK_URL:
+        delivery_enqueue(
+            kind=DeliveryKind.SLACK,
+            key=f"slack:p1:{ticket.id}",
+            ticket=ticket,
+            target=settings.LIFEBUOY_SLACK_WEBHOOK_URL,
+            payload=_slack_p1(ticket),
+            now=now,
+        )
+    _webhooks("ticket.created", ticket, now)
+
+
+def notifications_on_message_added(*, message: Message, now: datetime) -> None:
+    """Call inside message_add's transaction. Internal notes never leave the desk."""
+    if message.is_internal:
+        return
+    ticket = message.ticket
+    if message.author.is_support_staff and settings.LIFEBUOY_NOTIFY_EMAIL and message.body:
+        delivery_enqueue(
+            kind=DeliveryKind.EMAIL,
+            key=f"email:message:{message.id}",
+            ticket=ticket,
+            target=ticket.requester.email,
+            payload=_email_payload(
+                ticket,
+                f"Re: {ticket.subject_token} {ticket.subject}",
+                message.body,
+                message.body_html,
+                False,
+            ),
+            now=now,
+        )
+    _webhooks("message.created", ticket, now, message)

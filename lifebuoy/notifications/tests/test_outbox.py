@@ -1,0 +1,160 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.db import transaction
+from django.test import override_settings
+
+from lifebuoy.notifications.models import (
+    Delivery,
+    DeliveryKind,
+    DeliveryStatus,
+    MailReference,
+    WebhookEndpoint,
+)
+from lifebuoy.notifications.services import delivery as outbox
+from lifebuoy.tickets.services import NewTicket, message_add, ticket_create
+
+pytestmark = pytest.mark.django_db
+
+
+def new_ticket(alice, now, **kw):
+    data = NewTicket(subject="C2 stopped committing", description="Nothing since 9am", **kw)
+    return ticket_create(actor=alice, data=data, now=now)
+
+
+def test_a_new_ticket_writes_its_acknowledgement_in_the_same_transaction(
+    alice, now, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        ticket = new_ticket(alice, now)
+    delivery = Delivery.objects.get()
+    assert (delivery.kind, delivery.target, delivery.status) == ("email", alice.email, "pending")
+    assert delivery.idempotency_key == f"email:ticket-created:{ticket.id}"
+    assert delivery.message_id.startswith(f"<lifebuoy.{ticket.id}.")
+    assert delivery.payload["subject"] == f"[Ticket #{ticket.id}] C2 stopped committing"
+    assert delivery.payload["headers"] == {"Auto-Submitted": "auto-replied"}
+    assert MailReference.objects.get().message_id == delivery.message_id
+    assert len(callbacks) == 1  # the task is queued only once the ticket is committed
+
+
+def test_nothing_is_queued_when_the_transaction_rolls_back(alice, now):
+    def fails_after_creating() -> None:
+        with transaction.atomic():
+            new_ticket(alice, now)
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        fails_after_creating()
+    assert not Delivery.objects.exists()
+
+
+def test_only_a_public_staff_reply_emails_the_requester(alice, bob, now):
+    ticket = new_ticket(alice, now)
+    message_add(ticket=ticket, author=bob, body="Internal: check C3", is_internal=True, now=now)
+    message_add(ticket=ticket, author=alice, body="Any news?", now=now)
+    assert Delivery.objects.count() == 1
+    reply = message_add(ticket=ticket, author=bob, body="**Restart** C2, please.", now=now)
+    delivery = Delivery.objects.get(idempotency_key=f"email:message:{reply.id}")
+    assert delivery.payload["subject"] == f"Re: [Ticket #{ticket.id}] C2 stopped committing"
+    assert "**Restart** C2" in delivery.payload["text"]
+    assert "<strong>Restart</strong>" in delivery.payload["html"]
+    assert "Internal" not in str(list(Delivery.objects.values_list("payload", flat=True)))
+
+
+def test_an_email_carries_threading_headers_and_both_parts(alice, bob, now):
+    ticket = new_ticket(alice, now)
+    ack = Delivery.objects.get()
+    reply = message_add(ticket=ticket, author=bob, body="Looking into it.", now=now)
+    for delivery in Delivery.objects.order_by("id"):
+        assert outbox.delivery_attempt(delivery_id=delivery.id, now=now).outcome == "sent"
+    first, second = (m.message() for m in mail.outbox)
+    assert first["Message-ID"] == ack.message_id
+    assert first["In-Reply-To"] is None
+    assert first["Auto-Submitted"] == "auto-replied"
+    sent_reply = Delivery.objects.get(idempotency_key=f"email:message:{reply.id}")
+    assert second["Message-ID"] == sent_reply.message_id
+    assert second["In-Reply-To"] == ack.message_id
+    assert second["References"] == ack.message_id
+    assert second["Auto-Submitted"] is None
+    assert second["Subject"].startswith(f"Re: [Ticket #{ticket.id}]")
+    assert [p.get_content_type() for p in second.get_payload()] == ["text/plain", "text/html"]
+    assert Delivery.objects.filter(status=DeliveryStatus.SENT).count() == 2
+
+
+def test_a_claimed_delivery_is_sent_by_one_worker_only(alice, now):
+    new_ticket(alice, now)
+    delivery = Delivery.objects.get()
+    assert outbox.delivery_claim(delivery_id=delivery.id, now=now) is not None
+    assert outbox.delivery_claim(delivery_id=delivery.id, now=now) is None
+    assert outbox.delivery_attempt(delivery_id=delivery.id, now=now).outcome == "skipped"
+    assert mail.outbox == []
+
+
+@override_settings(
+    EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+    EMAIL_HOST="127.0.0.1",
+    EMAIL_PORT=9,  # discard port: nothing listens, the connection is refused
+    LIFEBUOY_SMTP_TIMEOUT=2,
+    LIFEBUOY_OUTBOX_MAX_ATTEMPTS=3,
+)
+def test_failures_back_off_exponentially_then_give_up(alice, now):
+    new_ticket(alice, now)
+    delivery = Delivery.objects.get()
+    at = now
+    delays = []
+    for _ in range(3):
+        attempt = outbox.delivery_attempt(delivery_id=delivery.id, now=at)
+        assert outbox.delivery_attempt(delivery_id=delivery.id, now=at).outcome == "skipped"
+        delays.append(attempt.retry_in)
+        at += timedelta(hours=2)
+    delivery.refresh_from_db()
+    assert delays == [30.0, 60.0, None]
+    assert (delivery.status, delivery.attempts) == (DeliveryStatus.FAILED, 3)
+    assert delivery.last_error
+    assert outbox.delivery_retry_failed(now=at) == 1
+
+
+def test_the_sweep_releases_stuck_claims_and_lists_due_deliveries(alice, now):
+    new_ticket(alice, now)
+    delivery = Delivery.objects.get()
+    outbox.delivery_claim(delivery_id=delivery.id, now=now)
+    assert outbox.outbox_sweep(now=now + timedelta(seconds=10)) == []
+    later = now + timedelta(minutes=6)
+    assert outbox.outbox_sweep(now=later) == [delivery.id]
+    assert outbox.delivery_attempt(delivery_id=delivery.id, now=later).outcome == "sent"
+
+
+@override_settings(LIFEBUOY_SLACK_WEBHOOK_URL="http://127.0.0.1:9/hook")
+def test_p1_tickets_alert_slack_with_a_link_back(alice, now):
+    ticket = new_ticket(alice, now, priority="P1")
+    slack = Delivery.objects.get(kind=DeliveryKind.SLACK)
+    assert f"/desk/tickets/{ticket.id}/" in slack.payload["text"]
+    new_ticket(alice, now, priority="P2")
+    assert Delivery.objects.filter(kind=DeliveryKind.SLACK).count() == 1
+
+
+def test_webhooks_go_to_the_organizations_endpoints_that_want_the_event(alice, charlie, bob, now):
+    WebhookEndpoint.objects.create(
+        organization=alice.organization, url="https://acme.example/h", secret="s"
+    )
+    WebhookEndpoint.objects.create(
+        organization=alice.organization,
+        url="https://acme.example/only-messages",
+        secret="s",
+        events=["message.created"],
+    )
+    WebhookEndpoint.objects.create(
+        organization=charlie.organization, url="https://globex.example/h", secret="s"
+    )
+    ticket = new_ticket(alice, now)
+    message_add(ticket=ticket, author=bob, body="Hello", now=now)
+    message_add(ticket=ticket, author=bob, body="secret", is_internal=True, now=now)
+    hooks = Delivery.objects.filter(kind=DeliveryKind.WEBHOOK)
+    assert sorted((d.target, d.payload["event"]) for d in hooks) == [
+        ("https://acme.example/h", "message.created"),
+        ("https://acme.example/h", "ticket.created"),
+        ("https://acme.example/only-messages", "message.created"),
+    ]
