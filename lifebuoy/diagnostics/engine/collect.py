@@ -66,9 +66,16 @@ class HistoryCollector:
         classify = self._classify
         if who.method == HEARTBEAT:  # the hot path: most commits are heartbeats
             history.heartbeat_commits += 1
+            last_touch = history.last_touch
             for path in commit.files:
                 info = classify(path)
-                if info is not None:
+                if info is None:
+                    continue
+                if info.touch_only:
+                    previous = last_touch.get(path)
+                    if previous is None or ts > previous.ts:
+                        last_touch[path] = ref
+                else:
                     self._coordination_file(info, ref, who)
             return
         if who.agent is None:

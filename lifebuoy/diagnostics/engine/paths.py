@@ -23,6 +23,7 @@ class PathInfo:
     is_consolidation: bool = False
     is_hub_input: bool = False
     pair: tuple[str, str] | None = None  # (sender role, addressee role) of a channel
+    touch_only: bool = False  # only the time of the last write matters (status, heartbeat)
 
     @property
     def is_channel(self) -> bool:
@@ -99,6 +100,8 @@ class PathClassifier:
         for owned in profile.owned:
             if owner is None and owned.pattern.search(path):
                 owner = owned.agent
+        consolidation = any(p.search(path) for p in profile.consolidation_files)
+        hub_input = any(p.search(path) for p in profile.hub_inputs)
         info = PathInfo(
             path=path,
             trinity=trinity,
@@ -108,9 +111,10 @@ class PathClassifier:
             owner=owner,
             is_status=any(p.search(path) for p in profile.status_files),
             is_heartbeat_file=any(p.search(path) for p in profile.heartbeat_files),
-            is_consolidation=any(p.search(path) for p in profile.consolidation_files),
-            is_hub_input=any(p.search(path) for p in profile.hub_inputs),
+            is_consolidation=consolidation,
+            is_hub_input=hub_input,
             pair=pair,
+            touch_only=kind is None and not consolidation and not hub_input,
         )
         useful = (
             info.is_channel
