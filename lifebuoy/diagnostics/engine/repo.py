@@ -145,7 +145,8 @@ class Repo:
             raise UnreadableRepositoryError(f"{path} cannot be read as a git repository: {reason}.")
         bare = lines[1].strip() == "true"
         work_tree = Path(lines[3]) if len(lines) > 3 and not bare else None
-        return cls(path, Path(lines[0]), work_tree, lines[2].strip() == "true")
+        # Run from the top of the work tree, so paths never depend on a subdirectory.
+        return cls(work_tree or path, Path(lines[0]), work_tree, lines[2].strip() == "true")
 
     # -- running git -------------------------------------------------------------------------
 
