@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from lifebuoy.diagnostics.engine.tests.gitrepo import CLOUD, ago, checks, git
+from lifebuoy.diagnostics.engine.tests.gitrepo import CLOUD, ago, checks, git, run_doctor
 
 MARKERS = "intro\n<<<<<<< HEAD\nmine\n=======\ntheirs\n>>>>>>> branch\n"
 RULES = "Report\n========\n=========================\n====== six\n<<<<<<<< eight\n=======x\n"
@@ -123,8 +123,31 @@ def test_a_branch_behind_its_upstream(repo, tmp_path):
     repo.commit("C1: two", {"a.txt": "2"}, at=ago(hours=2))
     repo.commit("C1: three", {"a.txt": "3"}, at=ago(hours=1))
     git(clone, "fetch", "-q")
-    from lifebuoy.diagnostics.engine.tests.gitrepo import run_doctor
-
     [finding] = checks(run_doctor(clone), "branch_behind")
     assert finding.summary == "main is 2 commit(s) behind origin/main."
     assert not checks(repo.diagnose(), "branch_behind")
+
+
+@pytest.mark.parametrize(
+    "check",
+    [
+        "conflict_markers",
+        "unmerged_paths",
+        "conflict_commits",
+        "simultaneous_edits",
+        "protocol_violations",
+        "channel_writer_mismatch",
+        "branch_behind",
+    ],
+)
+def test_a_tidy_repository_has_no_conflict_findings(repo, check):
+    repo.commit("C1: task", {f"{CLOUD}/c1_to_c2.md": "# C1 → C2: TASK\n"}, at=ago(hours=2))
+    repo.commit("C2: report", {f"{CLOUD}/c2_to_c1.md": "# C2 → C1: REPORT\n"}, at=ago(hours=1))
+    assert not checks(repo.diagnose(), check)
+
+
+def test_a_subdirectory_path_reads_the_whole_repository(repo):
+    repo.commit("C2: code", {"src/app.py": MARKERS}, at=ago(hours=1))
+    report = run_doctor(repo.path / "src")
+    [finding] = checks(report, "conflict_markers")
+    assert finding.evidence[0].file == "src/app.py"
