@@ -165,6 +165,23 @@ def measure(rounds: int, idle_runs: int, changes: int) -> dict[str, list[float]]
     return {"idle": idle, "busy": busy}
 
 
+def measure_queue(runs: int) -> list[float]:
+    """The agent queue sorted by next deadline: page 1, then following pages by cursor."""
+    from lifebuoy.accounts.models import Role, User
+    from lifebuoy.tickets.selectors import TicketFilters, ticket_list_for_user
+
+    agent = User.objects.create_user("agent@example.com", None, role=Role.AGENT, tier=2)
+    filters = TicketFilters(status=("new", "open", "pending", "escalated"), sort="deadline")
+    timings: list[float] = []
+    cursor = None
+    for n in range(runs):
+        began = time.perf_counter()
+        page = ticket_list_for_user(user=agent, filters=filters, cursor=cursor, limit=50)
+        timings.append((time.perf_counter() - began) * 1000)
+        cursor = page.next_cursor if n % 10 != 9 else None  # back to page 1 now and then
+    return timings
+
+
 def explain_idle() -> str:
     from django.db import connection
 
@@ -198,6 +215,7 @@ def main() -> None:
         setup_django(url)
         populate(args.tickets)
         results = measure(args.rounds, args.idle_runs, args.changes)
+        results["queue"] = measure_queue(args.idle_runs)
         print(explain_idle())
     finally:
         from django.db import connections
@@ -213,6 +231,11 @@ def main() -> None:
     print(
         f"idle sweep: median {statistics.median(idle):.2f} ms, p95 {pct(idle, 0.95):.2f} ms, "
         f"max {max(idle):.2f} ms ({len(idle)} runs)"
+    )
+    queue = results["queue"]
+    print(
+        f"queue by deadline (50 rows): median {statistics.median(queue):.1f} ms, "
+        f"p95 {pct(queue, 0.95):.1f} ms ({len(queue)} pages)"
     )
     print(
         f"{args.changes:,} changes: median {statistics.median(busy):.0f} ms, "

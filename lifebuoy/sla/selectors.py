@@ -210,7 +210,8 @@ def ticket_order_by_deadline(qs: QuerySet[Ticket], after: list[Any] | None) -> Q
                 | Q(sla_summary__next_due_at=at, id__gt=last_id)
                 | Q(sla_summary__next_due_at__isnull=True)
             )
-    return qs.order_by(F("sla_summary__next_due_at").asc(nulls_last=True), "id")
+    # Ordering on the summary's own columns lets PostgreSQL walk its (next_due_at, ticket) index.
+    return qs.order_by(F("sla_summary__next_due_at").asc(nulls_last=True), "sla_summary__ticket_id")
 
 
 def deadline_cursor_key(ticket: Ticket) -> str | None:
