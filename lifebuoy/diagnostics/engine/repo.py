@@ -7,11 +7,11 @@ no prompts, and a timeout. Nothing here fetches, pulls, writes refs or runs main
 
 from __future__ import annotations
 
-import fcntl
 import os
 import subprocess
 import tempfile
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,9 +33,9 @@ READ_ONLY = frozenset(
 )
 TIMEOUT_SECONDS = 120.0
 LOG_TIMEOUT_SECONDS = 3600.0
-_PIPE_BYTES = 1 << 20
 _new_tuple = tuple.__new__
 _READ_BYTES = 1 << 16  # small reads keep allocations below malloc's mmap threshold
+_POLL_SECONDS = 0.001
 _FIELD = "\x1f"
 _RECORD = b"\x1e"
 _LOG_FORMAT = "--format=%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%at%x1f%s%x1f%b%x1f"
@@ -195,10 +195,8 @@ class Repo:
         argv = self._argv(
             ["log", "--no-renames", "--name-only", "--no-color", _LOG_FORMAT, *revs, "--"]
         )
-        with tempfile.TemporaryFile() as errors:
-            process = subprocess.Popen(
-                argv, stdout=subprocess.PIPE, stderr=errors, env=git_environment()
-            )
+        with tempfile.TemporaryFile() as errors, tempfile.NamedTemporaryFile() as spool:
+            process = subprocess.Popen(argv, stdout=spool, stderr=errors, env=git_environment())
             timed_out = threading.Event()
 
             def expire() -> None:
@@ -209,7 +207,7 @@ class Repo:
             timer.start()
             finished = False
             try:
-                yield from _records(process)
+                yield from _records(process, spool.name)
                 finished = True
             finally:
                 if process.poll() is None:
@@ -363,42 +361,39 @@ def _count(track: str, word: str) -> int:
     return int(digits or 0)
 
 
-def _records(process: subprocess.Popen[bytes]) -> Iterator[RawCommit]:
-    """Parse records as they arrive.
+def _records(process: subprocess.Popen[bytes], spool: str) -> Iterator[RawCommit]:
+    """Parse records while git is still writing them.
 
-    The pipe is widened to 1 MB so git keeps writing while we parse the previous chunk:
-    parsing a megabyte takes less time than git needs to produce one, so neither side waits
-    for long. (A reader thread would not help: it competes with the parser for the GIL.)
+    git writes to a temporary file outside the repository, which we read through our own
+    descriptor as it grows. Compared with a pipe this saves both processes most of their
+    system time (no wake-up per 64 KB), and git never waits for the parser. Memory stays
+    flat: we hold one chunk at a time; the file itself lives on disk and is deleted after.
     """
-    stream = process.stdout
-    if stream is None:  # pragma: no cover - Popen was given stdout=PIPE
-        return
-    fd = stream.fileno()
-    _widen_pipe(fd)
+    fd = os.open(spool, os.O_RDONLY)
     tail = b""
-    while chunk := os.read(fd, _READ_BYTES):
-        data = tail + chunk
-        cut = data.rfind(_RECORD)
-        if cut <= 0:
-            tail = data
-            continue
-        tail = data[cut:]
-        for piece in data[:cut].decode("utf-8", "replace").split("\x1e"):
-            if piece:
-                yield _parse(piece)
-    if tail:
-        yield _parse(tail.decode("utf-8", "replace").lstrip("\x1e"))
-
-
-def _widen_pipe(fd: int) -> None:
-    """Ask Linux for a 1 MB pipe buffer so git can run ahead of the parser."""
-    setpipe = getattr(fcntl, "F_SETPIPE_SZ", None)
-    if setpipe is None:
-        return
     try:
-        fcntl.fcntl(fd, setpipe, _PIPE_BYTES)
-    except OSError:
-        return
+        while True:
+            chunk = os.read(fd, _READ_BYTES)
+            if not chunk:
+                if process.poll() is None:
+                    time.sleep(_POLL_SECONDS)
+                    continue
+                chunk = os.read(fd, _READ_BYTES)  # whatever git wrote before exiting
+                if not chunk:
+                    break
+            data = tail + chunk
+            cut = data.rfind(_RECORD)
+            if cut <= 0:
+                tail = data
+                continue
+            tail = data[cut:]
+            for piece in data[:cut].decode("utf-8", "replace").split("\x1e"):
+                if piece:
+                    yield _parse(piece)
+        if tail:
+            yield _parse(tail.decode("utf-8", "replace").lstrip("\x1e"))
+    finally:
+        os.close(fd)
 
 
 def _parse(record: str) -> RawCommit:
