@@ -8,12 +8,14 @@ deadline and worst state) for the agent queue's sort and filters.
 
 from __future__ import annotations
 
+from datetime import time
 from typing import ClassVar
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from lifebuoy.accounts.models import Organization, SupportTier
+from lifebuoy.accounts.models import Organization, SupportTier, validate_timezone
 from lifebuoy.tickets.models import Priority, Ticket
 
 
@@ -32,7 +34,10 @@ class Calendar(models.Model):
 
     name = models.CharField(max_length=100, unique=True)
     timezone = models.CharField(
-        max_length=64, blank=True, help_text="IANA zone; blank = the customer organization's zone."
+        max_length=64,
+        blank=True,
+        validators=[validate_timezone],
+        help_text="IANA zone; blank = the customer organization's zone.",
     )
     holiday_country = models.CharField(
         max_length=2,
@@ -63,6 +68,12 @@ class CalendarWindow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+    def clean(self) -> None:
+        if self.closes != time(0, 0) and self.closes <= self.opens:
+            raise ValidationError(
+                {"closes": "Close after opening; write 00:00 for a window open until midnight."}
+            )
 
 
 class Holiday(models.Model):

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
 
 from lifebuoy.accounts.models import Organization
 from lifebuoy.sla.calendar import BusinessCalendar, holiday_dates
 from lifebuoy.sla.models import Calendar, ClockKind, Hours, Policy, Target
 
+logger = logging.getLogger(__name__)
 ALWAYS = BusinessCalendar.always()
 _CACHE_MAX = 256
 _cache: dict[tuple[object, ...], BusinessCalendar] = {}
@@ -76,21 +78,34 @@ def sla_business_calendar(*, calendar: Calendar, org: Organization, year: int) -
     cached = _cache.get(key)
     if cached is not None:
         return cached
-    weekly: dict[int, list[tuple[object, object]]] = {}
-    for window in calendar.windows.all():
-        weekly.setdefault(window.weekday, []).append((window.opens, window.closes))
-    custom = list(calendar.holidays.values_list("date", flat=True))
-    years = range(year - 1, year + 3)
-    days = (
-        holiday_dates(country, years, calendar.holiday_subdivision or None, custom)
-        if country
-        else frozenset(custom)
-    )
-    built = BusinessCalendar(zone, weekly, days)  # type: ignore[arg-type]  # TimeFields hold times
+    built = _build(calendar, zone, country, year)
     if len(_cache) >= _CACHE_MAX:
         _cache.clear()
     _cache[key] = built
     return built
+
+
+def _build(calendar: Calendar, zone: str, country: str, year: int) -> BusinessCalendar:
+    """Never fails a ticket event: a calendar that cannot be built is logged and counts 24/7;
+    an unknown holiday region is logged and ignored."""
+    weekly: dict[int, list[tuple[time, time]]] = {}
+    for window in calendar.windows.all():
+        weekly.setdefault(window.weekday, []).append((window.opens, window.closes))
+    days: frozenset[date] = frozenset(calendar.holidays.values_list("date", flat=True))
+    if country:
+        years = range(year - 1, year + 3)
+        try:
+            days |= holiday_dates(country, years, calendar.holiday_subdivision or None)
+        except ValueError:
+            logger.warning("SLA calendar %s: no public holidays for %r", calendar.id, country)
+    if not weekly:
+        logger.error("SLA calendar %s has no open window; counting 24/7", calendar.id)
+        return ALWAYS
+    try:
+        return BusinessCalendar(zone, weekly, days)
+    except ValueError:
+        logger.exception("SLA calendar %s is invalid; counting 24/7", calendar.id)
+        return ALWAYS
 
 
 def calendar_describe(*, calendar: Calendar | None, org: Organization) -> str:

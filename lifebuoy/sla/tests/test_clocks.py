@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 
-from lifebuoy.sla.models import Clock, ClockKind, ClockState, Holiday, Hours, Policy
+from lifebuoy.sla.models import (
+    CalendarWindow,
+    Clock,
+    ClockKind,
+    ClockState,
+    Holiday,
+    Hours,
+    Policy,
+)
 from lifebuoy.tickets.services import (
     message_add,
     ticket_autoclose_sweep,
@@ -274,3 +283,29 @@ def test_a_managed_organization_uses_its_own_policy(alice):
     ticket = open_ticket(alice, TUE_11, "P1")
     assert clock_of(ticket, FR).due_at == TUE_11 + timedelta(minutes=15)
     assert not Clock.objects.filter(ticket=ticket, kind=RES).exists()  # no target, no clock
+
+
+# A misconfigured calendar never blocks a ticket
+
+
+def test_an_unknown_holiday_country_is_ignored(alice):
+    org = alice.organization
+    org.country = "XX"
+    org.save(update_fields=["country"])
+    ticket = open_ticket(alice, TUE_11, "P2")
+    assert clock_of(ticket, FR).due_at == berlin(2026, 11, 25, 11)
+
+
+def test_a_calendar_without_open_windows_counts_around_the_clock(alice):
+    office = Policy.objects.get(tier=2).calendar
+    office.windows.all().delete()
+    office.save()
+    ticket = open_ticket(alice, TUE_11, "P2")
+    assert clock_of(ticket, FR).due_at == TUE_11 + timedelta(hours=8)
+
+
+def test_a_window_must_close_after_it_opens_unless_it_runs_to_midnight():
+    office = Policy.objects.get(tier=2).calendar
+    with pytest.raises(ValidationError):
+        CalendarWindow(calendar=office, weekday=5, opens=time(17), closes=time(9)).full_clean()
+    CalendarWindow(calendar=office, weekday=5, opens=time(17), closes=time(0)).full_clean()
