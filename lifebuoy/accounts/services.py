@@ -72,3 +72,23 @@ def organization_create(
             name=f"{name} (dedicated)", slug=f"dedicated-{slug}", tier=3, organization=org
         )
     return org
+
+
+COMMUNITY_SLUG = "community"
+
+
+def community_organization_get_or_create() -> Organization:
+    """The "no organization" bucket for people who reach us without an account (e.g. by email)."""
+    org = Organization.objects.filter(slug=COMMUNITY_SLUG).first()
+    if org is not None:
+        return org
+    return organization_create(
+        name="Community (no organization)", slug=COMMUNITY_SLUG, plan="community", timezone="UTC"
+    )
+
+
+def customer_create(*, email: str, full_name: str, organization: Organization) -> User:
+    """A customer known only by address so far: no usable password until they reset one."""
+    return User.objects.create_user(
+        email, None, full_name=full_name[:200], role="customer", organization=organization
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
 
 from lifebuoy.accounts.models import User
 from lifebuoy.core.errors import NotFound, PermissionDenied
@@ -34,11 +34,23 @@ def thread_headers(*, ticket_id: int, own_message_id: str) -> tuple[str, list[st
     acknowledgement); In-Reply-To is the customer's latest mail, else the root. References
     keeps the root plus the latest few, which is what clients need to thread.
     """
-    earlier = MailReference.objects.filter(ticket_id=ticket_id)
-    own = earlier.filter(message_id=own_message_id).values_list("id", flat=True).first()
-    if own is not None:  # only what the thread held when this message was written
-        earlier = earlier.filter(id__lt=own)
-    refs = list(earlier.order_by("id").values_list("message_id", "direction"))
+    thread = MailReference.objects.filter(ticket_id=ticket_id)
+    own = thread.filter(message_id=own_message_id).values("id", "created_at").first()
+    earlier = thread.exclude(message_id=own_message_id)
+    if own is not None:
+        # Only what the thread held when this message was written: earlier mail of ours, and
+        # the customer's mail up to that moment (a ticket opened by email records the
+        # customer's Message-ID just after our acknowledgement, in the same transaction).
+        earlier = earlier.filter(
+            Q(id__lt=own["id"])
+            | Q(direction=MailReference.Direction.INBOUND, created_at__lte=own["created_at"])
+        )
+    inbound_first = Case(
+        When(direction=MailReference.Direction.INBOUND, then=Value(0)), default=Value(1)
+    )
+    refs = list(
+        earlier.order_by("created_at", inbound_first, "id").values_list("message_id", "direction")
+    )
     if not refs:
         return "", []
     root = refs[0][0]

@@ -1,0 +1,69 @@
+"""The SMTP gateway: aiosmtpd receives, one worker thread stores and processes.
+
+The answer to DATA is sent only after the raw message is committed to the database, so a
+250 means "we have it". When storing fails (database down, disk full) the answer is 451 and
+the sending server keeps the message and retries. Processing runs on a single thread: SQLite
+has one writer anyway, and it keeps replies to one ticket in order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import Envelope, Session
+
+logger = logging.getLogger(__name__)
+
+Receive = Callable[[bytes, str | None], str]  # (raw, envelope sender) -> SMTP reply
+
+
+class GatewayHandler:
+    def __init__(self, receive: Receive) -> None:
+        self.receive = receive
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mailgateway")
+
+    async def handle_DATA(self, server: Any, session: Session, envelope: Envelope) -> str:  # noqa: N802  # aiosmtpd's hook name
+        raw = envelope.original_content or b""
+        if isinstance(envelope.content, str) and not raw:
+            raw = envelope.content.encode("utf-8", "surrogateescape")
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(self.executor, self.receive, raw, envelope.mail_from)
+        except Exception:
+            logger.exception("Could not store an inbound message; asking the sender to retry")
+            return "451 4.3.0 Temporary failure; please try again later"
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=True)
+
+
+def receive_with_django(raw: bytes, envelope_from: str | None) -> str:
+    """Store and process one message (runs on the gateway's worker thread)."""
+    from django.db import close_old_connections
+    from django.utils import timezone
+
+    from lifebuoy.notifications.inbound.services import inbound_email_receive
+
+    close_old_connections()
+    result = inbound_email_receive(raw=raw, envelope_from=envelope_from, now=timezone.now())
+    return result.smtp_reply()
+
+
+def gateway_controller(
+    *, host: str, port: int, max_bytes: int, receive: Receive = receive_with_django
+) -> tuple[Controller, GatewayHandler]:
+    handler = GatewayHandler(receive)
+    controller = Controller(
+        handler,
+        hostname=host,
+        port=port,
+        data_size_limit=max_bytes,
+        enable_SMTPUTF8=True,
+        ident="Lifebuoy mail gateway",
+    )
+    return controller, handler

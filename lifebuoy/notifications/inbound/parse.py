@@ -1,0 +1,225 @@
+"""Turn raw inbound mail into plain facts, whatever state it arrives in.
+
+Nothing here raises on bad input except ``MailRejected`` (with the reason we log): broken
+MIME, unknown charsets and malformed headers degrade to the best text we can recover. HTML is
+reduced to text with scripts and styles removed; the desk renders it again as Markdown through
+the sanitizer, so no markup from a sender ever reaches an agent's browser.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import hashlib
+import html
+import re
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.header import decode_header, make_header
+from email.message import Message
+from email.utils import getaddresses
+
+import nh3
+
+MESSAGE_ID_MAX = 300
+SUBJECT_MAX = 200
+TEXT_MAX = 45_000
+MAX_ATTACHMENTS = 20
+_ID = re.compile(r"<[^<>\s]{1,500}>")
+_ADDRESS = re.compile(r"^[^@\s<>]{1,64}@[^@\s<>]{1,255}\.[^@\s<>.]{1,63}$")
+_BLOCK_END = re.compile(r"(?i)<\s*(br|/p|/div|/li|/tr|/h[1-6]|/blockquote|/pre)\b[^>]*>")
+_CELL_END = re.compile(r"(?i)<\s*/t[dh]\s*>")
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+class MailRejected(Exception):
+    """The message cannot become a ticket; ``str(exc)`` is the logged reason."""
+
+
+@dataclass(frozen=True)
+class InboundAttachment:
+    filename: str
+    content_type: str
+    data: bytes
+
+
+@dataclass
+class ParsedMail:
+    message_id: str
+    from_address: str
+    from_name: str
+    subject: str
+    text: str
+    in_reply_to: list[str] = field(default_factory=list)
+    references: list[str] = field(default_factory=list)
+    attachments: list[InboundAttachment] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)  # lower-cased names, first value
+    content_type: str = "text/plain"
+    notes: list[str] = field(default_factory=list)  # what we had to drop or repair
+
+    @property
+    def thread_ids(self) -> list[str]:
+        """Message-IDs this one answers, most specific first."""
+        return list(dict.fromkeys([*self.in_reply_to, *reversed(self.references)]))
+
+
+def decode_bytes(data: bytes, charset: str | None) -> str:
+    """Bytes in a declared charset, which may be missing, wrong or unknown."""
+    for candidate in (charset, "utf-8"):
+        if not candidate:
+            continue
+        try:
+            codecs.lookup(candidate)
+            return data.decode(candidate)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return data.decode("cp1252", errors="replace")
+
+
+def _header(msg: Message, name: str) -> str:
+    """A header as text, tolerating malformed encoded words and raw 8-bit bytes."""
+    try:
+        value = msg.get(name)
+    except Exception:  # the header parser can fail on garbage; fall back to the raw value
+        value = None
+        for key, raw in msg.raw_items():
+            if key.lower() == name.lower():
+                value = raw
+                break
+    if value is None:
+        return ""
+    text = str(value)
+    if "=?" in text:
+        with contextlib.suppress(Exception):  # on failure, keep the undecoded text
+            text = str(make_header(decode_header(text)))
+    return " ".join(text.replace("\x00", "").split())
+
+
+def message_id_of(msg: Message, raw: bytes) -> str:
+    """The Message-ID, or a stable one derived from the bytes when it is missing or absurd."""
+    found = _ID.findall(_header(msg, "Message-ID"))
+    if found and len(found[0]) <= MESSAGE_ID_MAX:
+        return found[0]
+    return f"<sha256.{hashlib.sha256(raw).hexdigest()[:40]}@inbound.lifebuoy.invalid>"
+
+
+def html_to_text(markup: str) -> str:
+    """Readable text from HTML: line breaks kept, scripts and styles dropped with their content."""
+    marked = _CELL_END.sub(lambda m: m.group(0) + " ", markup)
+    marked = _BLOCK_END.sub(lambda m: m.group(0) + "\n", marked)
+    stripped = nh3.clean(marked, tags=set(), clean_content_tags={"script", "style", "head"})
+    lines = [" ".join(line.split()) for line in html.unescape(stripped).splitlines()]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def _part_text(part: Message) -> str:
+    payload = part.get_payload(decode=True)
+    if not isinstance(payload, bytes):
+        raw = part.get_payload()
+        return raw if isinstance(raw, str) else ""
+    try:
+        charset = part.get_content_charset()
+    except Exception:
+        charset = None
+    return decode_bytes(payload, charset)
+
+
+def _filename(part: Message) -> str:
+    try:
+        name = part.get_filename() or ""
+    except Exception:
+        name = ""
+    name = re.sub(r"[\x00-\x1f/\\]", "_", str(name)).strip(" .")
+    return name[-200:] or "attachment"
+
+
+def _is_attachment(part: Message) -> bool:
+    disposition = (part.get("Content-Disposition") or "").split(";")[0].strip().lower()
+    if disposition == "attachment":
+        return True
+    if part.get_content_maintype() == "text" and part.get_content_subtype() in ("plain", "html"):
+        return False
+    return not part.is_multipart()
+
+
+def _collect(msg: Message, parsed: ParsedMail, max_bytes: int) -> tuple[str, str]:
+    plain, markup = "", ""
+    for part in msg.walk():
+        if part.is_multipart() or part.get_content_type() == "message/rfc822":
+            continue
+        if part.get_content_maintype() == "multipart":  # no usable boundary: read it as text
+            plain = plain or _part_text(part)
+            continue
+        if _is_attachment(part):
+            _attach(part, parsed, max_bytes)
+        elif part.get_content_subtype() == "plain" and not plain:
+            plain = _part_text(part)
+        elif part.get_content_subtype() == "html" and not markup:
+            markup = _part_text(part)
+    return plain, markup
+
+
+def _attach(part: Message, parsed: ParsedMail, max_bytes: int) -> None:
+    name = _filename(part)
+    data = part.get_payload(decode=True)
+    if not isinstance(data, bytes):
+        parsed.notes.append(f"The attachment “{name}” could not be decoded and was dropped.")
+        return
+    if len(data) > max_bytes:
+        parsed.notes.append(
+            f"The attachment “{name}” ({len(data):,} bytes) was over the {max_bytes:,}-byte "
+            "limit and was dropped."
+        )
+        return
+    if len(parsed.attachments) >= MAX_ATTACHMENTS:
+        parsed.notes.append(f"The attachment “{name}” was dropped: at most {MAX_ATTACHMENTS}.")
+        return
+    parsed.attachments.append(
+        InboundAttachment(filename=name, content_type=part.get_content_type()[:100], data=data)
+    )
+
+
+_INTERESTING = (
+    "auto-submitted",
+    "precedence",
+    "return-path",
+    "list-id",
+    "list-unsubscribe",
+    "x-autoreply",
+    "x-autorespond",
+    "x-loop",
+    "x-failed-recipients",
+)
+
+
+def parse_mail(raw: bytes, *, max_attachment_bytes: int) -> ParsedMail:
+    """Parse ``raw``; raise MailRejected when there is no usable sender."""
+    msg = message_from_bytes(raw, policy=policy.compat32)
+    try:
+        pairs = getaddresses([_header(msg, "From")])
+    except Exception:
+        pairs = []
+    name, address = pairs[0] if pairs else ("", "")
+    address = address.strip().lower()
+    if not _ADDRESS.match(address):
+        raise MailRejected(f"no usable sender address in From ({_header(msg, 'From')[:80]!r})")
+    parsed = ParsedMail(
+        message_id=message_id_of(msg, raw),
+        from_address=address,
+        from_name=name.strip()[:200],
+        subject=(_header(msg, "Subject") or "(no subject)")[:SUBJECT_MAX],
+        text="",
+        in_reply_to=_ID.findall(_header(msg, "In-Reply-To"))[:5],
+        references=_ID.findall(_header(msg, "References"))[-50:],
+        headers={h: _header(msg, h) for h in _INTERESTING if msg.get(h) is not None},
+        content_type=msg.get_content_type(),
+    )
+    plain, markup = _collect(msg, parsed, max_attachment_bytes)
+    text = plain.strip() or html_to_text(markup)
+    if msg.defects:
+        parsed.notes.append("The message was malformed; the text below is what we recovered.")
+    if len(text) > TEXT_MAX:
+        text = text[:TEXT_MAX]
+        parsed.notes.append(f"The text was cut at {TEXT_MAX:,} characters.")
+    parsed.text = text.replace("\x00", "").replace("\r\n", "\n")
+    return parsed

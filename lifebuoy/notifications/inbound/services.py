@@ -1,0 +1,252 @@
+"""Inbound email: store every accepted message, then turn it into a ticket or a reply.
+
+Order of business for one message:
+1. store the raw bytes under its Message-ID (a second copy is a duplicate and stops here);
+2. parse; automatic mail (auto-replies, bounces, lists, our own mail) is ignored;
+3. find the ticket it answers: In-Reply-To/References against the thread's known
+   Message-IDs, then the ``[Ticket #N]`` token in the subject — but only when the sender may
+   write on that ticket (its requester, a colleague in a paying organization, or staff);
+4. a reply is added to the ticket (a reply to a resolved ticket reopens it; to a closed one, it
+   opens a follow-up ticket); anything else opens a ticket, for an unknown sender in the
+   Community bucket or not at all, as configured.
+A failure in 2–4 leaves the stored message marked ``failed`` with the reason, for a retry; the
+message is never lost once the gateway answered 250.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.parser import BytesHeaderParser
+
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
+
+from lifebuoy.accounts.models import User
+from lifebuoy.accounts.services import (
+    COMMUNITY_SLUG,
+    community_organization_get_or_create,
+    customer_create,
+)
+from lifebuoy.core.errors import InvalidState
+from lifebuoy.notifications.inbound.loops import automatic_reason
+from lifebuoy.notifications.inbound.parse import (
+    MailRejected,
+    ParsedMail,
+    message_id_of,
+    parse_mail,
+)
+from lifebuoy.notifications.models import InboundEmail, InboundStatus, MailReference
+from lifebuoy.tickets.models import Channel, Ticket
+from lifebuoy.tickets.services import NewTicket, message_add, ticket_create
+
+logger = logging.getLogger(__name__)
+
+_TOKEN = re.compile(r"\[Ticket #(\d{1,12})\]", re.IGNORECASE)
+_QUOTE_START = re.compile(
+    r"^\s*(On\b.{0,300}\bwrote:|-{2,}\s*Original Message\s*-{2,}|Le\b.{0,300}a écrit\s?:"
+    r"|Am\b.{0,300}schrieb.{0,100}:|_{10,})\s*$",
+    re.MULTILINE,
+)
+NULL_SENDER = "<>"
+
+
+@dataclass(frozen=True)
+class InboundResult:
+    status: str
+    reason: str = ""
+    ticket_id: int | None = None
+
+    def smtp_reply(self) -> str:
+        if self.status == InboundStatus.REJECTED:
+            return f"550 5.7.1 {self.reason[:200]}"
+        return "250 2.0.0 Message accepted"
+
+
+def inbound_email_receive(*, raw: bytes, envelope_from: str | None, now: datetime) -> InboundResult:
+    """Store, then process. Raises only when storing failed: the sender should try again."""
+    inbound, duplicate = inbound_email_store(raw=raw, envelope_from=envelope_from, now=now)
+    if duplicate:
+        logger.info("Inbound %s ignored: duplicate Message-ID", inbound.message_id)
+        return InboundResult("duplicate", "duplicate Message-ID", inbound.ticket_id)
+    return inbound_email_process(inbound=inbound, now=now)
+
+
+def inbound_email_store(
+    *, raw: bytes, envelope_from: str | None, now: datetime
+) -> tuple[InboundEmail, bool]:
+    """Keep the raw message under its Message-ID; True as second value for a duplicate."""
+    message_id = message_id_of(BytesHeaderParser().parsebytes(raw), raw)
+    envelope = NULL_SENDER if envelope_from == "" else (envelope_from or "")
+    try:
+        with transaction.atomic():
+            inbound = InboundEmail.objects.create(
+                message_id=message_id, raw=raw, envelope_from=envelope[:320], received_at=now
+            )
+    except IntegrityError:
+        return InboundEmail.objects.get(message_id=message_id), True
+    return inbound, False
+
+
+def inbound_email_process(*, inbound: InboundEmail, now: datetime) -> InboundResult:
+    try:
+        with transaction.atomic():
+            result = _route(inbound, now)
+            InboundEmail.objects.filter(id=inbound.id).update(
+                status=result.status,
+                reason=result.reason[:300],
+                ticket_id=result.ticket_id,
+                processed_at=now,
+            )
+    except Exception as exc:
+        logger.exception("Inbound %s failed; kept for a retry", inbound.message_id)
+        result = InboundResult(InboundStatus.FAILED, f"{type(exc).__name__}: {exc}")
+        InboundEmail.objects.filter(id=inbound.id).update(
+            status=result.status, reason=result.reason[:300], processed_at=now
+        )
+    logger.info(
+        "Inbound %s: %s%s",
+        inbound.message_id,
+        result.status,
+        f" ({result.reason})" * bool(result.reason),
+    )
+    return result
+
+
+def inbound_email_retry(*, now: datetime, older_than: timedelta = timedelta(minutes=5)) -> int:
+    """Process again what failed, or what a crash left unprocessed."""
+    stuck = InboundEmail.objects.filter(
+        status__in=[InboundStatus.FAILED, InboundStatus.RECEIVED], received_at__lt=now - older_than
+    )
+    count = 0
+    for inbound in stuck.order_by("id")[:500]:
+        inbound_email_process(inbound=inbound, now=now)
+        count += 1
+    return count
+
+
+def _route(inbound: InboundEmail, now: datetime) -> InboundResult:
+    try:
+        mail = parse_mail(
+            bytes(inbound.raw), max_attachment_bytes=settings.LIFEBUOY_MAX_ATTACHMENT_BYTES
+        )
+    except MailRejected as exc:
+        return InboundResult(InboundStatus.REJECTED, str(exc))
+    envelope = inbound.envelope_from if inbound.envelope_from else None
+    reason = automatic_reason(
+        mail,
+        envelope_from="" if envelope == NULL_SENDER else envelope,
+        own_address=settings.LIFEBUOY_SUPPORT_EMAIL,
+    )
+    if reason:
+        return InboundResult(InboundStatus.IGNORED, reason)
+    sender = User.objects.filter(email__iexact=mail.from_address).first()
+    ticket = _find_ticket(mail)
+    if ticket is not None and sender is not None and _may_write(sender, ticket):
+        return _add_reply(mail, sender, ticket, now)
+    return _open_ticket(mail, sender, now)
+
+
+def _find_ticket(mail: ParsedMail) -> Ticket | None:
+    ids = mail.thread_ids
+    if ids:
+        refs = dict(
+            MailReference.objects.filter(message_id__in=ids).values_list("message_id", "ticket_id")
+        )
+        for message_id in ids:
+            if message_id in refs:
+                return Ticket.objects.select_related("organization").get(id=refs[message_id])
+    token = _TOKEN.search(mail.subject)
+    if token:
+        return Ticket.objects.select_related("organization").filter(id=int(token[1])).first()
+    return None
+
+
+def _may_write(sender: User, ticket: Ticket) -> bool:
+    if not sender.is_active:
+        return False
+    if sender.is_support_staff or sender.id == ticket.requester_id:
+        return True
+    # Colleagues may follow up; strangers sharing the Community bucket may not.
+    return (
+        sender.organization_id == ticket.organization_id
+        and ticket.organization.slug != COMMUNITY_SLUG
+    )
+
+
+def _files(mail: ParsedMail) -> list[SimpleUploadedFile]:
+    return [SimpleUploadedFile(a.filename, a.data, a.content_type) for a in mail.attachments]
+
+
+def _with_notes(text: str, mail: ParsedMail) -> str:
+    notes = "\n".join(f"- {note}" for note in mail.notes)
+    return f"{text}\n\n---\n*Received by email:*\n{notes}" if notes else text
+
+
+def _reply_text(text: str) -> str:
+    """The new part of a reply: quoted history cut off, when something is left."""
+    match = _QUOTE_START.search(text)
+    fresh = text[: match.start()] if match else text
+    lines = fresh.rstrip().splitlines()
+    while lines and lines[-1].lstrip().startswith(">"):
+        lines.pop()
+    fresh = "\n".join(lines).strip()
+    return fresh or text
+
+
+def _remember(mail: ParsedMail, ticket: Ticket, now: datetime) -> None:
+    MailReference.objects.get_or_create(
+        message_id=mail.message_id,
+        defaults={
+            "ticket": ticket,
+            "direction": MailReference.Direction.INBOUND,
+            "created_at": now,
+        },
+    )
+
+
+def _add_reply(mail: ParsedMail, sender: User, ticket: Ticket, now: datetime) -> InboundResult:
+    body = _with_notes(_reply_text(mail.text), mail) or "(The message had no text.)"
+    try:
+        message_add(ticket=ticket, author=sender, body=body, files=_files(mail), now=now)
+    except InvalidState:  # closed: the customer's news deserves a ticket of its own
+        return _open_ticket(mail, sender, now, follow_up=ticket)
+    _remember(mail, ticket, now)
+    return InboundResult(InboundStatus.ATTACHED, ticket_id=ticket.id)
+
+
+def _open_ticket(
+    mail: ParsedMail, sender: User | None, now: datetime, follow_up: Ticket | None = None
+) -> InboundResult:
+    if sender is None:
+        if settings.LIFEBUOY_INBOUND_UNKNOWN_SENDERS == "reject":
+            return InboundResult(InboundStatus.REJECTED, "unknown sender")
+        sender = customer_create(
+            email=mail.from_address,
+            full_name=mail.from_name,
+            organization=community_organization_get_or_create(),
+        )
+    if not sender.is_customer or not sender.is_active:
+        return InboundResult(
+            InboundStatus.REJECTED, "only customers open tickets by email; no ticket matched"
+        )
+    recent = Ticket.objects.filter(
+        requester=sender, channel=Channel.EMAIL, created_at__gte=now - timedelta(hours=1)
+    ).count()
+    if recent >= settings.LIFEBUOY_INBOUND_MAX_TICKETS_PER_SENDER_HOUR:
+        return InboundResult(InboundStatus.IGNORED, "too many new tickets from this sender")
+    text = mail.text or "(The message had no text.)"
+    if follow_up is not None:
+        text = f"Follow-up to {follow_up.number}, which is closed.\n\n{text}"
+    subject = " ".join(_TOKEN.sub("", mail.subject).split()).strip(" -:") or "(no subject)"
+    ticket = ticket_create(
+        actor=sender,
+        data=NewTicket(subject=subject, description=_with_notes(text, mail), channel=Channel.EMAIL),
+        files=_files(mail),
+        now=now,
+    )
+    _remember(mail, ticket, now)
+    return InboundResult(InboundStatus.CREATED, ticket_id=ticket.id)
