@@ -152,3 +152,12 @@ def test_the_ticket_page_lists_every_clock_with_its_explanation(client, ted, tic
 )
 def test_targets_read_naturally(minutes, hours, text):
     assert duration_text(minutes, hours) == text
+
+
+def test_the_ticket_history_reads_sla_flags_plainly(client, alice, ted):
+    ticket = open_ticket(alice, TUE_11, "P1")
+    sla_breach_scan(now=TUE_11 + timedelta(hours=5))
+    client.force_login(ted)
+    page = client.get(f"/desk/tickets/{ticket.id}/").content.decode()
+    assert "flagged the first response target <em>breached</em>" in page
+    assert "flagged the resolution target <em>breached</em>" in page
