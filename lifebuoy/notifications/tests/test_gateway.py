@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import queue
 import smtplib
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 
 import pytest
+from django.utils import timezone
 from typer.testing import CliRunner
 
 from lifebuoy.notifications.inbound.gateway import Receive, gateway_controller
+from lifebuoy.notifications.inbound.services import inbound_email_receive
 from lifebuoy.notifications.models import InboundEmail
 from lifebuoy.tickets.models import Ticket
 
@@ -37,16 +42,57 @@ def send(port: int, raw: bytes, sender: str = "a@example.net") -> None:
         client.sendmail(sender, ["support@lifebuoy.test"], raw)
 
 
-@pytest.mark.django_db(transaction=True)
+class MainThreadReceiver:
+    """Runs the gateway's database work on the test's thread, inside the test's transaction,
+    while smtplib talks to the gateway from another thread."""
+
+    def __init__(self) -> None:
+        self.inbox: queue.Queue[tuple[bytes, str | None, Future[str]]] = queue.Queue()
+
+    def __call__(self, raw: bytes, envelope_from: str | None) -> str:
+        reply: Future[str] = Future()
+        self.inbox.put((raw, envelope_from, reply))
+        return reply.result(timeout=30)
+
+    def serve(self, client: Callable[[], None]) -> None:
+        errors: list[BaseException] = []
+
+        def run() -> None:
+            try:
+                client()
+            except BaseException as exc:
+                errors.append(exc)
+
+        thread = threading.Thread(target=run)
+        thread.start()
+        while thread.is_alive() or not self.inbox.empty():
+            try:
+                raw, envelope_from, reply = self.inbox.get(timeout=0.05)
+            except queue.Empty:
+                continue
+            result = inbound_email_receive(raw=raw, envelope_from=envelope_from, now=timezone.now())
+            reply.set_result(result.smtp_reply())
+        thread.join()
+        if errors:
+            raise errors[0]
+
+
+@pytest.mark.django_db
 def test_mail_sent_with_smtplib_becomes_tickets_and_replies(alice):
-    with gateway() as port, smtplib.SMTP("127.0.0.1", port, timeout=10) as client:
-        raw, first_id = mail(subject="Gateway test")
-        client.sendmail("alice@acme.example", ["support@lifebuoy.test"], raw)
-        client.sendmail("alice@acme.example", ["support@lifebuoy.test"], raw)  # duplicate
-        reply, _ = mail(subject="Re: Gateway test", in_reply_to=first_id)
-        client.sendmail("alice@acme.example", ["support@lifebuoy.test"], reply)
-        bounce, _ = mail(subject="Undeliverable")
-        client.sendmail("", ["support@lifebuoy.test"], bounce)  # null sender
+    receiver = MainThreadReceiver()
+    raw, first_id = mail(subject="Gateway test")
+    reply, _ = mail(subject="Re: Gateway test", in_reply_to=first_id)
+    bounce, _ = mail(subject="Undeliverable")
+
+    def client() -> None:
+        with smtplib.SMTP("127.0.0.1", port, timeout=10) as smtp:
+            smtp.sendmail("alice@acme.example", ["support@lifebuoy.test"], raw)
+            smtp.sendmail("alice@acme.example", ["support@lifebuoy.test"], raw)  # duplicate
+            smtp.sendmail("alice@acme.example", ["support@lifebuoy.test"], reply)
+            smtp.sendmail("", ["support@lifebuoy.test"], bounce)  # null sender
+
+    with gateway(receiver) as port:
+        receiver.serve(client)
     ticket = Ticket.objects.get()
     assert ticket.subject == "Gateway test"
     assert ticket.messages.count() == 1
@@ -57,11 +103,12 @@ def test_mail_sent_with_smtplib_becomes_tickets_and_replies(alice):
     ]
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_refused_message_gets_a_permanent_smtp_error(db):
+@pytest.mark.django_db
+def test_a_refused_message_gets_a_permanent_smtp_error():
+    receiver = MainThreadReceiver()
     raw, _ = mail(sender="not-an-address")
-    with gateway() as port, pytest.raises(smtplib.SMTPDataError) as info:
-        send(port, raw)
+    with gateway(receiver) as port, pytest.raises(smtplib.SMTPDataError) as info:
+        receiver.serve(lambda: send(port, raw))
     assert info.value.smtp_code == 550
     assert InboundEmail.objects.get().status == "rejected"
 
