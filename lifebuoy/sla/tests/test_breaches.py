@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import threading
 from datetime import timedelta
 
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.db import connection, connections
 from django.test import override_settings
 
@@ -179,3 +181,12 @@ def test_two_concurrent_sweeps_emit_each_warning_and_breach_once(alice, received
     kinds = [(e.kind, e.clock_id) for e in received]
     assert len(kinds) == len(set(kinds)) == 160
     assert TicketEvent.objects.filter(action__startswith="sla_").count() == 160
+
+
+@pytest.mark.django_db
+def test_the_management_command_runs_one_sweep(alice):
+    open_ticket(alice, TUE_11, "P1")
+    out = io.StringIO()
+    with time_machine.travel(TUE_11 + timedelta(hours=5), tick=False):
+        call_command("sla_breach_scan", stdout=out)
+    assert out.getvalue().strip() == "0 at risk, 2 breached."
