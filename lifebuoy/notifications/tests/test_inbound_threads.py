@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import time
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.test import override_settings
 
 from lifebuoy.accounts.models import Role, User
 from lifebuoy.notifications.inbound.services import inbound_email_receive
-from lifebuoy.notifications.models import Delivery
+from lifebuoy.notifications.models import Delivery, InboundEmail
 from lifebuoy.notifications.selectors import thread_headers
 from lifebuoy.tickets.models import Status, Ticket
 from lifebuoy.tickets.services import TicketChanges, message_add, ticket_update
@@ -165,3 +167,21 @@ def test_a_flood_of_new_mail_from_one_sender_is_capped(alice, now):
     assert results.count("ignored") == 7
     later = now + timedelta(hours=2)
     assert receive(mail(subject="Fresh")[0], later).status == "created"
+
+
+def test_a_message_that_failed_processing_is_kept_and_retried(alice, now, monkeypatch):
+    from lifebuoy.notifications.inbound import services as inbound
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(inbound, "ticket_create", broken)
+    raw, _ = mail(subject="Kept")
+    assert receive(raw, now).status == "failed"
+    stored = InboundEmail.objects.get()
+    assert (stored.status, stored.reason) == ("failed", "RuntimeError: disk full")
+    monkeypatch.undo()
+    call_command("outbox_retry", stdout=io.StringIO())
+    stored.refresh_from_db()
+    assert stored.status == "created"
+    assert Ticket.objects.get().subject == "Kept"

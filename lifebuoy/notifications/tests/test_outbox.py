@@ -15,6 +15,7 @@ from lifebuoy.notifications.models import (
     WebhookEndpoint,
 )
 from lifebuoy.notifications.services import delivery as outbox
+from lifebuoy.notifications.tasks import delivery_send
 from lifebuoy.tickets.services import NewTicket, message_add, ticket_create
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +38,9 @@ def test_a_new_ticket_writes_its_acknowledgement_in_the_same_transaction(
     assert delivery.payload["subject"] == f"[Ticket #{ticket.id}] C2 stopped committing"
     assert delivery.payload["headers"] == {"Auto-Submitted": "auto-replied"}
     assert MailReference.objects.get().message_id == delivery.message_id
-    assert len(callbacks) == 1  # the task is queued only once the ticket is committed
+    # The task is queued only once the ticket is committed.
+    queued = [c for c in callbacks if getattr(c, "func", None) == delivery_send.delay]
+    assert [c.args for c in queued] == [(delivery.id,)]
 
 
 def test_nothing_is_queued_when_the_transaction_rolls_back(alice, now):

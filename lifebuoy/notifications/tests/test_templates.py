@@ -132,3 +132,13 @@ def test_a_lead_edits_in_the_desk_and_sees_placeholder_errors(lena):
     good = client.post(url, {"name": "Resolved", "subject": "{summary}", "body": "Fixed."})
     assert good.status_code == HTTPStatus.FOUND
     assert MessageTemplate.objects.get(key="resolution").name == "Resolved"
+
+
+def test_the_admin_form_refuses_unknown_placeholders():
+    from lifebuoy.notifications.admin import MessageTemplateForm
+
+    form = MessageTemplateForm(
+        data={"key": "new", "name": "New", "subject": "{summary}", "body": "{sumary}"}
+    )
+    assert not form.is_valid()
+    assert "Unknown placeholder {sumary}" in form.errors["body"][0]
