@@ -244,6 +244,7 @@ class SummaryState(models.TextChoices):
     AT_RISK = "at_risk", "At risk"
     BREACHED = "breached", "Breached"
     PAUSED = "paused", "Paused"
+    GOAL = "goal", "Best-effort goal"
 
 
 class Summary(models.Model):

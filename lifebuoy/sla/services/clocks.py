@@ -222,7 +222,7 @@ def summary_of(clocks: Iterable[Clock]) -> tuple[SummaryState, datetime | None]:
         for c in open_clocks
         if c.due_at is not None and c.state in (ClockState.RUNNING, ClockState.BREACHED)
     ]
-    states = {c.state for c in open_clocks}
+    states = {c.state for c in open_clocks if not c.is_goal}
     if ClockState.BREACHED in states:
         state = SummaryState.BREACHED
     elif any(c.state == ClockState.RUNNING and c.at_risk_notified_at for c in open_clocks):
@@ -231,6 +231,8 @@ def summary_of(clocks: Iterable[Clock]) -> tuple[SummaryState, datetime | None]:
         state = SummaryState.OK
     elif ClockState.PAUSED in states:
         state = SummaryState.PAUSED
+    elif any(c.is_goal and c.state == ClockState.RUNNING for c in open_clocks):
+        state = SummaryState.GOAL
     else:
         state = SummaryState.NONE
     return state, min(dues, default=None)

@@ -161,3 +161,17 @@ def test_the_ticket_history_reads_sla_flags_plainly(client, alice, ted):
     page = client.get(f"/desk/tickets/{ticket.id}/").content.decode()
     assert "flagged the first response target <em>breached</em>" in page
     assert "flagged the resolution target <em>breached</em>" in page
+
+
+def test_a_community_goal_shows_in_grey_and_never_as_overdue(client, alice, ted):
+    org = alice.organization
+    org.plan = "community"
+    org.save(update_fields=["plan"])
+    open_ticket(alice, TUE_11, "P1", subject="community question")
+    sla_breach_scan(now=TUE_11 + timedelta(days=9))
+    client.force_login(ted)
+    with time_machine.travel(TUE_11 + timedelta(days=9), tick=False):
+        page = client.get("/desk/").content.decode()
+    assert 'class="sla sla-goal"' in page
+    assert "goal passed 4\xa0days ago" in page
+    assert "overdue" not in page

@@ -11,7 +11,7 @@
   }
   function tick() {
     var now = Date.now();
-    document.querySelectorAll("time[data-sla-due]").forEach(function (el) {
+    document.querySelectorAll("td:not(.sla-goal) > time[data-sla-due]").forEach(function (el) {
       var ms = Date.parse(el.dateTime) - now;
       el.textContent = ms >= 0 ? "in " + span(ms) : span(ms) + " overdue";
       if (ms < 0) el.parentElement.classList.add("sla-breached");
