@@ -102,11 +102,15 @@ def inbound_email_process(*, inbound: InboundEmail, now: datetime) -> InboundRes
                 processed_at=now,
             )
     except Exception as exc:
-        logger.exception("Inbound %s failed; kept for a retry", inbound.message_id)
-        result = InboundResult(InboundStatus.FAILED, f"{type(exc).__name__}: {exc}")
-        InboundEmail.objects.filter(id=inbound.id).update(
-            status=result.status, reason=result.reason[:300], processed_at=now
-        )
+        # Either the work rolled back (the row is still unprocessed: mark it for a retry), or
+        # the work committed and a post-commit hook failed (the row holds the real outcome).
+        logger.exception("Inbound %s: error while processing", inbound.message_id)
+        reason = f"{type(exc).__name__}: {exc}"[:300]
+        InboundEmail.objects.filter(
+            id=inbound.id, status__in=[InboundStatus.RECEIVED, InboundStatus.FAILED]
+        ).update(status=InboundStatus.FAILED, reason=reason, processed_at=now)
+        stored = InboundEmail.objects.get(id=inbound.id)
+        result = InboundResult(stored.status, stored.reason, stored.ticket_id)
     logger.info(
         "Inbound %s: %s%s",
         inbound.message_id,

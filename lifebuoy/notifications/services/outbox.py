@@ -75,7 +75,8 @@ def delivery_enqueue(
             direction=MailReference.Direction.OUTBOUND,
             created_at=now,
         )
-    transaction.on_commit(partial(delivery_send_task.delay, delivery.id))
+    # robust: a broker outage must not fail the committed change; the sweep sends it later.
+    transaction.on_commit(partial(delivery_send_task.delay, delivery.id), robust=True)
     return delivery
 
 

@@ -185,3 +185,34 @@ def test_a_message_that_failed_processing_is_kept_and_retried(alice, now, monkey
     stored.refresh_from_db()
     assert stored.status == "created"
     assert Ticket.objects.get().subject == "Kept"
+
+
+def test_a_failing_post_commit_hook_does_not_mark_a_committed_ticket_as_failed(
+    alice, now, monkeypatch
+):
+    """Another app's on-commit hook may raise after our work committed; the stored outcome
+    must stay "created", or a retry would open the ticket twice."""
+    from contextlib import contextmanager
+
+    from django.db import transaction
+
+    from lifebuoy.notifications.inbound import services as inbound
+
+    calls = []
+
+    class HookFailsAfterCommit:
+        @staticmethod
+        @contextmanager
+        def atomic():
+            calls.append(1)
+            with transaction.atomic():
+                yield
+            if len(calls) == 2:  # the first block stores the raw mail, the second processes it
+                raise RuntimeError("an on-commit hook failed")
+
+    monkeypatch.setattr(inbound, "transaction", HookFailsAfterCommit)
+    raw, _ = mail(subject="Committed")
+    result = receive(raw, now)
+    assert result.status == "created"
+    assert InboundEmail.objects.get().status == "created"
+    assert Ticket.objects.count() == 1
