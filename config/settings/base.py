@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "lifebuoy.portal",
     "lifebuoy.kb",
     "lifebuoy.notifications",
+    "lifebuoy.monitoring",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,123 @@
+"""Lifebuoy's own mirror of a customer's repository: clone once, then fetch. Never push.
+
+The mirror lives under ``DATA_DIR/mirrors``; the customer's repository is only ever read
+through git's transport (``--no-local`` for paths, so no object files are shared by hard
+links). Git runs with argument lists, a timeout and no shell; ``ext::`` and other command
+transports are refused, and credentials are never prompted for.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+
+GIT_TIMEOUT = 300.0
+_SCP_LIKE = re.compile(r"^[\w.-]+@[\w.-]+:[^\s]+$")
+_SCHEMES = ("https://", "http://", "ssh://", "git://", "file://")
+
+
+class MirrorError(Exception):
+    """Git could not clone or fetch; the message is one sentence for the desk."""
+
+
+@dataclass(frozen=True)
+class MirrorState:
+    head: str  # "" for a repository without commits
+    refs_digest: str  # changes whenever any branch or tag moves
+
+
+def mirrors_root() -> Path:
+    return Path(settings.DATA_DIR) / "mirrors"
+
+
+def mirror_location(*, deployment_id: int) -> str:
+    return f"deployment-{deployment_id}.git"
+
+
+def check_repository(repository: str) -> str | None:
+    """Why ``repository`` cannot be mirrored, or None when it can."""
+    value = repository.strip()
+    if not value or value.startswith("-"):
+        return "Give a clone URL or an absolute path."
+    if "::" in value.split("/", 1)[0]:
+        return "Transports that run commands are not allowed."
+    if value.startswith(_SCHEMES) or _SCP_LIKE.match(value) or Path(value).is_absolute():
+        return None
+    return "Give a clone URL (https://, ssh://, git@host:path) or an absolute path."
+
+
+def _environment() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update(
+        GIT_TERMINAL_PROMPT="0",
+        GIT_ALLOW_PROTOCOL="file:https:http:ssh:git",
+        GIT_CONFIG_NOSYSTEM="1",
+        LC_ALL="C",
+    )
+    return env
+
+
+def _git(args: list[str], *, cwd: Path | None = None) -> str:
+    try:
+        result = subprocess.run(  # noqa: S603  # argument list, no shell
+            ["git", "-c", "protocol.ext.allow=never", *args],  # noqa: S607  # git from PATH
+            cwd=cwd,
+            env=_environment(),
+            capture_output=True,
+            text=True,
+            timeout=GIT_TIMEOUT,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise MirrorError(f"git {args[0]} took longer than {GIT_TIMEOUT:.0f} s.") from exc
+    except OSError as exc:
+        raise MirrorError(f"git could not be started ({exc}).") from exc
+    if result.returncode != 0:
+        line = (result.stderr.strip().splitlines() or ["no message"])[-1]
+        raise MirrorError(f"git {args[0]} failed: {line}")
+    return result.stdout
+
+
+def mirror_sync(*, repository: str, location: str) -> MirrorState:
+    """Clone ``repository`` into the mirror at ``location`` if needed, else fetch into it."""
+    problem = check_repository(repository)
+    if problem:
+        raise MirrorError(problem)
+    root = mirrors_root()
+    root.mkdir(parents=True, exist_ok=True)
+    path = root / location
+    if not (path / "HEAD").exists():
+        _git(["clone", "--mirror", "--no-local", "--quiet", "--", repository, str(path)])
+        # Belt and braces: even a mistaken push from this mirror could not reach the customer.
+        _git(["config", "remote.origin.pushurl", "/dev/null/no-push"], cwd=path)
+    else:
+        _git(["fetch", "--prune", "--quiet", "origin"], cwd=path)
+    return mirror_state(path)
+
+
+def mirror_state(path: Path) -> MirrorState:
+    refs = _git(["for-each-ref", "--format=%(objectname) %(refname)"], cwd=path)
+    try:
+        head = _git(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], cwd=path).strip()
+    except MirrorError:
+        head = ""
+    digest = hashlib.sha256(f"{head}\n{refs}".encode()).hexdigest()
+    return MirrorState(head=head, refs_digest=digest)
+
+
+def count_new_commits(*, location: str, head: str, since: str) -> int:
+    """Commits reachable from ``head`` and not from ``since`` (all of them without ``since``)."""
+    if not head:
+        return 0
+    path = mirrors_root() / location
+    revs = [head] + ([f"^{since}"] if since else [])
+    try:
+        return int(_git(["rev-list", "--count", *revs, "--"], cwd=path).strip() or 0)
+    except MirrorError:  # ``since`` was rewritten away by a force-push
+        return int(_git(["rev-list", "--count", head, "--"], cwd=path).strip() or 0)

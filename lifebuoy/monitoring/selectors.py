@@ -1,0 +1,214 @@
+"""Reads for monitoring. ``deployment_get_for_user`` is the gate every deployment read uses:
+staff see every deployment, a customer only their organization's; missing and not-yours are
+the same 404.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from fractions import Fraction
+
+from django.db.models import QuerySet, Sum
+
+from lifebuoy.accounts.models import User
+from lifebuoy.core.errors import NotFound
+from lifebuoy.monitoring.models import (
+    AgentState,
+    AgentStatus,
+    AgentStatusChange,
+    AgentTask,
+    Deployment,
+    DoctorRun,
+    Problem,
+    UsageRecord,
+)
+
+UPTIME_TARGET = Fraction(999, 1000)  # Managed Services: 99.9 %
+
+
+def deployment_visible(*, user: User) -> QuerySet[Deployment]:
+    if not user.is_active:
+        return Deployment.objects.none()
+    if user.is_support_staff:
+        return Deployment.objects.all()
+    if user.organization_id is None:
+        return Deployment.objects.none()
+    return Deployment.objects.filter(organization_id=user.organization_id)
+
+
+def deployment_list_for_user(*, user: User) -> QuerySet[Deployment]:
+    return deployment_visible(user=user).select_related("organization", "owner")
+
+
+def deployment_get_for_user(*, user: User, deployment_id: int) -> Deployment:
+    deployment = deployment_list_for_user(user=user).filter(id=deployment_id).first()
+    if deployment is None:
+        raise NotFound("deployment_not_found", f"Deployment {deployment_id} was not found.")
+    return deployment
+
+
+def deployment_get(*, deployment_id: int) -> Deployment | None:
+    return (
+        Deployment.objects.select_related("organization", "owner").filter(id=deployment_id).first()
+    )
+
+
+def agent_state_list(*, deployment: Deployment) -> list[AgentState]:
+    return list(AgentState.objects.filter(deployment=deployment))
+
+
+def problem_list(*, deployment: Deployment, open_only: bool = False) -> QuerySet[Problem]:
+    problems = Problem.objects.filter(deployment=deployment).select_related("ticket")
+    return problems.filter(cleared_at=None) if open_only else problems
+
+
+def doctor_run_latest(*, deployment: Deployment) -> DoctorRun | None:
+    return DoctorRun.objects.filter(deployment=deployment).first()
+
+
+# -- uptime ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Uptime:
+    agent: str
+    start: datetime
+    end: datetime
+    online_seconds: int
+    monitored_seconds: int
+
+    @property
+    def ratio(self) -> Fraction | None:
+        if not self.monitored_seconds:
+            return None
+        return Fraction(self.online_seconds, self.monitored_seconds)
+
+    @property
+    def percent(self) -> float | None:
+        ratio = self.ratio
+        return None if ratio is None else float(ratio * 100)
+
+    @property
+    def meets_target(self) -> bool | None:
+        ratio = self.ratio
+        return None if ratio is None else ratio >= UPTIME_TARGET
+
+
+def uptime_from_changes(
+    changes: list[tuple[datetime, str]], *, agent: str, start: datetime, end: datetime
+) -> Uptime:
+    """Exact seconds online in [start, end) from (time, new status) changes sorted by time.
+
+    Time before the first change is not monitored and counts neither way.
+    """
+    online = monitored = 0
+    status: str | None = None
+    cursor = start
+    for at, new in changes:
+        if at > cursor:
+            span = int((min(at, end) - cursor).total_seconds())
+            if status is not None and span > 0:
+                monitored += span
+                online += span if status == AgentStatus.ONLINE else 0
+            cursor = max(cursor, min(at, end))
+        if at >= end:
+            break
+        status = new
+    if status is not None and end > cursor:
+        span = int((end - cursor).total_seconds())
+        monitored += span
+        online += span if status == AgentStatus.ONLINE else 0
+    return Uptime(agent, start, end, online, monitored)
+
+
+def uptime_for_deployment(
+    *, deployment: Deployment, start: datetime, end: datetime
+) -> list[Uptime]:
+    """Per agent, from its status changes; one query."""
+    rows = AgentStatusChange.objects.filter(deployment=deployment, at__lt=end).order_by(
+        "agent", "at", "id"
+    )
+    by_agent: dict[str, list[tuple[datetime, str]]] = {}
+    for change in rows.values_list("agent", "at", "new_status"):
+        by_agent.setdefault(change[0], []).append((change[1], change[2]))
+    return [
+        uptime_from_changes(changes, agent=agent, start=start, end=end)
+        for agent, changes in sorted(by_agent.items())
+    ]
+
+
+def uptime_daily(*, deployment: Deployment, end: datetime, days: int) -> dict[str, list[Uptime]]:
+    """Per agent, one Uptime per day for the ``days`` days before ``end`` (the chart)."""
+    start = end - timedelta(days=days)
+    rows = AgentStatusChange.objects.filter(deployment=deployment, at__lt=end).order_by(
+        "agent", "at", "id"
+    )
+    by_agent: dict[str, list[tuple[datetime, str]]] = {}
+    for agent, at, new in rows.values_list("agent", "at", "new_status"):
+        by_agent.setdefault(agent, []).append((at, new))
+    return {
+        agent: [
+            uptime_from_changes(
+                changes,
+                agent=agent,
+                start=start + timedelta(days=d),
+                end=start + timedelta(days=d + 1),
+            )
+            for d in range(days)
+        ]
+        for agent, changes in sorted(by_agent.items())
+    }
+
+
+# -- cost ------------------------------------------------------------------------------------
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def next_month(first: date) -> date:
+    return date(first.year + first.month // 12, first.month % 12 + 1, 1)
+
+
+def usage_cost_between(*, deployment: Deployment, start: date, end: date) -> Decimal:
+    """Cost of the usage on days in [start, end)."""
+    total = UsageRecord.objects.filter(
+        deployment=deployment, day__gte=start, day__lt=end
+    ).aggregate(total=Sum("cost"))["total"]
+    return Decimal(total or 0)
+
+
+@dataclass(frozen=True)
+class CostSummary:
+    start: date
+    end: date
+    cost: Decimal
+    tasks: int
+    budget: Decimal | None
+
+    @property
+    def cost_per_task(self) -> Decimal | None:
+        return (self.cost / self.tasks).quantize(Decimal("0.0001")) if self.tasks else None
+
+    @property
+    def budget_used_percent(self) -> Decimal | None:
+        if not self.budget:
+            return None
+        return (self.cost * 100 / self.budget).quantize(Decimal("0.1"))
+
+
+def cost_summary(*, deployment: Deployment, start: date, end: date) -> CostSummary:
+    """Cost, agent tasks assigned and cost per task for days in [start, end)."""
+    cost = usage_cost_between(deployment=deployment, start=start, end=end)
+    tasks = AgentTask.objects.filter(
+        deployment=deployment, assigned_at__date__gte=start, assigned_at__date__lt=end
+    ).count()
+    return CostSummary(start, end, cost, tasks, deployment.monthly_budget)
+
+
+def cost_this_month(*, deployment: Deployment, now: datetime) -> CostSummary:
+    first = month_start(now.date())
+    return cost_summary(deployment=deployment, start=first, end=next_month(first))

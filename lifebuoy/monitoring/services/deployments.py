@@ -1,0 +1,131 @@
+"""Deployments: registration, consent, the usage token, and "run the doctor now"."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from functools import partial
+
+from django.conf import settings
+from django.db import transaction
+
+from lifebuoy.accounts.models import Organization, Role, User
+from lifebuoy.core.errors import PermissionDenied, ValidationFailed
+from lifebuoy.diagnostics.engine.profiles import ProfileError, load_profile
+from lifebuoy.monitoring.mirror import check_repository, mirror_location
+from lifebuoy.monitoring.models import MIN_POLL_SECONDS, Deployment
+
+TOKEN_PREFIX = "lbd_"  # noqa: S105  # a prefix, not a secret
+
+
+def monitoring_actor() -> User:
+    """The desk's own identity for what monitoring writes: staff, never able to sign in."""
+    email: str = getattr(settings, "LIFEBUOY_MONITORING_ACTOR_EMAIL", "monitoring@lifebuoy.invalid")
+    user, created = User.objects.get_or_create(
+        email=email,
+        defaults={"full_name": "Lifebuoy monitoring", "role": Role.ENGINEER, "is_active": False},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+@dataclass(frozen=True)
+class NewDeployment:
+    name: str
+    repository: str
+    owner: User
+    profile: str = "dual-trinity"
+    poll_interval_seconds: int = 3600
+    monthly_budget: Decimal | None = None
+
+
+def _validate(org: Organization, data: NewDeployment) -> None:
+    errors: dict[str, str] = {}
+    if not data.name.strip():
+        errors["name"] = "A name is required."
+    problem = check_repository(data.repository)
+    if problem:
+        errors["repository"] = problem
+    try:
+        load_profile(data.profile)
+    except ProfileError as exc:
+        errors["profile"] = str(exc)
+    if data.poll_interval_seconds < MIN_POLL_SECONDS:
+        errors["poll_interval_seconds"] = "Poll at most once a minute."
+    if data.owner.role != Role.CUSTOMER or data.owner.organization_id != org.id:
+        errors["owner"] = "The owner must be a customer of the organization."
+    if data.monthly_budget is not None and data.monthly_budget <= 0:
+        errors["monthly_budget"] = "A budget must be positive."
+    if errors:
+        raise ValidationFailed.for_fields(errors)
+
+
+@transaction.atomic
+def deployment_create(
+    *, organization: Organization, data: NewDeployment, consent: bool, now: datetime
+) -> Deployment:
+    _validate(organization, data)
+    deployment = Deployment.objects.create(
+        organization=organization,
+        name=data.name.strip(),
+        repository=data.repository.strip(),
+        profile=data.profile,
+        owner=data.owner,
+        has_read_consent=consent,
+        consent_at=now if consent else None,
+        poll_interval_seconds=data.poll_interval_seconds,
+        monthly_budget=data.monthly_budget,
+        next_poll_at=now,
+        created_at=now,
+    )
+    deployment.mirror_path = mirror_location(deployment_id=deployment.id)
+    deployment.save(update_fields=["mirror_path"])
+    return deployment
+
+
+def deployment_set_consent(*, deployment: Deployment, consent: bool, now: datetime) -> Deployment:
+    """The customer grants or withdraws read access; withdrawing stops polling at once."""
+    deployment.has_read_consent = consent
+    deployment.consent_at = now if consent else None
+    deployment.save(update_fields=["has_read_consent", "consent_at", "updated_at"])
+    return deployment
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def deployment_usage_token_create(*, deployment: Deployment) -> str:
+    """A new token for posting usage (replaces the old one); only its hash is stored."""
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    deployment.usage_token_prefix = secret[:12]
+    deployment.usage_token_hash = _hash(secret)
+    deployment.save(update_fields=["usage_token_prefix", "usage_token_hash", "updated_at"])
+    return secret
+
+
+def deployment_usage_token_matches(*, deployment: Deployment, secret: str) -> bool:
+    stored = deployment.usage_token_hash
+    return bool(stored) and hmac.compare_digest(stored, _hash(secret))
+
+
+def require_consent(deployment: Deployment) -> None:
+    if not deployment.has_read_consent:
+        raise PermissionDenied(
+            "no_consent",
+            f"{deployment.name}: the customer has not allowed read access, so it is not polled.",
+        )
+
+
+def deployment_poll_request(*, deployment: Deployment) -> None:
+    """ "Run the doctor now": queue a poll after the current transaction commits."""
+    from lifebuoy.monitoring.tasks import deployment_poll as deployment_poll_task
+
+    require_consent(deployment)
+    transaction.on_commit(partial(deployment_poll_task.delay, deployment.id))
