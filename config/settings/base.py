@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "lifebuoy.portal",
     "lifebuoy.kb",
     "lifebuoy.notifications",
+    "lifebuoy.escalations",
     "lifebuoy.monitoring",
 ]
 
@@ -195,6 +196,18 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "lifebuoy.notifications.outbox_sweep",
         "schedule": 60.0,
     },
+    "escalation-rules-sweep": {
+        "task": "lifebuoy.escalations.rules_sweep",
+        "schedule": 10 * 60.0,
+    },
+    "escalation-followup-sweep": {
+        "task": "lifebuoy.escalations.followup_sweep",
+        "schedule": 5 * 60.0,
+    },
+    "oncall-page-sweep": {
+        "task": "lifebuoy.escalations.page_sweep",
+        "schedule": 30.0,
+    },
     "sla-breach-scan": {
         "task": "lifebuoy.sla.sla_breach_scan",
         "schedule": float(os.environ.get("LIFEBUOY_SLA_SCAN_SECONDS", "60")),
@@ -202,6 +215,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 }
 # SLA clocks are flagged "at risk" once this share of their target is used.
 LIFEBUOY_SLA_AT_RISK_SHARE = float(os.environ.get("LIFEBUOY_SLA_AT_RISK_SHARE", "0.75"))
+# Escalations: open tickets a person holds before round robin skips them (unless set per person),
+# and a resolved escalation's quiet days before its final notice, then the days until it closes.
+LIFEBUOY_ESCALATION_CAPACITY = int(os.environ.get("LIFEBUOY_ESCALATION_CAPACITY", "10"))
+LIFEBUOY_ESCALATION_QUIET_DAYS = int(os.environ.get("LIFEBUOY_ESCALATION_QUIET_DAYS", "3"))
+LIFEBUOY_ESCALATION_FINAL_NOTICE_DAYS = int(
+    os.environ.get("LIFEBUOY_ESCALATION_FINAL_NOTICE_DAYS", "2")
+)
 
 # Customer communication. Email goes through Django's backend: SMTP when EMAIL_HOST is set,
 # else the console (development). Inbound mail arrives through `lifebuoy mailgateway`.

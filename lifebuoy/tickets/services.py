@@ -21,6 +21,7 @@ from django.db.models import F, Q
 from lifebuoy.accounts.models import Organization, Queue, Role, User
 from lifebuoy.core.errors import InvalidState, PayloadTooLarge, PermissionDenied, ValidationFailed
 from lifebuoy.core.markdown import render_markdown
+from lifebuoy.escalations.hooks import escalations_on_ticket_event
 from lifebuoy.notifications.services.outbox import (
     notifications_on_message_added,
     notifications_on_ticket_created,
@@ -222,6 +223,7 @@ def ticket_create(
     _event(ticket, actor, "created", now, new=f"{data.priority} via {data.channel}")
     sla_on_ticket_created(ticket=ticket, now=now)
     notifications_on_ticket_created(ticket=ticket, now=now)
+    escalations_on_ticket_event(ticket_id=ticket.id, now=now)
     return ticket
 
 
@@ -266,6 +268,7 @@ def message_add(
         _after_public_message(ticket, author, now)
     sla_on_message(ticket=ticket, author=author, is_internal=is_internal, now=now)
     notifications_on_message_added(message=message, now=now)
+    escalations_on_ticket_event(ticket_id=ticket.id, now=now)
     return message
 
 
@@ -382,7 +385,33 @@ def ticket_update(*, ticket: Ticket, actor: User, changes: TicketChanges, now: d
     ticket.save(update_fields=fields)
     if "priority" in fields:
         sla_on_priority_change(ticket=ticket, now=now)
+    escalations_on_ticket_event(ticket_id=ticket.id, now=now)
     ticket.refresh_from_db()
+    return ticket
+
+
+@transaction.atomic
+def ticket_escalate_to(
+    *, ticket: Ticket, actor: User | None, queue: Queue | None, assignee: User | None, now: datetime
+) -> Ticket:
+    """Escalation (lifebuoy.escalations) hands the ticket to the next level: status Escalated,
+    the level's queue and person. The owner stays; each change is audited like any other."""
+    ticket = _locked(ticket)
+    if not ticket.is_open:
+        raise InvalidState("ticket_closed", f"Ticket {ticket.number} is not open.")
+    fields = ["updated_at", "last_activity_at"]
+    ticket.last_activity_at = now
+    if queue is not None and queue.id != ticket.queue_id:
+        _event(ticket, actor, "changed", now, field="queue", old=ticket.queue, new=queue)
+        ticket.queue = queue
+        fields.append("queue")
+    if assignee is not None and assignee.id != ticket.assignee_id:
+        _event(ticket, actor, "changed", now, field="assignee", old=ticket.assignee, new=assignee)
+        ticket.assignee = assignee
+        fields.append("assignee")
+    if ticket.status != Status.ESCALATED:
+        _status_to(ticket, actor, Status.ESCALATED, now, fields)
+    ticket.save(update_fields=fields)
     return ticket
 
 

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class EscalationsConfig(AppConfig):
+    name = "lifebuoy.escalations"
+    label = "escalations"
+    verbose_name = "Escalations and on-call"
+
+    def ready(self) -> None:
+        from lifebuoy.escalations.hooks import on_sla_event
+        from lifebuoy.sla.events import sla_event_subscribe
+
+        sla_event_subscribe(on_sla_event)

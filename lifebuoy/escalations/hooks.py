@@ -1,0 +1,44 @@
+"""Entry points other apps call: ticket services after a change, the SLA engine's events.
+
+Kept free of module-level imports of escalation services, so ``lifebuoy.tickets.services`` can
+import this module without a cycle.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from functools import partial
+
+from django.db import transaction
+
+from lifebuoy.sla.events import SlaEvent
+
+logger = logging.getLogger(__name__)
+
+
+def escalations_on_ticket_event(*, ticket_id: int, now: datetime) -> None:
+    """Call inside a ticket service's transaction: after the commit, evaluate the rules for the
+    ticket and page on-call for a P1 from a 24/7 tier. A handful of queries, run in-process so
+    a page leaves at once; the scheduled sweep catches anything this misses."""
+    transaction.on_commit(partial(_after_ticket_event, ticket_id, now))
+
+
+def _after_ticket_event(ticket_id: int, now: datetime) -> None:
+    from lifebuoy.escalations.services.oncall import page_trigger_for_ticket
+    from lifebuoy.escalations.services.rules import rules_evaluate_ticket
+
+    for step in (rules_evaluate_ticket, page_trigger_for_ticket):
+        try:
+            step(ticket_id=ticket_id, now=now)
+        except Exception:
+            logger.exception(
+                "Escalation follow-up %s failed for ticket %s", step.__name__, ticket_id
+            )
+
+
+def on_sla_event(event: SlaEvent) -> None:
+    """At risk or breached: the "SLA at risk" rules get their chance right away."""
+    from lifebuoy.escalations.services.rules import rules_evaluate_ticket
+
+    rules_evaluate_ticket(ticket_id=event.ticket_id, now=event.occurred_at, sla_at_risk=True)

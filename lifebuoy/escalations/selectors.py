@@ -1,0 +1,184 @@
+"""Reads for escalations: a ticket's level and follow-up status, the "Escalated" view, and the
+gates. Customers see an escalation's public face only: level, when, and the update promise —
+never the checklist, the internal reason, rules or suggestions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+
+from lifebuoy.accounts.models import STAFF_ROLES, User
+from lifebuoy.core.errors import NotFound
+from lifebuoy.sla.selectors import sla_clock_list_for_ticket
+from lifebuoy.tickets.models import OPEN_STATUSES, Message, Status, Ticket
+from lifebuoy.tickets.selectors import ticket_get_for_user
+
+from .models import EscalationState, EscalationStep, Firing, FiringOutcome, Level
+
+UPDATE_EVERY = timedelta(hours=24)
+
+
+def routing_level(ticket: Ticket) -> int:
+    """A ticket nobody escalated sits at the level of the queue it was routed to."""
+    state = EscalationState.objects.filter(ticket_id=ticket.id).only("level").first()
+    if state is not None:
+        return state.level
+    if ticket.queue is not None:
+        return max(Level.COMMUNITY, min(ticket.queue.tier, Level.ENGINEERING))
+    return Level.COMMUNITY
+
+
+def sla_next_deadline(*, ticket: Ticket, now: datetime) -> datetime | None:
+    dues = [
+        v.due_at
+        for v in sla_clock_list_for_ticket(ticket=ticket, now=now)
+        if v.stopped_at is None and v.due_at is not None and not v.is_goal
+    ]
+    return min(dues, default=None)
+
+
+def open_ticket_counts(*, user_ids: list[int]) -> dict[int, int]:
+    rows = (
+        Ticket.objects.filter(assignee_id__in=user_ids, status__in=OPEN_STATUSES)
+        .values("assignee_id")
+        .annotate(n=Count("id"))
+    )
+    return {row["assignee_id"]: row["n"] for row in rows}
+
+
+def _last_staff_update() -> Subquery:
+    return Subquery(
+        Message.objects.filter(
+            ticket_id=OuterRef("ticket_id"), is_internal=False, author__role__in=STAFF_ROLES
+        )
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """Step 4 as the owner sees it."""
+
+    state: EscalationState
+    ticket: Ticket
+    last_update_at: datetime | None
+    update_due_at: datetime | None
+    is_update_overdue: bool
+    next_checkin_at: datetime | None
+
+    @property
+    def level_label(self) -> str:
+        return Level(self.state.level).label
+
+
+def _follow_up(state: EscalationState, last: datetime | None, now: datetime) -> FollowUp:
+    base = (
+        max(d for d in (state.escalated_at, last) if d is not None) if state.escalated_at else None
+    )
+    due = base + UPDATE_EVERY if base is not None else None
+    return FollowUp(
+        state=state,
+        ticket=state.ticket,
+        last_update_at=last,
+        update_due_at=due,
+        is_update_overdue=due is not None and due <= now,
+        next_checkin_at=state.next_checkin_at,
+    )
+
+
+def escalated_states(
+    *, statuses: tuple[str, ...] = (Status.ESCALATED,)
+) -> QuerySet[EscalationState]:
+    return (
+        EscalationState.objects.filter(escalated_at__isnull=False, ticket__status__in=statuses)
+        .select_related(
+            "ticket__organization", "ticket__owner", "ticket__assignee", "ticket__queue"
+        )
+        .annotate(last_update_at=_last_staff_update())
+    )
+
+
+def escalated_list_for_user(
+    *, user: User, now: datetime, overdue_only: bool = False
+) -> list[FollowUp]:
+    """The "Escalated" view: escalated tickets with their follow-up status, overdue first."""
+    if not user.is_support_staff:
+        return []
+    rows = [_follow_up(s, s.last_update_at, now) for s in escalated_states()]  # type: ignore[attr-defined]  # annotated
+    if overdue_only:
+        rows = [r for r in rows if r.is_update_overdue]
+    far = now + timedelta(days=3650)
+    return sorted(rows, key=lambda r: (not r.is_update_overdue, r.update_due_at or far))
+
+
+def follow_up_for_ticket(*, ticket: Ticket, now: datetime) -> FollowUp | None:
+    state = (
+        escalated_states(statuses=tuple(OPEN_STATUSES | {Status.RESOLVED}))
+        .filter(ticket_id=ticket.id)
+        .first()
+    )
+    if state is None:
+        return None
+    return _follow_up(state, state.last_update_at, now)  # type: ignore[attr-defined]  # annotated
+
+
+@dataclass(frozen=True)
+class EscalationView:
+    """A ticket's escalation as ``viewer`` may see it. Internal parts are None for customers."""
+
+    ticket: Ticket
+    level: int
+    level_label: str
+    escalated_at: datetime | None
+    update_due_at: datetime | None
+    is_update_overdue: bool
+    deadline_at: datetime | None
+    checklist: dict[str, str] | None
+    steps: list[EscalationStep] | None
+    suggestions: list[Firing] | None
+
+
+def escalation_view_for_user(*, user: User, ticket_id: int, now: datetime) -> EscalationView:
+    """The gate for escalations: the ticket's own gate (404 for other organizations), then the
+    customer's subset."""
+    ticket = ticket_get_for_user(user=user, ticket_id=ticket_id)
+    follow = follow_up_for_ticket(ticket=ticket, now=now)
+    state = EscalationState.objects.filter(ticket=ticket).first()
+    level = state.level if state else routing_level(ticket)
+    staff = user.is_support_staff
+    return EscalationView(
+        ticket=ticket,
+        level=level,
+        level_label=Level(level).label,
+        escalated_at=state.escalated_at if state else None,
+        update_due_at=follow.update_due_at if follow else None,
+        is_update_overdue=bool(follow and follow.is_update_overdue) and staff,
+        deadline_at=state.deadline_at if state and staff else None,
+        checklist=dict(state.checklist) if state and staff else ({} if staff else None),
+        steps=list(
+            EscalationStep.objects.filter(ticket=ticket).select_related("actor", "rule", "assignee")
+        )
+        if staff
+        else None,
+        suggestions=suggestion_list(ticket=ticket) if staff else None,
+    )
+
+
+def suggestion_list(*, ticket: Ticket) -> list[Firing]:
+    return list(
+        Firing.objects.filter(ticket=ticket, outcome=FiringOutcome.SUGGESTED).select_related("rule")
+    )
+
+
+def firing_get_for_user(*, user: User, ticket: Ticket, firing_id: int) -> Firing:
+    firing = (
+        Firing.objects.select_related("rule").filter(id=firing_id, ticket=ticket).first()
+        if user.is_support_staff
+        else None
+    )
+    if firing is None:
+        raise NotFound("suggestion_not_found", f"Suggestion {firing_id} was not found.")
+    return firing
