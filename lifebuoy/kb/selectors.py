@@ -83,8 +83,12 @@ def kb_restriction_for(
     )
 
 
+# Search results show a summary; the long text fields stay in the database.
+_SUMMARY_ONLY = ("symptoms", "root_cause", "solution", "prevention", "body_html", "related")
+
+
 def _load(ids: list[int]) -> list[Article]:
-    found = Article.objects.in_bulk(ids)
+    found = Article.objects.defer(*_SUMMARY_ONLY).in_bulk(ids)
     return [found[i] for i in ids if i in found]
 
 

@@ -17,6 +17,8 @@ from .text import Document
 
 # Table and configuration names below are constants; every value travels as a parameter.
 TABLE = "kb_article_fts"
+# Below this many matching articles ranking is exact; above it, the newest are ranked.
+RANK_CANDIDATES = 2000
 
 
 class SqliteBackend:
@@ -48,10 +50,24 @@ class SqliteBackend:
             "(" + " OR ".join(f'"{alt}"' for alt in g.alternatives) + ")" for g in groups
         )
         where, params = restriction_sql(query.restriction)
+        # Rank at most RANK_CANDIDATES matches, the most recently created ones: FTS5 scores every
+        # row it returns, so a word found in 50,000 articles would otherwise cost ~40 ms. The
+        # bound is a rowid range, which FTS5 applies inside the index.
         cursor.execute(
             f"SELECT f.rowid, bm25({TABLE}, %s, %s, %s) AS rank "  # noqa: S608
             f"FROM {TABLE} f JOIN kb_article a ON a.id = f.rowid "
-            f"WHERE {TABLE} MATCH %s{where} ORDER BY rank LIMIT %s",
-            [TITLE_WEIGHT, SUMMARY_WEIGHT, BODY_WEIGHT, match, *params, query.limit],
+            f"WHERE {TABLE} MATCH %s AND f.rowid >= (SELECT min(rowid) FROM ("
+            f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s ORDER BY rowid DESC LIMIT %s))"
+            f"{where} ORDER BY rank LIMIT %s",
+            [
+                TITLE_WEIGHT,
+                SUMMARY_WEIGHT,
+                BODY_WEIGHT,
+                match,
+                match,
+                RANK_CANDIDATES,
+                *params,
+                query.limit,
+            ],
         )
         return [Hit(article_id=row[0], score=-row[1]) for row in cursor.fetchall()]

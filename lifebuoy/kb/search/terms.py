@@ -47,9 +47,10 @@ def _known(candidates: Iterable[str]) -> set[str]:
 
 
 def _completions(prefix: str) -> list[str]:
+    # A range rather than LIKE, so both databases walk the unique index on ``term``.
+    after = prefix[:-1] + chr(ord(prefix[-1]) + 1)
     rows = (
-        SearchTerm.objects.filter(term__startswith=prefix)
-        .exclude(term=prefix)
+        SearchTerm.objects.filter(term__gt=prefix, term__lt=after)
         .order_by("term")
         .values_list("term", flat=True)[:50]
     )
