@@ -16,6 +16,7 @@ from django.db import connection, transaction
 
 from lifebuoy.sla.events import SlaEvent, SlaEventKind, sla_events_emit
 from lifebuoy.sla.models import Clock, ClockState, Summary, SummaryState
+from lifebuoy.tickets.models import Ticket
 
 AUDIT_ACTIONS = {SlaEventKind.AT_RISK: "sla_at_risk", SlaEventKind.BREACHED: "sla_breached"}
 
@@ -68,6 +69,7 @@ def sla_breach_scan(*, now: datetime, batch_size: int = 500, max_batches: int = 
 
 @transaction.atomic
 def _scan_batch(ids: list[int], now: datetime) -> ScanResult:
+    _lock_tickets_first(ids)
     # Breaches first, so a clock past both points gets the breach and no late warning.
     breached = _conditional_update(
         ids,
@@ -90,6 +92,27 @@ def _scan_batch(ids: list[int], now: datetime) -> ScanResult:
     _summaries_worsen(events)
     sla_events_record(events=events, now=now)
     return ScanResult(at_risk=len(warned), breached=len(breached))
+
+
+def _lock_tickets_first(ids: list[int]) -> None:
+    """Take the tickets' key-share locks before touching their clocks (PostgreSQL).
+
+    The ticket services lock the ticket row, then its clocks; the audit rows this sweep inserts
+    need a key-share lock on the ticket. Taking it first, in id order, keeps one lock order for
+    both, so an agent's reply and the sweep wait for each other instead of deadlocking. SQLite
+    runs one writer at a time and needs nothing.
+    """
+    if connection.vendor != "postgresql":
+        return
+    tickets = connection.ops.quote_name(Ticket._meta.db_table)
+    clocks = connection.ops.quote_name(Clock._meta.db_table)
+    marks = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM {tickets} WHERE id IN "  # noqa: S608  # table names; values are parameters
+            f"(SELECT ticket_id FROM {clocks} WHERE id IN ({marks})) ORDER BY id FOR KEY SHARE",
+            ids,
+        )
 
 
 def _conditional_update(
