@@ -1,0 +1,210 @@
+"""Communication benchmarks: the inbound mail gateway and the outbox, on loopback.
+
+    python bench/mail_bench.py [--messages 2000] [--clients 4] [--database-url URL]
+
+Inbound: the real gateway (aiosmtpd + the store-then-process handler) on 127.0.0.1, fed by
+smtplib clients on persistent connections. The gateway answers 250 only after the message is
+stored and its ticket (or reply) committed, so the time from the first MAIL FROM to the last
+250 is "SMTP acceptance to ticket committed". Two phases: new tickets from known customers,
+then replies that thread by In-Reply-To (each reply reopens nothing; it joins its ticket).
+
+Outbox: every new ticket queued an acknowledgement; a worker loop claims, sends through
+Django's SMTP backend to an aiosmtpd sink on loopback, and records each one.
+
+SQLite (default) runs in a fresh temporary data directory; with --database-url the database
+must be empty and is left as the benchmark filled it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import smtplib
+import socket
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from email.message import EmailMessage
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+HOST = "127.0.0.1"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return int(s.getsockname()[1])
+
+
+def setup_django(database_url: str | None, sink_port: int) -> None:
+    data_dir = tempfile.mkdtemp(prefix="lifebuoy-mailbench-")
+    os.environ["LIFEBUOY_DATA_DIR"] = data_dir
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key")
+    os.environ["EMAIL_HOST"] = HOST
+    os.environ["EMAIL_PORT"] = str(sink_port)
+    os.environ["LIFEBUOY_INBOUND_MAX_TICKETS_PER_SENDER_HOUR"] = "1000000"
+    os.environ["LOG_LEVEL"] = "WARNING"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    from lifebuoy.cli.commands.server import _prepare_broker
+
+    _prepare_broker()
+
+
+def make_customers(count: int) -> list[str]:
+    from lifebuoy.accounts.models import Role, User
+    from lifebuoy.accounts.services import organization_create
+
+    org = organization_create(name="Bench", slug="bench", plan="cloud_starter", timezone="UTC")
+    emails = [f"customer{i}@bench.example" for i in range(count)]
+    for email in emails:
+        User.objects.create_user(email, None, role=Role.CUSTOMER, organization=org)
+    return emails
+
+
+def message(sender: str, subject: str, n: int, in_reply_to: str = "") -> tuple[bytes, str]:
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = "support@lifebuoy.test"
+    msg["Subject"] = subject
+    msg["Message-ID"] = f"<bench.{n}.{time.time_ns()}@bench.example>"
+    if in_reply_to:
+        msg["In-Reply-To"] = in_reply_to
+        msg["References"] = in_reply_to
+    msg.set_content(f"Message {n}: C2 stopped committing after the upgrade.\n" * 5)
+    return msg.as_bytes(), str(msg["Message-ID"])
+
+
+def send_all(port: int, batches: list[list[tuple[str, bytes]]]) -> tuple[float, list[float]]:
+    """One smtplib connection per batch, in parallel; returns wall seconds and latencies."""
+    latencies: list[float] = []
+    lock = threading.Lock()
+    errors: list[BaseException] = []
+
+    def client(batch: list[tuple[str, bytes]]) -> None:
+        try:
+            with smtplib.SMTP(HOST, port, timeout=60) as smtp:
+                for sender, raw in batch:
+                    started = time.perf_counter()
+                    smtp.sendmail(sender, ["support@lifebuoy.test"], raw)
+                    with lock:
+                        latencies.append(time.perf_counter() - started)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=client, args=(b,)) for b in batches]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=600)
+    wall = time.perf_counter() - started
+    if errors:
+        raise errors[0]
+    return wall, latencies
+
+
+def split(items: list[tuple[str, bytes]], parts: int) -> list[list[tuple[str, bytes]]]:
+    return [items[i::parts] for i in range(parts)]
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+
+def report(name: str, count: int, wall: float, latencies: list[float]) -> None:
+    print(
+        f"{name}: {count} messages in {wall:.2f} s = {count / wall:.0f} msg/s; "
+        f"per message p50 {statistics.median(latencies) * 1000:.1f} ms, "
+        f"p95 {pct(latencies, 0.95):.1f} ms, p99 {pct(latencies, 0.99):.1f} ms"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--messages", type=int, default=2000)
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--database-url", default=None)
+    args = parser.parse_args()
+
+    from aiosmtpd.controller import Controller
+
+    class Sink:
+        count = 0
+
+        async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802
+            Sink.count += 1
+            return "250 OK"
+
+    sink_port = free_port()
+    sink = Controller(Sink(), hostname=HOST, port=sink_port)
+    sink.start()
+    setup_django(args.database_url, sink_port)
+    from django.conf import settings
+    from django.db import connection
+    from django.utils import timezone
+
+    from lifebuoy.notifications.inbound.gateway import gateway_controller
+    from lifebuoy.notifications.models import Delivery, InboundEmail
+    from lifebuoy.notifications.services.delivery import delivery_attempt
+    from lifebuoy.tickets.models import Message, Ticket
+
+    print(
+        f"Database: {connection.vendor}; {args.messages} messages per phase, {args.clients} clients"
+    )
+    senders = make_customers(50)
+    port = free_port()
+    controller, handler = gateway_controller(
+        host=HOST, port=port, max_bytes=settings.LIFEBUOY_INBOUND_MAX_MESSAGE_BYTES
+    )
+    controller.start()
+
+    new = [message(senders[i % 50], f"Bench problem {i}", i) for i in range(args.messages)]
+    wall, lat = send_all(
+        port, split([(senders[i % 50], raw) for i, (raw, _) in enumerate(new)], args.clients)
+    )
+    tickets = Ticket.objects.count()
+    assert tickets == args.messages, (tickets, args.messages)
+    report("inbound, new tickets", args.messages, wall, lat)
+
+    replies = [
+        (senders[i % 50], message(senders[i % 50], "Re: bench", 10**6 + i, in_reply_to=mid)[0])
+        for i, (_, mid) in enumerate(new)
+    ]
+    wall, lat = send_all(port, split(replies, args.clients))
+    replies_stored = Message.objects.filter(author__email__endswith="@bench.example").count()
+    assert replies_stored == args.messages, replies_stored
+    assert Ticket.objects.count() == args.messages
+    report("inbound, threaded replies", args.messages, wall, lat)
+    assert not InboundEmail.objects.exclude(status__in=["created", "attached"]).exists()
+    controller.stop()
+    handler.close()
+
+    ids = list(Delivery.objects.filter(kind="email").order_by("id").values_list("id", flat=True))
+    started = time.perf_counter()
+    for delivery_id in ids:
+        outcome = delivery_attempt(delivery_id=delivery_id, now=timezone.now()).outcome
+        assert outcome == "sent", outcome
+    wall = time.perf_counter() - started
+    assert Sink.count == len(ids)
+    print(
+        f"outbox, one worker: {len(ids)} emails claimed, sent over SMTP and recorded in "
+        f"{wall:.2f} s = {len(ids) / wall:.0f} emails/s"
+    )
+    sink.stop()
+
+
+if __name__ == "__main__":
+    main()
