@@ -67,6 +67,7 @@ class Attributor:
         words = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
         self._trinity_word = re.compile(rf"(?<![\w-])({words})(?![\w])", re.IGNORECASE)
         self._subjects: dict[str, _Subject] = {}
+        self._by_files: dict[tuple[str, ...], str] = {}
 
     def attribute(self, commit: RawCommit) -> Attribution:
         read = self._subjects.get(commit.subject)
@@ -146,6 +147,15 @@ class Attributor:
         return self._trinity_names[word.group(1).upper()] if word is not None else None
 
     def _trinity_from_files(self, commit: RawCommit) -> str:
+        found = self._by_files.get(commit.files)
+        if found is None:
+            found = self._trinity_of_files(commit)
+            if len(self._by_files) >= _SUBJECT_CACHE:
+                self._by_files.clear()
+            self._by_files[commit.files] = found
+        return found
+
+    def _trinity_of_files(self, commit: RawCommit) -> str:
         if len(self.profile.trinities) > 1:
             seen = set()
             for path in commit.files:
