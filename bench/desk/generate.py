@@ -39,6 +39,7 @@ def prepare_database(url: str) -> None:
 def setup_django(url: str) -> None:
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key")
     os.environ.setdefault("DEBUG", "0")
     import django
 
