@@ -21,4 +21,5 @@ urlpatterns = [
     path("attachments/<int:attachment_id>/", attachment_download_view, name="attachment"),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("integrations/", include("lifebuoy.integrations.urls")),
 ]

@@ -11,6 +11,7 @@ TRANSPORTS: dict[str, str] = {
     "email": "lifebuoy.integrations.email.transport:EmailTransport",
     "slack": "lifebuoy.integrations.slack.transport:SlackTransport",
     "webhook": "lifebuoy.integrations.webhook.transport:WebhookTransport",
+    "github": "lifebuoy.integrations.github.transport:GitHubTransport",
 }
 
 

@@ -39,6 +39,7 @@ class DeliveryKind(models.TextChoices):
     EMAIL = "email", "Email"
     SLACK = "slack", "Slack"
     WEBHOOK = "webhook", "Webhook"
+    GITHUB = "github", "GitHub comment"
 
 
 class DeliveryStatus(models.TextChoices):
@@ -156,3 +157,38 @@ class WebhookEndpoint(TimeStampedModel):
 
     def wants(self, event: str) -> bool:
         return self.is_active and (not self.events or event in self.events)
+
+
+class ExternalThread(models.Model):
+    """A conversation elsewhere (a GitHub issue, a forum topic) that a ticket mirrors."""
+
+    source = models.CharField(max_length=20)  # "github", "discourse"
+    key = models.CharField(max_length=300)  # "owner/repo#12", "forum.example.com/t/345"
+    url = models.URLField(max_length=500, blank=True)
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="external_threads")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["source", "key"], name="external_thread_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.key}"
+
+
+class InboundEvent(models.Model):
+    """A webhook delivery already handled: providers redeliver, we act once."""
+
+    source = models.CharField(max_length=20)
+    delivery_id = models.CharField(max_length=200)
+    outcome = models.CharField(max_length=200, blank=True)
+    received_at = models.DateTimeField()
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["source", "delivery_id"], name="inbound_event_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.delivery_id}"

@@ -7,7 +7,8 @@ nothing is sent, and if the broker or the SMTP server is down, the row waits for
 
 What is sent:
 - a new ticket: an acknowledgement email to the requester; a Slack alert for P1 tickets;
-- a public reply by staff: the reply, by email, to the requester;
+- a public reply by staff: the reply, by email, to the requester (unless they are known only
+  by a GitHub or forum login), and as a comment on the GitHub issue the ticket mirrors;
 - both: a signed webhook to each of the organization's active endpoints that wants the event.
 Internal notes and customers' own messages never notify the customer.
 """
@@ -27,11 +28,14 @@ from django.urls import reverse
 from lifebuoy.notifications.models import (
     Delivery,
     DeliveryKind,
+    ExternalThread,
     MailReference,
     WebhookEndpoint,
 )
 from lifebuoy.notifications.tasks import delivery_send as delivery_send_task
 from lifebuoy.tickets.models import Message, Priority, Ticket
+
+ECHO_MARKER = "<!-- lifebuoy -->"  # lets the GitHub webhook recognize our own comments
 
 
 def new_message_id(ticket_id: int) -> str:
@@ -185,9 +189,30 @@ def _webhooks(event: str, ticket: Ticket, now: datetime, message: Message | None
             )
 
 
+def _mailable(address: str) -> bool:
+    """People known only by a GitHub or forum login have a reserved .invalid address."""
+    return not address.endswith(".invalid")
+
+
+def _github_comment(ticket: Ticket, message: Message, now: datetime) -> None:
+    thread = ExternalThread.objects.filter(ticket=ticket, source="github").first()
+    if thread is None or not settings.LIFEBUOY_GITHUB_TOKEN:
+        return
+    repo, _, number = thread.key.rpartition("#")
+    url = f"{settings.LIFEBUOY_GITHUB_API_URL.rstrip('/')}/repos/{repo}/issues/{number}/comments"
+    delivery_enqueue(
+        kind=DeliveryKind.GITHUB,
+        key=f"github:message:{message.id}",
+        ticket=ticket,
+        target=url,
+        payload={"body": f"{message.body}\n\n{ECHO_MARKER}"},
+        now=now,
+    )
+
+
 def notifications_on_ticket_created(*, ticket: Ticket, now: datetime) -> None:
     """Call inside ticket_create's transaction."""
-    if settings.LIFEBUOY_NOTIFY_EMAIL:
+    if settings.LIFEBUOY_NOTIFY_EMAIL and _mailable(ticket.requester.email):
         delivery_enqueue(
             kind=DeliveryKind.EMAIL,
             key=f"email:ticket-created:{ticket.id}",
@@ -213,7 +238,14 @@ def notifications_on_message_added(*, message: Message, now: datetime) -> None:
     if message.is_internal:
         return
     ticket = message.ticket
-    if message.author.is_support_staff and settings.LIFEBUOY_NOTIFY_EMAIL and message.body:
+    if message.author.is_support_staff and message.body:
+        _github_comment(ticket, message, now)
+    if (
+        message.author.is_support_staff
+        and settings.LIFEBUOY_NOTIFY_EMAIL
+        and message.body
+        and _mailable(ticket.requester.email)
+    ):
         delivery_enqueue(
             kind=DeliveryKind.EMAIL,
             key=f"email:message:{message.id}",
