@@ -145,3 +145,16 @@ def _scope(**kwargs):
     from lifebuoy.diagnostics.engine.build import Scope
 
     return Scope(**kwargs)
+
+
+def test_history_streams_newest_first_and_can_stop_early(repo):
+    for hour in range(5, 0, -1):
+        repo.commit(f"C2: step {hour}", {f"f{hour}.txt": "x"}, at=ago(hours=hour))
+    opened = Repo.open(repo.path)
+    stream = opened.iter_log(["HEAD"])
+    first = next(stream)
+    assert first.subject == "C2: step 1"
+    assert first.files == ("f1.txt",)
+    stream.close()
+    assert opened.log_error is None
+    assert [c.subject for c in opened.iter_log(["HEAD"])][-1] == "C2: step 5"
