@@ -110,7 +110,7 @@ def _view(clock: Clock, ticket: Ticket, now: datetime) -> ClockView:
         kind=clock.kind,
         kind_label=clock.get_kind_display(),
         state=clock.state,
-        colour=_colour(clock),
+        colour=_colour(clock, now),
         is_goal=clock.is_goal,
         target_minutes=clock.target_minutes,
         hours=clock.hours,
@@ -133,9 +133,11 @@ def _view(clock: Clock, ticket: Ticket, now: datetime) -> ClockView:
     return _explained(view)
 
 
-def _colour(clock: Clock) -> str:
+def _colour(clock: Clock, now: datetime) -> str:
     if clock.is_goal:
         return "goal"
+    if clock.state == ClockState.RUNNING and clock.due_at is not None and clock.due_at < now:
+        return "breached"  # overdue; the next sweep records it
     if clock.state == ClockState.RUNNING and clock.at_risk_notified_at is not None:
         return "at_risk"
     return {
@@ -173,11 +175,13 @@ def _at(value: datetime) -> str:
 
 
 def duration_text(minutes: int, hours: str) -> str:
-    """480 business -> "8 business hours"; 10080 calendar -> "1 week (24/7)"."""
-    units = [(7 * 24 * 60, "week"), (24 * 60, "day"), (60, "hour"), (1, "minute")]
+    """As the playbook words targets: "8 business hours", "48 hours (24/7)", "1 week (24/7)"."""
+    units = [(7 * 24 * 60, "week"), (60, "hour"), (24 * 60, "day"), (1, "minute")]
     if hours == Hours.BUSINESS:
         units = [(60, "hour"), (1, "minute")]
     for size, name in units:
+        if name == "hour" and minutes > 48 * 60 and hours != Hours.BUSINESS:
+            continue  # past two days, count days
         if minutes % size == 0 and minutes >= size:
             count = minutes // size
             noun = name if count == 1 else f"{name}s"

@@ -146,7 +146,9 @@ def test_the_ticket_page_lists_every_clock_with_its_explanation(client, ted, tic
         (60, "business", "1 business hour"),
         (90, "business", "90 business minutes"),
         (240, "calendar", "4 hours (24/7)"),
-        (2880, "calendar", "2 days (24/7)"),
+        (1440, "calendar", "24 hours (24/7)"),
+        (2880, "calendar", "48 hours (24/7)"),
+        (7200, "calendar", "5 days (24/7)"),
         (10080, "calendar", "1 week (24/7)"),
     ],
 )
@@ -175,3 +177,12 @@ def test_a_community_goal_shows_in_grey_and_never_as_overdue(client, alice, ted)
     assert 'class="sla sla-goal"' in page
     assert "goal passed 4\xa0days ago" in page
     assert "overdue" not in page
+
+
+def test_an_overdue_deadline_shows_red_before_the_sweep_records_it(client, alice, ted):
+    open_ticket(alice, TUE_11, "P1", subject="not swept yet")
+    client.force_login(ted)
+    with time_machine.travel(TUE_11 + timedelta(hours=5), tick=False):
+        page = client.get("/desk/").content.decode()
+    assert 'class="sla sla-breached"' in page
+    assert "1\xa0hour overdue" in page
