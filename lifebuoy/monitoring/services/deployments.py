@@ -23,11 +23,14 @@ TOKEN_PREFIX = "lbd_"  # noqa: S105  # a prefix, not a secret
 
 
 def monitoring_actor() -> User:
-    """The desk's own identity for what monitoring writes: staff, never able to sign in."""
+    """The desk's own identity for what monitoring writes: staff with an unusable password.
+
+    Active, because the knowledge-base gate shows internal articles only to active staff.
+    """
     email: str = getattr(settings, "LIFEBUOY_MONITORING_ACTOR_EMAIL", "monitoring@lifebuoy.invalid")
     user, created = User.objects.get_or_create(
         email=email,
-        defaults={"full_name": "Lifebuoy monitoring", "role": Role.ENGINEER, "is_active": False},
+        defaults={"full_name": "Lifebuoy monitoring", "role": Role.ENGINEER},
     )
     if created:
         user.set_unusable_password()
