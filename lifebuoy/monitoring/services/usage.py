@@ -105,7 +105,8 @@ def _parse(rows: Iterable[tuple[int, Any]]) -> tuple[list[UsageLine], list[str]]
 
 def parse_usage_csv(text: str) -> tuple[list[UsageLine], list[str]]:
     reader = csv.DictReader(text.lstrip("\ufeff").splitlines())
-    if not reader.fieldnames or _value(dict.fromkeys(reader.fieldnames), "date") is None:
+    names = {str(n).strip().lower() for n in reader.fieldnames or ()}
+    if not names & set(_ALIASES["date"]) or not names & set(_ALIASES["model"]):
         raise ValidationFailed.for_fields({"file": "The CSV needs a header with date and model."})
     return _parse((n + 2, row) for n, row in enumerate(reader))
 
@@ -134,11 +135,18 @@ def _price(line: UsageLine, prices: Mapping[str, ModelPrice]) -> Decimal | None:
     ) / MILLION
 
 
+def _lock(deployment: Deployment) -> None:
+    """Serialize budget arithmetic per deployment: without it, two concurrent imports each
+    see only their own rows and a threshold their sum crosses is never alerted."""
+    Deployment.objects.select_for_update().filter(id=deployment.id).values_list("id").first()
+
+
 @transaction.atomic
 def usage_import(
     *, deployment: Deployment, lines: list[UsageLine], errors: list[str], source: str, now: datetime
 ) -> UsageImport:
     """Store the lines (replacing the same day and model), then check the budget."""
+    _lock(deployment)
     result = UsageImport(errors=list(errors))
     prices = {
         p.model: p for p in ModelPrice.objects.filter(model__in={line.model for line in lines})
@@ -249,6 +257,7 @@ def budget_evaluate(*, deployment: Deployment, now: datetime) -> list[int]:
     budget = deployment.monthly_budget
     if budget is None:
         return []
+    _lock(deployment)
     month = month_start(now.date())
     spent = usage_cost_between(deployment=deployment, start=month, end=next_month(month))
     crossed = [
