@@ -196,6 +196,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "lifebuoy.notifications.outbox_sweep",
         "schedule": 60.0,
     },
+    "imap-poll": {
+        "task": "lifebuoy.notifications.imap_poll",
+        "schedule": 60.0,
+    },
     "escalation-rules-sweep": {
         "task": "lifebuoy.escalations.rules_sweep",
         "schedule": 10 * 60.0,
@@ -269,6 +273,14 @@ LIFEBUOY_DISCOURSE_URL = os.environ.get("LIFEBUOY_DISCOURSE_URL", "")
 LIFEBUOY_DISCOURSE_CATEGORIES = [
     int(c) for c in env_list("LIFEBUOY_DISCOURSE_CATEGORIES", "") if c.isdigit()
 ]
+# An IMAP mailbox polled every minute (hosted mailboxes that cannot forward to the gateway).
+LIFEBUOY_IMAP_HOST = os.environ.get("LIFEBUOY_IMAP_HOST", "")
+LIFEBUOY_IMAP_PORT = int(os.environ.get("LIFEBUOY_IMAP_PORT", "993"))
+LIFEBUOY_IMAP_USER = os.environ.get("LIFEBUOY_IMAP_USER", "")
+LIFEBUOY_IMAP_PASSWORD = os.environ.get("LIFEBUOY_IMAP_PASSWORD", "")
+LIFEBUOY_IMAP_SSL = env_bool("LIFEBUOY_IMAP_SSL", True)
+LIFEBUOY_IMAP_FOLDER = os.environ.get("LIFEBUOY_IMAP_FOLDER", "INBOX")
+LIFEBUOY_IMAP_DELETE = env_bool("LIFEBUOY_IMAP_DELETE", False)
 
 LOGGING = {
     "version": 1,
