@@ -221,6 +221,13 @@ class Clock(models.Model):
         ordering = ["started_at", "id"]
         indexes: ClassVar = [
             models.Index(fields=["next_check_at", "id"], name="sla_clock_next_check"),
+            # For reports: deadlines by state, and breaches by when they happened.
+            models.Index(fields=["state", "due_at"], name="sla_clock_state_due"),
+            models.Index(
+                fields=["breached_at"],
+                condition=Q(breached_at__isnull=False),
+                name="sla_clock_breached_at",
+            ),
         ]
         constraints: ClassVar = [
             models.UniqueConstraint(

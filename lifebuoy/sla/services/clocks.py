@@ -25,7 +25,15 @@ from django.db.models import Q
 from lifebuoy.accounts.models import Organization, User
 from lifebuoy.sla.calendar import BusinessCalendar
 from lifebuoy.sla.events import SlaEvent, SlaEventKind
-from lifebuoy.sla.models import Clock, ClockKind, ClockState, Hours, Summary, SummaryState
+from lifebuoy.sla.models import (
+    Clock,
+    ClockKind,
+    ClockState,
+    Hours,
+    Policy,
+    Summary,
+    SummaryState,
+)
 from lifebuoy.tickets.models import Status, Ticket
 
 from .breaches import sla_events_record
@@ -40,10 +48,11 @@ _CLOCK_FIELDS = [f.name for f in Clock._meta.concrete_fields if not f.primary_ke
 
 def sla_on_ticket_created(*, ticket: Ticket, now: datetime) -> None:
     """Start the first-response and resolution clocks of a new ticket."""
+    policy = sla_policy_for_org(org=ticket.organization)
     clocks = [
         clock
         for kind in (ClockKind.FIRST_RESPONSE, ClockKind.RESOLUTION)
-        if (clock := _start(ticket, kind, now)) is not None
+        if (clock := _start(ticket, kind, now, policy)) is not None
     ]
     _summary_save(ticket.id, clocks)
 
@@ -58,7 +67,8 @@ def sla_on_message(*, ticket: Ticket, author: User, is_internal: bool, now: date
         events = [e for c in responses if (e := _stop(c, ticket.organization, now)) is not None]
         sla_events_record(events=events, now=now)
     elif not responses and ticket.status not in (Status.RESOLVED, Status.CLOSED):
-        clock = _start(ticket, ClockKind.NEXT_RESPONSE, now)
+        policy = sla_policy_for_org(org=ticket.organization)
+        clock = _start(ticket, ClockKind.NEXT_RESPONSE, now, policy)
         if clock is not None:
             clocks.append(clock)
     _summary_save(ticket.id, clocks)
@@ -126,8 +136,7 @@ def _locked_clocks(ticket_id: int) -> list[Clock]:
     )
 
 
-def _start(ticket: Ticket, kind: str, now: datetime) -> Clock | None:
-    policy = sla_policy_for_org(org=ticket.organization)
+def _start(ticket: Ticket, kind: str, now: datetime, policy: Policy | None) -> Clock | None:
     if policy is None:
         return None
     target = sla_target_resolve(
