@@ -161,3 +161,25 @@ def test_webhooks_go_to_the_organizations_endpoints_that_want_the_event(alice, c
         ("https://acme.example/h", "ticket.created"),
         ("https://acme.example/only-messages", "message.created"),
     ]
+
+
+@override_settings(LIFEBUOY_SLACK_WEBHOOK_URL="http://127.0.0.1:9/hook")
+def test_sla_events_become_slack_alerts_once_per_clock_and_kind(alice, now):
+    from lifebuoy.notifications.services.alerts import notifications_on_sla_event
+    from lifebuoy.sla.events import SlaEvent, SlaEventKind
+
+    ticket = new_ticket(alice, now)
+    for kind in (SlaEventKind.AT_RISK, SlaEventKind.BREACHED, SlaEventKind.BREACHED):
+        notifications_on_sla_event(
+            SlaEvent(
+                kind=kind,
+                ticket_id=ticket.id,
+                clock_id=77,
+                clock_kind="first_response",
+                due_at=now,
+                occurred_at=now,
+            )
+        )
+    alerts = Delivery.objects.filter(kind=DeliveryKind.SLACK).order_by("id")
+    assert [a.idempotency_key for a in alerts] == ["slack:sla:at_risk:77", "slack:sla:breached:77"]
+    assert f"/desk/tickets/{ticket.id}/" in alerts[1].payload["blocks"][0]["text"]["text"]
