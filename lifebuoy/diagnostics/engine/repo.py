@@ -12,7 +12,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -184,7 +184,7 @@ class Repo:
 
     # -- history -----------------------------------------------------------------------------
 
-    def iter_log(self, revs: Sequence[str]) -> Iterator[RawCommit]:
+    def iter_log(self, revs: Sequence[str]) -> Generator[RawCommit, None, None]:
         """Stream commits reachable from ``revs`` with their changed paths, newest first.
 
         Output is read in chunks, so memory does not grow with the history. If git stops
