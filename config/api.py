@@ -11,6 +11,7 @@ from lifebuoy.accounts.api import router as accounts_router
 from lifebuoy.core.auth import api_auth
 from lifebuoy.core.errors import LifebuoyError
 from lifebuoy.kb.api import router as kb_router
+from lifebuoy.monitoring.api import router as monitoring_router
 from lifebuoy.notifications.api import router as notifications_router
 from lifebuoy.sla.api import router as sla_router
 from lifebuoy.tickets.api import attachments_router, staff_router
@@ -30,6 +31,7 @@ api.add_router("/tickets/", sla_router)
 api.add_router("/attachments/", attachments_router)
 api.add_router("/staff/", staff_router)
 api.add_router("/kb/", kb_router)
+api.add_router("/monitoring/", monitoring_router)
 api.add_router("/notifications/", notifications_router)
 
 

@@ -4,6 +4,7 @@ from django.urls import include, path
 from config.api import api
 from lifebuoy.core.views import health_view, home_view
 from lifebuoy.kb import urls as kb_urls
+from lifebuoy.monitoring import urls as monitoring_urls
 from lifebuoy.tickets.views import attachment_download_view
 
 admin.site.site_header = "Lifebuoy administration"
@@ -15,8 +16,10 @@ urlpatterns = [
     path("accounts/", include("lifebuoy.accounts.urls")),
     path("desk/kb/", include((kb_urls.desk_patterns, "kb"))),
     path("desk/templates/", include("lifebuoy.notifications.urls")),
+    path("desk/monitoring/", include((monitoring_urls.desk_patterns, "monitoring"))),
     path("desk/", include("lifebuoy.tickets.urls")),
     path("portal/kb/", include((kb_urls.portal_patterns, "kb_portal"))),
+    path("portal/monitoring/", include((monitoring_urls.portal_patterns, "monitoring_portal"))),
     path("portal/", include("lifebuoy.portal.urls")),
     path("attachments/<int:attachment_id>/", attachment_download_view, name="attachment"),
     path("admin/", admin.site.urls),

@@ -216,6 +216,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "lifebuoy.sla.sla_breach_scan",
         "schedule": float(os.environ.get("LIFEBUOY_SLA_SCAN_SECONDS", "60")),
     },
+    "monitoring-poll-due-deployments": {
+        "task": "lifebuoy.monitoring.poll_due_deployments",
+        "schedule": 60.0,  # each deployment is polled at its own interval (default hourly)
+    },
 }
 # SLA clocks are flagged "at risk" once this share of their target is used.
 LIFEBUOY_SLA_AT_RISK_SHARE = float(os.environ.get("LIFEBUOY_SLA_AT_RISK_SHARE", "0.75"))

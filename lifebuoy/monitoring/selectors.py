@@ -212,3 +212,74 @@ def cost_summary(*, deployment: Deployment, start: date, end: date) -> CostSumma
 def cost_this_month(*, deployment: Deployment, now: datetime) -> CostSummary:
     first = month_start(now.date())
     return cost_summary(deployment=deployment, start=first, end=next_month(first))
+
+
+# -- the deployment page ---------------------------------------------------------------------
+
+RECENT_FINDINGS = 20
+_RANK = {"info": 0, "warning": 1, "critical": 2}
+
+
+@dataclass(frozen=True)
+class Overview:
+    deployment: Deployment
+    agents: list[AgentState]
+    uptime: list[Uptime]  # the last 30 days, per agent
+    open_problems: list[Problem]
+    findings: list[dict[str, object]]  # the latest run's, worst first, info left out
+    last_run: DoctorRun | None
+    cost: CostSummary
+
+
+def deployment_overview(*, deployment: Deployment, now: datetime) -> Overview:
+    """What the desk, the portal and the API show for one deployment (a handful of queries)."""
+    last_run = doctor_run_latest(deployment=deployment)
+    findings = [
+        f
+        for f in (last_run.report.get("findings", []) if last_run else [])
+        if _RANK.get(f.get("severity", ""), 0) >= _RANK["warning"]
+    ][:RECENT_FINDINGS]
+    return Overview(
+        deployment=deployment,
+        agents=agent_state_list(deployment=deployment),
+        uptime=uptime_for_deployment(
+            deployment=deployment, start=now - timedelta(days=30), end=now
+        ),
+        open_problems=list(problem_list(deployment=deployment, open_only=True)),
+        findings=findings,
+        last_run=last_run,
+        cost=cost_this_month(deployment=deployment, now=now),
+    )
+
+
+def overview_as_dict(overview: Overview) -> dict[str, object]:
+    """The overview in the API's shape (DeploymentDetailOut)."""
+    cost = overview.cost
+    return {
+        "deployment": overview.deployment,
+        "agents": overview.agents,
+        "uptime": [
+            {
+                "agent": u.agent,
+                "start": u.start,
+                "end": u.end,
+                "online_seconds": u.online_seconds,
+                "monitored_seconds": u.monitored_seconds,
+                "percent": u.percent,
+                "meets_target": u.meets_target,
+            }
+            for u in overview.uptime
+        ],
+        "open_problems": overview.open_problems,
+        "findings": overview.findings,
+        "last_run_at": overview.last_run.created_at if overview.last_run else None,
+        "cost": {
+            "start": cost.start,
+            "end": cost.end,
+            "cost": cost.cost,
+            "tasks": cost.tasks,
+            "cost_per_task": cost.cost_per_task,
+            "budget": cost.budget,
+            "budget_used_percent": cost.budget_used_percent,
+        },
+    }

@@ -1,0 +1,78 @@
+"""REST handlers for monitoring: parse, gate (``deployment_get_for_user``), call, return."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Router, Status
+from ninja.security import HttpBearer
+
+from lifebuoy.core.auth import AuthedRequest
+from lifebuoy.core.errors import NotFound, PermissionDenied, ValidationFailed
+
+from . import selectors
+from .capacity import Trend, capacity_trends
+from .models import Deployment
+from .schemas import (
+    DeploymentDetailOut,
+    DeploymentOut,
+    PollQueuedOut,
+    TrendOut,
+    UsageImportOut,
+)
+from .services.deployments import deployment_poll_request, deployment_usage_token_matches
+from .services.usage import UsageImport, parse_usage_jsonl, usage_import
+
+router = Router(tags=["monitoring"])
+MAX_USAGE_BYTES = 2 * 1024 * 1024
+
+
+class UsageTokenAuth(HttpBearer):
+    """A deployment's usage token; checked against the deployment in the handler."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> str | None:
+        return token or None
+
+
+@router.get("/deployments", response=list[DeploymentOut])
+def deployment_list_api(request: AuthedRequest) -> list[Deployment]:
+    return list(selectors.deployment_list_for_user(user=request.auth))
+
+
+@router.get("/deployments/{deployment_id}", response=DeploymentDetailOut)
+def deployment_detail_api(request: AuthedRequest, deployment_id: int) -> dict[str, object]:
+    deployment = selectors.deployment_get_for_user(user=request.auth, deployment_id=deployment_id)
+    overview = selectors.deployment_overview(deployment=deployment, now=timezone.now())
+    return selectors.overview_as_dict(overview)
+
+
+@router.post("/deployments/{deployment_id}/poll", response={202: PollQueuedOut})
+def deployment_poll_api(request: AuthedRequest, deployment_id: int) -> Status[dict[str, bool]]:
+    deployment = selectors.deployment_get_for_user(user=request.auth, deployment_id=deployment_id)
+    if not request.auth.is_support_staff:
+        raise PermissionDenied("not_allowed", "Only support staff can run the doctor.")
+    deployment_poll_request(deployment=deployment)
+    return Status(202, {"queued": True})
+
+
+@router.get("/deployments/{deployment_id}/capacity", response=list[TrendOut])
+def deployment_capacity_api(request: AuthedRequest, deployment_id: int) -> list[Trend]:
+    deployment = selectors.deployment_get_for_user(user=request.auth, deployment_id=deployment_id)
+    return capacity_trends(deployment=deployment, now=timezone.now())
+
+
+@router.post("/deployments/{deployment_id}/usage", response=UsageImportOut, auth=UsageTokenAuth())
+def deployment_usage_api(request: HttpRequest, deployment_id: int) -> UsageImport:
+    """JSON lines: one ``{"date", "model", "input_tokens", "output_tokens", "cost"}`` a line."""
+    deployment = selectors.deployment_get(deployment_id=deployment_id)
+    secret = str(getattr(request, "auth", ""))
+    if deployment is None or not deployment_usage_token_matches(
+        deployment=deployment, secret=secret
+    ):
+        raise NotFound("deployment_not_found", f"Deployment {deployment_id} was not found.")
+    if len(request.body) > MAX_USAGE_BYTES:
+        raise ValidationFailed.for_fields({"body": "Send at most 2 MB of usage at once."})
+    lines, errors = parse_usage_jsonl(request.body.decode("utf-8", "replace"))
+    return usage_import(
+        deployment=deployment, lines=lines, errors=errors, source="api", now=timezone.now()
+    )

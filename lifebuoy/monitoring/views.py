@@ -1,0 +1,95 @@
+"""The deployment pages: in the desk (staff, every organization) and in the portal (a
+customer's own organization). Same gate and selectors as the API; no internal notes here."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.handlers.wsgi import WSGIRequest
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from lifebuoy.accounts.models import User
+from lifebuoy.core.errors import LifebuoyError
+from lifebuoy.core.views import customer_required, staff_required
+
+from . import selectors
+from .capacity import capacity_trends
+from .services.deployments import deployment_poll_request
+from .services.usage import parse_usage_csv, usage_import
+
+UPTIME_DAYS = 14
+MAX_CSV_BYTES = 5 * 1024 * 1024
+
+
+def _user(request: WSGIRequest) -> User:
+    assert isinstance(request.user, User)  # noqa: S101  # guaranteed by the decorators
+    return request.user
+
+
+def _page(request: WSGIRequest, deployment_id: int, template: str) -> HttpResponse:
+    now = timezone.now()
+    deployment = selectors.deployment_get_for_user(user=_user(request), deployment_id=deployment_id)
+    context = {
+        "overview": selectors.deployment_overview(deployment=deployment, now=now),
+        "daily": selectors.uptime_daily(deployment=deployment, end=now, days=UPTIME_DAYS),
+        "trends": capacity_trends(deployment=deployment, now=now),
+    }
+    return render(request, template, context)
+
+
+@staff_required
+def deployment_list_view(request: WSGIRequest) -> HttpResponse:
+    deployments = selectors.deployment_list_for_user(user=_user(request))
+    return render(request, "monitoring/desk_list.html", {"deployments": deployments})
+
+
+@staff_required
+def deployment_detail_view(request: WSGIRequest, deployment_id: int) -> HttpResponse:
+    return _page(request, deployment_id, "monitoring/desk_detail.html")
+
+
+@staff_required
+@require_POST
+def deployment_poll_view(request: WSGIRequest, deployment_id: int) -> HttpResponse:
+    deployment = selectors.deployment_get_for_user(user=_user(request), deployment_id=deployment_id)
+    try:
+        deployment_poll_request(deployment=deployment)
+        messages.success(request, "The doctor will run in a moment; reload to see the result.")
+    except LifebuoyError as exc:
+        messages.error(request, exc.message)
+    return redirect("monitoring:detail", deployment_id=deployment.id)
+
+
+@staff_required
+@require_POST
+def deployment_usage_upload_view(request: WSGIRequest, deployment_id: int) -> HttpResponse:
+    """The model provider's usage export (CSV)."""
+    deployment = selectors.deployment_get_for_user(user=_user(request), deployment_id=deployment_id)
+    upload = request.FILES.get("file")
+    try:
+        if upload is None or (upload.size or 0) > MAX_CSV_BYTES:
+            messages.error(request, "Choose a CSV file of at most 5 MB.")
+        else:
+            lines, errors = parse_usage_csv(upload.read().decode("utf-8", "replace"))
+            result = usage_import(
+                deployment=deployment, lines=lines, errors=errors, source="csv", now=timezone.now()
+            )
+            messages.success(request, f"Imported {result.imported} day(s) of usage.")
+            for error in result.errors:
+                messages.warning(request, error)
+    except LifebuoyError as exc:
+        messages.error(request, exc.message)
+    return redirect("monitoring:detail", deployment_id=deployment.id)
+
+
+@customer_required
+def portal_deployment_list_view(request: WSGIRequest) -> HttpResponse:
+    deployments = selectors.deployment_list_for_user(user=_user(request))
+    return render(request, "monitoring/portal_list.html", {"deployments": deployments})
+
+
+@customer_required
+def portal_deployment_detail_view(request: WSGIRequest, deployment_id: int) -> HttpResponse:
+    return _page(request, deployment_id, "monitoring/portal_detail.html")
