@@ -262,6 +262,10 @@ LIFEBUOY_OUTBOX_CLAIM_TIMEOUT = 300.0
 # them under a no-organization Community bucket, "reject" refuses them), and size limits.
 LIFEBUOY_MAILGATEWAY_HOST = os.environ.get("LIFEBUOY_MAILGATEWAY_HOST", "127.0.0.1")
 LIFEBUOY_MAILGATEWAY_PORT = int(os.environ.get("LIFEBUOY_MAILGATEWAY_PORT", "2525"))
+# Recipient domains the gateway accepts mail for (others are refused at RCPT).
+LIFEBUOY_MAILGATEWAY_DOMAINS = env_list(
+    "LIFEBUOY_MAILGATEWAY_DOMAINS", LIFEBUOY_SUPPORT_EMAIL.rpartition("@")[2]
+)
 LIFEBUOY_INBOUND_UNKNOWN_SENDERS = os.environ.get("LIFEBUOY_INBOUND_UNKNOWN_SENDERS", "community")
 LIFEBUOY_INBOUND_MAX_MESSAGE_BYTES = 40 * 1024 * 1024
 LIFEBUOY_INBOUND_MAX_TICKETS_PER_SENDER_HOUR = int(

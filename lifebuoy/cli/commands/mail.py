@@ -27,6 +27,7 @@ def mailgateway(
         host=host or settings.LIFEBUOY_MAILGATEWAY_HOST,
         port=port or settings.LIFEBUOY_MAILGATEWAY_PORT,
         max_bytes=settings.LIFEBUOY_INBOUND_MAX_MESSAGE_BYTES,
+        domains=frozenset(d.lower() for d in settings.LIFEBUOY_MAILGATEWAY_DOMAINS),
     )
     stop = threading.Event()
 

@@ -23,9 +23,19 @@ Receive = Callable[[bytes, str | None], str]  # (raw, envelope sender) -> SMTP r
 
 
 class GatewayHandler:
-    def __init__(self, receive: Receive) -> None:
+    def __init__(self, receive: Receive, domains: frozenset[str] = frozenset()) -> None:
         self.receive = receive
+        self.domains = domains  # recipient domains we accept mail for; empty: any
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mailgateway")
+
+    async def handle_RCPT(  # noqa: N802  # aiosmtpd's hook name
+        self, server: Any, session: Session, envelope: Envelope, address: str, options: list[str]
+    ) -> str:
+        domain = address.rpartition("@")[2].lower()
+        if self.domains and domain not in self.domains:
+            return "550 5.7.1 Relaying denied: not a support address here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Session, envelope: Envelope) -> str:  # noqa: N802  # aiosmtpd's hook name
         raw = envelope.original_content or b""
@@ -55,9 +65,14 @@ def receive_with_django(raw: bytes, envelope_from: str | None) -> str:
 
 
 def gateway_controller(
-    *, host: str, port: int, max_bytes: int, receive: Receive = receive_with_django
+    *,
+    host: str,
+    port: int,
+    max_bytes: int,
+    receive: Receive = receive_with_django,
+    domains: frozenset[str] = frozenset(),
 ) -> tuple[Controller, GatewayHandler]:
-    handler = GatewayHandler(receive)
+    handler = GatewayHandler(receive, domains)
     controller = Controller(
         handler,
         hostname=host,

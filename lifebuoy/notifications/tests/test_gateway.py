@@ -27,7 +27,11 @@ def gateway(receive: Receive | None = None, max_bytes: int = 1_000_000) -> Itera
     port = free_port()
     kwargs = {"receive": receive} if receive else {}
     controller, handler = gateway_controller(
-        host="127.0.0.1", port=port, max_bytes=max_bytes, **kwargs
+        host="127.0.0.1",
+        port=port,
+        max_bytes=max_bytes,
+        domains=frozenset({"lifebuoy.test"}),
+        **kwargs,
     )
     controller.start()
     try:
@@ -141,3 +145,17 @@ def test_the_cli_offers_the_mailgateway_command():
     result = CliRunner().invoke(build(), ["mailgateway", "--help"])
     assert result.exit_code == 0
     assert "--port" in result.output
+
+
+def test_mail_for_other_domains_is_refused_at_rcpt():
+    seen: list[bytes] = []
+
+    def record(raw: bytes, envelope_from: str | None) -> str:
+        seen.append(raw)
+        return "250 OK"
+
+    with gateway(record) as port, smtplib.SMTP("127.0.0.1", port, timeout=10) as client:
+        with pytest.raises(smtplib.SMTPRecipientsRefused):
+            client.sendmail("a@example.net", ["someone@elsewhere.example"], mail()[0])
+        client.sendmail("a@example.net", ["Support@Lifebuoy.test"], mail()[0])
+    assert len(seen) == 1
