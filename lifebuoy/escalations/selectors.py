@@ -15,7 +15,7 @@ from lifebuoy.sla.selectors import sla_clock_list_for_ticket
 from lifebuoy.tickets.models import OPEN_STATUSES, Message, Status, Ticket
 from lifebuoy.tickets.selectors import ticket_get_for_user
 
-from .models import EscalationState, EscalationStep, Firing, FiringOutcome, Level
+from .models import EscalationState, EscalationStep, Firing, FiringOutcome, Level, Rule
 
 UPDATE_EVERY = timedelta(hours=24)
 
@@ -182,3 +182,11 @@ def firing_get_for_user(*, user: User, ticket: Ticket, firing_id: int) -> Firing
     if firing is None:
         raise NotFound("suggestion_not_found", f"Suggestion {firing_id} was not found.")
     return firing
+
+
+def rule_list() -> QuerySet[Rule]:
+    return Rule.objects.select_related("updated_by")
+
+
+def rule_get(*, rule_id: int | str) -> Rule | None:
+    return Rule.objects.filter(id=int(rule_id)).first() if str(rule_id).isdigit() else None

@@ -1,0 +1,34 @@
+"""The escalation panel on the agent ticket page, as an inclusion tag so the ticket view needs
+no escalation code."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils import timezone
+
+from lifebuoy.accounts.models import User
+from lifebuoy.escalations.oncall import page_list_for_ticket
+from lifebuoy.escalations.selectors import escalation_view_for_user
+from lifebuoy.escalations.services.triage import scope_referral
+from lifebuoy.tickets.models import Ticket
+
+register = template.Library()
+
+
+@register.inclusion_tag("escalations/panel.html", takes_context=True)
+def escalation_panel(context: dict[str, Any], ticket: Ticket) -> dict[str, Any]:
+    user = context["request"].user
+    if not isinstance(user, User) or not user.is_support_staff:
+        return {"show": False}
+    now = timezone.now()
+    referral = scope_referral(ticket)
+    return {
+        "show": True,
+        "ticket": ticket,
+        "view": escalation_view_for_user(user=user, ticket_id=ticket.id, now=now),
+        "pages": page_list_for_ticket(user=user, ticket=ticket),
+        "referral": referral[0] if referral else "",
+        "csrf_token": context.get("csrf_token"),
+    }

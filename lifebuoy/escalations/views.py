@@ -1,0 +1,183 @@
+"""The desk's escalation pages and actions. Same gates and services as the API."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.handlers.wsgi import WSGIRequest
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from lifebuoy.accounts.models import User
+from lifebuoy.core.errors import LifebuoyError
+from lifebuoy.core.views import apply_error, staff_required
+from lifebuoy.tickets.selectors import ticket_get_for_user
+from lifebuoy.tickets.services import ticket_confirm_resolved
+
+from . import oncall, selectors
+from .forms import EscalateForm, RuleForm
+from .models import Mode
+from .services.escalate import EscalationRequest, escalation_checklist_save, escalation_escalate
+from .services.oncall import page_acknowledge, page_acknowledge_by_token
+from .services.rules import rule_update, suggestion_accept, suggestion_dismiss
+from .services.triage import scope_triage
+
+
+def _user(request: WSGIRequest) -> User:
+    assert isinstance(request.user, User)  # noqa: S101  # guaranteed by staff_required
+    return request.user
+
+
+def _request_from(form: EscalateForm) -> EscalationRequest:
+    engineer = form.cleaned_data.get("engineer")
+    return EscalationRequest(
+        to_level=form.cleaned_data["to_level"],
+        checklist=form.checklist(),
+        reason=form.cleaned_data.get("reason") or "",
+        engineer_id=engineer.id if engineer else None,
+        workaround=form.cleaned_data.get("workaround") or "",
+        timeline=form.cleaned_data.get("timeline") or "",
+    )
+
+
+@staff_required
+def escalated_list_view(request: WSGIRequest) -> HttpResponse:
+    overdue = request.GET.get("overdue") == "1"
+    rows = selectors.escalated_list_for_user(
+        user=_user(request), now=timezone.now(), overdue_only=overdue
+    )
+    return render(request, "escalations/list.html", {"rows": rows, "overdue": overdue})
+
+
+@staff_required
+def escalate_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
+    """GET: the checklist form, prefilled from the draft. POST: escalate (or save the draft);
+    a refusal re-renders with each missing item marked, as a 422."""
+    user, now = _user(request), timezone.now()
+    view = selectors.escalation_view_for_user(user=user, ticket_id=ticket_id, now=now)
+    initial = {**(view.checklist or {}), "to_level": min(view.level + 1, 4)}
+    form = EscalateForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if "save_draft" in request.POST:
+                escalation_checklist_save(
+                    ticket=view.ticket, actor=user, checklist=form.checklist()
+                )
+                messages.success(request, "Checklist saved.")
+                return redirect("escalations:escalate", ticket_id=ticket_id)
+            step = escalation_escalate(
+                ticket=view.ticket, actor=user, request=_request_from(form), now=now
+            )
+            messages.success(request, f"Escalated to {step.get_to_level_display()}.")
+            return redirect("desk:detail", ticket_id=ticket_id)
+        except LifebuoyError as exc:
+            apply_error(request, form, exc)
+            messages.error(request, exc.message)
+            status = exc.http_status
+    else:
+        status = 200 if request.method == "GET" else 400
+    return render(request, "escalations/escalate.html", {"view": view, "form": form}, status=status)
+
+
+@staff_required
+@require_POST
+def suggestion_decide_view(request: WSGIRequest, ticket_id: int, firing_id: int) -> HttpResponse:
+    user, now = _user(request), timezone.now()
+    ticket = ticket_get_for_user(user=user, ticket_id=ticket_id)
+    firing = selectors.firing_get_for_user(user=user, ticket=ticket, firing_id=firing_id)
+    try:
+        if request.POST.get("decision") == "dismiss":
+            suggestion_dismiss(firing=firing, actor=user, now=now)
+            messages.success(request, "Suggestion dismissed.")
+        else:
+            suggestion_accept(firing=firing, actor=user, request=EscalationRequest(), now=now)
+            messages.success(request, "Escalated as suggested.")
+    except LifebuoyError as exc:
+        messages.error(request, exc.message)
+        return redirect("escalations:escalate", ticket_id=ticket_id)
+    return redirect("desk:detail", ticket_id=ticket_id)
+
+
+@staff_required
+@require_POST
+def triage_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
+    user = _user(request)
+    ticket = ticket_get_for_user(user=user, ticket_id=ticket_id)
+    try:
+        scope_triage(
+            ticket=ticket, actor=user, close=request.POST.get("close") == "1", now=timezone.now()
+        )
+        messages.success(request, "Handed off with the out-of-scope reply.")
+    except LifebuoyError as exc:
+        messages.error(request, exc.message)
+    return redirect("desk:detail", ticket_id=ticket_id)
+
+
+@staff_required
+@require_POST
+def confirm_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
+    """The agent records the customer's confirmation (by phone or mail) that the fix works."""
+    user = _user(request)
+    ticket = ticket_get_for_user(user=user, ticket_id=ticket_id)
+    try:
+        ticket_confirm_resolved(ticket=ticket, actor=user, now=timezone.now())
+        messages.success(request, "Fix confirmed; the ticket is closed.")
+    except LifebuoyError as exc:
+        messages.error(request, exc.message)
+    return redirect("desk:detail", ticket_id=ticket_id)
+
+
+@staff_required
+@require_POST
+def page_ack_view(request: WSGIRequest, page_id: int) -> HttpResponse:
+    user = _user(request)
+    page = oncall.page_get_for_user(user=user, page_id=page_id)
+    try:
+        page_acknowledge(page=page, actor=user, now=timezone.now())
+        messages.success(request, "Page acknowledged.")
+    except LifebuoyError as exc:
+        messages.error(request, exc.message)
+    return redirect("desk:detail", ticket_id=page.ticket_id)
+
+
+def ack_link_view(request: WSGIRequest, token: str) -> HttpResponse:
+    """The signed link from the page email. GET asks; POST acknowledges (link scanners only GET)."""
+    if request.method != "POST":
+        return render(request, "escalations/ack.html", {"token": token, "page": None})
+    try:
+        page = page_acknowledge_by_token(token=token, now=timezone.now())
+    except LifebuoyError as exc:
+        raise Http404(exc.message) from exc
+    return render(request, "escalations/ack.html", {"token": token, "page": page})
+
+
+@staff_required
+def oncall_view(request: WSGIRequest) -> HttpResponse:
+    user, now = _user(request), timezone.now()
+    context = {
+        "schedules": oncall.schedule_overview(now=now),
+        "pages": oncall.open_pages(),
+        "contacts": oncall.contact_list_for_user(user=user, now=now),
+        "policies": oncall.policy_list(),
+        "now": now,
+    }
+    return render(request, "escalations/oncall.html", context)
+
+
+@staff_required
+def rules_view(request: WSGIRequest) -> HttpResponse:
+    user = _user(request)
+    if request.method == "POST":
+        rule = selectors.rule_get(rule_id=request.POST.get("rule_id", ""))
+        form = RuleForm(request.POST)
+        if rule is not None and form.is_valid():
+            try:
+                rule_update(rule=rule, actor=user, **form.cleaned_data)
+                messages.success(request, f"Saved “{rule.name}”.")
+            except LifebuoyError as exc:
+                messages.error(request, exc.message)
+        return redirect("escalations:rules")
+    return render(
+        request, "escalations/rules.html", {"rules": selectors.rule_list(), "modes": Mode.choices}
+    )
