@@ -50,6 +50,8 @@ def setup_django(url: str) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
     os.environ.setdefault("DEBUG", "0")  # no query log
     os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
+    # Event deliveries the sweep queues stay in this process, away from any real worker.
+    os.environ["CELERY_BROKER_URL"] = "memory://"
     import django
 
     django.setup()

@@ -1,17 +1,20 @@
 """The SLA event API: what other features (escalation, notifications) subscribe to.
 
-    from lifebuoy.sla.events import SlaEvent, sla_event_subscribe
+    from lifebuoy.sla.events import SlaEvent, SlaEventKind, sla_event_subscribe
 
-    @sla_event_subscribe
     def on_sla_event(event: SlaEvent) -> None:
         if event.kind == SlaEventKind.BREACHED:
-            escalation_open_task.delay(ticket_id=event.ticket_id, clock_id=event.clock_id)
+            ...
 
-Register subscribers in the subscribing app's ``AppConfig.ready()``. Events are delivered after
-the transaction that produced them commits, exactly once per clock and kind (the producer's
-conditional update decides who emits), in the producing process. A subscriber must be quick and
-should hand real work to a Celery task; an exception in one subscriber is logged and does not
-stop the others.
+    # in the subscribing app's AppConfig.ready():
+    sla_event_subscribe(on_sla_event)
+
+Each event is emitted exactly once per clock and kind: the producer's conditional update
+decides who emits. Emitting never runs subscribers in the producer: after the producing
+transaction commits, one Celery task per batch (``lifebuoy.sla.sla_events_deliver``) carries the
+events to a worker, which calls every subscriber in turn. So a slow subscriber never slows the
+sweep or an agent's reply, and a failed commit delivers nothing. An exception in one subscriber
+is logged and does not stop the others.
 """
 
 from __future__ import annotations
@@ -42,6 +45,27 @@ class SlaEvent:
     due_at: datetime
     occurred_at: datetime  # when the producer noticed it (breaches happen at ``due_at``)
 
+    def to_json(self) -> dict[str, str | int]:
+        return {
+            "kind": self.kind.value,
+            "ticket_id": self.ticket_id,
+            "clock_id": self.clock_id,
+            "clock_kind": self.clock_kind,
+            "due_at": self.due_at.isoformat(),
+            "occurred_at": self.occurred_at.isoformat(),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, str | int]) -> SlaEvent:
+        return cls(
+            kind=SlaEventKind(str(data["kind"])),
+            ticket_id=int(data["ticket_id"]),
+            clock_id=int(data["clock_id"]),
+            clock_kind=str(data["clock_kind"]),
+            due_at=datetime.fromisoformat(str(data["due_at"])),
+            occurred_at=datetime.fromisoformat(str(data["occurred_at"])),
+        )
+
 
 Subscriber = Callable[[SlaEvent], None]
 _subscribers: list[Subscriber] = []
@@ -60,15 +84,21 @@ def sla_event_unsubscribe(subscriber: Subscriber) -> None:
 
 
 def sla_events_emit(events: Sequence[SlaEvent]) -> None:
-    """Deliver ``events`` to every subscriber once the current transaction commits."""
-    if events:
-        transaction.on_commit(partial(_deliver, tuple(events)))
+    """Queue ``events`` for delivery once the current transaction commits."""
+    if not events:
+        return
+    from lifebuoy.sla.tasks import sla_events_deliver as sla_events_deliver_task
+
+    payload = [event.to_json() for event in events]
+    transaction.on_commit(partial(sla_events_deliver_task.delay, payload), robust=True)
 
 
-def _deliver(events: tuple[SlaEvent, ...]) -> None:
+def sla_events_deliver(events: Sequence[SlaEvent]) -> int:
+    """Call every subscriber with each event, in order; the number of events delivered."""
     for event in events:
         for subscriber in _subscribers:
             try:
                 subscriber(event)
             except Exception:
                 logger.exception("SLA event subscriber %r failed on %s", subscriber, event)
+    return len(events)

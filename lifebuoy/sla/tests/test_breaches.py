@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.db import connection, connections
 from django.test import override_settings
 
-from lifebuoy.sla.events import SlaEvent, SlaEventKind, sla_event_subscribe, sla_event_unsubscribe
+from lifebuoy.sla.events import SlaEventKind
 from lifebuoy.sla.models import ClockKind, ClockState, Summary, SummaryState
 from lifebuoy.sla.services import sla_breach_scan
 from lifebuoy.sla.tasks import sla_breach_scan as sla_breach_scan_task
@@ -42,14 +42,6 @@ def seeded():
 
     seed = importlib.import_module("lifebuoy.sla.migrations.0002_seed_policies").seed
     seed(apps, None)
-
-
-@pytest.fixture
-def received():
-    events: list[SlaEvent] = []
-    sla_event_subscribe(events.append)
-    yield events
-    sla_event_unsubscribe(events.append)
 
 
 def scan(now, **kw):

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import time
+from unittest import mock
 
 import pytest
 
+from lifebuoy.sla import events as sla_events
 from lifebuoy.sla.events import (
     SlaEvent,
     SlaEventKind,
@@ -14,6 +16,7 @@ from lifebuoy.sla.events import (
     sla_events_emit,
 )
 from lifebuoy.sla.models import Policy
+from lifebuoy.sla.tasks import sla_events_deliver as sla_events_deliver_task
 
 pytestmark = pytest.mark.django_db
 
@@ -97,24 +100,35 @@ def test_admin_lists_calendars_policies_and_clocks(client, ada):
         assert client.get(f"/admin/sla/{path}/").status_code == 200
 
 
-def test_events_reach_subscribers_after_commit_and_a_failing_one_does_not_stop_others(
-    django_capture_on_commit_callbacks, now
-):
+def test_emitting_queues_one_delivery_task_after_commit(django_capture_on_commit_callbacks, now):
+    event = SlaEvent(SlaEventKind.BREACHED, 1, 2, "first_response", now, now)
+    with (
+        mock.patch.object(sla_events_deliver_task, "delay") as delay,
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+    ):
+        sla_events_emit([event, event])
+        delay.assert_not_called()
+    assert len(callbacks) == 1
+    delay.assert_called_once_with([event.to_json(), event.to_json()])
+
+
+def test_the_delivery_task_calls_every_subscriber_and_survives_a_failing_one(now):
     got: list[SlaEvent] = []
 
     def broken(event: SlaEvent) -> None:
         raise RuntimeError("boom")
 
-    sla_event_subscribe(broken)
-    sla_event_subscribe(got.append)
-    sla_event_subscribe(got.append)  # twice is once
+    event = SlaEvent(SlaEventKind.AT_RISK, 1, 2, "resolution", now, now)
+    saved = list(sla_events._subscribers)
+    sla_events._subscribers[:] = []
     try:
-        event = SlaEvent(SlaEventKind.BREACHED, 1, 2, "first_response", now, now)
-        with django_capture_on_commit_callbacks(execute=True) as callbacks:
-            sla_events_emit([event])
-            assert got == []
-        assert len(callbacks) == 1
+        sla_event_subscribe(broken)
+        sla_event_subscribe(got.append)
+        sla_event_subscribe(got.append)  # twice is once
+        assert sla_events_deliver_task([event.to_json()]) == 1
+        assert got == [event]
+        sla_event_unsubscribe(got.append)
+        sla_events_deliver_task([event.to_json()])
         assert got == [event]
     finally:
-        sla_event_unsubscribe(broken)
-        sla_event_unsubscribe(got.append)
+        sla_events._subscribers[:] = saved
