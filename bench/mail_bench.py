@@ -137,6 +137,7 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=2000)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--database-url", default=None)
+    parser.add_argument("--workers", type=int, default=1, help="gateway processing threads")
     args = parser.parse_args()
 
     from aiosmtpd.controller import Controller
@@ -167,7 +168,10 @@ def main() -> None:
     senders = make_customers(50)
     port = free_port()
     controller, handler = gateway_controller(
-        host=HOST, port=port, max_bytes=settings.LIFEBUOY_INBOUND_MAX_MESSAGE_BYTES
+        host=HOST,
+        port=port,
+        max_bytes=settings.LIFEBUOY_INBOUND_MAX_MESSAGE_BYTES,
+        workers=args.workers,
     )
     controller.start()
 

@@ -28,6 +28,7 @@ def mailgateway(
         port=port or settings.LIFEBUOY_MAILGATEWAY_PORT,
         max_bytes=settings.LIFEBUOY_INBOUND_MAX_MESSAGE_BYTES,
         domains=frozenset(d.lower() for d in settings.LIFEBUOY_MAILGATEWAY_DOMAINS),
+        workers=settings.LIFEBUOY_MAILGATEWAY_WORKERS,
     )
     stop = threading.Event()
 

@@ -2,8 +2,11 @@
 
 The answer to DATA is sent only after the raw message is committed to the database, so a
 250 means "we have it". When storing fails (database down, disk full) the answer is 451 and
-the sending server keeps the message and retries. Processing runs on a single thread: SQLite
-has one writer anyway, and it keeps replies to one ticket in order.
+the sending server keeps the message and retries. Processing runs on one worker thread by
+default (SQLite has one writer anyway); on PostgreSQL several workers overlap their database
+round trips (``LIFEBUOY_MAILGATEWAY_WORKERS``). Replies to one ticket then still serialize on
+the ticket's row lock, and a duplicate arriving twice at once is stopped by the unique
+Message-ID.
 """
 
 from __future__ import annotations
@@ -23,10 +26,12 @@ Receive = Callable[[bytes, str | None], str]  # (raw, envelope sender) -> SMTP r
 
 
 class GatewayHandler:
-    def __init__(self, receive: Receive, domains: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self, receive: Receive, domains: frozenset[str] = frozenset(), workers: int = 1
+    ) -> None:
         self.receive = receive
         self.domains = domains  # recipient domains we accept mail for; empty: any
-        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mailgateway")
+        self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="mailgateway")
 
     async def handle_RCPT(  # noqa: N802  # aiosmtpd's hook name
         self, server: Any, session: Session, envelope: Envelope, address: str, options: list[str]
@@ -71,8 +76,9 @@ def gateway_controller(
     max_bytes: int,
     receive: Receive = receive_with_django,
     domains: frozenset[str] = frozenset(),
+    workers: int = 1,
 ) -> tuple[Controller, GatewayHandler]:
-    handler = GatewayHandler(receive, domains)
+    handler = GatewayHandler(receive, domains, workers)
     controller = Controller(
         handler,
         hostname=host,

@@ -222,17 +222,26 @@ def _add_reply(mail: ParsedMail, sender: User, ticket: Ticket, now: datetime) ->
     return InboundResult(InboundStatus.ATTACHED, ticket_id=ticket.id)
 
 
+def _first_contact(mail: ParsedMail) -> User:
+    """A customer for an unknown address; another worker may be creating them right now."""
+    try:
+        with transaction.atomic():
+            return customer_create(
+                email=mail.from_address,
+                full_name=mail.from_name,
+                organization=community_organization_get_or_create(),
+            )
+    except IntegrityError:
+        return User.objects.get(email__iexact=mail.from_address)
+
+
 def _open_ticket(
     mail: ParsedMail, sender: User | None, now: datetime, follow_up: Ticket | None = None
 ) -> InboundResult:
     if sender is None:
         if settings.LIFEBUOY_INBOUND_UNKNOWN_SENDERS == "reject":
             return InboundResult(InboundStatus.REJECTED, "unknown sender")
-        sender = customer_create(
-            email=mail.from_address,
-            full_name=mail.from_name,
-            organization=community_organization_get_or_create(),
-        )
+        sender = _first_contact(mail)
     if not sender.is_customer or not sender.is_active:
         return InboundResult(
             InboundStatus.REJECTED, "only customers open tickets by email; no ticket matched"

@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone
 from typer.testing import CliRunner
 
-from lifebuoy.notifications.inbound.gateway import Receive, gateway_controller
+from lifebuoy.notifications.inbound.gateway import Receive, gateway_controller, receive_with_django
 from lifebuoy.notifications.inbound.services import inbound_email_receive
 from lifebuoy.notifications.models import InboundEmail
 from lifebuoy.tickets.models import Ticket
@@ -25,13 +25,12 @@ from .mailmaker import mail
 @contextmanager
 def gateway(receive: Receive | None = None, max_bytes: int = 1_000_000) -> Iterator[int]:
     port = free_port()
-    kwargs = {"receive": receive} if receive else {}
     controller, handler = gateway_controller(
         host="127.0.0.1",
         port=port,
         max_bytes=max_bytes,
         domains=frozenset({"lifebuoy.test"}),
-        **kwargs,
+        receive=receive or receive_with_django,
     )
     controller.start()
     try:
