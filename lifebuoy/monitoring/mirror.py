@@ -102,13 +102,14 @@ def mirror_sync(*, repository: str, location: str) -> MirrorState:
 
 
 def mirror_state(path: Path) -> MirrorState:
-    refs = _git(["for-each-ref", "--format=%(objectname) %(refname)"], cwd=path)
+    """HEAD and every ref in one git call (``show-ref --head`` fails only without refs)."""
     try:
-        head = _git(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], cwd=path).strip()
+        refs = _git(["show-ref", "--head"], cwd=path)
     except MirrorError:
-        head = ""
-    digest = hashlib.sha256(f"{head}\n{refs}".encode()).hexdigest()
-    return MirrorState(head=head, refs_digest=digest)
+        return MirrorState(head="", refs_digest=hashlib.sha256(b"").hexdigest())
+    first, _, name = refs.partition("\n")[0].partition(" ")
+    head = first if name == "HEAD" else ""
+    return MirrorState(head=head, refs_digest=hashlib.sha256(refs.encode()).hexdigest())
 
 
 def count_new_commits(*, location: str, head: str, since: str) -> int:

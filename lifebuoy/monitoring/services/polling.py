@@ -120,12 +120,22 @@ def _consolidation_seconds(snapshot: RepoSnapshot) -> int | None:
 
 
 def _record_tasks(deployment: Deployment, snapshot: RepoSnapshot) -> None:
+    """Store assignments from the newest one already stored on (the doctor keeps the last
+    2,000, so a first run records at most that many)."""
+    newest = (
+        AgentTask.objects.filter(deployment=deployment)
+        .order_by("-assigned_at")
+        .values_list("assigned_at", flat=True)
+        .first()
+    )
+    since = int(newest.timestamp()) if newest else None
     AgentTask.objects.bulk_create(
         [
             AgentTask(
                 deployment=deployment, commit=w.commit.sha, path=w.path, assigned_at=w.commit.at
             )
             for w in snapshot.history.events.assignments
+            if since is None or w.commit.ts >= since
         ],
         ignore_conflicts=True,
     )
