@@ -4,7 +4,8 @@
 
 For each history size: a synthetic Dual Trinity repository (bench/doctor/generate.py) is the
 "customer" repository; a deployment with consent is created in a throwaway SQLite database
-(or DATABASE_URL's server, in its own database) and polled once (clone + first diagnosis).
+(DATABASE_URL is ignored, so no shared database is touched) and polled once (clone + first
+diagnosis).
 Then, each round, 100 agent and heartbeat commits are appended to the customer repository with
 ``git fast-import`` (not timed), and one ``deployment_poll`` is timed end to end: the fetch
 into the mirror, the doctor on the mirror, storing the run, status changes, tasks and
@@ -37,6 +38,7 @@ NEW_COMMITS = 100
 
 def setup_django(data_dir: Path) -> None:
     os.environ["LIFEBUOY_DATA_DIR"] = str(data_dir)
+    os.environ.pop("DATABASE_URL", None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
     os.environ.setdefault("DEBUG", "0")
     os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
