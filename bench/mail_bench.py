@@ -163,7 +163,8 @@ def main() -> None:
     from lifebuoy.tickets.models import Message, Ticket
 
     print(
-        f"Database: {connection.vendor}; {args.messages} messages per phase, {args.clients} clients"
+        f"Database: {connection.vendor}; {args.messages} messages per phase, "
+        f"{args.clients} clients, {args.workers} gateway workers"
     )
     senders = make_customers(50)
     port = free_port()

@@ -142,3 +142,12 @@ def test_the_admin_form_refuses_unknown_placeholders():
     )
     assert not form.is_valid()
     assert "Unknown placeholder {sumary}" in form.errors["body"][0]
+
+
+def test_staff_find_the_templates_in_the_navigation(bob):
+    client = Client()
+    client.force_login(bob)
+    page = client.get(reverse("notifications:list"))
+    assert page.status_code == HTTPStatus.OK
+    assert reverse("notifications:list").encode() in page.content
+    assert b"Status update" in page.content
