@@ -8,19 +8,29 @@ from ninja import Router, Status
 from ninja.security import HttpBearer
 
 from lifebuoy.core.auth import AuthedRequest
-from lifebuoy.core.errors import NotFound, PermissionDenied, ValidationFailed
+from lifebuoy.core.errors import NotFound, ValidationFailed
 
 from . import selectors
 from .capacity import Trend, capacity_trends
 from .models import Deployment
 from .schemas import (
+    ConsentIn,
+    DeploymentCreateIn,
     DeploymentDetailOut,
     DeploymentOut,
     PollQueuedOut,
     TrendOut,
     UsageImportOut,
+    UsageTokenOut,
 )
-from .services.deployments import deployment_poll_request, deployment_usage_token_matches
+from .services.deployments import (
+    deployment_create_for_user,
+    deployment_poll_request,
+    deployment_set_consent_for_user,
+    deployment_usage_token_create,
+    deployment_usage_token_matches,
+    require_staff,
+)
 from .services.usage import UsageImport, parse_usage_jsonl, usage_import
 
 router = Router(tags=["monitoring"])
@@ -39,6 +49,37 @@ def deployment_list_api(request: AuthedRequest) -> list[Deployment]:
     return list(selectors.deployment_list_for_user(user=request.auth))
 
 
+@router.post("/deployments", response={201: DeploymentOut})
+def deployment_create_api(
+    request: AuthedRequest, payload: DeploymentCreateIn
+) -> Status[Deployment]:
+    deployment = deployment_create_for_user(
+        actor=request.auth, data=payload.dict(), now=timezone.now()
+    )
+    return Status(201, deployment)
+
+
+@router.put("/deployments/{deployment_id}/consent", response=DeploymentOut)
+def deployment_consent_api(
+    request: AuthedRequest, deployment_id: int, payload: ConsentIn
+) -> Deployment:
+    """The customer (or staff on their written word) allows or withdraws read access."""
+    deployment = selectors.deployment_get_for_user(user=request.auth, deployment_id=deployment_id)
+    return deployment_set_consent_for_user(
+        deployment=deployment, actor=request.auth, consent=payload.consent, now=timezone.now()
+    )
+
+
+@router.post("/deployments/{deployment_id}/usage-token", response={201: UsageTokenOut})
+def deployment_usage_token_api(
+    request: AuthedRequest, deployment_id: int
+) -> Status[dict[str, str]]:
+    """A new token for posting usage; shown once, and it replaces the previous one."""
+    deployment = selectors.deployment_get_for_user(user=request.auth, deployment_id=deployment_id)
+    require_staff(request.auth)
+    return Status(201, {"token": deployment_usage_token_create(deployment=deployment)})
+
+
 @router.get("/deployments/{deployment_id}", response=DeploymentDetailOut)
 def deployment_detail_api(request: AuthedRequest, deployment_id: int) -> dict[str, object]:
     deployment = selectors.deployment_get_for_user(user=request.auth, deployment_id=deployment_id)
@@ -49,8 +90,7 @@ def deployment_detail_api(request: AuthedRequest, deployment_id: int) -> dict[st
 @router.post("/deployments/{deployment_id}/poll", response={202: PollQueuedOut})
 def deployment_poll_api(request: AuthedRequest, deployment_id: int) -> Status[dict[str, bool]]:
     deployment = selectors.deployment_get_for_user(user=request.auth, deployment_id=deployment_id)
-    if not request.auth.is_support_staff:
-        raise PermissionDenied("not_allowed", "Only support staff can run the doctor.")
+    require_staff(request.auth)
     deployment_poll_request(deployment=deployment)
     return Status(202, {"queued": True})
 

@@ -87,3 +87,22 @@ class UsageImportOut(Schema):
     imported: int
     errors: list[str]
     alerts: list[int]
+
+
+class DeploymentCreateIn(Schema):
+    organization_id: int
+    name: str
+    repository: str
+    owner_id: int
+    profile: str = "dual-trinity"
+    poll_interval_seconds: int = 3600
+    monthly_budget: Decimal | None = None
+    consent: bool = False
+
+
+class ConsentIn(Schema):
+    consent: bool
+
+
+class UsageTokenOut(Schema):
+    token: str

@@ -9,12 +9,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from functools import partial
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 
 from lifebuoy.accounts.models import Organization, Role, User
-from lifebuoy.core.errors import PermissionDenied, ValidationFailed
+from lifebuoy.accounts.selectors import organization_get_for_user
+from lifebuoy.core.errors import NotFound, PermissionDenied, ValidationFailed
 from lifebuoy.diagnostics.engine.profiles import ProfileError, load_profile
 from lifebuoy.monitoring.mirror import check_repository, mirror_location
 from lifebuoy.monitoring.models import MIN_POLL_SECONDS, Deployment
@@ -90,6 +92,38 @@ def deployment_create(
     deployment.mirror_path = mirror_location(deployment_id=deployment.id)
     deployment.save(update_fields=["mirror_path"])
     return deployment
+
+
+def require_staff(user: User) -> None:
+    if not user.is_support_staff:
+        raise PermissionDenied("not_allowed", "Only support staff can do this.")
+
+
+def deployment_create_for_user(*, actor: User, data: dict[str, Any], now: datetime) -> Deployment:
+    """Staff register a customer's deployment; consent may be recorded at the same time."""
+    require_staff(actor)
+    org = organization_get_for_user(user=actor, organization_id=data["organization_id"])
+    owner = User.objects.filter(id=data["owner_id"], organization=org).first()
+    if owner is None:
+        raise NotFound("user_not_found", f"No customer {data['owner_id']} in {org.name}.")
+    new = NewDeployment(
+        name=data["name"],
+        repository=data["repository"],
+        owner=owner,
+        profile=data["profile"],
+        poll_interval_seconds=data["poll_interval_seconds"],
+        monthly_budget=data["monthly_budget"],
+    )
+    return deployment_create(organization=org, data=new, consent=data["consent"], now=now)
+
+
+def deployment_set_consent_for_user(
+    *, deployment: Deployment, actor: User, consent: bool, now: datetime
+) -> Deployment:
+    """The organization's customers decide; staff may record what a customer told them."""
+    if actor.is_customer and actor.organization_id != deployment.organization_id:
+        raise NotFound("deployment_not_found", f"Deployment {deployment.id} was not found.")
+    return deployment_set_consent(deployment=deployment, consent=consent, now=now)
 
 
 def deployment_set_consent(*, deployment: Deployment, consent: bool, now: datetime) -> Deployment:
