@@ -252,6 +252,10 @@ LIFEBUOY_SUPPORT_FROM = os.environ.get(
 LIFEBUOY_NOTIFY_EMAIL = env_bool("LIFEBUOY_NOTIFY_EMAIL", True)
 LIFEBUOY_SMTP_TIMEOUT = float(os.environ.get("LIFEBUOY_SMTP_TIMEOUT", "20"))
 LIFEBUOY_SLACK_WEBHOOK_URL = os.environ.get("LIFEBUOY_SLACK_WEBHOOK_URL", "")
+# Or a bot token and a channel (used when no webhook URL is set).
+LIFEBUOY_SLACK_BOT_TOKEN = os.environ.get("LIFEBUOY_SLACK_BOT_TOKEN", "")
+LIFEBUOY_SLACK_CHANNEL = os.environ.get("LIFEBUOY_SLACK_CHANNEL", "")
+LIFEBUOY_SLACK_API_URL = os.environ.get("LIFEBUOY_SLACK_API_URL", "https://slack.com/api/")
 # The outbox: attempts per delivery, exponential backoff from base to cap (seconds), and how
 # long a claim may last before the sweep assumes its worker died (above the task time limit).
 LIFEBUOY_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("LIFEBUOY_OUTBOX_MAX_ATTEMPTS", "12"))

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from lifebuoy.notifications.models import DeliveryKind
-from lifebuoy.notifications.services.outbox import delivery_enqueue
+from lifebuoy.notifications.services.outbox import delivery_enqueue, slack_target
 from lifebuoy.sla.events import SlaEvent, SlaEventKind
 from lifebuoy.tickets.models import Ticket
 
@@ -28,7 +28,7 @@ _TEXT = {
 
 
 def notifications_on_sla_event(event: SlaEvent) -> None:
-    url = settings.LIFEBUOY_SLACK_WEBHOOK_URL
+    url = slack_target()
     if not url or event.kind not in _TEXT:
         return
     ticket = Ticket.objects.select_related("organization").filter(id=event.ticket_id).first()

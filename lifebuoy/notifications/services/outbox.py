@@ -189,6 +189,15 @@ def _webhooks(event: str, ticket: Ticket, now: datetime, message: Message | None
             )
 
 
+def slack_target() -> str:
+    """Where Slack alerts go: the incoming webhook, else the bot's channel, else nowhere."""
+    if settings.LIFEBUOY_SLACK_WEBHOOK_URL:
+        return str(settings.LIFEBUOY_SLACK_WEBHOOK_URL)
+    if settings.LIFEBUOY_SLACK_BOT_TOKEN and settings.LIFEBUOY_SLACK_CHANNEL:
+        return str(settings.LIFEBUOY_SLACK_CHANNEL)
+    return ""
+
+
 def _mailable(address: str) -> bool:
     """People known only by a GitHub or forum login have a reserved .invalid address."""
     return not address.endswith(".invalid")
@@ -221,12 +230,12 @@ def notifications_on_ticket_created(*, ticket: Ticket, now: datetime) -> None:
             payload=_acknowledgement(ticket),
             now=now,
         )
-    if ticket.priority == Priority.P1 and settings.LIFEBUOY_SLACK_WEBHOOK_URL:
+    if ticket.priority == Priority.P1 and slack_target():
         delivery_enqueue(
             kind=DeliveryKind.SLACK,
             key=f"slack:p1:{ticket.id}",
             ticket=ticket,
-            target=settings.LIFEBUOY_SLACK_WEBHOOK_URL,
+            target=slack_target(),
             payload=_slack_p1(ticket),
             now=now,
         )

@@ -60,6 +60,11 @@ class Recorder(BaseHTTPRequestHandler):
         self.received.append({"path": self.path, "headers": dict(self.headers), "body": body})
         code = self.status.pop(0) if self.status else 200
         self.send_response(code)
+        if self.path.startswith("/api/"):  # Slack's Web API answers JSON
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(b'{"ok": true}' if code == 200 else b'{"ok": false, "error": "x"}')
+            return
         self.send_header("Content-Type", "text/plain")
         self.end_headers()
         self.wfile.write(b"ok" if code == 200 else b"error")

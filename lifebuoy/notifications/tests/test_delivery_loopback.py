@@ -198,3 +198,26 @@ def test_draining_a_dead_smtp_server_is_bounded_in_time(alice, now):
     assert set(Delivery.objects.values_list("status", flat=True)) == {"failed"}
     assert set(Delivery.objects.values_list("attempts", flat=True)) == {4}
     assert time.monotonic() - started < 10
+
+
+def test_slack_through_a_bot_token_posts_to_the_channel(alice, now):
+    with http_receiver(statuses=[200]) as (received, url):
+        api = url.replace("/hook", "/api/")
+        with override_settings(
+            LIFEBUOY_SLACK_BOT_TOKEN="xoxb-test",
+            LIFEBUOY_SLACK_CHANNEL="#support",
+            LIFEBUOY_SLACK_API_URL=api,
+            LIFEBUOY_NOTIFY_EMAIL=False,
+        ):
+            ticket_create(
+                actor=alice,
+                data=NewTicket(subject="Down", description="x", priority="P1"),
+                now=now,
+            )
+            delivery = Delivery.objects.get(kind="slack")
+            assert delivery.target == "#support"
+            assert outbox.delivery_attempt(delivery_id=delivery.id, now=now).outcome == "sent"
+    (request,) = received
+    assert request["path"] == "/api/chat.postMessage"
+    assert request["headers"]["Authorization"] == "Bearer xoxb-test"
+    assert b"support" in request["body"]
