@@ -10,6 +10,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from lifebuoy.accounts.api import router as accounts_router
 from lifebuoy.core.auth import api_auth
 from lifebuoy.core.errors import LifebuoyError
+from lifebuoy.escalations.api import router as escalations_router
 from lifebuoy.kb.api import router as kb_router
 from lifebuoy.monitoring.api import router as monitoring_router
 from lifebuoy.notifications.api import router as notifications_router
@@ -33,6 +34,7 @@ api.add_router("/staff/", staff_router)
 api.add_router("/kb/", kb_router)
 api.add_router("/monitoring/", monitoring_router)
 api.add_router("/notifications/", notifications_router)
+api.add_router("/escalations/", escalations_router)
 
 
 def _error(
