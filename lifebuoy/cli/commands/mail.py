@@ -21,7 +21,10 @@ def mailgateway(
     django_setup()
     from django.conf import settings
 
+    from lifebuoy.cli.commands.server import _prepare_broker
     from lifebuoy.notifications.inbound.gateway import gateway_controller
+
+    _prepare_broker()  # the gateway queues acknowledgements for the workers
 
     controller, handler = gateway_controller(
         host=host or settings.LIFEBUOY_MAILGATEWAY_HOST,
