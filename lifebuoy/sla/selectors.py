@@ -76,7 +76,11 @@ _PUBLIC_STATUS: dict[str, str] = {
 
 def sla_clock_list_for_ticket(*, ticket: Ticket, now: datetime) -> list[ClockView]:
     """Every clock of the ticket (oldest first), explained."""
-    clocks = ticket.sla_clocks.select_related("policy", "calendar").order_by("started_at", "id")
+    clocks = (
+        ticket.sla_clocks.select_related("policy", "calendar")
+        .prefetch_related("calendar__windows", "calendar__holidays")
+        .order_by("started_at", "id")
+    )
     return [_view(clock, ticket, now) for clock in clocks]
 
 

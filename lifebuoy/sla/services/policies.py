@@ -91,7 +91,7 @@ def _build(calendar: Calendar, zone: str, country: str, year: int) -> BusinessCa
     weekly: dict[int, list[tuple[time, time]]] = {}
     for window in calendar.windows.all():
         weekly.setdefault(window.weekday, []).append((window.opens, window.closes))
-    days: frozenset[date] = frozenset(calendar.holidays.values_list("date", flat=True))
+    days: frozenset[date] = frozenset(h.date for h in calendar.holidays.all())
     if country:
         years = range(year - 1, year + 3)
         try:
@@ -132,7 +132,7 @@ def calendar_describe(*, calendar: Calendar | None, org: Organization) -> str:
     text = f"{calendar.name}: {'; '.join(parts) or 'never open'} {zone}"
     if calendar.observes_public_holidays and country:
         text += f", {country.upper()} public holidays"
-    custom = calendar.holidays.count()
+    custom = len(calendar.holidays.all())  # uses a prefetch when the caller made one
     if custom:
         text += f" + {custom} custom date{'s' if custom != 1 else ''}"
     return text

@@ -186,3 +186,16 @@ def test_an_overdue_deadline_shows_red_before_the_sweep_records_it(client, alice
         page = client.get("/desk/").content.decode()
     assert 'class="sla sla-breached"' in page
     assert "1\xa0hour overdue" in page
+
+
+def test_the_sla_endpoint_costs_the_same_few_queries_however_many_clocks(
+    api, alice, ted, django_assert_max_num_queries
+):
+    ticket = open_ticket(alice, TUE_11, "P2")
+    for hour in range(1, 6):  # five answered next-response clocks
+        message_add(ticket=ticket, author=ted, body="Reply", now=TUE_11 + timedelta(hours=hour))
+        message_add(ticket=ticket, author=alice, body="More", now=TUE_11 + timedelta(hours=hour))
+    client = api(ted)
+    with django_assert_max_num_queries(6):
+        body = client.get(f"/api/tickets/{ticket.id}/sla").json()
+    assert len(body["clocks"]) == 7
