@@ -8,6 +8,7 @@ transports are refused, and credentials are never prompted for.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import re
@@ -92,13 +93,16 @@ def mirror_sync(*, repository: str, location: str) -> MirrorState:
     root = mirrors_root()
     root.mkdir(parents=True, exist_ok=True)
     path = root / location
-    if not (path / "HEAD").exists():
-        _git(["clone", "--mirror", "--no-local", "--quiet", "--", repository, str(path)])
-        # Belt and braces: even a mistaken push from this mirror could not reach the customer.
-        _git(["config", "remote.origin.pushurl", "/dev/null/no-push"], cwd=path)
-    else:
-        _git(["fetch", "--prune", "--quiet", "origin"], cwd=path)
-    return mirror_state(path)
+    # One git at a time per mirror: a scheduled poll and "run doctor now" may overlap.
+    with (root / f"{location}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (path / "HEAD").exists():
+            _git(["clone", "--mirror", "--no-local", "--quiet", "--", repository, str(path)])
+            # Belt and braces: a mistaken push from this mirror could not reach the customer.
+            _git(["config", "remote.origin.pushurl", "/dev/null/no-push"], cwd=path)
+        else:
+            _git(["fetch", "--prune", "--quiet", "origin"], cwd=path)
+        return mirror_state(path)
 
 
 def mirror_state(path: Path) -> MirrorState:

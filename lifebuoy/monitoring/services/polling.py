@@ -217,14 +217,16 @@ def deployment_poll(*, deployment: Deployment, now: datetime, force: bool = Fals
 
 
 def deployment_due_claim(*, deployment: Deployment, now: datetime) -> bool:
-    """Take a due deployment for this worker: the conditional update lets one worker win."""
+    """Take a due deployment for this worker: the conditional update lets one worker win, and
+    fails if consent was withdrawn since the deployment was listed."""
     due = (
         Q(next_poll_at__isnull=True)
         if deployment.next_poll_at is None
         else Q(next_poll_at=deployment.next_poll_at)
     )
     lease = now + timedelta(seconds=deployment.poll_interval_seconds)
-    return Deployment.objects.filter(due, id=deployment.id).update(next_poll_at=lease) == 1
+    claimed = Deployment.objects.filter(due, id=deployment.id, has_read_consent=True)
+    return claimed.update(next_poll_at=lease) == 1
 
 
 def poll_due_deployments(

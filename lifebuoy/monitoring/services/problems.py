@@ -63,6 +63,9 @@ PRIORITY: dict[tuple[SupportTier, str], str] = {
     (SupportTier.COMMUNITY, "warning"): Priority.P4,
 }
 _RANK = {"info": 0, "warning": 1, "critical": 2}
+# Kinds whose summary names what is affected (which agents), so a change is news for the
+# ticket. Other checks' summaries carry ages and sizes that change on every poll.
+RENOTED_KINDS = frozenset({ProblemKind.AGENT_OFFLINE})
 
 
 @dataclass(frozen=True)
@@ -257,6 +260,28 @@ def _owner_email(problem: Problem, ticket: Ticket, now: datetime) -> None:
 
 
 @transaction.atomic
+def problem_update(*, problem: Problem, detected: Detected, now: datetime) -> bool:
+    """An open problem whose diagnosis changed (another agent offline, more markers): the
+    ticket gets the new diagnosis as a note. Conditional on the old summary, so once."""
+    summary = detected.summary[:500]
+    won = Problem.objects.filter(id=problem.id, cleared_at=None, summary=problem.summary).update(
+        summary=summary
+    )
+    if won != 1:
+        return False
+    problem.summary = summary
+    if problem.ticket is not None:
+        message_add(
+            ticket=problem.ticket,
+            author=monitoring_actor(),
+            body=f"Monitoring: the problem changed.\n\n{diagnosis_markdown(detected)}",
+            now=now,
+            is_internal=True,
+        )
+    return True
+
+
+@transaction.atomic
 def problem_clear(*, problem: Problem, now: datetime, reason: str) -> bool:
     """Mark the problem cleared, note it on the ticket and tell the owner; False if already."""
     won = Problem.objects.filter(id=problem.id, cleared_at=None).update(cleared_at=now)
@@ -300,6 +325,10 @@ def problems_reconcile(
         if kind in scope and kind not in open_now
         if (problem := problem_open(deployment=deployment, detected=found, now=now)) is not None
     ]
+    for kind, problem in sorted(open_now.items()):
+        found = detected.get(kind)
+        if kind in RENOTED_KINDS and found and found.summary[:500] != problem.summary:
+            problem_update(problem=problem, detected=found, now=now)
     cleared = [
         problem
         for kind, problem in sorted(open_now.items())

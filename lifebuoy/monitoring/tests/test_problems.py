@@ -181,3 +181,26 @@ def test_two_concurrent_polls_open_one_ticket(acme, alice, customer_repo):
     assert errors == []
     assert Problem.objects.filter(kind="conflict_markers", cleared_at=None).count() == 1
     assert Ticket.objects.filter(subject__contains="Conflict markers").count() == 1
+
+
+@pytest.mark.django_db
+def test_another_agent_going_offline_is_noted_on_the_open_ticket(deployment, customer_repo):
+    customer_repo.commit("C1: plan", at=T0 - timedelta(minutes=30))
+    customer_repo.commit("C2: build", at=T0 - timedelta(minutes=10))
+    deployment_poll(deployment=deployment, now=T0)
+    [problem] = [
+        p
+        for p in deployment_poll(
+            deployment=deployment, now=T0 + timedelta(hours=1, minutes=40)
+        ).opened
+        if p.kind == "agent_offline"
+    ]
+    assert problem.summary == "Offline: Cloud C1."
+    deployment_poll(deployment=deployment, now=T0 + timedelta(hours=2, minutes=5))
+    deployment_poll(deployment=deployment, now=T0 + timedelta(hours=2, minutes=10))
+    problem.refresh_from_db()
+    assert problem.summary == "Offline: Cloud C1, Cloud C2."
+    assert problem.ticket is not None
+    notes = [m.body for m in problem.ticket.messages.all()]
+    assert len(notes) == 2
+    assert "the problem changed" in notes[1]
