@@ -309,3 +309,13 @@ def test_a_window_must_close_after_it_opens_unless_it_runs_to_midnight():
     with pytest.raises(ValidationError):
         CalendarWindow(calendar=office, weekday=5, opens=time(17), closes=time(9)).full_clean()
     CalendarWindow(calendar=office, weekday=5, opens=time(17), closes=time(0)).full_clean()
+
+
+def test_reopening_and_raising_priority_in_one_change_uses_the_new_priority(alice, ted):
+    ticket = open_ticket(alice, TUE_11, "P3")
+    change(ticket, ted, TUE_11 + timedelta(hours=1), status="pending")
+    change(ticket, ted, TUE_11 + timedelta(hours=5), status="open", priority="P1")
+    resolution = clock_of(ticket, RES)
+    assert resolution.state == ClockState.RUNNING
+    assert (resolution.priority, resolution.target_minutes) == ("P1", 240)
+    assert resolution.due_at == TUE_11 + timedelta(hours=8)  # 1 h used before the 4 h pause
