@@ -130,11 +130,14 @@ class Policy(models.Model):
                 fields=["tier"],
                 condition=Q(organization__isnull=True),
                 name="sla_policy_one_per_tier",
+                violation_error_message="This tier already has a policy: edit that one, or give "
+                "an organization its own policy.",
             ),
             models.CheckConstraint(
                 condition=Q(tier__isnull=False, organization__isnull=True)
                 | Q(tier__isnull=True, organization__isnull=False),
                 name="sla_policy_tier_xor_organization",
+                violation_error_message="Set a support tier or an organization, not both.",
             ),
         ]
 

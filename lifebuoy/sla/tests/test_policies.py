@@ -132,3 +132,21 @@ def test_the_delivery_task_calls_every_subscriber_and_survives_a_failing_one(now
         assert got == [event]
     finally:
         sla_events._subscribers[:] = saved
+
+
+def test_the_admin_explains_why_a_second_tier_policy_is_refused(client, ada):
+    calendar = Policy.objects.get(tier=2).calendar
+    client.force_login(ada)
+    response = client.post(
+        "/admin/sla/policy/add/",
+        {
+            "name": "Another Standard",
+            "tier": 2,
+            "calendar": calendar.id,
+            "version": 1,
+            "targets-TOTAL_FORMS": 0,
+            "targets-INITIAL_FORMS": 0,
+        },
+    )
+    assert response.status_code == 200
+    assert "This tier already has a policy" in response.content.decode()
