@@ -32,6 +32,7 @@ class AgentOut(Schema):
 
 class UptimeOut(Schema):
     agent: str
+    label: str
     start: datetime
     end: datetime
     online_seconds: int

@@ -5,6 +5,7 @@ the same 404.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -78,6 +79,7 @@ class Uptime:
     end: datetime
     online_seconds: int
     monitored_seconds: int
+    label: str = ""
 
     @property
     def ratio(self) -> Fraction | None:
@@ -239,12 +241,13 @@ def deployment_overview(*, deployment: Deployment, now: datetime) -> Overview:
         for f in (last_run.report.get("findings", []) if last_run else [])
         if _RANK.get(f.get("severity", ""), 0) >= _RANK["warning"]
     ][:RECENT_FINDINGS]
+    agents = agent_state_list(deployment=deployment)
+    labels = {a.agent: a.label or a.agent for a in agents}
+    uptime = uptime_for_deployment(deployment=deployment, start=now - timedelta(days=30), end=now)
     return Overview(
         deployment=deployment,
-        agents=agent_state_list(deployment=deployment),
-        uptime=uptime_for_deployment(
-            deployment=deployment, start=now - timedelta(days=30), end=now
-        ),
+        agents=agents,
+        uptime=[dataclasses.replace(u, label=labels.get(u.agent, u.agent)) for u in uptime],
         open_problems=list(problem_list(deployment=deployment, open_only=True)),
         findings=findings,
         last_run=last_run,
@@ -261,6 +264,7 @@ def overview_as_dict(overview: Overview) -> dict[str, object]:
         "uptime": [
             {
                 "agent": u.agent,
+                "label": u.label,
                 "start": u.start,
                 "end": u.end,
                 "online_seconds": u.online_seconds,

@@ -58,7 +58,9 @@ def test_the_api_shows_the_deployment_to_its_organization(polled, alice, api):
     c1 = next(a for a in body["agents"] if a["agent"] == "cloud/C1")
     assert c1["status"] == "offline"
     assert "agent_offline" in [p["kind"] for p in body["open_problems"]]
-    assert body["uptime"]
+    uptime = next(u for u in body["uptime"] if u["agent"] == "cloud/C1")
+    assert uptime["label"] == "Cloud C1"
+    assert uptime["online_seconds"] < uptime["monitored_seconds"]
     assert body["cost"]["cost"] == "0"
     listed = api(alice).get("/api/monitoring/deployments").json()
     assert [d["id"] for d in listed] == [polled.id]
