@@ -35,6 +35,7 @@ class _Subject(NamedTuple):
     text: str
     machine: str | None
     beat: Attribution | None  # the whole answer for a heartbeat subject
+    fixed: Attribution | None = None  # the whole answer when the subject names the trinity
 
 
 class Attribution(NamedTuple):
@@ -76,8 +77,10 @@ class Attributor:
             if len(self._subjects) >= _SUBJECT_CACHE:
                 self._subjects.clear()
             self._subjects[commit.subject] = read
+        if read.fixed is not None:
+            return read.fixed
         if read.role is not None:
-            trinity = read.trinity or self._trinity_from_files(commit)
+            trinity = self._trinity_from_files(commit)
             return Attribution(f"{trinity}/{read.role}", SUBJECT_PREFIX, read.text, read.machine)
         if commit.body:
             for pattern in self.profile.body_patterns:
@@ -99,13 +102,10 @@ class Attributor:
             if match is not None:
                 groups = match.groupdict()
                 trinity = self._named_trinity(groups.get("trinity"), subject)
-                return _Subject(
-                    match["role"].upper(),
-                    trinity,
-                    match.group(0).strip(),
-                    groups.get("machine") or None,
-                    None,
-                )
+                role, text = match["role"].upper(), match.group(0).strip()
+                machine = groups.get("machine") or None
+                fixed = Attribution(f"{trinity}/{role}", SUBJECT_PREFIX, text, machine)
+                return _Subject(role, trinity, text, machine, None, fixed if trinity else None)
         machine = self._machine(subject)
         for pattern in self.profile.heartbeat_patterns:
             beat = pattern.match(subject)

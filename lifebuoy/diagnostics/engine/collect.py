@@ -25,6 +25,7 @@ from lifebuoy.diagnostics.engine.snapshot import (
 RECENT_WINDOW = 30 * 86400
 _new = tuple.__new__  # builds NamedTuples without their Python-level __new__ (hot path)
 PROGRESS_EVERY = 2000
+BEAT_SUBJECTS = 10_000
 
 Progress = Callable[[int], None]
 
@@ -36,6 +37,7 @@ class HistoryCollector:
         self.paths = PathClassifier(profile)
         self.attributor = Attributor(profile, self.paths)
         self._classify = self.paths.classify
+        self._beats: dict[str, Attribution] = {}  # heartbeat subjects already recognised
         self.history = History()
         self._last_edit: dict[str, FileWrite] = {}
         self._window = int(profile.thresholds.edit_collision_window.total_seconds())
@@ -50,6 +52,8 @@ class HistoryCollector:
                 progress(seen)
         if progress is not None:
             progress(seen)
+        if self.history.heartbeat_commits:
+            self.history.methods[HEARTBEAT] = self.history.heartbeat_commits
         return self.history
 
     def add(self, commit: RawCommit) -> None:
@@ -59,26 +63,23 @@ class HistoryCollector:
             history.commits_after_now += 1
             return
         history.commits_read += 1
+        who = None if commit.body else self._beats.get(commit.subject)
+        if who is not None:
+            self._heartbeat(commit, who)
+            return
         who = self.attributor.attribute(commit)
+        if who.method == HEARTBEAT:
+            if not commit.body:
+                if len(self._beats) >= BEAT_SUBJECTS:
+                    self._beats.clear()
+                self._beats[commit.subject] = who
+            self._heartbeat(commit, who)
+            return
         history.methods[who.method] += 1
         ref = _new(CommitRef, (commit.sha, ts, commit.subject))
         if who.machine:
             self._machine(who, ref)
         classify = self._classify
-        if who.method == HEARTBEAT:  # the hot path: most commits are heartbeats
-            history.heartbeat_commits += 1
-            last_touch = history.last_touch
-            for path in commit.files:
-                info = classify(path)
-                if info is None:
-                    continue
-                if info.touch_only:
-                    previous = last_touch.get(path)
-                    if previous is None or ts > previous.ts:
-                        last_touch[path] = ref
-                else:
-                    self._coordination_file(info, ref, who)
-            return
         if who.agent is None:
             history.unattributed_commits += 1
         else:
@@ -90,6 +91,36 @@ class HistoryCollector:
                 self._coordination_file(info, ref, who)
             if who.agent is not None:
                 self._edit(path, ref, who)
+
+    def _heartbeat(self, commit: RawCommit, who: Attribution) -> None:
+        """Most commits are heartbeats, so this path avoids every allocation it can.
+
+        Commits arrive newest first, so a heartbeat rarely beats the latest time already
+        recorded; the commit record is only built when it does.
+        """
+        history = self.history
+        history.heartbeat_commits += 1
+        ts = commit.author_time
+        ref = None
+        machine = history.machines.get(who.machine or "")
+        if machine is None or machine.last_heartbeat is None or ts > machine.last_heartbeat.ts:
+            ref = _new(CommitRef, (commit.sha, ts, commit.subject))
+            self._machine(who, ref)
+        else:
+            machine.commits += 1
+            machine.heartbeats += 1
+        last_touch = history.last_touch
+        for path in commit.files:
+            info = self._classify(path)
+            if info is None:
+                continue
+            if info.touch_only:
+                previous = last_touch.get(path)
+                if previous is not None and ts <= previous.ts:
+                    continue
+            if ref is None:
+                ref = _new(CommitRef, (commit.sha, ts, commit.subject))
+            self._coordination_file(info, ref, who)
 
     def _agent(self, who: Attribution, ref: CommitRef) -> None:
         agent = who.agent or ""
