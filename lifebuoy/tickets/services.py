@@ -110,6 +110,13 @@ def _check_choice(errors: dict[str, str], name: str, value: str, choices: type) 
         errors[name] = f"“{value}” is not one of: {', '.join(choices.values)}."  # type: ignore[attr-defined]  # idem
 
 
+def _check_status(errors: dict[str, str], value: str) -> None:
+    _check_choice(errors, "status", value, Status)
+    if value == Status.ESCALATED:
+        # Escalating needs the documented checklist and a next level: lifebuoy.escalations.
+        errors["status"] = "Use “Escalate…”: escalating needs the escalation checklist."
+
+
 def _validate_text(errors: dict[str, str], *, subject: str | None, body: str | None) -> None:
     if subject is not None:
         if not subject.strip():
@@ -333,7 +340,7 @@ def ticket_update(*, ticket: Ticket, actor: User, changes: TicketChanges, now: d
     if changes.category is not None:
         _check_choice(errors, "category", changes.category, Category)
     if changes.status is not None:
-        _check_choice(errors, "status", changes.status, Status)
+        _check_status(errors, changes.status)
     assignee = None
     if changes.assignee_id is not None:
         assignee = User.objects.filter(id=changes.assignee_id, is_active=True).first()

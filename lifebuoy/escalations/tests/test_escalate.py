@@ -22,6 +22,7 @@ from lifebuoy.escalations.services.escalate import (
 )
 from lifebuoy.notifications.models import Delivery
 from lifebuoy.tickets.models import Message, Status, TicketEvent
+from lifebuoy.tickets.services import TicketChanges, ticket_update
 
 from .helpers import checklist, open_ticket, owned_by, staff
 
@@ -185,3 +186,11 @@ def test_tier_2_to_engineering_then_product(ticket, bob, now):
     )
     levels = list(EscalationStep.objects.filter(ticket=ticket).values_list("to_level", flat=True))
     assert levels == [Level.TIER_3, Level.ENGINEERING, Level.PRODUCT]
+
+
+def test_the_plain_status_change_cannot_skip_the_checklist(ticket, bob, now):
+    with pytest.raises(ValidationFailed) as caught:
+        ticket_update(
+            ticket=ticket, actor=bob, changes=TicketChanges(status=Status.ESCALATED), now=now
+        )
+    assert "escalation checklist" in caught.value.extra["fields"]["status"]
