@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
@@ -142,8 +142,10 @@ def uptime_for_deployment(
 
 
 def uptime_daily(*, deployment: Deployment, end: datetime, days: int) -> dict[str, list[Uptime]]:
-    """Per agent, one Uptime per day for the ``days`` days before ``end`` (the chart)."""
-    start = end - timedelta(days=days)
+    """Per agent, one Uptime per UTC day for the ``days`` days up to ``end`` (the chart);
+    today's counts only up to ``end``."""
+    midnight = datetime.combine(end.date(), time.min, tzinfo=UTC)
+    first = midnight - timedelta(days=days - 1)
     rows = AgentStatusChange.objects.filter(deployment=deployment, at__lt=end).order_by(
         "agent", "at", "id"
     )
@@ -155,8 +157,8 @@ def uptime_daily(*, deployment: Deployment, end: datetime, days: int) -> dict[st
             uptime_from_changes(
                 changes,
                 agent=agent,
-                start=start + timedelta(days=d),
-                end=start + timedelta(days=d + 1),
+                start=first + timedelta(days=d),
+                end=min(first + timedelta(days=d + 1), end),
             )
             for d in range(days)
         ]

@@ -13,6 +13,7 @@ mode); "only new commits" is realised by the early stop, and by recording only c
 from __future__ import annotations
 
 import bisect
+import logging
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -50,6 +51,7 @@ from lifebuoy.monitoring.services.deployments import require_consent
 from lifebuoy.monitoring.services.problems import Detected, problems_detect, problems_reconcile
 from lifebuoy.monitoring.services.usage import budget_evaluate
 
+logger = logging.getLogger(__name__)
 FULL_RUN_EVERY = timedelta(hours=6)
 REPO_KINDS = {k for k in ProblemKind.values if k != ProblemKind.BUDGET}
 
@@ -244,7 +246,11 @@ def poll_due_deployments(
     for deployment in due:
         if time.monotonic() - started > deadline_seconds:
             break
-        if deployment_due_claim(deployment=deployment, now=now):
+        if not deployment_due_claim(deployment=deployment, now=now):
+            continue
+        try:
             deployment_poll(deployment=deployment, now=now)
-            polled += 1
+        except Exception:  # one broken deployment must not starve the others
+            logger.exception("Polling deployment %s failed", deployment.id)
+        polled += 1
     return polled

@@ -93,5 +93,7 @@ def test_uptime_per_agent_from_the_database(deployment):
     c1, c2 = uptime_for_deployment(deployment=deployment, start=T0, end=T0 + DAY)
     assert (c1.agent, c1.ratio) == ("cloud/C1", Fraction(3, 4))
     assert (c2.agent, c2.ratio) == ("cloud/C2", Fraction(1))
-    daily = uptime_daily(deployment=deployment, end=T0 + 2 * DAY, days=2)
-    assert [d.ratio for d in daily["cloud/C1"]] == [Fraction(3, 4), 1]
+    # UTC days: Nov 24 (monitored from 09:00; offline 16:00-22:00) and Nov 25 up to 10:00.
+    daily = uptime_daily(deployment=deployment, end=T0 + DAY, days=2)
+    assert [d.ratio for d in daily["cloud/C1"]] == [Fraction(9, 15), Fraction(1)]
+    assert daily["cloud/C1"][1].monitored_seconds == 10 * 3600
