@@ -247,8 +247,13 @@ def message_add(
     now: datetime,
     is_internal: bool = False,
     files: Sequence[UploadedFile] = (),
+    is_automatic: bool = False,
 ) -> Message:
-    """Add a reply or an internal note, and move the ticket along as a support desk would."""
+    """Add a reply or an internal note, and move the ticket along as a support desk would.
+
+    ``is_automatic`` marks a message the system sends in someone's name (a notice, an
+    auto-reply): it is never anyone's response, for the SLA clocks or ``first_response_at``.
+    """
     if is_internal and not author.is_support_staff:
         raise PermissionDenied("not_allowed", "Only support staff can write internal notes.")
     if not body.strip() and not files:
@@ -272,18 +277,22 @@ def message_add(
     _store_attachments(message, files)
     _event(ticket, author, "note_added" if is_internal else "reply_added", now)
     if not is_internal:
-        _after_public_message(ticket, author, now)
-    sla_on_message(ticket=ticket, author=author, is_internal=is_internal, now=now)
+        _after_public_message(ticket, author, now, is_automatic=is_automatic)
+    sla_on_message(
+        ticket=ticket, author=author, is_internal=is_internal, is_automatic=is_automatic, now=now
+    )
     notifications_on_message_added(message=message, now=now)
     escalations_on_ticket_event(ticket_id=ticket.id, now=now)
     return message
 
 
-def _after_public_message(ticket: Ticket, author: User, now: datetime) -> None:
+def _after_public_message(
+    ticket: Ticket, author: User, now: datetime, *, is_automatic: bool
+) -> None:
     fields = ["last_activity_at", "updated_at"]
     ticket.last_activity_at = now
     if author.is_support_staff:
-        if ticket.first_response_at is None:
+        if ticket.first_response_at is None and not is_automatic:
             ticket.first_response_at = now
             fields.append("first_response_at")
         if ticket.owner_id is None:

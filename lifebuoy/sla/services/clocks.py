@@ -5,7 +5,8 @@ row locked; the hooks lock the ticket's clocks too (``select_for_update``) so th
 conditional updates wait for them and then re-check their conditions.
 
 Rules:
-- first response runs from creation until the first public staff reply;
+- first response runs from creation until the first public staff reply (not an internal note,
+  not an automatic message);
 - next response runs from a customer message that nobody answered yet until the next public
   staff reply (one open at a time; not while the first response is still open);
 - resolution runs from creation until resolved, paused while pending customer and while resolved
@@ -57,9 +58,12 @@ def sla_on_ticket_created(*, ticket: Ticket, now: datetime) -> None:
     _summary_save(ticket.id, clocks)
 
 
-def sla_on_message(*, ticket: Ticket, author: User, is_internal: bool, now: datetime) -> None:
-    """A public staff reply answers the open response clocks; a customer message may start one."""
-    if is_internal:
+def sla_on_message(
+    *, ticket: Ticket, author: User, is_internal: bool, now: datetime, is_automatic: bool = False
+) -> None:
+    """A public staff reply answers the open response clocks; a customer message may start one.
+    Internal notes and automatic messages (notices, auto-replies) change nothing."""
+    if is_internal or is_automatic:
         return
     clocks = _locked_clocks(ticket.id)
     responses = [c for c in clocks if c.kind in RESPONSE_KINDS and c.is_open]

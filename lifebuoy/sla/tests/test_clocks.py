@@ -110,6 +110,20 @@ def test_only_a_public_staff_reply_meets_the_first_response(alice, ted):
     assert first.minutes_used == 120
 
 
+def test_automatic_messages_neither_answer_nor_start_a_response_clock(alice, ted):
+    ticket = open_ticket(alice, TUE_11, "P2")
+    message_add(ticket=ticket, author=ted, body="Notice", now=TUE_11, is_automatic=True)
+    assert clock_of(ticket, FR).state == ClockState.RUNNING
+    ticket.refresh_from_db()
+    assert ticket.first_response_at is None
+    message_add(ticket=ticket, author=ted, body="On it", now=TUE_11 + timedelta(minutes=5))
+    message_add(
+        ticket=ticket, author=alice, body="Out of office", now=TUE_11 + timedelta(hours=1),
+        is_automatic=True,
+    )  # fmt: skip
+    assert not Clock.objects.filter(ticket=ticket, kind=NR).exists()
+
+
 def test_a_late_first_reply_is_recorded_as_a_breach_at_the_deadline(alice, ted):
     ticket = open_ticket(alice, TUE_11, "P1")
     message_add(ticket=ticket, author=ted, body="Sorry", now=TUE_11 + timedelta(hours=5))
