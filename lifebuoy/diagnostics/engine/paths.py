@@ -24,10 +24,7 @@ class PathInfo:
     is_hub_input: bool = False
     pair: tuple[str, str] | None = None  # (sender role, addressee role) of a channel
     touch_only: bool = False  # only the time of the last write matters (status, heartbeat)
-
-    @property
-    def is_channel(self) -> bool:
-        return self.kind is not None
+    is_channel: bool = False
 
 
 def channel_kind(profile: Profile, sender_role: str, addressee_role: str) -> str:
@@ -115,6 +112,7 @@ class PathClassifier:
             is_hub_input=hub_input,
             pair=pair,
             touch_only=kind is None and not consolidation and not hub_input,
+            is_channel=kind is not None,
         )
         useful = (
             info.is_channel
