@@ -32,3 +32,14 @@ def escalation_panel(context: dict[str, Any], ticket: Ticket) -> dict[str, Any]:
         "referral": referral[0] if referral else "",
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.inclusion_tag("escalations/public_status.html", takes_context=True)
+def escalation_public_status(context: dict[str, Any], ticket: Ticket) -> dict[str, Any]:
+    """For the customer: which team has the ticket and when the next update is due. Nothing
+    else about the escalation leaves the desk."""
+    user = context["request"].user
+    if not isinstance(user, User):
+        return {"view": None}
+    view = escalation_view_for_user(user=user, ticket_id=ticket.id, now=timezone.now())
+    return {"view": view if view.escalated_at and ticket.is_open else None}

@@ -185,3 +185,31 @@ def test_charlie_gets_404_on_another_organizations_ticket_pages(ticket, charlie,
     response = client_for(charlie).get(reverse("escalations:escalate", args=[ticket.id]))
     assert response.status_code == HTTPStatus.FOUND
     assert client_for(bob).get(reverse("escalations:escalate", args=[99999])).status_code == 404
+
+
+def test_the_customer_portal_shows_the_team_and_next_update_only(ticket, alice, bob):
+    escalation_escalate(
+        ticket=ticket,
+        actor=bob,
+        request=EscalationRequest(checklist=checklist(), reason="internal reasoning"),
+        now=timezone.now(),
+    )
+    text = client_for(alice).get(reverse("portal:detail", args=[ticket.id])).content.decode()
+    assert "With Tier 3 · next update by" in text
+    assert "internal reasoning" not in text
+    assert "documented" not in text
+    assert 'id="escalation"' not in text
+
+
+def test_the_escalated_view_costs_the_same_for_many_tickets(
+    alice, bob, lena, django_assert_max_num_queries
+):
+    now = timezone.now()
+    for _ in range(5):
+        ticket = owned_by(open_ticket(alice, now), bob, now)
+        escalation_escalate(
+            ticket=ticket, actor=bob, request=EscalationRequest(checklist=checklist()), now=now
+        )
+    client = client_for(lena)
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("escalations:list")).status_code == HTTPStatus.OK
