@@ -57,18 +57,16 @@ def projected_crossing(
     return weeks[0] + timedelta(days=round(at * 7))
 
 
-def capacity_trends(*, deployment: Deployment, now: datetime, weeks: int = 12) -> list[Trend]:
-    first = _monday(now.date()) - timedelta(weeks=weeks - 1)
-    mondays = [first + timedelta(weeks=i) for i in range(weeks)]
-    index = {monday: i for i, monday in enumerate(mondays)}
-    size: list[float | None] = [None] * weeks
-    commits: list[float | None] = [None] * weeks
-    consolidation: list[float | None] = [None] * weeks
-    cost: list[float | None] = [None] * weeks
+Series = list[float | None]
+
+
+def _from_runs(deployment: Deployment, index: dict[date, int]) -> tuple[Series, Series, Series]:
+    """Per week: the largest .git, the commits that arrived, the slowest consolidation (min)."""
+    size: Series = [None] * len(index)
+    commits: Series = [None] * len(index)
+    consolidation: Series = [None] * len(index)
     runs = DoctorRun.objects.filter(deployment=deployment).order_by("created_at", "id")
-    rows = list(
-        runs.values_list("created_at", "git_size_bytes", "new_commits", "consolidation_seconds")
-    )
+    rows = runs.values_list("created_at", "git_size_bytes", "new_commits", "consolidation_seconds")
     for n, (at, git_size, new, waited) in enumerate(rows):
         i = index.get(_monday(at.date()))
         if i is None:
@@ -79,20 +77,38 @@ def capacity_trends(*, deployment: Deployment, now: datetime, weeks: int = 12) -
             commits[i] = (commits[i] or 0) + new
         if waited is not None:
             consolidation[i] = max(consolidation[i] or 0, waited / 60)
+    return size, commits, consolidation
+
+
+def _from_usage(deployment: Deployment, index: dict[date, int], first: date) -> Series:
+    cost: Series = [None] * len(index)
     usage = UsageRecord.objects.filter(deployment=deployment, day__gte=first)
     for day, amount in usage.values_list("day", "cost"):
         i = index.get(_monday(day))
         if i is not None:
             cost[i] = (cost[i] or 0) + float(amount)
+    return cost
+
+
+def _limits(deployment: Deployment) -> tuple[float | None, float | None, float | None]:
+    """The profile's .git size (bytes) and slow consolidation (minutes); the weekly budget."""
+    budget = deployment.monthly_budget
+    weekly = float(budget * 12 / 52) if budget else None
     try:
         thresholds = load_profile(deployment.profile).thresholds
-        size_limit: float | None = float(thresholds.git_size)
-        slow_minutes: float | None = thresholds.consolidation_slow.total_seconds() / 60
     except ProfileError:
-        size_limit = slow_minutes = None
-    budget = deployment.monthly_budget
-    weekly_budget = float(budget * 12 / 52) if budget else None
-    specs: list[tuple[str, str, list[float | None], float | None]] = [
+        return None, None, weekly
+    return float(thresholds.git_size), thresholds.consolidation_slow.total_seconds() / 60, weekly
+
+
+def capacity_trends(*, deployment: Deployment, now: datetime, weeks: int = 12) -> list[Trend]:
+    first = _monday(now.date()) - timedelta(weeks=weeks - 1)
+    mondays = [first + timedelta(weeks=i) for i in range(weeks)]
+    index = {monday: i for i, monday in enumerate(mondays)}
+    size, commits, consolidation = _from_runs(deployment, index)
+    cost = _from_usage(deployment, index, first)
+    size_limit, slow_minutes, weekly_budget = _limits(deployment)
+    specs: list[tuple[str, str, Series, float | None]] = [
         ("repository_size", "bytes", size, size_limit),
         ("commit_volume", "commits", commits, None),
         ("consolidation_time", "minutes", consolidation, slow_minutes),

@@ -27,7 +27,7 @@ from django.db.models import Q
 from lifebuoy.diagnostics.engine.profiles import Profile, load_profile
 from lifebuoy.diagnostics.engine.repo import GitError
 from lifebuoy.diagnostics.engine.report import to_json
-from lifebuoy.diagnostics.engine.runner import diagnose
+from lifebuoy.diagnostics.engine.runner import Report, diagnose
 from lifebuoy.diagnostics.engine.snapshot import RepoSnapshot
 from lifebuoy.diagnostics.engine.timeutil import parse_instant
 from lifebuoy.monitoring.mirror import (
@@ -154,38 +154,62 @@ def _cheap_poll(deployment: Deployment, profile: Profile, now: datetime) -> Poll
     return PollResult("unchanged", None, changes, opened, cleared)
 
 
+@transaction.atomic
+def _store_run(
+    deployment: Deployment,
+    *,
+    profile: Profile,
+    report: Report,
+    head: str,
+    new_commits: int,
+    elapsed_ms: int,
+    now: datetime,
+) -> tuple[DoctorRun, int]:
+    """The run with the doctor's JSON, new task assignments and agent status changes."""
+    data = to_json(report)
+    run = DoctorRun.objects.create(
+        deployment=deployment,
+        created_at=now,
+        head_commit=head,
+        new_commits=new_commits,
+        commits_read=report.snapshot.history.commits_read,
+        git_size_bytes=report.snapshot.git_size,
+        consolidation_seconds=_consolidation_seconds(report.snapshot),
+        worst=data["summary"]["worst"] or "",
+        duration_ms=elapsed_ms,
+        report=data,
+    )
+    _record_tasks(deployment, report.snapshot)
+    changes = agents_record(
+        deployment=deployment,
+        seen=_observed(data),
+        threshold=profile.thresholds.agent_offline,
+        now=now,
+    )
+    return run, changes
+
+
 def _full_poll(
     deployment: Deployment, profile: Profile, head: str, digest: str, now: datetime
 ) -> PollResult:
     location = _location(deployment)
     started = time.perf_counter()
     report = diagnose(Path(mirrors_root() / location), now=now, profile=profile)
-    data = to_json(report)
     new_commits = count_new_commits(
         location=location, head=head, since=deployment.last_polled_commit
     )
     elapsed = int((time.perf_counter() - started) * 1000)
-    with transaction.atomic():
-        run = DoctorRun.objects.create(
-            deployment=deployment,
-            created_at=now,
-            head_commit=head,
-            new_commits=new_commits,
-            commits_read=report.snapshot.history.commits_read,
-            git_size_bytes=report.snapshot.git_size,
-            consolidation_seconds=_consolidation_seconds(report.snapshot),
-            worst=data["summary"]["worst"] or "",
-            duration_ms=elapsed,
-            report=data,
-        )
-        _record_tasks(deployment, report.snapshot)
-        changes = agents_record(
-            deployment=deployment,
-            seen=_observed(data),
-            threshold=profile.thresholds.agent_offline,
-            now=now,
-        )
-    detected: dict[str, Detected] = problems_detect(data["findings"], _offline_labels(deployment))
+    run, changes = _store_run(
+        deployment,
+        profile=profile,
+        report=report,
+        head=head,
+        new_commits=new_commits,
+        elapsed_ms=elapsed,
+        now=now,
+    )
+    findings = run.report["findings"]
+    detected: dict[str, Detected] = problems_detect(findings, _offline_labels(deployment))
     opened, cleared = problems_reconcile(
         deployment=deployment, detected=detected, scope=REPO_KINDS, now=now
     )
