@@ -17,7 +17,7 @@ from .text import Document
 
 # Table and configuration names below are constants; every value travels as a parameter.
 TABLE = "kb_article_fts"
-# Below this many matching articles ranking is exact; above it, the newest are ranked.
+# Below this many matching articles ranking is exact; above it, the first found are ranked.
 RANK_CANDIDATES = 2000
 
 
@@ -50,14 +50,14 @@ class SqliteBackend:
             "(" + " OR ".join(f'"{alt}"' for alt in g.alternatives) + ")" for g in groups
         )
         where, params = restriction_sql(query.restriction)
-        # Rank at most RANK_CANDIDATES matches, the most recently created ones: FTS5 scores every
-        # row it returns, so a word found in 50,000 articles would otherwise cost ~40 ms. The
-        # bound is a rowid range, which FTS5 applies inside the index.
+        # Rank at most RANK_CANDIDATES matches, the first the index yields (lowest rowids): FTS5
+        # scores every row it returns, so a word found in 50,000 articles would otherwise cost
+        # ~40 ms. The bound is a rowid range, which FTS5 applies inside the index.
         cursor.execute(
             f"SELECT f.rowid, bm25({TABLE}, %s, %s, %s) AS rank "  # noqa: S608
             f"FROM {TABLE} f JOIN kb_article a ON a.id = f.rowid "
-            f"WHERE {TABLE} MATCH %s AND f.rowid >= (SELECT min(rowid) FROM ("
-            f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s ORDER BY rowid DESC LIMIT %s))"
+            f"WHERE {TABLE} MATCH %s AND f.rowid <= (SELECT max(rowid) FROM ("
+            f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s LIMIT %s))"
             f"{where} ORDER BY rank LIMIT %s",
             [
                 TITLE_WEIGHT,

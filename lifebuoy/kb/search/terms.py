@@ -54,7 +54,8 @@ def _completions(prefix: str) -> list[str]:
         .order_by("term")
         .values_list("term", flat=True)[:50]
     )
-    return sorted(rows, key=len)[:MAX_ALTERNATIVES]
+    # Words first, shortest first: "deploym" means "deployment" before "deployment457".
+    return sorted(rows, key=lambda t: (not t.isalpha(), len(t), t))[:MAX_ALTERNATIVES]
 
 
 def expand(words: list[str], *, complete_last: bool) -> list[TermGroup]:
