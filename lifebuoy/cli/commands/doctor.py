@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from types import TracebackType
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import (
@@ -20,6 +21,9 @@ from rich.progress import (
 
 from lifebuoy.cli import output
 from lifebuoy.cli.exit_status import ExitStatus
+
+if TYPE_CHECKING:
+    from lifebuoy.diagnostics.engine.runner import Report
 
 LARGE_REPOSITORY = 20_000  # commits; below this no progress bar is drawn
 
@@ -96,7 +100,20 @@ def doctor(
         output.print_json(to_json(report))
     else:
         render_text(report, output.console)
+    output.err_console.print(_verdict(report), markup=False)
     raise typer.Exit(ExitStatus.FINDINGS if report.has_problems else ExitStatus.SUCCESS)
+
+
+def _verdict(report: Report) -> str:
+    """The one sentence on stderr that goes with exit status 0 or 3."""
+    counts = Counter(f.severity.value for f in report.findings)
+    problems = counts["critical"] + counts["warning"]
+    if not problems:
+        return f"No problems at warning or above ({counts['info']} informational finding(s))."
+    return (
+        f"{problems} problem(s) at warning or above: {counts['critical']} critical, "
+        f"{counts['warning']} warning."
+    )
 
 
 class _ProgressBar:

@@ -50,12 +50,14 @@ def test_a_healthy_repository_exits_0(cli, repo):
     result = invoke(cli, str(healthy(repo).path), *NOW_ARG)
     assert result.exit_code == 0, result.output
     assert "0 critical, 0 warning" in result.output
+    assert " ".join(result.stderr.split()).startswith("No problems at warning or above")
 
 
 def test_problems_exit_3_with_json(cli, repo):
     repo.commit("C2: talk", {f"{CLOUD}/c2_to_c3.md": "hi"}, at=ago(hours=5))
     result = invoke(cli, str(repo.path), *NOW_ARG, "--format", "json")
     assert result.exit_code == 3
+    assert "problem(s) at warning or above: 1 critical" in " ".join(result.stderr.split())
     data = json.loads(result.stdout)
     assert data["schema_version"] == 1
     assert {"agents", "machines", "findings", "not_read", "repository", "summary"} <= set(data)
