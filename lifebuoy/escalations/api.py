@@ -19,6 +19,7 @@ from . import oncall, selectors
 from .schemas import (
     ChecklistIn,
     ContactOut,
+    DoctorReportIn,
     EscalateIn,
     FollowUpOut,
     OnCallOut,
@@ -28,6 +29,7 @@ from .schemas import (
     TriageIn,
 )
 from .serializers import contact_out, escalation_out, follow_up_out, oncall_out, page_out, rule_out
+from .services.doctor import escalation_checklist_from_doctor
 from .services.escalate import EscalationRequest, escalation_checklist_save, escalation_escalate
 from .services.oncall import page_acknowledge
 from .services.rules import rule_update, suggestion_accept, suggestion_dismiss
@@ -87,6 +89,16 @@ def escalation_checklist_api(
 ) -> dict[str, Any]:
     ticket = ticket_get_for_user(user=request.auth, ticket_id=ticket_id)
     escalation_checklist_save(ticket=ticket, actor=request.auth, checklist=payload.checklist)
+    return _view(request.auth, ticket_id)
+
+
+@router.put("/tickets/{ticket_id}/checklist/doctor", response=dict[str, Any])
+def escalation_checklist_doctor_api(
+    request: AuthedRequest, ticket_id: int, payload: DoctorReportIn
+) -> dict[str, Any]:
+    """Fill git commit logs and error messages from ``lifebuoy doctor --json`` output."""
+    ticket = ticket_get_for_user(user=request.auth, ticket_id=ticket_id)
+    escalation_checklist_from_doctor(ticket=ticket, actor=request.auth, report=payload.report)
     return _view(request.auth, ticket_id)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from ninja import Schema
 
@@ -18,6 +19,10 @@ class EscalateIn(Schema):
 
 class ChecklistIn(Schema):
     checklist: dict[str, str]
+
+
+class DoctorReportIn(Schema):
+    report: dict[str, Any]
 
 
 class TriageIn(Schema):
