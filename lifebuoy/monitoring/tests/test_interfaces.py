@@ -153,3 +153,9 @@ def test_the_beat_schedule_runs_the_sweep_and_the_task_polls(deployment, custome
     customer_repo.commit("C1: plan")
     assert poll_due_task.run(batch_size=5) == 1
     assert deployment_poll_task.run(deployment.id) == "diagnosed"
+
+
+def test_the_poll_task_skips_a_deployment_without_consent(acme, alice, customer_repo):
+    deployment = make_deployment(acme, alice, customer_repo.path, consent=False)
+    assert deployment_poll_task.run(deployment.id) == "skipped"
+    assert deployment_poll_task.run(deployment.id + 999) == "skipped"
