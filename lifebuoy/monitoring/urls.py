@@ -15,4 +15,5 @@ desk_patterns = [
 portal_patterns = [
     path("", views.portal_deployment_list_view, name="list"),
     path("<int:deployment_id>/", views.portal_deployment_detail_view, name="detail"),
+    path("<int:deployment_id>/consent/", views.portal_consent_view, name="consent"),
 ]

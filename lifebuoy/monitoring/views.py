@@ -16,7 +16,7 @@ from lifebuoy.core.views import customer_required, staff_required
 
 from . import selectors
 from .capacity import capacity_trends
-from .services.deployments import deployment_poll_request
+from .services.deployments import deployment_poll_request, deployment_set_consent_for_user
 from .services.usage import parse_usage_csv, usage_import
 
 UPTIME_DAYS = 14
@@ -93,3 +93,17 @@ def portal_deployment_list_view(request: WSGIRequest) -> HttpResponse:
 @customer_required
 def portal_deployment_detail_view(request: WSGIRequest, deployment_id: int) -> HttpResponse:
     return _page(request, deployment_id, "monitoring/portal_detail.html")
+
+
+@customer_required
+@require_POST
+def portal_consent_view(request: WSGIRequest, deployment_id: int) -> HttpResponse:
+    """The customer allows or withdraws Lifebuoy's read access to the repository."""
+    deployment = selectors.deployment_get_for_user(user=_user(request), deployment_id=deployment_id)
+    consent = request.POST.get("consent") == "yes"
+    deployment_set_consent_for_user(
+        deployment=deployment, actor=_user(request), consent=consent, now=timezone.now()
+    )
+    done = "Read access allowed." if consent else "Read access withdrawn; polling has stopped."
+    messages.success(request, done)
+    return redirect("monitoring_portal:detail", deployment_id=deployment.id)

@@ -159,3 +159,14 @@ def test_the_poll_task_skips_a_deployment_without_consent(acme, alice, customer_
     deployment = make_deployment(acme, alice, customer_repo.path, consent=False)
     assert deployment_poll_task.run(deployment.id) == "skipped"
     assert deployment_poll_task.run(deployment.id + 999) == "skipped"
+
+
+def test_the_customer_withdraws_read_access_in_the_portal(deployment, alice, charlie):
+    url = reverse("monitoring_portal:consent", args=[deployment.id])
+    assert _signed_in(charlie).post(url, {"consent": "no"}).status_code == HTTPStatus.NOT_FOUND
+    response = _signed_in(alice).post(url, {"consent": "no"})
+    assert response.status_code == HTTPStatus.FOUND
+    deployment.refresh_from_db()
+    assert deployment.has_read_consent is False
+    page = _signed_in(alice).get(reverse("monitoring_portal:detail", args=[deployment.id]))
+    assert "Allow read access" in page.content.decode()
