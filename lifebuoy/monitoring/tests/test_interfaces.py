@@ -170,3 +170,14 @@ def test_the_customer_withdraws_read_access_in_the_portal(deployment, alice, cha
     assert deployment.has_read_consent is False
     page = _signed_in(alice).get(reverse("monitoring_portal:detail", args=[deployment.id]))
     assert "Allow read access" in page.content.decode()
+
+
+def test_the_detail_takes_a_bounded_number_of_queries(
+    polled, alice, api, django_assert_max_num_queries
+):
+    client = api(alice)
+    with django_assert_max_num_queries(
+        10
+    ):  # token (2), gate, run, agents, uptime, problems, cost (2)
+        response = client.get(f"/api/monitoring/deployments/{polled.id}")
+    assert response.status_code == HTTPStatus.OK
