@@ -5,7 +5,11 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from lifebuoy.escalations.models import CHECKLIST_ITEMS
+from lifebuoy.accounts.models import Queue
+from lifebuoy.escalations.models import CHECKLIST_ITEMS, Rule
+from lifebuoy.escalations.seed import load_seed
+from lifebuoy.notifications.models import MessageTemplate
+from lifebuoy.notifications.seed import load_seed_templates
 from lifebuoy.tickets.services import NewTicket, ticket_create
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,7 +31,22 @@ def fill_checklist(page, *, skip: tuple[str, ...] = ()) -> None:
             page.fill(f"textarea[name={key}]", f"{label}: {SECRET}")
 
 
-def test_an_escalation_climbs_from_tier_2_to_engineering(chromium, live_server, alice, bob, grace):
+@pytest.fixture
+def seeded(db):
+    """What the data migrations provide (an earlier transactional test may have flushed it)."""
+    for name, slug, tier in (
+        ("Tier 1", "tier-1", 1),
+        ("Tier 2", "tier-2", 2),
+        ("Tier 3", "tier-3", 3),
+    ):
+        Queue.objects.get_or_create(slug=slug, defaults={"name": name, "tier": tier})
+    load_seed(rule_model=Rule, queue_model=Queue)
+    load_seed_templates(template_model=MessageTemplate)
+
+
+def test_an_escalation_climbs_from_tier_2_to_engineering(
+    chromium, live_server, seeded, alice, bob, grace
+):
     ticket = ticket_create(
         actor=alice,
         now=timezone.now(),

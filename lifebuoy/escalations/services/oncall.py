@@ -91,7 +91,7 @@ def page_trigger_for_ticket(*, ticket_id: int, now: datetime) -> Page | None:
         return None
     policy = policy_for_ticket(ticket)
     levels = list(policy.levels.select_related("schedule", "user")) if policy else []
-    if policy is None or not levels:
+    if policy is None or not levels or Page.objects.filter(ticket=ticket, policy=policy).exists():
         return None
     with transaction.atomic():
         try:
