@@ -24,6 +24,7 @@ def template_get(*, user: User, key: str) -> MessageTemplate:
 
 
 def delivery_list_for_ticket(*, ticket_id: int) -> QuerySet[Delivery]:
+    """Staff only: callers are the agent ticket page and the admin."""
     return Delivery.objects.filter(ticket_id=ticket_id)
 
 

@@ -151,3 +151,12 @@ def test_staff_find_the_templates_in_the_navigation(bob):
     assert page.status_code == HTTPStatus.OK
     assert reverse("notifications:list").encode() in page.content
     assert b"Status update" in page.content
+
+
+def test_the_ticket_page_shows_what_was_sent_to_the_customer(bob, ticket):
+    client = Client()
+    client.force_login(bob)
+    page = client.get(reverse("desk:detail", args=[ticket.id])).content.decode()
+    assert "Notifications" in page
+    assert "Email to alice@acme.example" in page
+    assert "<strong>pending</strong>" in page
