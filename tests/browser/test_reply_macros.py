@@ -50,5 +50,6 @@ def test_an_agent_inserts_a_template_edits_it_and_the_customer_is_emailed(
     page.click("button:has-text('Send')")
     page.wait_for_selector("text=Reply sent.")
     reply = Delivery.objects.filter(kind="email", target=alice.email).order_by("id").last()
+    assert reply is not None
     assert "C2's API key expired" in reply.payload["text"]
     assert reply.payload["subject"] == f"Re: [Ticket #{ticket.id}] C2 stopped committing"
