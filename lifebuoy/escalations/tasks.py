@@ -5,12 +5,18 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils import timezone
 
+RULES_SWEEP_CURSOR = "lifebuoy.escalations.rules_sweep.after"
+
 
 @shared_task(name="lifebuoy.escalations.rules_sweep", time_limit=300, soft_time_limit=240)
 def rules_sweep(batch_size: int = 200) -> int:
+    from django.core.cache import cache
+
     from lifebuoy.escalations.services.rules import rules_sweep as run
 
-    return run(now=timezone.now(), batch_size=batch_size)
+    result = run(now=timezone.now(), batch_size=batch_size, after=cache.get(RULES_SWEEP_CURSOR, 0))
+    cache.set(RULES_SWEEP_CURSOR, result.resume_after, timeout=None)
+    return result.made
 
 
 @shared_task(name="lifebuoy.escalations.followup_sweep", time_limit=300, soft_time_limit=240)

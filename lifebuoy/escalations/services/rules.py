@@ -162,12 +162,21 @@ def rules_evaluate_ticket(
     ]
 
 
-def rules_sweep(*, now: datetime, batch_size: int = 200, max_batches: int = 25) -> int:
-    """On the schedule: every open ticket, in bounded batches by id. Returns firings made."""
+@dataclass(frozen=True)
+class SweepResult:
+    made: int
+    resume_after: int  # the last ticket id looked at, or 0 once every open ticket was seen
+
+
+def rules_sweep(
+    *, now: datetime, batch_size: int = 200, max_batches: int = 25, after: int = 0
+) -> SweepResult:
+    """On the schedule: open tickets by id after ``after``, in bounded batches. A desk with more
+    open tickets than one run covers continues where the last run stopped."""
     rules = list(Rule.objects.filter(is_active=True))
     if not rules:
-        return 0
-    made, after = 0, 0
+        return SweepResult(0, 0)
+    made = 0
     for _ in range(max_batches):
         ids = list(
             Ticket.objects.filter(id__gt=after, status__in=EVALUATED_STATUSES)
@@ -175,7 +184,7 @@ def rules_sweep(*, now: datetime, batch_size: int = 200, max_batches: int = 25) 
             .values_list("id", flat=True)[:batch_size]
         )
         if not ids:
-            break
+            return SweepResult(made, 0)
         after = ids[-1]
         fired: dict[int, set[int]] = {}
         for ticket_id, rule_id in Firing.objects.filter(ticket_id__in=ids).values_list(
@@ -185,7 +194,7 @@ def rules_sweep(*, now: datetime, batch_size: int = 200, max_batches: int = 25) 
         for ticket in _tickets(ids):
             facts = _facts(ticket, now, False)
             made += len(_evaluate(ticket, rules, fired.get(ticket.id, set()), facts))
-    return made
+    return SweepResult(made, after)
 
 
 @transaction.atomic

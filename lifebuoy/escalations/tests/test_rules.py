@@ -105,7 +105,7 @@ def test_a_rule_fires_once_per_ticket(alice, bob, now):
     ticket = owned_by(open_ticket(alice, now, tags=("complex",)), bob, now)
     assert len(rules_evaluate_ticket(ticket_id=ticket.id, now=now)) == 1
     assert rules_evaluate_ticket(ticket_id=ticket.id, now=now) == []
-    assert rules_sweep(now=now + timedelta(hours=1)) == 0
+    assert rules_sweep(now=now + timedelta(hours=1)).made == 0
     assert Firing.objects.count() == 1
 
 
@@ -152,8 +152,8 @@ def test_the_sweep_catches_time_based_conditions(bob, now):
     only("t2-persists-48h")
     peter = customer(community_org(), "peter@initech.example")
     ticket = owned_by(open_ticket(peter, now), bob, now)
-    assert rules_sweep(now=now + timedelta(hours=47)) == 0
-    assert rules_sweep(now=now + timedelta(hours=48)) == 1
+    assert rules_sweep(now=now + timedelta(hours=47)).made == 0
+    assert rules_sweep(now=now + timedelta(hours=48)).made == 1
     assert Firing.objects.get(ticket=ticket).rule.key == "t2-persists-48h"
 
 
@@ -239,3 +239,13 @@ def test_concurrent_sweeps_fire_each_rule_once(alice, bob, now):
     assert Firing.objects.filter(outcome=FiringOutcome.APPLIED).count() == 10
     assert TicketEvent.objects.filter(action="escalated_by_rule").count() == 10
     assert TicketEvent.objects.filter(field="status", new_value="escalated").count() == 10
+
+
+def test_a_long_sweep_resumes_where_it_stopped(alice, bob, now):
+    only("t3-complex")
+    tickets = [open_ticket(alice, now, tags=("complex",)) for _ in range(5)]
+    first = rules_sweep(now=now, batch_size=2, max_batches=1)
+    assert (first.made, first.resume_after) == (2, tickets[1].id)
+    second = rules_sweep(now=now, batch_size=2, max_batches=5, after=first.resume_after)
+    assert (second.made, second.resume_after) == (3, 0)
+    assert Firing.objects.count() == 5
