@@ -10,14 +10,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
+from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
 from lifebuoy.cli import output
 from lifebuoy.cli.exit_status import ExitStatus
@@ -81,6 +74,7 @@ def doctor(
         records, problems = load_usage(usage) if usage else (None, [])
         scope = Scope(branch=branch, all_branches=True if all_branches else None)
         with _progress_bar(enabled=output.console.is_terminal) as bar:
+            sink = bar if bar.enabled else None
             report = diagnose(
                 path,
                 now=reference,
@@ -88,7 +82,7 @@ def doctor(
                 scope=scope,
                 usage=records,
                 not_read=problems,
-                progress=bar,
+                progress=sink,
             )
     except (ProfileError, UsageError, UnknownBranchError) as exc:
         output.fail(str(exc), ExitStatus.USAGE)
@@ -117,7 +111,11 @@ def _verdict(report: Report) -> str:
 
 
 class _ProgressBar:
-    """Draws a rich progress bar for large histories, only on an interactive terminal."""
+    """A live count of commits read, drawn only on a terminal and only for large histories.
+
+    Counting the commits first would cost as much as reading them, so the bar has no total:
+    it appears once the history proves large and shows how far the reading has got.
+    """
 
     def __init__(self, *, enabled: bool) -> None:
         self.enabled = enabled
@@ -136,22 +134,20 @@ class _ProgressBar:
         if self._progress is not None:
             self._progress.stop()
 
-    def start(self, total: int) -> None:
-        if not self.enabled or total < LARGE_REPOSITORY:
-            return
-        self._progress = Progress(
-            TextColumn("reading history"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=output.console,
-            transient=True,
-        )
-        self._task = self._progress.add_task("history", total=total)
-        self._progress.start()
-
     def advance(self, done: int) -> None:
-        if self._progress is not None and self._task is not None:
+        if not self.enabled or done < LARGE_REPOSITORY:
+            return
+        if self._progress is None:
+            self._progress = Progress(
+                SpinnerColumn(),
+                TextColumn("reading history: {task.completed:,.0f} commits"),
+                TimeElapsedColumn(),
+                console=output.console,
+                transient=True,
+            )
+            self._task = self._progress.add_task("history", total=None)
+            self._progress.start()
+        if self._task is not None:
             self._progress.update(self._task, completed=done)
 
 

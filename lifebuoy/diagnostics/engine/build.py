@@ -30,9 +30,8 @@ class UnknownBranchError(ValueError):
 
 
 class ProgressSink(Protocol):
-    def start(self, total: int) -> None: ...
-
-    def advance(self, done: int) -> None: ...
+    def advance(self, done: int) -> None:
+        """Called with the number of commits read so far, every few thousand commits."""
 
 
 @dataclass(frozen=True)
@@ -59,10 +58,7 @@ def build_snapshot(
     history = History()
     if revs:
         collector = HistoryCollector(profile, int(now.timestamp()))
-        advance = None
-        if progress is not None:
-            progress.start(repo.count_commits(revs))
-            advance = progress.advance
+        advance = progress.advance if progress is not None else None
         history = collector.consume(repo.iter_log(revs), advance)
         if repo.log_error:
             problems.append(NotRead("part of the history", repo.log_error))

@@ -222,10 +222,6 @@ class Repo:
                     first = message.splitlines()[0] if message else f"status {returncode}"
                     self.log_error = f"git log stopped early: {first}"
 
-    def count_commits(self, revs: Sequence[str]) -> int:
-        result = self.run("rev-list", "--count", *revs, "--", check=False)
-        return int(result.text.strip() or 0) if result.returncode == 0 else 0
-
     # -- refs --------------------------------------------------------------------------------
 
     def resolve(self, rev: str) -> str | None:

@@ -56,9 +56,11 @@ def test_the_progress_bar_only_draws_when_asked():
     from lifebuoy.cli.commands.doctor import LARGE_REPOSITORY, _ProgressBar
 
     quiet = _ProgressBar(enabled=False)
-    quiet.start(LARGE_REPOSITORY * 10)
-    quiet.advance(5)
+    quiet.advance(LARGE_REPOSITORY * 10)
     assert quiet._progress is None
-    small = _ProgressBar(enabled=True)
-    small.start(LARGE_REPOSITORY - 1)
-    assert small._progress is None
+    live = _ProgressBar(enabled=True)
+    live.advance(LARGE_REPOSITORY - 1)
+    assert live._progress is None
+    with live:
+        live.advance(LARGE_REPOSITORY)
+        assert live._progress is not None
