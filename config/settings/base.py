@@ -200,6 +200,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "lifebuoy.notifications.imap_poll",
         "schedule": 60.0,
     },
+    "inbound-retry": {
+        "task": "lifebuoy.notifications.inbound_retry",
+        "schedule": 300.0,
+    },
     "escalation-rules-sweep": {
         "task": "lifebuoy.escalations.rules_sweep",
         "schedule": 10 * 60.0,

@@ -53,3 +53,12 @@ def imap_poll() -> int:
         return inbound_email_receive(raw=raw, envelope_from=None, now=timezone.now()).status
 
     return poll(box=box, receive=receive)
+
+
+@shared_task(name="lifebuoy.notifications.inbound_retry", time_limit=300, soft_time_limit=240)
+def inbound_retry(batch_size: int = 200) -> int:
+    """Process mail a stopped gateway stored but never processed (failures wait for an
+    operator: ``manage.py outbox_retry``)."""
+    from lifebuoy.notifications.inbound.services import inbound_email_retry
+
+    return inbound_email_retry(now=timezone.now(), include_failed=False, batch_size=batch_size)

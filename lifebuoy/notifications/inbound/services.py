@@ -24,6 +24,7 @@ from email.parser import BytesHeaderParser
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from lifebuoy.accounts.models import User
 from lifebuoy.accounts.services import (
@@ -120,15 +121,32 @@ def inbound_email_process(*, inbound: InboundEmail, now: datetime) -> InboundRes
     return result
 
 
-def inbound_email_retry(*, now: datetime, older_than: timedelta = timedelta(minutes=5)) -> int:
-    """Process again what failed, or what a crash left unprocessed."""
-    stuck = InboundEmail.objects.filter(
-        status__in=[InboundStatus.FAILED, InboundStatus.RECEIVED], received_at__lt=now - older_than
+def inbound_email_retry(
+    *,
+    now: datetime,
+    older_than: timedelta = timedelta(minutes=5),
+    include_failed: bool = True,
+    batch_size: int = 500,
+) -> int:
+    """Process again what a crash left unprocessed (and, unless told not to, what failed).
+
+    Safe when two runs overlap: each message is claimed by setting its ``processed_at`` with a
+    conditional update, only the run whose update changed the row processes it, and a claimed
+    message is left alone for ``older_than``.
+    """
+    statuses = [InboundStatus.RECEIVED] + ([InboundStatus.FAILED] if include_failed else [])
+    cutoff = now - older_than
+    stuck = InboundEmail.objects.filter(status__in=statuses, received_at__lt=cutoff).filter(
+        Q(processed_at__isnull=True) | Q(processed_at__lt=cutoff)  # a claim lasts older_than
     )
     count = 0
-    for inbound in stuck.order_by("id")[:500]:
-        inbound_email_process(inbound=inbound, now=now)
-        count += 1
+    for inbound in stuck.order_by("id").defer("raw")[:batch_size]:
+        won = InboundEmail.objects.filter(
+            id=inbound.id, status=inbound.status, processed_at=inbound.processed_at
+        ).update(processed_at=now)
+        if won == 1:
+            inbound_email_process(inbound=inbound, now=now)
+            count += 1
     return count
 
 

@@ -216,3 +216,30 @@ def test_a_failing_post_commit_hook_does_not_mark_a_committed_ticket_as_failed(
     assert result.status == "created"
     assert InboundEmail.objects.get().status == "created"
     assert Ticket.objects.count() == 1
+
+
+def test_mail_stored_by_a_gateway_that_then_died_is_processed_once_by_the_sweep(
+    alice, now, monkeypatch
+):
+    from lifebuoy.notifications.inbound import services as inbound
+    from lifebuoy.notifications.tasks import inbound_retry
+
+    raw, _ = mail(subject="Stored, then the gateway died")
+    inbound.inbound_email_store(raw=raw, envelope_from="alice@acme.example", now=now)
+    assert inbound.inbound_email_retry(now=now + timedelta(minutes=1)) == 0  # too recent
+    real = inbound.inbound_email_process
+    overlapping = []
+
+    def with_a_second_run_overlapping(*, inbound, now):
+        overlapping.append(inbound_email_retry_again(now))
+        return real(inbound=inbound, now=now)
+
+    def inbound_email_retry_again(now):
+        return inbound.inbound_email_retry(now=now)
+
+    monkeypatch.setattr(inbound, "inbound_email_process", with_a_second_run_overlapping)
+    assert inbound.inbound_email_retry(now=now + timedelta(minutes=10)) == 1
+    assert overlapping == [0]  # the overlapping run found the message already claimed
+    monkeypatch.undo()
+    assert Ticket.objects.get().subject == "Stored, then the gateway died"
+    assert inbound_retry() == 0
