@@ -421,7 +421,8 @@ def ticket_escalate_to(
         _event(ticket, actor, "changed", now, field="queue", old=ticket.queue, new=queue)
         ticket.queue = queue
         fields.append("queue")
-    if assignee is not None and assignee.id != ticket.assignee_id:
+    if (assignee.id if assignee else None) != ticket.assignee_id:
+        # Nobody at the level had room: the ticket waits in the level's queue, unassigned.
         _event(ticket, actor, "changed", now, field="assignee", old=ticket.assignee, new=assignee)
         ticket.assignee = assignee
         fields.append("assignee")

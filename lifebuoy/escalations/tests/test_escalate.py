@@ -124,6 +124,7 @@ def test_round_robin_takes_turns_and_skips_people_at_capacity(alice, bob, tier3,
 def test_round_robin_leaves_the_ticket_in_the_queue_when_everyone_is_full(ticket, bob, tier3, now):
     for person in tier3:
         AgentCapacity.objects.create(user=person, max_open_tickets=0)
+    ticket_update(ticket=ticket, actor=bob, changes=TicketChanges(assignee_id=bob.id), now=now)
     escalation_escalate(
         ticket=ticket, actor=bob, request=EscalationRequest(checklist=checklist()), now=now
     )
