@@ -165,11 +165,17 @@ def _route(inbound: InboundEmail, now: datetime) -> InboundResult:
     )
     if reason:
         return InboundResult(InboundStatus.IGNORED, reason)
-    sender = User.objects.filter(email__iexact=mail.from_address).first()
+    sender = _user_by_address(mail.from_address)
     ticket = _find_ticket(mail)
     if ticket is not None and sender is not None and _may_write(sender, ticket):
         return _add_reply(mail, sender, ticket, now)
     return _open_ticket(mail, sender, now)
+
+
+def _user_by_address(address: str) -> User | None:
+    """Addresses are stored lower-case (an index hit); older rows may differ in case."""
+    found = User.objects.filter(email=address).first()
+    return found or User.objects.filter(email__iexact=address).first()
 
 
 def _find_ticket(mail: ParsedMail) -> Ticket | None:
@@ -250,7 +256,7 @@ def _first_contact(mail: ParsedMail) -> User:
                 organization=community_organization_get_or_create(),
             )
     except IntegrityError:
-        return User.objects.get(email__iexact=mail.from_address)
+        return User.objects.get(email=mail.from_address)
 
 
 def _open_ticket(
