@@ -226,9 +226,10 @@ def escalation_escalate(
             author=author,
             body=_context_note(step, reason),
             is_internal=True,
+            is_automatic=actor is None,
             now=now,
         )
-    _notify_customer(ticket, author, step, state, now)
+    _notify_customer(ticket, author, step, state, now, is_automatic=actor is None)
     return step
 
 
@@ -247,7 +248,13 @@ def _notice_values(step: EscalationStep, state: EscalationState) -> dict[str, st
 
 
 def _notify_customer(
-    ticket: Ticket, author: User | None, step: EscalationStep, state: EscalationState, now: datetime
+    ticket: Ticket,
+    author: User | None,
+    step: EscalationStep,
+    state: EscalationState,
+    now: datetime,
+    *,
+    is_automatic: bool,
 ) -> None:
     """Step 3: the escalation notice, in the conversation (emailed by the outbox) when there
     is an agent to sign it, else straight to the requester's inbox."""
@@ -259,7 +266,10 @@ def _notify_customer(
         template=template, ticket=ticket, agent=agent, values=_notice_values(step, state)
     )
     if author is not None:
-        message_add(ticket=ticket, author=author, body=rendered.body, now=now)
+        # A rule's notice, signed by the owner, is no one's response for the SLA clocks.
+        message_add(
+            ticket=ticket, author=author, body=rendered.body, is_automatic=is_automatic, now=now
+        )
         return
     delivery_enqueue(
         kind=DeliveryKind.EMAIL,

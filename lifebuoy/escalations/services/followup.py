@@ -112,6 +112,7 @@ def _final_notice(state: EscalationState, grace: timedelta, now: datetime) -> bo
             ticket=ticket,
             author=author,
             now=now,
+            is_automatic=True,
             body=f"Hello {ticket.requester.display_name},\n\nwe have not heard from you since we "
             f"resolved {ticket.number}, so we take it the fix works. We will close the ticket in "
             f"{grace.days} days; reply to this message if anything is still wrong.\n\n"

@@ -249,3 +249,16 @@ def test_a_long_sweep_resumes_where_it_stopped(alice, bob, now):
     second = rules_sweep(now=now, batch_size=2, max_batches=5, after=first.resume_after)
     assert (second.made, second.resume_after) == (3, 0)
     assert Firing.objects.count() == 5
+
+
+def test_an_automatic_notice_is_not_the_first_response(acme, alice, bob, now):
+    only("t3-p1")
+    acme.named_engineer = bob  # owner from the start, without answering
+    acme.save(update_fields=["named_engineer"])
+    ticket = open_ticket(alice, now, priority="P1")
+    escalation_checklist_save(ticket=ticket, actor=bob, checklist=checklist())
+    [firing] = rules_evaluate_ticket(ticket_id=ticket.id, now=now)
+    assert firing.outcome == FiringOutcome.APPLIED
+    ticket.refresh_from_db()
+    assert ticket.owner == bob
+    assert ticket.first_response_at is None
