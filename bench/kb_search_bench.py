@@ -239,6 +239,7 @@ def measure(seed: int, searches: int) -> dict[str, object]:
             kb_suggest(user=None, subject=t["subject"], description=t["description"])
             suggest.append(time.perf_counter() - began)
     return {
+        "load_average": [round(x, 2) for x in os.getloadavg()],
         "vendor": connection.vendor,
         "search": percentiles(topical_t),
         "search_empty": topical_empty,
@@ -296,6 +297,8 @@ def main() -> int:
         out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
         rows.append(json.loads(out.strip().splitlines()[-1]))
     print(f"Machine: {machine()}")
+    for r in rows:
+        print(f"{r['vendor']}: load average {r['load_average']} (1, 5, 15 min) after timing")
     print("| database | queries | p50 | p95 | p99 | mean |")
     print("|---|---|---:|---:|---:|---:|")
     names = {"search": "topical search", "common": "common-word search", "suggest": "suggestions"}

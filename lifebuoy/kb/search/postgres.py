@@ -16,7 +16,7 @@ from .text import Document
 TABLE = "kb_article_search"
 CONFIG = "english"
 # Below this many matching articles ranking is exact; above it, the first found are ranked.
-RANK_CANDIDATES = 1000
+RANK_CANDIDATES = 500
 # ts_rank takes the weights of the D (body), C (unused), B (symptoms) and A (title) labels.
 # Title and symptoms still weigh most, but the body counts for more than in BM25 on SQLite:
 # ts_rank has no inverse document frequency, so how many of the customer's words an article

@@ -18,7 +18,7 @@ from .text import Document
 # Table and configuration names below are constants; every value travels as a parameter.
 TABLE = "kb_article_fts"
 # Below this many matching articles ranking is exact; above it, the first found are ranked.
-RANK_CANDIDATES = 2000
+RANK_CANDIDATES = 1000
 
 
 class SqliteBackend:

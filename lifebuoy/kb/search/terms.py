@@ -61,8 +61,8 @@ def _completions(prefix: str) -> list[str]:
 def expand(words: list[str], *, complete_last: bool) -> list[TermGroup]:
     """Term groups for ``words`` (already lower-cased, stop words removed, deduplicated).
 
-    ``complete_last`` treats the final word as unfinished (search as you type): it also
-    matches the known words it begins.
+    ``complete_last`` treats an unknown final word as unfinished (search as you type): it
+    also matches the known words it begins, even when it is one edit from a known word.
     """
     if not words:
         return []
@@ -77,8 +77,12 @@ def expand(words: list[str], *, complete_last: bool) -> list[TermGroup]:
             near = sorted(c for c in corrections if c in _edits1(word))
             alternatives += near[:MAX_ALTERNATIVES]
         is_last = index == len(words) - 1
-        if len(word) >= MIN_PREFIX_LENGTH and (
-            (is_last and complete_last) or (word not in known and not alternatives)
+        # A known word is complete (its longer forms share its stem); an unknown last word
+        # is still being typed, and any other unknown word without a correction was cut short.
+        if (
+            len(word) >= MIN_PREFIX_LENGTH
+            and word not in known
+            and ((is_last and complete_last) or not alternatives)
         ):
             alternatives += [c for c in _completions(word) if c not in alternatives]
         groups.append(TermGroup(word=word, alternatives=tuple(alternatives)))
