@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
+from django.db import connection, connections
 from django.test import override_settings
 
-from lifebuoy.escalations.models import EscalationState
+from lifebuoy.escalations.models import EscalationState, Rule
 from lifebuoy.escalations.selectors import escalated_list_for_user, follow_up_for_ticket
 from lifebuoy.escalations.services.escalate import EscalationRequest, escalation_escalate
 from lifebuoy.escalations.services.followup import followup_sweep
@@ -117,3 +119,44 @@ def test_a_customer_reply_after_the_final_notice_keeps_it_open(escalated, alice,
     escalated.refresh_from_db()
     assert escalated.status == Status.OPEN
     assert EscalationState.objects.get(ticket=escalated).final_notice_at == now + 3 * DAY
+
+
+TESTED_APPS = [
+    "lifebuoy.core",
+    "lifebuoy.accounts",
+    "lifebuoy.tickets",
+    "lifebuoy.sla",
+    "lifebuoy.notifications",
+    "lifebuoy.escalations",
+]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent connections")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True, available_apps=TESTED_APPS)
+def test_concurrent_sweeps_remind_and_warn_once(alice, bob, now):
+    Rule.objects.update(is_active=False)
+    for _ in range(8):
+        ticket = owned_by(open_ticket(alice, now), bob, now)
+        escalation_escalate(
+            ticket=ticket, actor=bob, request=EscalationRequest(checklist=checklist()), now=now
+        )
+    barrier = threading.Barrier(3)
+    errors: list[BaseException] = []
+
+    def sweep():
+        try:
+            barrier.wait()
+            followup_sweep(now=now + DAY + timedelta(minutes=1))
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=sweep) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert emails_to(bob, "escalation:checkin:").count() == 8
+    assert emails_to(bob, "escalation:update-overdue:").count() == 8
