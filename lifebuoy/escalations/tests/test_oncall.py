@@ -21,7 +21,7 @@ from lifebuoy.escalations.models import (
     ScheduleLayer,
     ScheduleOverride,
 )
-from lifebuoy.escalations.oncall import contact_list_for_user, oncall_at
+from lifebuoy.escalations.oncall import contact_list_for_user, oncall_at, page_get_for_user
 from lifebuoy.escalations.services.oncall import (
     page_ack_token,
     page_acknowledge,
@@ -31,6 +31,7 @@ from lifebuoy.escalations.services.oncall import (
 )
 from lifebuoy.notifications.models import Delivery
 from lifebuoy.tickets.models import TicketEvent
+from lifebuoy.tickets.services import TicketChanges, ticket_update
 
 from .helpers import open_ticket, staff
 
@@ -216,3 +217,27 @@ def test_concurrent_page_sweeps_page_each_level_once(policy, charlie):
     assert PageNotice.objects.filter(level_index=1).count() == 10
     assert Delivery.objects.filter(idempotency_key__endswith=":0:1").count() == 10
     assert set(Page.objects.values_list("level_index", flat=True)) == {1}
+
+
+def test_raising_a_ticket_to_p1_pages_too(
+    policy, charlie, bob, engineers, django_capture_on_commit_callbacks
+):
+    at = MONDAY + timedelta(days=1)
+    ticket = open_ticket(charlie, at, priority="P2")
+    assert not Page.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket_update(ticket=ticket, actor=bob, changes=TicketChanges(priority="P1"), now=at)
+    assert Page.objects.get(ticket=ticket).paged_user == engineers[0]
+
+
+def test_the_page_gate(policy, charlie, bob, alice):
+    at = MONDAY + timedelta(days=1)
+    page = page_trigger_for_ticket(ticket_id=open_ticket(charlie, at, priority="P1").id, now=at)
+    assert page is not None
+    assert page_get_for_user(user=bob, page_id=page.id) == page
+    with pytest.raises(NotFound):
+        page_get_for_user(user=bob, page_id=page.id + 100)
+    with pytest.raises(NotFound):
+        page_get_for_user(user=charlie, page_id=page.id)
+    with pytest.raises(NotFound):
+        page_get_for_user(user=alice, page_id=page.id)
