@@ -255,6 +255,8 @@ LIFEBUOY_SUPPORT_FROM = os.environ.get(
 )
 LIFEBUOY_NOTIFY_EMAIL = env_bool("LIFEBUOY_NOTIFY_EMAIL", True)
 LIFEBUOY_SMTP_TIMEOUT = float(os.environ.get("LIFEBUOY_SMTP_TIMEOUT", "20"))
+# Agents' files go along with their emailed replies up to this total; larger ones stay linked.
+LIFEBUOY_EMAIL_ATTACHMENTS_MAX_BYTES = 15 * 1024 * 1024
 LIFEBUOY_SLACK_WEBHOOK_URL = os.environ.get("LIFEBUOY_SLACK_WEBHOOK_URL", "")
 # Or a bot token and a channel (used when no webhook URL is set).
 LIFEBUOY_SLACK_BOT_TOKEN = os.environ.get("LIFEBUOY_SLACK_BOT_TOKEN", "")

@@ -17,6 +17,22 @@ from lifebuoy.integrations.base import Outgoing, TransportError
 _PERMANENT = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused)
 
 
+def _attach_files(message: EmailMultiAlternatives, attachment_ids: list[int]) -> None:
+    """Attach an agent's files, up to LIFEBUOY_EMAIL_ATTACHMENTS_MAX_BYTES in all; the rest
+    stay on the ticket, which the footer links to."""
+    if not attachment_ids:
+        return
+    from lifebuoy.tickets.models import Attachment
+
+    budget: int = settings.LIFEBUOY_EMAIL_ATTACHMENTS_MAX_BYTES
+    for attachment in Attachment.objects.filter(id__in=attachment_ids).order_by("id"):
+        if attachment.size > budget:
+            continue
+        with attachment.file.open("rb") as handle:
+            message.attach(attachment.filename, handle.read(), attachment.content_type)
+        budget -= attachment.size
+
+
 class EmailTransport:
     def send(self, outgoing: Outgoing) -> None:
         payload = outgoing.payload
@@ -32,6 +48,7 @@ class EmailTransport:
         )
         if payload.get("html"):
             message.attach_alternative(payload["html"], "text/html")
+        _attach_files(message, payload.get("attachments", []))
         try:
             message.send()
         except _PERMANENT as exc:

@@ -249,24 +249,26 @@ def notifications_on_message_added(*, message: Message, now: datetime) -> None:
     ticket = message.ticket
     if message.author.is_support_staff and message.body:
         _github_comment(ticket, message, now)
+    files = list(message.attachments.values_list("id", flat=True))
     if (
         message.author.is_support_staff
         and settings.LIFEBUOY_NOTIFY_EMAIL
-        and message.body
+        and (message.body or files)
         and _mailable(ticket.requester.email)
     ):
+        payload = _email_payload(
+            ticket,
+            f"Re: {ticket.subject_token} {ticket.subject}",
+            message.body,
+            message.body_html,
+            False,
+        )
         delivery_enqueue(
             kind=DeliveryKind.EMAIL,
             key=f"email:message:{message.id}",
             ticket=ticket,
             target=ticket.requester.email,
-            payload=_email_payload(
-                ticket,
-                f"Re: {ticket.subject_token} {ticket.subject}",
-                message.body,
-                message.body_html,
-                False,
-            ),
+            payload={**payload, "attachments": files},
             now=now,
         )
     _webhooks("message.created", ticket, now, message)

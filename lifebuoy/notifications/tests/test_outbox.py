@@ -183,3 +183,21 @@ def test_sla_events_become_slack_alerts_once_per_clock_and_kind(alice, now):
     alerts = Delivery.objects.filter(kind=DeliveryKind.SLACK).order_by("id")
     assert [a.idempotency_key for a in alerts] == ["slack:sla:at_risk:77", "slack:sla:breached:77"]
     assert f"/desk/tickets/{ticket.id}/" in alerts[1].payload["blocks"][0]["text"]["text"]
+
+
+@override_settings(LIFEBUOY_EMAIL_ATTACHMENTS_MAX_BYTES=100)
+def test_an_agents_files_go_along_with_the_emailed_reply_within_the_budget(alice, bob, now):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    ticket = new_ticket(alice, now)
+    files = [
+        SimpleUploadedFile("fix.patch", b"--- a\n+++ b\n", content_type="text/x-diff"),
+        SimpleUploadedFile("huge.log", b"x" * 500, content_type="text/plain"),
+    ]
+    reply = message_add(ticket=ticket, author=bob, body="", files=files, now=now)
+    delivery = Delivery.objects.get(idempotency_key=f"email:message:{reply.id}")
+    assert outbox.delivery_attempt(delivery_id=delivery.id, now=now).outcome == "sent"
+    (sent,) = mail.outbox
+    assert [(name, content) for name, content, _ in sent.attachments] == [
+        ("fix.patch", "--- a\n+++ b\n")
+    ]
