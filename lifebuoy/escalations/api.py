@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 from ninja import Router
+from ninja.responses import Status
 
 from lifebuoy.accounts.models import User
 from lifebuoy.core.auth import AuthedRequest
@@ -23,16 +24,27 @@ from .schemas import (
     EscalateIn,
     FollowUpOut,
     OnCallOut,
+    OverrideIn,
+    OverrideOut,
     PageOut,
     RuleIn,
     RuleOut,
     TriageIn,
 )
-from .serializers import contact_out, escalation_out, follow_up_out, oncall_out, page_out, rule_out
+from .serializers import (
+    contact_out,
+    escalation_out,
+    follow_up_out,
+    oncall_out,
+    override_out,
+    page_out,
+    rule_out,
+)
 from .services.doctor import escalation_checklist_from_doctor
 from .services.escalate import EscalationRequest, escalation_checklist_save, escalation_escalate
 from .services.oncall import page_acknowledge
 from .services.rules import rule_update, suggestion_accept, suggestion_dismiss
+from .services.schedules import schedule_override_add
 from .services.triage import scope_triage
 
 router = Router(tags=["escalations"])
@@ -155,6 +167,21 @@ def page_acknowledge_api(request: AuthedRequest, page_id: int) -> PageOut:
 def oncall_now_api(request: AuthedRequest) -> list[OnCallOut]:
     _staff(request.auth)
     return [oncall_out(row) for row in oncall.schedule_overview(now=timezone.now())]
+
+
+@router.post("/schedules/{schedule_id}/overrides", response={201: OverrideOut})
+def schedule_override_add_api(
+    request: AuthedRequest, schedule_id: int, payload: OverrideIn
+) -> Status[OverrideOut]:
+    schedule = oncall.schedule_get(user=request.auth, schedule_id=schedule_id)
+    override = schedule_override_add(
+        schedule=schedule,
+        actor=request.auth,
+        user_id=payload.user_id,
+        starts_at=payload.starts_at,
+        ends_at=payload.ends_at,
+    )
+    return Status(201, override_out(override))
 
 
 @router.get("/contacts", response=list[ContactOut])

@@ -55,3 +55,20 @@ class RuleForm(forms.Form):
     is_active = forms.BooleanField(required=False)
     value = forms.CharField(max_length=60, required=False)
     also_tag = forms.CharField(max_length=50, required=False)
+
+
+class OverrideForm(forms.Form):
+    schedule = forms.IntegerField(widget=forms.HiddenInput)
+    user = forms.ModelChoiceField(queryset=User.objects.none(), label="Who covers")
+    starts_at = forms.DateTimeField(
+        label="From (UTC)", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    ends_at = forms.DateTimeField(
+        label="Until (UTC)", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        user = self.fields["user"]
+        assert isinstance(user, forms.ModelChoiceField)  # noqa: S101  # declared above
+        user.queryset = staff_list()

@@ -142,3 +142,11 @@ def contact_list_for_user(*, user: User, now: datetime) -> list[ContactRow]:
 
 def policy_list() -> QuerySet[EscalationPolicy]:
     return EscalationPolicy.objects.prefetch_related("levels__schedule", "levels__user")
+
+
+def schedule_get(*, user: User, schedule_id: int) -> Schedule:
+    """Schedules are for staff; anyone else gets the same 404 as a missing schedule."""
+    schedule = Schedule.objects.filter(id=schedule_id).first() if user.is_support_staff else None
+    if schedule is None:
+        raise NotFound("schedule_not_found", f"Schedule {schedule_id} was not found.")
+    return schedule

@@ -134,3 +134,17 @@ class RuleOut(Schema):
     also_tag: str
     mode: str
     is_active: bool
+
+
+class OverrideIn(Schema):
+    user_id: int
+    starts_at: datetime
+    ends_at: datetime
+
+
+class OverrideOut(Schema):
+    id: int
+    schedule_id: int
+    user_id: int
+    starts_at: datetime
+    ends_at: datetime

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lifebuoy.escalations.models import Page, Rule
+from lifebuoy.escalations.models import Page, Rule, ScheduleOverride
 from lifebuoy.escalations.oncall import ContactRow, ScheduleNow
 from lifebuoy.escalations.schemas import (
     ContactOut,
@@ -12,6 +12,7 @@ from lifebuoy.escalations.schemas import (
     EscalationStaffOut,
     FollowUpOut,
     OnCallOut,
+    OverrideOut,
     PageOut,
     RuleOut,
     StepOut,
@@ -135,4 +136,14 @@ def rule_out(rule: Rule) -> RuleOut:
         also_tag=rule.also_tag,
         mode=rule.mode,
         is_active=rule.is_active,
+    )
+
+
+def override_out(override: ScheduleOverride) -> OverrideOut:
+    return OverrideOut(
+        id=override.id,
+        schedule_id=override.schedule_id,
+        user_id=override.user_id,
+        starts_at=override.starts_at,
+        ends_at=override.ends_at,
     )

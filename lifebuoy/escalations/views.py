@@ -16,11 +16,12 @@ from lifebuoy.tickets.selectors import ticket_get_for_user
 from lifebuoy.tickets.services import ticket_confirm_resolved
 
 from . import oncall, selectors
-from .forms import EscalateForm, RuleForm
+from .forms import EscalateForm, OverrideForm, RuleForm
 from .models import Mode
 from .services.escalate import EscalationRequest, escalation_checklist_save, escalation_escalate
 from .services.oncall import page_acknowledge, page_acknowledge_by_token
 from .services.rules import rule_update, suggestion_accept, suggestion_dismiss
+from .services.schedules import schedule_override_add
 from .services.triage import scope_triage
 
 
@@ -155,7 +156,23 @@ def ack_link_view(request: WSGIRequest, token: str) -> HttpResponse:
 @staff_required
 def oncall_view(request: WSGIRequest) -> HttpResponse:
     user, now = _user(request), timezone.now()
+    form = OverrideForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            schedule_override_add(
+                schedule=oncall.schedule_get(user=user, schedule_id=form.cleaned_data["schedule"]),
+                actor=user,
+                user_id=form.cleaned_data["user"].id,
+                starts_at=form.cleaned_data["starts_at"],
+                ends_at=form.cleaned_data["ends_at"],
+            )
+            messages.success(request, "Override added.")
+            return redirect("escalations:oncall")
+        except LifebuoyError as exc:
+            messages.error(request, exc.message)
     context = {
+        "override_form": form,
+        "can_edit": user.role in ("lead", "admin"),
         "schedules": oncall.schedule_overview(now=now),
         "pages": oncall.open_pages(),
         "contacts": oncall.contact_list_for_user(user=user, now=now),
