@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 START = int(datetime(2026, 1, 1, tzinfo=UTC).timestamp())
-BOT = b"Claude <noreply@anthropic.com>"
+BOT = b"Model Vendor Bot <bot@vendor.example>"  # the shared identity agents commit as
 OWNER = b"Dana Example <dana@example.com>"
 TRINITIES = {"cloud": ".consciousness/trinity", "terminal": ".consciousness/trinity_terminal"}
 SPELLINGS = {

@@ -14,7 +14,7 @@ from lifebuoy.diagnostics.engine.runner import Report, diagnose
 from lifebuoy.diagnostics.engine.status import AgentStatus, agent_statuses
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
-BOT = ("Claude", "noreply@anthropic.com")
+BOT = ("Model Vendor Bot", "bot@vendor.example")  # the shared identity agents commit as
 CLOUD = ".consciousness/trinity"
 TERMINAL = ".consciousness/trinity_terminal"
 HUB = ".consciousness/hub"
