@@ -63,7 +63,7 @@ def doctor(
     if branch and all_branches:
         output.fail("Use either --branch or --all-branches, not both.", ExitStatus.USAGE)
     try:
-        reference = parse_instant(now) if now else datetime.now(tz=UTC)
+        reference = parse_instant(now) if now else datetime.now(tz=UTC).replace(microsecond=0)
     except ValueError:
         output.fail(
             f"--now must be an ISO-8601 time such as 2025-06-01T12:00:00Z, not '{now}'.",
