@@ -82,7 +82,7 @@ def build_snapshot(
         git_size=repo.git_dir_size(),
         upstreams=[u for u in repo.upstreams() if u.branch in tips],
         usage=usage,
-        not_read=problems,
+        not_read=list(dict.fromkeys(problems)),  # git may report one missing object twice
     )
     snapshot.consolidation_content = _consolidation_content(repo, profile, history)
     if len(revs) > 1:
