@@ -41,7 +41,7 @@ class HistoryCollector:
         self.history = History()
         self._last_edit: dict[str, FileWrite] = {}
         self._window = int(profile.thresholds.edit_collision_window.total_seconds())
-        self._validator = profile.validator
+        self._validator_suffix = "/" + profile.validator
 
     def consume(self, commits: Iterable[RawCommit], progress: Progress | None = None) -> History:
         seen = 0
@@ -85,12 +85,19 @@ class HistoryCollector:
         else:
             self._agent(who, ref)
         self._subject(commit, ref, who)
+        agent = who.agent
+        last_edit = self._last_edit
         for path in commit.files:
             info = classify(path)
             if info is not None:
                 self._coordination_file(info, ref, who)
-            if who.agent is not None:
-                self._edit(path, ref, who)
+            if agent is None:
+                continue
+            write = _new(FileWrite, (path, ref, agent, who.method, ""))
+            previous = last_edit.get(path)
+            last_edit[path] = write
+            if previous is not None and previous.writer != agent:
+                self._collision(previous, write)
 
     def _heartbeat(self, commit: RawCommit, who: Attribution) -> None:
         """Most commits are heartbeats, so this path avoids every allocation it can.
@@ -162,7 +169,7 @@ class HistoryCollector:
                 events.consolidation_mentions.add(ref.ts, ref)
         if (
             who.agent is not None
-            and who.agent.endswith("/" + self._validator)
+            and who.agent.endswith(self._validator_suffix)
             and profile.validation_words.search(commit.subject)
         ):
             trinity = who.agent.partition("/")[0]
@@ -226,13 +233,9 @@ class HistoryCollector:
         elif info.kind == "validation_report":
             events.validations.add(ts, write)
 
-    def _edit(self, path: str, ref: CommitRef, who: Attribution) -> None:
-        agent = who.agent or ""
-        write = _new(FileWrite, (path, ref, agent, who.method, ""))
-        previous = self._last_edit.get(path)
-        self._last_edit[path] = write
-        if previous is None or previous.writer == agent:
-            return
-        if abs(previous.commit.ts - ref.ts) <= self._window:
+    def _collision(self, previous: FileWrite, write: FileWrite) -> None:
+        """Two agents wrote one file; a collision if they did so within the window."""
+        if abs(previous.commit.ts - write.commit.ts) <= self._window:
             first, second = sorted((previous, write), key=lambda w: w.commit.ts)
-            self.history.events.collisions.add(second.commit.ts, Collision(path, first, second))
+            collision = Collision(write.path, first, second)
+            self.history.events.collisions.add(second.commit.ts, collision)
