@@ -64,11 +64,11 @@ class QueueFilterForm(forms.Form):
     )
     sort = forms.ChoiceField(
         choices=[
+            ("deadline", "Next deadline"),
             ("newest", "Newest"),
             ("oldest", "Oldest"),
             ("priority", "Priority"),
             ("activity", "Recent activity"),
-            ("deadline", "Next deadline"),
         ],
         required=False,
     )

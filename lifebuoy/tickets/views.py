@@ -39,7 +39,7 @@ def queue_view(request: WSGIRequest) -> HttpResponse:
         organization=data.get("organization"),
         text=data.get("q") or "",
         sla=data.get("sla") or "",
-        sort=data.get("sort") or "newest",
+        sort=data.get("sort") or "deadline",  # the desk works the most urgent first
     )
     try:
         page = selectors.ticket_list_for_user(

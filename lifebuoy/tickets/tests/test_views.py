@@ -148,3 +148,11 @@ def test_the_queue_filters_by_organization(client, alice, charlie, ted, now):
     page = client.get("/desk/", {"organization": charlie.organization_id}).content.decode()
     assert "Globex problem" in page
     assert "Acme problem" not in page
+
+
+def test_the_queue_shows_the_nearest_deadline_first_by_default(client, alice, ted, now):
+    ticket_create(actor=alice, data=NewTicket("Urgent outage", "d", priority="P1"), now=now)
+    ticket_create(actor=alice, data=NewTicket("Low question", "d", priority="P4"), now=now)
+    client.force_login(ted)
+    subjects = [t.subject for t in client.get("/desk/").context["page"].items]
+    assert subjects == ["Urgent outage", "Low question"]
