@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q, QuerySet
 
 from lifebuoy.escalations.models import EscalationState, Level
 from lifebuoy.escalations.selectors import escalated_states, follow_up_for_ticket
@@ -136,6 +136,37 @@ def _close_quiet(state: EscalationState, now: datetime) -> bool:
         return True
 
 
+def _overdue(now: datetime) -> QuerySet[EscalationState]:
+    """Escalated tickets whose customer has waited a day for a staff update and whose owner
+    was not yet warned about this deadline, in SQL so a batch holds only real work."""
+    cutoff = now - DAY
+    warned = Q(update_warned_for__gte=F("escalated_at") + DAY) & (
+        Q(last_update_at__isnull=True) | Q(update_warned_for__gte=F("last_update_at") + DAY)
+    )
+    return (
+        escalated_states()
+        .filter(escalated_at__lte=cutoff)
+        .filter(Q(last_update_at__isnull=True) | Q(last_update_at__lte=cutoff))
+        .exclude(warned)
+        .order_by("escalated_at")
+    )
+
+
+def _quiet_resolved(now: datetime, quiet: timedelta, grace: timedelta) -> QuerySet[EscalationState]:
+    """Resolved escalations due their final notice, or due to close after it."""
+    last = "ticket__last_activity_at"
+    needs_notice = Q(**{f"{last}__lte": now - quiet}) & (
+        Q(final_notice_at__isnull=True) | Q(final_notice_at__lt=F(last))
+    )
+    may_close = Q(final_notice_at__lte=now - grace, final_notice_at__gte=F(last))
+    return (
+        escalated_states(statuses=(Status.RESOLVED,))
+        .filter(needs_notice | may_close)
+        .select_related("ticket__requester")
+        .order_by("ticket_id")
+    )
+
+
 def followup_sweep(*, now: datetime, batch_size: int = 200) -> FollowUpResult:
     """Send due check-ins and overdue warnings; give quiet resolved escalations their final
     notice, and close those still quiet after it."""
@@ -146,15 +177,14 @@ def followup_sweep(*, now: datetime, batch_size: int = 200) -> FollowUpResult:
         ).select_related("ticket__owner", "ticket__assignee", "ticket__organization")[:batch_size]
     )
     warnings = 0
-    for state in escalated_states()[:batch_size]:
+    for state in _overdue(now)[:batch_size]:
         last = state.last_update_at  # type: ignore[attr-defined]  # annotated
         due = max(d for d in (state.escalated_at, last) if d is not None) + DAY
         if due <= now and state.update_warned_for != due:
             warnings += _warn_overdue(state, due, now)
     quiet, grace = _quiet()
     notices = closed = 0
-    resolved = escalated_states(statuses=(Status.RESOLVED,)).select_related("ticket__requester")
-    for state in resolved[:batch_size]:
+    for state in _quiet_resolved(now, quiet, grace)[:batch_size]:
         ticket, notice = state.ticket, state.final_notice_at
         if notice is not None and ticket.last_activity_at <= notice:
             if now >= notice + grace:

@@ -160,3 +160,22 @@ def test_concurrent_sweeps_remind_and_warn_once(alice, bob, now):
     assert errors == []
     assert emails_to(bob, "escalation:checkin:").count() == 8
     assert emails_to(bob, "escalation:update-overdue:").count() == 8
+
+
+def test_warned_tickets_do_not_fill_the_batch(alice, bob, now):
+    tickets = []
+    for _ in range(3):
+        ticket = owned_by(open_ticket(alice, now), bob, now)
+        escalation_escalate(
+            ticket=ticket, actor=bob, request=EscalationRequest(checklist=checklist()), now=now
+        )
+        tickets.append(ticket)
+    late = now + DAY + timedelta(minutes=1)
+    assert [followup_sweep(now=late, batch_size=1).update_warnings for _ in range(4)] == [
+        1,
+        1,
+        1,
+        0,
+    ]
+    message_add(ticket=tickets[0], author=bob, body="Still on it.", now=late)
+    assert followup_sweep(now=late + DAY, batch_size=1).update_warnings == 1
