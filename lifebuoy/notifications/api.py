@@ -8,8 +8,8 @@ from lifebuoy.core.auth import AuthedRequest
 from lifebuoy.tickets.selectors import ticket_get_for_user
 
 from . import selectors
-from .models import MessageTemplate
-from .schemas import MacroIn, MacroOut, TemplateOut, TemplateUpdateIn
+from .models import Delivery, MessageTemplate
+from .schemas import DeliveryOut, MacroIn, MacroOut, TemplateOut, TemplateUpdateIn
 from .services.templates import Rendered, template_render, template_update
 
 router = Router(tags=["notifications"])
@@ -42,3 +42,10 @@ def template_render_api(request: AuthedRequest, key: str, payload: MacroIn) -> R
     return template_render(
         template=template, ticket=ticket, agent=request.auth, values=payload.values
     )
+
+
+@router.get("/tickets/{ticket_id}/deliveries", response=list[DeliveryOut])
+def delivery_list_api(request: AuthedRequest, ticket_id: int) -> list[Delivery]:
+    """What the outbox sent (or is retrying) for a ticket, newest first. Staff only."""
+    ticket = ticket_get_for_user(user=request.auth, ticket_id=ticket_id)
+    return list(selectors.delivery_list_for_user(user=request.auth, ticket_id=ticket.id)[:100])

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from ninja import Schema
 
 from .models import MessageTemplate
@@ -32,3 +34,15 @@ class MacroIn(Schema):
 class MacroOut(Schema):
     subject: str
     body: str
+
+
+class DeliveryOut(Schema):
+    id: int
+    kind: str
+    status: str
+    target: str
+    attempts: int
+    created_at: datetime
+    next_attempt_at: datetime
+    sent_at: datetime | None
+    last_error: str

@@ -28,6 +28,13 @@ def delivery_list_for_ticket(*, ticket_id: int) -> QuerySet[Delivery]:
     return Delivery.objects.filter(ticket_id=ticket_id)
 
 
+def delivery_list_for_user(*, user: User, ticket_id: int) -> QuerySet[Delivery]:
+    """What was sent about a ticket; staff only (targets include other people's addresses)."""
+    if not user.is_support_staff:
+        raise PermissionDenied("not_allowed", "Only support staff see deliveries.")
+    return delivery_list_for_ticket(ticket_id=ticket_id).order_by("-id")
+
+
 def thread_headers(*, ticket_id: int, own_message_id: str) -> tuple[str, list[str]]:
     """In-Reply-To and References for a new message in a ticket's mail thread.
 

@@ -160,3 +160,15 @@ def test_the_ticket_page_shows_what_was_sent_to_the_customer(bob, ticket):
     assert "Notifications" in page
     assert "Email to alice@acme.example" in page
     assert "<strong>pending</strong>" in page
+
+
+def test_staff_list_a_tickets_deliveries_over_the_api_and_customers_cannot(api, bob, alice, ticket):
+    url = reverse("api-1.0.0:delivery_list_api", args=[ticket.id])
+    listed = api(bob).get(url)
+    assert listed.status_code == HTTPStatus.OK
+    assert [(d["kind"], d["status"], d["target"]) for d in listed.json()] == [
+        ("email", "pending", alice.email)
+    ]
+    assert api(alice).get(url).status_code == HTTPStatus.FORBIDDEN
+    missing = reverse("api-1.0.0:delivery_list_api", args=[999999])
+    assert api(bob).get(missing).status_code == HTTPStatus.NOT_FOUND
