@@ -90,6 +90,11 @@ def doctor(
         output.fail(str(exc), ExitStatus.ERROR)
     except KeyboardInterrupt:
         output.fail("Interrupted.", ExitStatus.INTERRUPTED)
+    except Exception as exc:  # a bug: still one sentence, never a traceback
+        output.fail(
+            f"The doctor stopped on an internal error ({type(exc).__name__}: {exc}).",
+            ExitStatus.ERROR,
+        )
     if output_format is OutputFormat.JSON:
         output.print_json(to_json(report))
     else:

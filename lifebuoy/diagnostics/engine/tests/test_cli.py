@@ -124,3 +124,16 @@ def test_usage_and_branch_options(cli, repo, tmp_path):
     data = json.loads(result.stdout)
     assert any(f["check"] == "cost_overrun" for f in data["findings"])
     assert data["repository"]["refs"][0]["name"] == "main"
+
+
+def test_an_internal_error_is_one_sentence_not_a_traceback(cli, repo, monkeypatch):
+    repo.commit("C1: x", at=ago(hours=1))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("lifebuoy.diagnostics.engine.runner.diagnose", broken)
+    result = invoke(cli, str(repo.path), *NOW_ARG)
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "internal error (RuntimeError: boom)" in " ".join(result.stderr.split())
