@@ -22,12 +22,15 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
+import signal
 import smtplib
 import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from email.message import EmailMessage
 from pathlib import Path
@@ -122,13 +125,50 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
 
 
-def report(name: str, count: int, wall: float, cpu: float, latencies: list[float]) -> None:
+def report(name: str, count: int, wall: float, cpu: float | None, latencies: list[float]) -> None:
+    cpu_note = f"; gateway process CPU {cpu / count * 1000:.1f} ms per message" if cpu else ""
     print(
         f"{name}: {count} messages in {wall:.2f} s = {count / wall:.0f} msg/s; "
         f"per message p50 {statistics.median(latencies) * 1000:.1f} ms, "
-        f"p95 {pct(latencies, 0.95):.1f} ms, p99 {pct(latencies, 0.99):.1f} ms; "
-        f"gateway process CPU {cpu / count * 1000:.1f} ms per message"
+        f"p95 {pct(latencies, 0.95):.1f} ms, p99 {pct(latencies, 0.99):.1f} ms{cpu_note}"
     )
+
+
+def start_gateway(port: int, args: argparse.Namespace, max_bytes: int) -> Callable[[], None]:
+    """In this process (CPU measured), or ``--processes`` CLI processes sharing the port."""
+    if not args.processes:
+        from lifebuoy.notifications.inbound.gateway import gateway_controller
+
+        controller, handler = gateway_controller(
+            host=HOST, port=port, max_bytes=max_bytes, workers=args.workers
+        )
+        controller.start()
+
+        def stop_in_process() -> None:
+            controller.stop()
+            handler.close()
+
+        return stop_in_process
+    os.environ["LIFEBUOY_MAILGATEWAY_WORKERS"] = str(args.workers)
+    os.environ["LIFEBUOY_MAILGATEWAY_DOMAINS"] = "lifebuoy.test"
+    run = "from lifebuoy.cli.app import main; main()"
+    cmd = [sys.executable, "-c", run, "mailgateway", "--host", HOST, "--port", str(port)]
+    proc = subprocess.Popen([*cmd, "--processes", str(args.processes)], cwd=ROOT)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with socket.create_connection((HOST, port), timeout=1):
+                break
+        except OSError:
+            assert time.monotonic() < deadline and proc.poll() is None, "gateway did not start"
+            time.sleep(0.2)
+    time.sleep(2)  # let every process bind
+
+    def stop_processes() -> None:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+
+    return stop_processes
 
 
 def drain_outbox(ids: list[int], workers: int) -> list[str]:
@@ -155,6 +195,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--workers", type=int, default=1, help="gateway processing threads")
+    parser.add_argument(
+        "--processes", type=int, default=0, help="run N `lifebuoy mailgateway` processes instead"
+    )
     parser.add_argument("--outbox-workers", type=int, default=4, help="outbox sending threads")
     args = parser.parse_args()
 
@@ -174,23 +217,17 @@ def main() -> None:
     from django.conf import settings
     from django.db import connection
 
-    from lifebuoy.notifications.inbound.gateway import gateway_controller
     from lifebuoy.notifications.models import Delivery, InboundEmail
     from lifebuoy.tickets.models import Message, Ticket
 
     print(
         f"Database: {connection.vendor}; {args.messages} messages per phase, "
         f"{args.clients} clients, {args.workers} gateway workers"
+        + (f" in each of {args.processes} gateway processes" if args.processes else "")
     )
     senders = make_customers(50)
     port = free_port()
-    controller, handler = gateway_controller(
-        host=HOST,
-        port=port,
-        max_bytes=settings.LIFEBUOY_INBOUND_MAX_MESSAGE_BYTES,
-        workers=args.workers,
-    )
-    controller.start()
+    stop_gateway = start_gateway(port, args, settings.LIFEBUOY_INBOUND_MAX_MESSAGE_BYTES)
 
     new = [message(senders[i % 50], f"Bench problem {i}", i) for i in range(args.messages)]
     wall, cpu, lat = send_all(
@@ -198,7 +235,7 @@ def main() -> None:
     )
     tickets = Ticket.objects.count()
     assert tickets == args.messages, (tickets, args.messages)
-    report("inbound, new tickets", args.messages, wall, cpu, lat)
+    report("inbound, new tickets", args.messages, wall, None if args.processes else cpu, lat)
 
     replies = [
         (senders[i % 50], message(senders[i % 50], "Re: bench", 10**6 + i, in_reply_to=mid)[0])
@@ -208,10 +245,9 @@ def main() -> None:
     replies_stored = Message.objects.filter(author__email__endswith="@bench.example").count()
     assert replies_stored == args.messages, replies_stored
     assert Ticket.objects.count() == args.messages
-    report("inbound, threaded replies", args.messages, wall, cpu, lat)
+    report("inbound, threaded replies", args.messages, wall, None if args.processes else cpu, lat)
     assert not InboundEmail.objects.exclude(status__in=["created", "attached"]).exists()
-    controller.stop()
-    handler.close()
+    stop_gateway()
 
     ids = list(Delivery.objects.filter(kind="email").order_by("id").values_list("id", flat=True))
     half = len(ids) // 2

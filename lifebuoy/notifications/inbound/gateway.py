@@ -6,7 +6,8 @@ the sending server keeps the message and retries. Processing runs on one worker 
 default (SQLite has one writer anyway); on PostgreSQL several workers overlap their database
 round trips (``LIFEBUOY_MAILGATEWAY_WORKERS``). Replies to one ticket then still serialize on
 the ticket's row lock, and a duplicate arriving twice at once is stopped by the unique
-Message-ID.
+Message-ID. For more than one core, run several processes on one port (``--processes``): the
+kernel spreads connections across them (SO_REUSEPORT).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import Envelope, Session
+from aiosmtpd.smtp import SMTP, Envelope, Session
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +86,39 @@ def gateway_controller(
         port=port,
         data_size_limit=max_bytes,
         enable_SMTPUTF8=True,
-        ident="Lifebuoy mail gateway",
+        ident=IDENT,
     )
     return controller, handler
+
+
+IDENT = "Lifebuoy mail gateway"
+
+
+async def gateway_serve(
+    *,
+    host: str,
+    port: int,
+    max_bytes: int,
+    stop: asyncio.Event,
+    domains: frozenset[str] = frozenset(),
+    workers: int = 1,
+    reuse_port: bool = False,
+    receive: Receive = receive_with_django,
+    ready: asyncio.Event | None = None,
+) -> None:
+    """Serve on the current event loop until ``stop`` is set (the CLI's main loop)."""
+    handler = GatewayHandler(receive, domains, workers)
+    loop = asyncio.get_running_loop()
+    server = await loop.create_server(
+        lambda: SMTP(handler, data_size_limit=max_bytes, enable_SMTPUTF8=True, ident=IDENT),
+        host=host,
+        port=port,
+        reuse_port=reuse_port,
+    )
+    if ready is not None:
+        ready.set()
+    try:
+        async with server:
+            await stop.wait()
+    finally:
+        await loop.run_in_executor(None, handler.close)

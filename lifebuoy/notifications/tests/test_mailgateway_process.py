@@ -24,7 +24,8 @@ def lifebuoy(*args: str) -> list[str]:
 
 
 @pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="uses its own SQLite file")
-def test_the_gateway_process_accepts_mail_into_tickets_and_stops_cleanly(tmp_path):
+@pytest.mark.parametrize("processes", [1, 2])
+def test_the_gateway_process_accepts_mail_into_tickets_and_stops_cleanly(tmp_path, processes):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.dev",
@@ -36,7 +37,7 @@ def test_the_gateway_process_accepts_mail_into_tickets_and_stops_cleanly(tmp_pat
     subprocess.run(lifebuoy("setup"), env=env, cwd=ROOT, check=True, timeout=180)
     port = free_port()
     proc = subprocess.Popen(
-        lifebuoy("mailgateway", "--port", str(port)),
+        lifebuoy("mailgateway", "--port", str(port), "--processes", str(processes)),
         env=env,
         cwd=ROOT,
         stdout=subprocess.PIPE,
@@ -52,9 +53,11 @@ def test_the_gateway_process_accepts_mail_into_tickets_and_stops_cleanly(tmp_pat
                 assert time.monotonic() < deadline, "the gateway did not start"
                 assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
                 time.sleep(0.2)
-        with client:
-            raw, _ = mail(sender="New Person <new@person.example>", subject="From a process")
-            client.sendmail("new@person.example", ["support@lifebuoy.test"], raw)
+        client.quit()
+        for n in range(6):  # separate connections, spread over the processes
+            with smtplib.SMTP("127.0.0.1", port, timeout=10) as sender:
+                raw, _ = mail(sender="New Person <new@person.example>", subject=f"Process {n}")
+                sender.sendmail("new@person.example", ["support@lifebuoy.test"], raw)
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)
@@ -63,4 +66,5 @@ def test_the_gateway_process_accepts_mail_into_tickets_and_stops_cleanly(tmp_pat
     subjects = [row[0] for row in db.execute("select subject from tickets_ticket")]
     statuses = [row[0] for row in db.execute("select status from notifications_inboundemail")]
     queued = db.execute("select count(*) from notifications_delivery").fetchone()[0]
-    assert (subjects, statuses, queued) == (["From a process"], ["created"], 1)
+    assert sorted(subjects) == [f"Process {n}" for n in range(6)]
+    assert (statuses, queued) == (["created"] * 6, 6)
