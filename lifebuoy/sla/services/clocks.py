@@ -34,11 +34,18 @@ from lifebuoy.sla.models import (
     Policy,
     Summary,
     SummaryState,
+    Target,
 )
 from lifebuoy.tickets.models import Status, Ticket
 
 from .breaches import sla_events_record
-from .policies import ALWAYS, sla_business_calendar, sla_policy_for_org, sla_target_resolve
+from .policies import (
+    ALWAYS,
+    sla_business_calendar,
+    sla_policy_for_org,
+    sla_target_resolve,
+    sla_targets_for,
+)
 from .schedule import clock_apply_target, clock_reschedule
 
 RESPONSE_KINDS = frozenset({ClockKind.FIRST_RESPONSE, ClockKind.NEXT_RESPONSE})
@@ -50,12 +57,18 @@ _CLOCK_FIELDS = [f.name for f in Clock._meta.concrete_fields if not f.primary_ke
 def sla_on_ticket_created(*, ticket: Ticket, now: datetime) -> None:
     """Start the first-response and resolution clocks of a new ticket."""
     policy = sla_policy_for_org(org=ticket.organization)
+    if policy is None:
+        Summary.objects.create(ticket_id=ticket.id, **_summary_fields([]))
+        return
+    rows = sla_targets_for(policy=policy, priority=ticket.priority)
     clocks = [
         clock
         for kind in (ClockKind.FIRST_RESPONSE, ClockKind.RESOLUTION)
-        if (clock := _start(ticket, kind, now, policy)) is not None
+        if (clock := _new_clock(ticket, kind, now, policy, rows)) is not None
     ]
-    _summary_save(ticket.id, clocks)
+    Clock.objects.bulk_create(clocks)
+    # A new ticket has no summary yet: a plain insert, not an upsert.
+    Summary.objects.create(ticket_id=ticket.id, **_summary_fields(clocks))
 
 
 def sla_on_message(
@@ -140,17 +153,31 @@ def _locked_clocks(ticket_id: int) -> list[Clock]:
     )
 
 
-def _start(ticket: Ticket, kind: str, now: datetime, policy: Policy | None) -> Clock | None:
-    if policy is None:
-        return None
+def _new_clock(
+    ticket: Ticket, kind: str, now: datetime, policy: Policy, rows: dict[str, Target] | None = None
+) -> Clock | None:
+    """An unsaved clock of ``kind`` for ``ticket``, or None when the policy has no such target."""
     target = sla_target_resolve(
-        org=ticket.organization, policy=policy, kind=kind, priority=ticket.priority, now=now
+        org=ticket.organization,
+        policy=policy,
+        kind=kind,
+        priority=ticket.priority,
+        now=now,
+        rows=rows,
     )
     if target is None:
         return None
     clock = Clock(ticket=ticket, kind=kind, started_at=now, running_since=now)
     clock_apply_target(clock, target, priority=ticket.priority)
-    clock.save()
+    return clock
+
+
+def _start(ticket: Ticket, kind: str, now: datetime, policy: Policy | None) -> Clock | None:
+    if policy is None:
+        return None
+    clock = _new_clock(ticket, kind, now, policy)
+    if clock is not None:
+        clock.save()
     return clock
 
 
@@ -251,8 +278,10 @@ def summary_of(clocks: Iterable[Clock]) -> tuple[SummaryState, datetime | None]:
     return state, min(dues, default=None)
 
 
-def _summary_save(ticket_id: int, clocks: Iterable[Clock]) -> None:
+def _summary_fields(clocks: Iterable[Clock]) -> dict[str, object]:
     state, due = summary_of(clocks)
-    Summary.objects.update_or_create(
-        ticket_id=ticket_id, defaults={"state": state, "next_due_at": due}
-    )
+    return {"state": state, "next_due_at": due}
+
+
+def _summary_save(ticket_id: int, clocks: Iterable[Clock]) -> None:
+    Summary.objects.update_or_create(ticket_id=ticket_id, defaults=_summary_fields(clocks))

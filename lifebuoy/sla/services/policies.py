@@ -6,6 +6,8 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
+from django.db.models import Q
+
 from lifebuoy.accounts.models import Organization
 from lifebuoy.sla.calendar import BusinessCalendar, holiday_dates
 from lifebuoy.sla.models import Calendar, ClockKind, Hours, Policy, Target
@@ -33,28 +35,31 @@ class ResolvedTarget:
 
 def sla_policy_for_org(*, org: Organization) -> Policy | None:
     """The organization's custom policy if it has one, else its support tier's."""
-    custom = Policy.objects.select_related("calendar").filter(organization=org).first()
-    if custom is not None:
-        return custom
-    return (
-        Policy.objects.select_related("calendar")
-        .filter(tier=int(org.support_tier), organization__isnull=True)
-        .first()
+    candidates = Policy.objects.select_related("calendar").filter(
+        Q(organization=org) | Q(tier=int(org.support_tier), organization__isnull=True)
     )
+    # One query; a custom policy (organization set) wins over the tier's.
+    return min(candidates, key=lambda p: (p.organization_id is None, p.id), default=None)
+
+
+def sla_targets_for(*, policy: Policy, priority: str) -> dict[str, Target]:
+    """Every target of ``policy`` at ``priority``, by clock kind, in one query."""
+    return {t.kind: t for t in Target.objects.filter(policy=policy, priority=priority)}
 
 
 def sla_target_resolve(
-    *, org: Organization, policy: Policy, kind: str, priority: str, now: datetime
+    *,
+    org: Organization,
+    policy: Policy,
+    kind: str,
+    priority: str,
+    now: datetime,
+    rows: dict[str, Target] | None = None,
 ) -> ResolvedTarget | None:
-    """The target for ``kind`` at ``priority``; next response falls back to first response."""
-    rows = {
-        t.kind: t
-        for t in Target.objects.filter(
-            policy=policy,
-            priority=priority,
-            kind__in=[kind, ClockKind.FIRST_RESPONSE],
-        )
-    }
+    """The target for ``kind`` at ``priority``; next response falls back to first response.
+    Pass ``rows`` from ``sla_targets_for`` to resolve several kinds with one query."""
+    if rows is None:
+        rows = sla_targets_for(policy=policy, priority=priority)
     target = rows.get(kind)
     if target is None and kind == ClockKind.NEXT_RESPONSE:
         target = rows.get(ClockKind.FIRST_RESPONSE)
