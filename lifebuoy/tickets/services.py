@@ -24,6 +24,7 @@ from lifebuoy.core.markdown import render_markdown
 from lifebuoy.escalations.hooks import escalations_on_ticket_event
 from lifebuoy.notifications.services.outbox import (
     notifications_on_message_added,
+    notifications_on_priority_change,
     notifications_on_ticket_created,
 )
 from lifebuoy.sla.services import (
@@ -401,6 +402,7 @@ def ticket_update(*, ticket: Ticket, actor: User, changes: TicketChanges, now: d
     ticket.save(update_fields=fields)
     if "priority" in fields:
         sla_on_priority_change(ticket=ticket, now=now)
+        notifications_on_priority_change(ticket=ticket, now=now)
     escalations_on_ticket_event(ticket_id=ticket.id, now=now)
     ticket.refresh_from_db()
     return ticket

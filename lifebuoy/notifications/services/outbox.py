@@ -6,7 +6,8 @@ idempotency key, and is handed to Celery only after the commit; if the transacti
 nothing is sent, and if the broker or the SMTP server is down, the row waits for the sweep.
 
 What is sent:
-- a new ticket: an acknowledgement email to the requester; a Slack alert for P1 tickets;
+- a new ticket: an acknowledgement email to the requester; a Slack alert for P1 tickets
+  (also when a ticket is raised to P1 later);
 - a public reply by staff: the reply, by email, to the requester (unless they are known only
   by a GitHub or forum login), and as a comment on the GitHub issue the ticket mirrors;
 - both: a signed webhook to each of the organization's active endpoints that wants the event.
@@ -219,6 +220,24 @@ def _github_comment(ticket: Ticket, message: Message, now: datetime) -> None:
     )
 
 
+def _slack_p1_alert(ticket: Ticket, now: datetime) -> None:
+    """One alert per ticket that is or becomes P1 (the key makes a second one a no-op)."""
+    if ticket.priority == Priority.P1 and slack_target():
+        delivery_enqueue(
+            kind=DeliveryKind.SLACK,
+            key=f"slack:p1:{ticket.id}",
+            ticket=ticket,
+            target=slack_target(),
+            payload=_slack_p1(ticket),
+            now=now,
+        )
+
+
+def notifications_on_priority_change(*, ticket: Ticket, now: datetime) -> None:
+    """Call inside ticket_update's transaction when the priority changed."""
+    _slack_p1_alert(ticket, now)
+
+
 def notifications_on_ticket_created(*, ticket: Ticket, now: datetime) -> None:
     """Call inside ticket_create's transaction."""
     if settings.LIFEBUOY_NOTIFY_EMAIL and _mailable(ticket.requester.email):
@@ -230,15 +249,7 @@ def notifications_on_ticket_created(*, ticket: Ticket, now: datetime) -> None:
             payload=_acknowledgement(ticket),
             now=now,
         )
-    if ticket.priority == Priority.P1 and slack_target():
-        delivery_enqueue(
-            kind=DeliveryKind.SLACK,
-            key=f"slack:p1:{ticket.id}",
-            ticket=ticket,
-            target=slack_target(),
-            payload=_slack_p1(ticket),
-            now=now,
-        )
+    _slack_p1_alert(ticket, now)
     _webhooks("ticket.created", ticket, now)
 
 

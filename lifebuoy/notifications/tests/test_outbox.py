@@ -201,3 +201,15 @@ def test_an_agents_files_go_along_with_the_emailed_reply_within_the_budget(alice
     assert [(name, content) for name, content, _ in sent.attachments] == [
         ("fix.patch", "--- a\n+++ b\n")
     ]
+
+
+@override_settings(LIFEBUOY_SLACK_WEBHOOK_URL="http://127.0.0.1:9/hook")
+def test_a_ticket_raised_to_p1_alerts_slack_once(alice, bob, now):
+    from lifebuoy.tickets.services import TicketChanges, ticket_update
+
+    ticket = new_ticket(alice, now, priority="P3")
+    assert not Delivery.objects.filter(kind=DeliveryKind.SLACK).exists()
+    for priority in ("P1", "P2", "P1"):
+        ticket_update(ticket=ticket, actor=bob, changes=TicketChanges(priority=priority), now=now)
+    (alert,) = Delivery.objects.filter(kind=DeliveryKind.SLACK)
+    assert alert.idempotency_key == f"slack:p1:{ticket.id}"
