@@ -282,7 +282,7 @@ def message_add(
     sla_on_message(
         ticket=ticket, author=author, is_internal=is_internal, is_automatic=is_automatic, now=now
     )
-    notifications_on_message_added(message=message, now=now)
+    notifications_on_message_added(message=message, now=now, is_automatic=is_automatic)
     escalations_on_ticket_event(ticket_id=ticket.id, now=now)
     return message
 

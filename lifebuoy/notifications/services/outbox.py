@@ -109,9 +109,11 @@ def _html(body_html: str, ticket: Ticket) -> str:
 
 
 def _email_payload(
-    ticket: Ticket, subject: str, text: str, body_html: str, auto: bool
+    ticket: Ticket, subject: str, text: str, body_html: str, auto_submitted: str = ""
 ) -> dict[str, Any]:
-    headers = {"Auto-Submitted": "auto-replied"} if auto else {}
+    # RFC 3834: mark what a machine sent ("auto-replied", "auto-generated"), so no
+    # autoresponder answers it.
+    headers = {"Auto-Submitted": auto_submitted} if auto_submitted else {}
     return {
         "subject": subject,
         "text": f"{text}\n\n-- \n{_footer(ticket)}\n",
@@ -134,7 +136,8 @@ def _acknowledgement(ticket: Ticket) -> dict[str, Any]:
         f"({html.escape(ticket.get_priority_display())}). An engineer will get back to you "
         "within the response time of your support plan.</p>"
     )
-    return _email_payload(ticket, f"{ticket.subject_token} {ticket.subject}", text, body_html, True)
+    subject = f"{ticket.subject_token} {ticket.subject}"
+    return _email_payload(ticket, subject, text, body_html, "auto-replied")
 
 
 def _slack_p1(ticket: Ticket) -> dict[str, Any]:
@@ -253,8 +256,11 @@ def notifications_on_ticket_created(*, ticket: Ticket, now: datetime) -> None:
     _webhooks("ticket.created", ticket, now)
 
 
-def notifications_on_message_added(*, message: Message, now: datetime) -> None:
-    """Call inside message_add's transaction. Internal notes never leave the desk."""
+def notifications_on_message_added(
+    *, message: Message, now: datetime, is_automatic: bool = False
+) -> None:
+    """Call inside message_add's transaction. Internal notes never leave the desk; automatic
+    notices are marked ``Auto-Submitted`` so customers' autoresponders do not answer them."""
     if message.is_internal:
         return
     ticket = message.ticket
@@ -272,7 +278,7 @@ def notifications_on_message_added(*, message: Message, now: datetime) -> None:
             f"Re: {ticket.subject_token} {ticket.subject}",
             message.body,
             message.body_html,
-            False,
+            "auto-generated" if is_automatic else "",
         )
         delivery_enqueue(
             kind=DeliveryKind.EMAIL,

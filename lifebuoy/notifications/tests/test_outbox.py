@@ -213,3 +213,12 @@ def test_a_ticket_raised_to_p1_alerts_slack_once(alice, bob, now):
         ticket_update(ticket=ticket, actor=bob, changes=TicketChanges(priority=priority), now=now)
     (alert,) = Delivery.objects.filter(kind=DeliveryKind.SLACK)
     assert alert.idempotency_key == f"slack:p1:{ticket.id}"
+
+
+def test_automatic_notices_are_marked_so_autoresponders_stay_quiet(alice, bob, now):
+    ticket = new_ticket(alice, now)
+    notice = message_add(ticket=ticket, author=bob, body="Escalated.", is_automatic=True, now=now)
+    reply = message_add(ticket=ticket, author=bob, body="Hello.", now=now)
+    by_key = {d.idempotency_key: d.payload["headers"] for d in Delivery.objects.all()}
+    assert by_key[f"email:message:{notice.id}"] == {"Auto-Submitted": "auto-generated"}
+    assert by_key[f"email:message:{reply.id}"] == {}
