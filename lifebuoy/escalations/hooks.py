@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from functools import partial
-
-from django.db import transaction
 
 from lifebuoy.sla.events import SlaEvent
 
@@ -18,13 +15,16 @@ logger = logging.getLogger(__name__)
 
 
 def escalations_on_ticket_event(*, ticket_id: int, now: datetime) -> None:
-    """Call inside a ticket service's transaction: after the commit, evaluate the rules for the
-    ticket and page on-call for a P1 from a 24/7 tier. A handful of queries, run in-process so
-    a page leaves at once; the scheduled sweep catches anything this misses."""
-    transaction.on_commit(partial(_after_ticket_event, ticket_id, now))
+    """Call inside a ticket service's transaction: after the commit, a worker evaluates the rules
+    for the ticket and pages on-call for a P1 from a 24/7 tier. Kept off the request so filing a
+    ticket stays fast; a worker picks it up within moments, and the scheduled sweep catches
+    anything a lost task would miss."""
+    from lifebuoy.escalations.tasks import ticket_event_followup
+
+    ticket_event_followup.delay_on_commit(ticket_id=ticket_id, at=now.isoformat())
 
 
-def _after_ticket_event(ticket_id: int, now: datetime) -> None:
+def after_ticket_event(ticket_id: int, now: datetime) -> None:
     from lifebuoy.escalations.services.oncall import page_trigger_for_ticket
     from lifebuoy.escalations.services.rules import rules_evaluate_ticket
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from celery import shared_task
 from django.utils import timezone
 
@@ -37,3 +39,10 @@ def page_sweep(batch_size: int = 200) -> int:
     from lifebuoy.escalations.services.oncall import page_sweep as run
 
     return run(now=timezone.now(), batch_size=batch_size)
+
+
+@shared_task(name="lifebuoy.escalations.ticket_event_followup", time_limit=60, soft_time_limit=45)
+def ticket_event_followup(ticket_id: int, at: str) -> None:
+    from lifebuoy.escalations.hooks import after_ticket_event
+
+    after_ticket_event(ticket_id, datetime.fromisoformat(at))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime, timedelta
+from unittest import mock
 
 import pytest
 from django.db import connection, connections
@@ -241,3 +242,21 @@ def test_the_page_gate(policy, charlie, bob, alice):
         page_get_for_user(user=charlie, page_id=page.id)
     with pytest.raises(NotFound):
         page_get_for_user(user=alice, page_id=page.id)
+
+
+def test_filing_a_p1_only_queues_the_page_and_a_worker_sends_it(
+    policy, charlie, engineers, django_capture_on_commit_callbacks
+):
+    from lifebuoy.escalations.tasks import ticket_event_followup
+
+    ticket_event_followup.app.conf.task_always_eager = False  # as in production
+    at = MONDAY + timedelta(days=1, hours=3)
+    with (
+        mock.patch.object(ticket_event_followup, "delay") as queued,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        ticket = open_ticket(charlie, at, priority="P1")
+    assert not Page.objects.filter(ticket=ticket).exists()
+    kwargs = queued.call_args.kwargs
+    ticket_event_followup(**kwargs)  # what the worker runs
+    assert Page.objects.get(ticket=ticket).paged_user == engineers[0]

@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from lifebuoy.escalations.tasks import ticket_event_followup
+
+
+@pytest.fixture(autouse=True)
+def followup_runs_inline() -> Iterator[None]:
+    """The follow-up after a ticket change runs in a worker; here it runs when the commit does."""
+    conf = ticket_event_followup.app.conf
+    eager = conf.task_always_eager
+    conf.task_always_eager = True
+    yield
+    conf.task_always_eager = eager
