@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from functools import partial
+
+from django.db import transaction
 
 from lifebuoy.sla.events import SlaEvent
 
@@ -21,7 +24,9 @@ def escalations_on_ticket_event(*, ticket_id: int, now: datetime) -> None:
     anything a lost task would miss."""
     from lifebuoy.escalations.tasks import ticket_event_followup
 
-    ticket_event_followup.delay_on_commit(ticket_id=ticket_id, at=now.isoformat())
+    transaction.on_commit(
+        partial(ticket_event_followup.delay, ticket_id=ticket_id, at=now.isoformat()), robust=True
+    )
 
 
 def after_ticket_event(ticket_id: int, now: datetime) -> None:
