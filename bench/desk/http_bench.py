@@ -168,7 +168,7 @@ def main() -> None:
         customer = {"Cookie": f"sessionid={creds['customer_session']}"}
         token = {"Authorization": f"Bearer {creds['agent_token']}"}
         pages = {
-            "queue page (newest)": ("/desk/", agent),
+            "queue page (newest)": ("/desk/?sort=newest", agent),
             "queue page (open, P1, by priority)": (
                 "/desk/?status=open&priority=P1&sort=priority",
                 agent,

@@ -86,24 +86,33 @@ TEMPLATES = [
 ]
 
 
+SQLITE_OPTIONS = {
+    # WAL lets readers run beside the one writer; IMMEDIATE takes the write lock when a
+    # transaction begins, so concurrent writers wait their turn instead of failing on upgrade.
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+    "PRAGMA busy_timeout=20000; PRAGMA foreign_keys=ON;",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+}
+
+
 def database_from_env(url: str | None) -> dict[str, object]:
-    """SQLite in the data directory unless DATABASE_URL names another database."""
-    if url:
-        config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60))
+    """SQLite in the data directory unless DATABASE_URL names another database. SQLite gets the
+    same safe options whether it is the default or named by DATABASE_URL."""
+    if not url:
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": DATA_DIR / "lifebuoy.sqlite3",
+            "OPTIONS": dict(SQLITE_OPTIONS),
+        }
+    config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60))
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["OPTIONS"] = dict(SQLITE_OPTIONS)
+        config["CONN_MAX_AGE"] = 0
+    else:
         config.setdefault("CONN_HEALTH_CHECKS", True)
-        return config
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
-    return {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": DATA_DIR / "lifebuoy.sqlite3",
-        "OPTIONS": {
-            # WAL lets readers run beside the one writer; IMMEDIATE avoids lock-upgrade deadlocks.
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-            "PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;",
-            "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
-        },
-    }
+    return config
 
 
 DATABASES = {"default": database_from_env(os.environ.get("DATABASE_URL"))}
