@@ -72,6 +72,7 @@ def test_sqlite_always_takes_the_write_lock_up_front_and_waits_for_it(url):
 
     config = database_from_env(url)
     options = config["OPTIONS"]
+    assert isinstance(options, dict)
     assert options["transaction_mode"] == "IMMEDIATE"
     assert "journal_mode=WAL" in options["init_command"]
     assert options["timeout"] >= 10

@@ -106,12 +106,11 @@ def database_from_env(url: str | None) -> dict[str, object]:
             "NAME": DATA_DIR / "lifebuoy.sqlite3",
             "OPTIONS": dict(SQLITE_OPTIONS),
         }
-    config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60))
+    config: dict[str, object] = dict(
+        dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    )
     if config["ENGINE"] == "django.db.backends.sqlite3":
-        config["OPTIONS"] = dict(SQLITE_OPTIONS)
-        config["CONN_MAX_AGE"] = 0
-    else:
-        config.setdefault("CONN_HEALTH_CHECKS", True)
+        config.update(OPTIONS=dict(SQLITE_OPTIONS), CONN_MAX_AGE=0, CONN_HEALTH_CHECKS=False)
     return config
 
 
