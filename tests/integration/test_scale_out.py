@@ -19,7 +19,12 @@ from lifebuoy.tickets.models import Status, Ticket
 from lifebuoy.tickets.services import NewTicket, TicketChanges, ticket_create, ticket_update
 from tests.services import POSTGRES_URL, REDIS_URL, redis_reachable, services_required
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.services,
+    # Restores the migrations' seed rows afterwards and keeps content type ids stable for the
+    # transactional tests that follow.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -11,7 +11,7 @@ from lifebuoy.kb.services import kb_article_create
 from .conftest import make_draft
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize("round_", [1, 2])
 def test_articles_index_and_flush_between_transactional_tests(ted, alice, now, round_):
     kb_article_create(actor=ted, draft=make_draft(f"Flush {round_}"), state="published", now=now)
