@@ -34,7 +34,7 @@ from lifebuoy.notifications.models import (
     WebhookEndpoint,
 )
 from lifebuoy.notifications.tasks import delivery_send as delivery_send_task
-from lifebuoy.tickets.models import Message, Priority, Ticket
+from lifebuoy.tickets.models import Channel, Message, Priority, Ticket
 
 ECHO_MARKER = "<!-- lifebuoy -->"  # lets the GitHub webhook recognize our own comments
 
@@ -242,8 +242,13 @@ def notifications_on_priority_change(*, ticket: Ticket, now: datetime) -> None:
 
 
 def notifications_on_ticket_created(*, ticket: Ticket, now: datetime) -> None:
-    """Call inside ticket_create's transaction."""
-    if settings.LIFEBUOY_NOTIFY_EMAIL and _mailable(ticket.requester.email):
+    """Call inside ticket_create's transaction. Tickets opened by monitoring get no "we have
+    received your request" email: nobody sent one, and monitoring tells the owner itself."""
+    if (
+        ticket.channel != Channel.MONITORING
+        and settings.LIFEBUOY_NOTIFY_EMAIL
+        and _mailable(ticket.requester.email)
+    ):
         delivery_enqueue(
             kind=DeliveryKind.EMAIL,
             key=f"email:ticket-created:{ticket.id}",

@@ -43,6 +43,11 @@ def test_a_new_ticket_writes_its_acknowledgement_in_the_same_transaction(
     assert [c.args for c in queued] == [(delivery.id,)]
 
 
+def test_a_ticket_opened_by_monitoring_sends_no_acknowledgement(alice, now):
+    new_ticket(alice, now, channel="monitoring")
+    assert not Delivery.objects.filter(kind=DeliveryKind.EMAIL).exists()
+
+
 def test_nothing_is_queued_when_the_transaction_rolls_back(alice, now):
     def fails_after_creating() -> None:
         with transaction.atomic():
