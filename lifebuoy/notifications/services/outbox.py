@@ -52,27 +52,31 @@ def delivery_enqueue(
     target: str,
     payload: dict[str, Any],
     now: datetime,
+    fresh: bool = False,
 ) -> Delivery | None:
     """Write one delivery in the caller's transaction; None if ``key`` was already queued.
+    ``fresh=True`` when the key names something created in this very transaction (a new
+    ticket), so it cannot be queued yet: a plain insert instead of a look-up first.
 
     An email's Message-ID is chosen here and recorded as part of the ticket's thread, so every
     attempt sends the same Message-ID and the customer's reply finds the ticket.
     """
     message_id = new_message_id(ticket.id if ticket else 0) if kind == DeliveryKind.EMAIL else ""
-    delivery, created = Delivery.objects.get_or_create(
-        idempotency_key=key,
-        defaults={
-            "kind": kind,
-            "ticket": ticket,
-            "target": target[:500],
-            "payload": payload,
-            "message_id": message_id,
-            "next_attempt_at": now,
-            "created_at": now,
-        },
-    )
-    if not created:
-        return None
+    defaults = {
+        "kind": kind,
+        "ticket": ticket,
+        "target": target[:500],
+        "payload": payload,
+        "message_id": message_id,
+        "next_attempt_at": now,
+        "created_at": now,
+    }
+    if fresh:
+        delivery = Delivery.objects.create(idempotency_key=key, **defaults)
+    else:
+        delivery, created = Delivery.objects.get_or_create(idempotency_key=key, defaults=defaults)
+        if not created:
+            return None
     if message_id and ticket is not None:
         MailReference.objects.create(
             message_id=message_id,
@@ -256,6 +260,7 @@ def notifications_on_ticket_created(*, ticket: Ticket, now: datetime) -> None:
             target=ticket.requester.email,
             payload=_acknowledgement(ticket),
             now=now,
+            fresh=True,
         )
     _slack_p1_alert(ticket, now)
     _webhooks("ticket.created", ticket, now)
