@@ -68,9 +68,22 @@ def credentials(url: str) -> dict[str, str]:
 
 def start_server(url: str, port: int, workers: int, threads: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "DATABASE_URL": url, "DEBUG": "0", "LOG_LEVEL": "WARNING"}
-    cmd = [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"{HOST}:{port}",
-           "--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads),
-           "--log-level", "warning"]  # fmt: skip
+    cmd = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "config.wsgi:application",
+        "--bind",
+        f"{HOST}:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(threads),
+        "--log-level",
+        "warning",
+    ]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -116,8 +129,14 @@ def create_load(
     errors = [0]
     lock = threading.Lock()
     stop_at = time.monotonic() + seconds
-    body = json.dumps({"subject": "Agent offline", "description": "C2 silent for 3 hours",
-                       "priority": "P2", "category": "agent_not_responding"})  # fmt: skip
+    body = json.dumps(
+        {
+            "subject": "Agent offline",
+            "description": "C2 silent for 3 hours",
+            "priority": "P2",
+            "category": "agent_not_responding",
+        }
+    )
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
 
     def client() -> None:
@@ -154,6 +173,8 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--requests", type=int, default=300, help="sequential GETs per page")
     parser.add_argument("--seconds", type=float, default=10.0, help="per creation load level")
+    parser.add_argument("--clients", type=int, nargs="+", default=[1, 8, 32])
+    parser.add_argument("--skip-pages", action="store_true", help="only measure creation")
     args = parser.parse_args()
     if not args.database_url:
         raise SystemExit("give --database-url (the one bench/desk/generate.py filled)")
@@ -178,13 +199,13 @@ def main() -> None:
             "API list (newest, 50)": ("/api/tickets/?limit=50", token),
             "API list (status=open, 50)": ("/api/tickets/?status=open&limit=50", token),
         }
-        for name, (path, headers) in pages.items():
+        for name, (path, headers) in ({} if args.skip_pages else pages).items():
             timed_gets(port, path, headers, 20)  # warm up
             r = timed_gets(port, path, headers, args.requests)
             print(
                 f"{name:40s} n={r['n']:.0f} p50={r['p50']:.1f} ms p95={r['p95']:.1f} ms p99={r['p99']:.1f} ms"
             )
-        for clients in (1, 8, 32):
+        for clients in args.clients:
             r = create_load(port, creds["customer_token"], clients, args.seconds, limit=20_000)
             print(
                 f"create, {clients:2d} clients{'':22s} {r['per_s']:.0f} tickets/s n={r['n']:.0f} "
