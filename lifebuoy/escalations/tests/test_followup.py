@@ -6,7 +6,7 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 from django.test import override_settings
 
 from lifebuoy.escalations.models import EscalationState, Rule
@@ -21,6 +21,7 @@ from lifebuoy.tickets.services import (
     ticket_confirm_resolved,
     ticket_update,
 )
+from tests.concurrency import threaded_db_test
 
 from .helpers import checklist, open_ticket, owned_by
 
@@ -121,18 +122,7 @@ def test_a_customer_reply_after_the_final_notice_keeps_it_open(escalated, alice,
     assert EscalationState.objects.get(ticket=escalated).final_notice_at == now + 3 * DAY
 
 
-TESTED_APPS = [
-    "lifebuoy.core",
-    "lifebuoy.accounts",
-    "lifebuoy.tickets",
-    "lifebuoy.sla",
-    "lifebuoy.notifications",
-    "lifebuoy.escalations",
-]
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent connections")
-@pytest.mark.django_db(transaction=True, serialized_rollback=True, available_apps=TESTED_APPS)
+@threaded_db_test
 def test_concurrent_sweeps_remind_and_warn_once(alice, bob, now):
     Rule.objects.update(is_active=False)
     for _ in range(8):

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from unittest import mock
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from lifebuoy.core.errors import InvalidState, NotFound
 from lifebuoy.escalations.models import (
@@ -33,6 +33,7 @@ from lifebuoy.escalations.services.oncall import (
 from lifebuoy.notifications.models import Delivery
 from lifebuoy.tickets.models import TicketEvent
 from lifebuoy.tickets.services import TicketChanges, ticket_update
+from tests.concurrency import threaded_db_test
 
 from .helpers import open_ticket, staff
 
@@ -176,20 +177,7 @@ def test_emergency_contacts_are_for_agents(schedule, engineers, bob, alice):
     assert contact_list_for_user(user=alice, now=MONDAY) == []
 
 
-# The tables flushed after the threaded test. Content types and permissions stay, so a later
-# test's restore of the serialized database does not collide with recreated ones.
-TESTED_APPS = [
-    "lifebuoy.core",
-    "lifebuoy.accounts",
-    "lifebuoy.tickets",
-    "lifebuoy.sla",
-    "lifebuoy.notifications",
-    "lifebuoy.escalations",
-]
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent connections")
-@pytest.mark.django_db(transaction=True, serialized_rollback=True, available_apps=TESTED_APPS)
+@threaded_db_test
 def test_concurrent_page_sweeps_page_each_level_once(policy, charlie):
     at = MONDAY + timedelta(days=1)
     EscalationPolicy.objects.update(is_active=False)  # no paging from ticket events here

@@ -6,7 +6,7 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from lifebuoy.core.errors import InvalidState, PermissionDenied, ValidationFailed
 from lifebuoy.escalations.hooks import on_sla_event
@@ -21,6 +21,7 @@ from lifebuoy.escalations.services.rules import (
 )
 from lifebuoy.sla.events import SlaEvent, SlaEventKind
 from lifebuoy.tickets.models import Status, TicketEvent
+from tests.concurrency import threaded_db_test
 
 from .helpers import checklist, community_org, customer, open_ticket, owned_by, tag
 
@@ -193,20 +194,7 @@ def test_support_leads_edit_rules(lena, bob):
         rule_update(rule=rule, actor=bob, mode="suggest", is_active=True, value="24", also_tag="")
 
 
-# The tables flushed after the threaded test. Content types and permissions stay, so a later
-# test's restore of the serialized database does not collide with recreated ones.
-TESTED_APPS = [
-    "lifebuoy.core",
-    "lifebuoy.accounts",
-    "lifebuoy.tickets",
-    "lifebuoy.sla",
-    "lifebuoy.notifications",
-    "lifebuoy.escalations",
-]
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent connections")
-@pytest.mark.django_db(transaction=True, serialized_rollback=True, available_apps=TESTED_APPS)
+@threaded_db_test
 def test_concurrent_sweeps_fire_each_rule_once(alice, bob, now):
     Rule.objects.update(is_active=False)  # ticket events evaluate after each commit here
     tickets = [

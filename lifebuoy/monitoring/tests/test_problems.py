@@ -7,7 +7,7 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from lifebuoy.accounts.services import organization_create
 from lifebuoy.kb.models import Article, State
@@ -16,6 +16,7 @@ from lifebuoy.monitoring.services.polling import deployment_poll
 from lifebuoy.monitoring.services.problems import Detected, problem_open
 from lifebuoy.notifications.models import Delivery
 from lifebuoy.tickets.models import Ticket
+from tests.concurrency import threaded_db_test
 
 from .conftest import T0, make_deployment
 
@@ -138,22 +139,7 @@ def test_the_knowledge_base_article_is_linked(deployment, bob):
     assert "KB-99001" in problem.ticket.messages.get().body
 
 
-# The threaded test commits, so its tables are flushed afterwards: only these apps' tables.
-# Content types and permissions are left alone, so restoring the serialized database
-# afterwards (here and in other apps' threaded tests) never meets re-created rows.
-TESTED_APPS = [
-    "lifebuoy.core",
-    "lifebuoy.accounts",
-    "lifebuoy.tickets",
-    "lifebuoy.sla",
-    "lifebuoy.kb",
-    "lifebuoy.notifications",
-    "lifebuoy.monitoring",
-]
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent connections")
-@pytest.mark.django_db(transaction=True, serialized_rollback=True, available_apps=TESTED_APPS)
+@threaded_db_test
 def test_two_concurrent_polls_open_one_ticket(acme, alice, customer_repo):
     customer_repo.commit("C1: notes", {"notes.md": MARKERS}, at=T0 - timedelta(minutes=5))
     deployment = make_deployment(acme, alice, customer_repo.path)

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 
 from lifebuoy.core.errors import ValidationFailed
 from lifebuoy.monitoring.models import AgentTask, BudgetAlert, Problem, UsageRecord
@@ -20,6 +20,7 @@ from lifebuoy.monitoring.services.usage import (
     usage_import,
 )
 from lifebuoy.notifications.models import Delivery
+from tests.concurrency import threaded_db_test
 
 from .conftest import T0, make_deployment
 
@@ -119,22 +120,7 @@ def test_cost_per_task(deployment):
     assert empty.cost_per_task is None
 
 
-# The threaded test commits, so its tables are flushed afterwards: only these apps' tables.
-# Content types and permissions are left alone, so restoring the serialized database
-# afterwards (here and in other apps' threaded tests) never meets re-created rows.
-TESTED_APPS = [
-    "lifebuoy.core",
-    "lifebuoy.accounts",
-    "lifebuoy.tickets",
-    "lifebuoy.sla",
-    "lifebuoy.kb",
-    "lifebuoy.notifications",
-    "lifebuoy.monitoring",
-]
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent connections")
-@pytest.mark.django_db(transaction=True, serialized_rollback=True, available_apps=TESTED_APPS)
+@threaded_db_test
 def test_concurrent_imports_alert_each_threshold_once(acme, alice, customer_repo):
     deployment = make_deployment(acme, alice, customer_repo.path, budget="100")
     barrier = threading.Barrier(2)

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connections
 from django.test import override_settings
 
 from lifebuoy.sla.events import SlaEventKind
@@ -19,20 +19,12 @@ from lifebuoy.sla.services import sla_breach_scan
 from lifebuoy.sla.tasks import sla_breach_scan as sla_breach_scan_task
 from lifebuoy.tickets.models import TicketEvent
 from lifebuoy.tickets.services import message_add
+from tests.concurrency import threaded_db_test
 
 from .helpers import berlin, change, clock_of, open_ticket
 
 FR, RES = ClockKind.FIRST_RESPONSE, ClockKind.RESOLUTION
 TUE_11 = berlin(2026, 11, 24, 11)
-# Limits the flush after the threaded test to these apps' tables (truncated with CASCADE)
-TESTED_APPS = [
-    "django.contrib.contenttypes",
-    "django.contrib.auth",
-    "lifebuoy.core",
-    "lifebuoy.accounts",
-    "lifebuoy.tickets",
-    "lifebuoy.sla",
-]
 
 
 @pytest.fixture
@@ -156,8 +148,7 @@ def test_two_sweeps_in_a_row_emit_each_event_once(
     assert len(kinds) == len(set(kinds)) == 12
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent connections")
-@pytest.mark.django_db(transaction=True, available_apps=TESTED_APPS)
+@threaded_db_test
 @pytest.mark.usefixtures("seeded")
 def test_two_concurrent_sweeps_emit_each_warning_and_breach_once(alice, received):
     for _ in range(40):
@@ -195,8 +186,7 @@ def test_the_management_command_runs_one_sweep(alice):
     assert out.getvalue().strip() == "0 at risk, 2 breached."
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent connections")
-@pytest.mark.django_db(transaction=True, available_apps=TESTED_APPS)
+@threaded_db_test
 @pytest.mark.usefixtures("seeded")
 def test_replies_racing_the_sweep_neither_deadlock_nor_double_a_breach(alice, ted, received):
     tickets = [open_ticket(alice, TUE_11, "P1") for _ in range(30)]
