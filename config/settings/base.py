@@ -7,6 +7,7 @@ from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
+from celery.schedules import crontab
 
 # Lets admin and queryset classes be subscripted for the type checker at run time.
 django_stubs_ext.monkeypatch()
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "lifebuoy.notifications",
     "lifebuoy.escalations",
     "lifebuoy.monitoring",
+    "lifebuoy.reports",
 ]
 
 MIDDLEWARE = [
@@ -231,6 +233,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "monitoring-poll-due-deployments": {
         "task": "lifebuoy.monitoring.poll_due_deployments",
         "schedule": 60.0,  # each deployment is polled at its own interval (default hourly)
+    },
+    "weekly-report": {
+        "task": "lifebuoy.reports.weekly_report_generate",
+        "schedule": crontab(minute=0, hour=6, day_of_week="mon"),  # the ISO week just ended
     },
 }
 # SLA clocks are flagged "at risk" once this share of their target is used.
