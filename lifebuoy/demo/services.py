@@ -84,12 +84,16 @@ def _organizations(rng: random.Random, staff: dict[str, User]) -> list[list[User
     return customers
 
 
-def _conversation(rng: random.Random, ticket: Ticket, agents: list[User], at: datetime) -> None:
+def _conversation(
+    rng: random.Random, ticket: Ticket, agents: list[User], at: datetime, *, settled: bool
+) -> None:
+    """A plausible history: older tickets were mostly answered and resolved, recent ones are the
+    live work of the desk."""
     customer = ticket.requester
     agent = ticket.assignee or rng.choice(agents)
-    steps = rng.randint(0, 4)
+    steps = rng.randint(1, 4) if settled else rng.randint(0, 4)
     for step in range(steps):
-        at += timedelta(minutes=rng.randint(20, 600))
+        at += timedelta(minutes=rng.randint(10, 180) if step == 0 else rng.randint(20, 600))
         if step % 2 == 0:
             if rng.random() < 0.3:
                 message_add(
@@ -106,13 +110,13 @@ def _conversation(rng: random.Random, ticket: Ticket, agents: list[User], at: da
             )
     fate = rng.random()
     at += timedelta(minutes=rng.randint(30, 900))
-    if steps and fate < 0.35:
+    if steps and fate < (0.85 if settled else 0.35):
         ticket_update(
             ticket=ticket, actor=agent, changes=TicketChanges(status=Status.RESOLVED), now=at
         )
         if rng.random() < 0.6:
             ticket_confirm_resolved(ticket=ticket, actor=customer, now=at + timedelta(hours=3))
-    elif steps and fate < 0.5:
+    elif steps and fate < (0.92 if settled else 0.5):
         ticket_update(
             ticket=ticket, actor=agent, changes=TicketChanges(status=Status.PENDING), now=at
         )
@@ -141,7 +145,7 @@ def demo_load(*, seed: int, tickets: int, now: datetime) -> DemoSummary:
             channel=rng.choice(CHANNELS),
         )
         ticket = ticket_create(actor=requester, data=data, now=created)
-        _conversation(rng, ticket, agents, created)
+        _conversation(rng, ticket, agents, created, settled=created < now - timedelta(days=5))
     return DemoSummary(
         organizations=len(catalog.ORGANIZATIONS),
         staff=len(staff),
