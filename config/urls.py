@@ -18,6 +18,7 @@ urlpatterns = [
     path("desk/templates/", include("lifebuoy.notifications.urls")),
     path("desk/escalations/", include("lifebuoy.escalations.urls")),
     path("desk/monitoring/", include((monitoring_urls.desk_patterns, "monitoring"))),
+    path("desk/reports/", include("lifebuoy.reports.urls")),
     path("desk/", include("lifebuoy.tickets.urls")),
     path("portal/kb/", include((kb_urls.portal_patterns, "kb_portal"))),
     path("portal/monitoring/", include((monitoring_urls.portal_patterns, "monitoring_portal"))),

@@ -19,7 +19,7 @@ app = typer.Typer(
 )
 
 # Each entry is a module in lifebuoy.cli.commands with a register(app) function.
-COMMAND_MODULES: tuple[str, ...] = ("server", "doctor", "kb", "mail", "oncall")
+COMMAND_MODULES: tuple[str, ...] = ("server", "doctor", "kb", "mail", "oncall", "report")
 
 
 def build() -> typer.Typer:

@@ -1,0 +1,53 @@
+"""``lifebuoy report weekly --week 2026-W47``: the weekly support report, on demand."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from lifebuoy.cli import output
+from lifebuoy.cli.exit_status import ExitStatus
+
+report_app = typer.Typer(help="Support reports.", no_args_is_help=True)
+
+FORMATS = ("markdown", "json")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(report_app, name="report")
+
+
+@report_app.command("weekly")
+def weekly(
+    *,
+    week: Annotated[
+        str | None, typer.Option(help="ISO week, like 2026-W47; default: last week.")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="markdown or json.")] = "markdown",
+) -> None:
+    """The playbook's weekly report for one ISO week."""
+    from lifebuoy.reports.periods import iso_week
+
+    if fmt not in FORMATS:
+        output.fail(f"Unknown format “{fmt}”; use markdown or json.", ExitStatus.USAGE)
+    period = None
+    if week is not None:
+        try:
+            period = iso_week(week)
+        except ValueError as exc:
+            output.fail(str(exc), ExitStatus.USAGE)
+
+    from lifebuoy.cli.django_setup import setup as django_setup
+
+    django_setup()
+    from django.utils import timezone
+
+    from lifebuoy.reports.periods import previous_week
+    from lifebuoy.reports.services import weekly_report_build, weekly_report_markdown
+
+    report = weekly_report_build(period=period or previous_week(timezone.now()))
+    if fmt == "json":
+        output.print_json(report.as_dict())
+        return
+    typer.echo(weekly_report_markdown(report), nl=False)

@@ -1,0 +1,78 @@
+"""``lifebuoy report weekly`` and the desk page /desk/reports/weekly/."""
+
+from __future__ import annotations
+
+import json
+from http import HTTPStatus
+
+import pytest
+from django.test import Client
+from typer.testing import CliRunner
+
+from lifebuoy.cli.app import build
+
+from .conftest import Week
+
+pytestmark = pytest.mark.django_db
+
+
+def test_cli_prints_the_markdown_report(week: Week):
+    result = CliRunner().invoke(build(), ["report", "weekly", "--week", "2026-W48"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("# Support Weekly Report - Week of 2026-11-23 (2026-W48)\n")
+    assert "- Total tickets: 5\n" in result.output
+
+
+def test_cli_json(week: Week):
+    result = CliRunner().invoke(
+        build(), ["report", "weekly", "--week", "2026-W48", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["summary"]["total"] == 5
+    assert data["top_issues"][0]["key"] == "bug"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--week", "2026-48"],
+        ["--week", "2026-W60"],
+        ["--week", "2026-W48", "--format", "pdf"],
+    ],
+)
+def test_cli_usage_errors_exit_2_with_one_sentence(args):
+    result = CliRunner().invoke(build(), ["report", "weekly", *args])
+    assert result.exit_code == 2
+    assert result.output.strip().count("\n") == 0
+    assert result.output.strip().endswith(".")
+
+
+def test_leads_see_the_page(week: Week, lena):
+    client = Client()
+    client.force_login(lena)
+    response = client.get("/desk/reports/weekly/?week=2026-W48")
+    assert response.status_code == HTTPStatus.OK
+    body = response.content.decode()
+    assert "Total tickets: 5" in body
+    assert "Bug - 3 tickets" in body
+    assert "To Engineering: 1" in body
+    markdown = client.get("/desk/reports/weekly/?week=2026-W48&format=markdown")
+    assert markdown["Content-Type"].startswith("text/markdown")
+    assert markdown.content.decode().startswith("# Support Weekly Report")
+
+
+def test_a_bad_week_on_the_page_says_so(lena):
+    client = Client()
+    client.force_login(lena)
+    response = client.get("/desk/reports/weekly/?week=soon")
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "is not an ISO week" in response.content.decode()
+
+
+def test_agents_and_customers_do_not_see_the_page(ted, alice):
+    client = Client()
+    client.force_login(ted)
+    assert client.get("/desk/reports/weekly/").status_code == HTTPStatus.FORBIDDEN
+    client.force_login(alice)
+    assert client.get("/desk/reports/weekly/").status_code == HTTPStatus.FOUND
