@@ -13,6 +13,7 @@ from lifebuoy.accounts.models import User
 from lifebuoy.core.errors import LifebuoyError
 from lifebuoy.core.views import apply_error, customer_required
 from lifebuoy.kb.views.portal import kb_record_submitted
+from lifebuoy.sla.selectors import sla_clock_list_for_user
 from lifebuoy.tickets import selectors, services
 from lifebuoy.tickets.forms import ReplyForm, TicketCreateForm
 from lifebuoy.tickets.models import OPEN_STATUSES
@@ -68,10 +69,11 @@ def _detail(
     user = _user(request)
     ticket = selectors.ticket_get_for_user(user=user, ticket_id=ticket_id)
     conversation = selectors.message_list_for_user(user=user, ticket=ticket)
+    targets = sla_clock_list_for_user(user=user, ticket=ticket, now=timezone.now())
     return render(
         request,
         "portal/detail.html",
-        {"ticket": ticket, "conversation": conversation, "reply_form": form},
+        {"ticket": ticket, "conversation": conversation, "reply_form": form, "targets": targets},
         status=status,
     )
 

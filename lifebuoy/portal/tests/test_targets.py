@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+import pytest
+
+from lifebuoy.tickets.services import NewTicket, ticket_create
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_customer_sees_when_to_expect_an_answer_and_nothing_internal(client, alice, now):
+    ticket = ticket_create(
+        actor=alice, data=NewTicket("Outage", "All down", priority="P1"), now=now
+    )
+    client.force_login(alice)
+    page = client.get(f"/portal/tickets/{ticket.id}/").content.decode()
+    assert "Our targets for this ticket" in page
+    assert "First response: 4 hours" in page
+    assert "by Tue 24 Nov, 14:00 UTC" in page  # created 10:00 UTC, P1 runs around the clock
+    assert "minutes used" not in page  # the explanation is for staff
