@@ -151,6 +151,7 @@ class SlaAttainment:
     overall: Metric
     by_tier: list[Metric]
     by_priority: list[Metric]
+    by_tier_and_priority: list[Metric]
 
 
 def sla_attainment(period: Period, kind: str = ClockKind.FIRST_RESPONSE) -> SlaAttainment:
@@ -208,7 +209,57 @@ def sla_attainment(period: Period, kind: str = ClockKind.FIRST_RESPONSE) -> SlaA
             metric(f"sla_{kind}_{priority.lower()}", f"SLA {name}, {priority}", *counts)
             for priority, counts in sorted(priorities.items())
         ],
+        by_tier_and_priority=[
+            metric(
+                f"sla_{kind}_tier_{row['tier']}_{row['priority'].lower()}",
+                f"SLA {name}, {SupportTier(row['tier']).label} {row['priority']}",
+                row["met"],
+                row["decided"],
+            )
+            for row in rows
+            if row["tier"]
+        ],
     )
+
+
+def first_response_sla_hours(period: Period) -> dict[str, Metric]:
+    """Average first response in the hours its SLA counts (business hours for P2-P4 on paid
+    tiers, calendar for P1), pauses left out: the minutes used by first-response clocks that
+    were met or breached and stopped in the period."""
+    rows = (
+        Clock.objects.filter(
+            kind=ClockKind.FIRST_RESPONSE,
+            state__in=(ClockState.MET, ClockState.BREACHED),
+            stopped_at__gte=period.start,
+            stopped_at__lt=period.end,
+        )
+        .values("priority")
+        .annotate(n=Count("id"), minutes=Avg("minutes_used"))
+        .order_by("priority")
+    )
+    result: dict[str, Metric] = {}
+    total = 0
+    weighted = 0.0
+    for row in rows:
+        hours = float(row["minutes"]) / 60
+        result[row["priority"]] = Metric(
+            key=f"first_response_sla_hours_{row['priority'].lower()}",
+            label=f"First response time in SLA hours {row['priority']}",
+            value=hours,
+            unit="h",
+            count=row["n"],
+        )
+        total += row["n"]
+        weighted += hours * row["n"]
+    result["all"] = Metric(
+        key="first_response_sla_hours",
+        label="First response time in SLA hours",
+        value=weighted / total if total else None,
+        unit="h",
+        count=total,
+        note="business hours where the SLA counts them",
+    )
+    return result
 
 
 def resolution_time(period: Period) -> list[Metric]:

@@ -29,6 +29,7 @@ class Report:
     metrics: list[Metric]
     sla_by_tier: list[Metric]
     sla_by_priority: list[Metric]
+    sla_by_tier_and_priority: list[Metric]
     volume: dict[str, Any]
 
     def as_dict(self) -> dict[str, Any]:
@@ -44,6 +45,7 @@ class Report:
             "metrics": [m.as_dict() for m in self.metrics],
             "sla_by_tier": [m.as_dict() for m in self.sla_by_tier],
             "sla_by_priority": [m.as_dict() for m in self.sla_by_priority],
+            "sla_by_tier_and_priority": [m.as_dict() for m in self.sla_by_tier_and_priority],
             "volume": self.volume,
         }
 
@@ -85,6 +87,7 @@ def weekly_report_build(*, period: Period) -> Report:
     trend = selectors.category_trend(period)
     metrics = [
         response,
+        selectors.first_response_sla_hours(period)["all"],
         sla.overall,
         *selectors.resolution_time(period),
         csat,
@@ -114,6 +117,7 @@ def weekly_report_build(*, period: Period) -> Report:
         metrics=metrics,
         sla_by_tier=sla.by_tier,
         sla_by_priority=sla.by_priority,
+        sla_by_tier_and_priority=sla.by_tier_and_priority,
         volume=selectors.volume(period),
     )
 

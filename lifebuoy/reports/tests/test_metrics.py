@@ -54,6 +54,22 @@ def test_sla_attainment_counts_business_hours_through_the_clocks(week: Week):
         ("SLA first response, P2", 0.5, 2),
         ("SLA first response, P3", 1.0, 1),
     ]
+    assert [(m.label, m.value) for m in sla.by_tier_and_priority] == [
+        ("SLA first response, Standard P1", 1.0),
+        ("SLA first response, Standard P2", 0.5),
+        ("SLA first response, Standard P3", 1.0),
+    ]
+
+
+def test_first_response_time_in_sla_hours_skips_nights_and_weekends(week: Week):
+    result = selectors.first_response_sla_hours(week.period)
+    # T1 P1 on calendar time: 30 min. T2: Wed 16-17 + Thu 9-10 Berlin = 2 business hours.
+    # T3: Mon 9-17 + Tue 9:00-9:30 Berlin = 8.5 business hours. T5: Tue 13-14 Berlin = 1 hour.
+    assert result["P1"].value == pytest.approx(0.5)
+    assert result["P2"].value == pytest.approx((2 + 8.5) / 2)
+    assert result["P3"].value == pytest.approx(1.0)
+    assert result["all"].value == pytest.approx((0.5 + 2 + 8.5 + 1) / 4)
+    assert result["all"].count == 4
 
 
 def test_resolution_time_against_each_priority_target(week: Week):
