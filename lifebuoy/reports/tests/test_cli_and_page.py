@@ -57,6 +57,7 @@ def test_leads_see_the_page(week: Week, lena):
     assert "Total tickets: 5" in body
     assert "Bug - 3 tickets" in body
     assert "To Engineering: 1" in body
+    assert 'href="/desk/reports/weekly/">Weekly report</a>' in body
     markdown = client.get("/desk/reports/weekly/?week=2026-W48&format=markdown")
     assert markdown["Content-Type"].startswith("text/markdown")
     assert markdown.content.decode().startswith("# Support Weekly Report")
@@ -74,5 +75,6 @@ def test_agents_and_customers_do_not_see_the_page(ted, alice):
     client = Client()
     client.force_login(ted)
     assert client.get("/desk/reports/weekly/").status_code == HTTPStatus.FORBIDDEN
+    assert "Weekly report</a>" not in client.get("/desk/").content.decode()
     client.force_login(alice)
     assert client.get("/desk/reports/weekly/").status_code == HTTPStatus.FOUND
