@@ -14,6 +14,7 @@ from lifebuoy.escalations.api import router as escalations_router
 from lifebuoy.kb.api import router as kb_router
 from lifebuoy.monitoring.api import router as monitoring_router
 from lifebuoy.notifications.api import router as notifications_router
+from lifebuoy.reports.api import router as reports_router
 from lifebuoy.sla.api import router as sla_router
 from lifebuoy.tickets.api import attachments_router, staff_router
 from lifebuoy.tickets.api import router as tickets_router
@@ -35,6 +36,7 @@ api.add_router("/kb/", kb_router)
 api.add_router("/monitoring/", monitoring_router)
 api.add_router("/notifications/", notifications_router)
 api.add_router("/escalations/", escalations_router)
+api.add_router("/reports/", reports_router)
 
 
 def _error(

@@ -78,3 +78,15 @@ def test_agents_and_customers_do_not_see_the_page(ted, alice):
     assert "Weekly report</a>" not in client.get("/desk/").content.decode()
     client.force_login(alice)
     assert client.get("/desk/reports/weekly/").status_code == HTTPStatus.FOUND
+
+
+def test_api_gives_leads_the_report_as_json(week: Week, lena, ted, api):
+    response = api(lena).get("/api/reports/weekly?week=2026-W48")
+    assert response.status_code == HTTPStatus.OK, response.content
+    data = response.json()
+    assert data["summary"]["total"] == 5
+    assert data["markdown"].startswith("# Support Weekly Report - Week of 2026-11-23")
+    bad = api(lena).get("/api/reports/weekly?week=next")
+    assert bad.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert "week" in str(bad.json()["extra"])
+    assert api(ted).get("/api/reports/weekly").status_code == HTTPStatus.FORBIDDEN
