@@ -16,7 +16,8 @@ from django.db.models.functions import TruncDay, TruncMonth, TruncWeek
 
 from lifebuoy.accounts.models import PLAN_TIER, STAFF_ROLES, SupportTier
 from lifebuoy.escalations.models import EscalationStep, Level
-from lifebuoy.kb.selectors import kb_deflection_rate
+from lifebuoy.kb.selectors import kb_deflection_rate, kb_weekly_review
+from lifebuoy.monitoring.models import BudgetAlert
 from lifebuoy.sla.models import Clock, ClockKind, ClockState
 from lifebuoy.tickets.models import Category, Channel, Priority, Ticket
 
@@ -477,3 +478,33 @@ def summary_counts(period: Period) -> dict[str, int]:
             & (Q(closed_at__isnull=True) | Q(closed_at__gte=period.end)),
         ),
     )
+
+
+# -- Signals for action items -------------------------------------------------------------------
+
+
+def kb_most_viewed_due_for_review(period: Period) -> dict[str, Any] | None:
+    """The most viewed published article not reviewed in the week before the period's end."""
+    due = kb_weekly_review(now=period.end, limit=1)
+    if not due:
+        return None
+    article = due[0]
+    return {"id": article.article_id, "title": article.title, "views": article.view_count}
+
+
+def budget_alerts(period: Period) -> list[dict[str, Any]]:
+    """Monitoring budget thresholds crossed in the period, one row per alert (one query)."""
+    rows = (
+        BudgetAlert.objects.filter(created_at__gte=period.start, created_at__lt=period.end)
+        .values("deployment__name", "deployment__organization__name", "threshold", "spent")
+        .order_by("deployment__organization__name", "deployment__name", "threshold")
+    )
+    return [
+        {
+            "organization": row["deployment__organization__name"],
+            "deployment": row["deployment__name"],
+            "threshold": row["threshold"],
+            "spent": str(row["spent"]),
+        }
+        for row in rows
+    ]

@@ -51,7 +51,11 @@ class Report:
 
 
 def _action_items(
-    trend: list[dict[str, Any]], sla: selectors.SlaAttainment, metrics: list[Metric]
+    trend: list[dict[str, Any]],
+    sla: selectors.SlaAttainment,
+    metrics: list[Metric],
+    article: dict[str, Any] | None,
+    budgets: list[dict[str, Any]],
 ) -> list[str]:
     surges = [
         f"{row['label']} is up sharply: {row['count']} tickets this week, "
@@ -69,7 +73,20 @@ def _action_items(
         for m in metrics
         if m.met is False and not m.key.startswith("sla_")
     ]
-    return surges + below + missed
+    review = (
+        [
+            f"{article['id']} “{article['title']}” ({article['views']} views, the most read) "
+            "is due for review."
+        ]
+        if article
+        else []
+    )
+    spend = [
+        f"{b['organization']} / {b['deployment']} crossed {b['threshold']}% of its monthly "
+        f"budget ({b['spent']} spent)."
+        for b in budgets
+    ]
+    return surges + below + missed + review + spend
 
 
 def _wins(metrics: list[Metric]) -> list[str]:
@@ -112,7 +129,13 @@ def weekly_report_build(*, period: Period) -> Report:
         summary=summary,
         top_issues=[row for row in trend if row["count"]][:3],
         escalations=selectors.escalations(period),
-        action_items=_action_items(trend, sla, metrics),
+        action_items=_action_items(
+            trend,
+            sla,
+            metrics,
+            selectors.kb_most_viewed_due_for_review(period),
+            selectors.budget_alerts(period),
+        ),
         wins=_wins(metrics),
         metrics=metrics,
         sla_by_tier=sla.by_tier,

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from lifebuoy.kb.models import Article
+from lifebuoy.kb.services import kb_article_create
+from lifebuoy.kb.template import ArticleDraft
+from lifebuoy.monitoring.models import BudgetAlert, Deployment
 from lifebuoy.reports.models import WeeklyReport
 from lifebuoy.reports.periods import iso_week
 from lifebuoy.reports.services import (
@@ -78,6 +83,44 @@ def test_a_category_up_sharply_is_an_action_item(alice, ted):
     ]
 
 
+def test_review_and_budget_signals_are_action_items(alice, ted):
+    article = kb_article_create(
+        actor=ted, draft=_draft("Agents stop answering"), state="published", now=at(1, 9)
+    )
+    Article.objects.filter(id=article.id).update(view_count=42)
+    deployment = Deployment.objects.create(
+        organization=alice.organization, name="Acme trinity", repository="/srv/acme", owner=alice
+    )
+    BudgetAlert.objects.create(
+        deployment=deployment, month=date(2026, 11, 1), threshold=80, spent=Decimal("800.00"),
+        created_at=at(25, 12),
+    )  # fmt: skip
+    BudgetAlert.objects.create(
+        deployment=deployment, month=date(2026, 11, 1), threshold=50, spent=Decimal("500.00"),
+        created_at=at(12, 12),
+    )  # fmt: skip
+    items = weekly_report_build(period=iso_week("2026-W48")).action_items
+    assert items == [
+        f"{article.article_id} “Agents stop answering” (42 views, the most read) "
+        "is due for review.",
+        "Acme / Acme trinity crossed 80% of its monthly budget (800.00 spent).",
+    ]
+
+
+def _draft(title: str) -> ArticleDraft:
+    return ArticleDraft(
+        title=title,
+        issue="Agents stop answering after an upgrade.",
+        affected_versions=["1.0"],
+        severity="Medium",
+        symptoms=["No replies"],
+        root_cause="A stale lock.",
+        solution="1. Remove the lock.\n2. Restart.",
+        prevention="Upgrade with the agents stopped.",
+        visibility="customer",
+    )
+
+
 def test_an_empty_week_reads_sensibly(db):
     markdown = weekly_report_markdown(weekly_report_build(period=iso_week("2026-W10")))
     assert "- Resolved: 0\n" in markdown
@@ -131,4 +174,4 @@ def test_the_report_query_count_does_not_grow_with_tickets(
     with django_assert_max_num_queries(len(few.captured_queries)):
         report = weekly_report_build(period=period)
     assert report.summary["total"] == 14
-    assert len(few.captured_queries) <= 20
+    assert len(few.captured_queries) <= 25
