@@ -41,12 +41,18 @@ def weekly(
     from lifebuoy.cli.django_setup import setup as django_setup
 
     django_setup()
+    from django.db import DatabaseError
     from django.utils import timezone
 
     from lifebuoy.reports.periods import previous_week
     from lifebuoy.reports.services import weekly_report_build, weekly_report_markdown
 
-    report = weekly_report_build(period=period or previous_week(timezone.now()))
+    try:
+        report = weekly_report_build(period=period or previous_week(timezone.now()))
+    except DatabaseError as exc:
+        output.fail(
+            f"The database is not ready (run `lifebuoy setup` first): {exc}.", ExitStatus.ERROR
+        )
     if fmt == "json":
         output.print_json(report.as_dict())
         return

@@ -90,3 +90,15 @@ def test_api_gives_leads_the_report_as_json(week: Week, lena, ted, api):
     assert bad.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
     assert "week" in str(bad.json()["extra"])
     assert api(ted).get("/api/reports/weekly").status_code == HTTPStatus.FORBIDDEN
+
+
+def test_cli_says_so_when_the_database_is_not_ready(monkeypatch):
+    from django.db import OperationalError
+
+    def broken(**kwargs):
+        raise OperationalError("no such table: sla_clock")
+
+    monkeypatch.setattr("lifebuoy.reports.services.weekly_report_build", broken)
+    result = CliRunner().invoke(build(), ["report", "weekly", "--week", "2026-W48"])
+    assert result.exit_code == 1
+    assert "lifebuoy setup" in result.output
