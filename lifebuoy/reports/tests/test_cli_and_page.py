@@ -102,3 +102,20 @@ def test_cli_says_so_when_the_database_is_not_ready(monkeypatch):
     result = CliRunner().invoke(build(), ["report", "weekly", "--week", "2026-W48"])
     assert result.exit_code == 1
     assert "lifebuoy setup" in result.output
+
+
+def test_leads_store_a_report_from_the_page(week: Week, lena, ted):
+    from lifebuoy.reports.models import WeeklyReport
+
+    client = Client()
+    client.force_login(lena)
+    response = client.post("/desk/reports/weekly/generate/", {"week": "2026-W48"})
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == "/desk/reports/weekly/?week=2026-W48"
+    assert WeeklyReport.objects.get().data["summary"]["total"] == 5
+    assert "Stored " in client.get(response["Location"]).content.decode()
+    bad = client.post("/desk/reports/weekly/generate/", {"week": "later"}, follow=True)
+    assert "is not an ISO week" in bad.content.decode()
+    client.force_login(ted)
+    forbidden = client.post("/desk/reports/weekly/generate/", {"week": "2026-W48"})
+    assert forbidden.status_code == HTTPStatus.FORBIDDEN
