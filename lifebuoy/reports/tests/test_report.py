@@ -175,3 +175,12 @@ def test_the_report_query_count_does_not_grow_with_tickets(
         report = weekly_report_build(period=period)
     assert report.summary["total"] == 14
     assert len(few.captured_queries) <= 25
+
+
+def test_the_scheduler_runs_the_task_on_monday_morning(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["weekly-report"]
+    assert entry["task"] == weekly_task.name
+    schedule = entry["schedule"]
+    assert schedule.day_of_week == {1}  # crontab counts Sunday as 0
+    assert (schedule.hour, schedule.minute) == ({6}, {0})
+    assert (weekly_task.time_limit, weekly_task.soft_time_limit) == (600, 540)
