@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from functools import partial
 
-from django.db import transaction
-
+from lifebuoy.core.tasks import enqueue_on_commit
 from lifebuoy.sla.events import SlaEvent
 
 logger = logging.getLogger(__name__)
@@ -24,9 +22,7 @@ def escalations_on_ticket_event(*, ticket_id: int, now: datetime) -> None:
     anything a lost task would miss."""
     from lifebuoy.escalations.tasks import ticket_event_followup
 
-    transaction.on_commit(
-        partial(ticket_event_followup.delay, ticket_id=ticket_id, at=now.isoformat()), robust=True
-    )
+    enqueue_on_commit(ticket_event_followup, ticket_id=ticket_id, at=now.isoformat())
 
 
 def after_ticket_event(ticket_id: int, now: datetime) -> None:

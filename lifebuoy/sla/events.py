@@ -24,9 +24,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from functools import partial
 
-from django.db import transaction
+from lifebuoy.core.tasks import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -90,7 +89,7 @@ def sla_events_emit(events: Sequence[SlaEvent]) -> None:
     from lifebuoy.sla.tasks import sla_events_deliver as sla_events_deliver_task
 
     payload = [event.to_json() for event in events]
-    transaction.on_commit(partial(sla_events_deliver_task.delay, payload), robust=True)
+    enqueue_on_commit(sla_events_deliver_task, payload)
 
 
 def sla_events_deliver(events: Sequence[SlaEvent]) -> int:

@@ -151,6 +151,7 @@ def demo(
 
     if demo_exists():
         fail("The demo data is already loaded; nothing was changed.", ExitStatus.ERROR)
+    _prepare_broker()  # loading queues notifications and follow-ups for the worker
     summary = demo_load(seed=seed, tickets=tickets, now=timezone.now())
     console.print(
         f"Demo loaded: {summary.organizations} organizations, {summary.staff} staff, "

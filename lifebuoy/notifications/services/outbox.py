@@ -19,13 +19,12 @@ from __future__ import annotations
 import html
 import uuid
 from datetime import datetime
-from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.urls import reverse
 
+from lifebuoy.core.tasks import enqueue_on_commit
 from lifebuoy.notifications.models import (
     Delivery,
     DeliveryKind,
@@ -85,7 +84,7 @@ def delivery_enqueue(
             created_at=now,
         )
     # robust: a broker outage must not fail the committed change; the sweep sends it later.
-    transaction.on_commit(partial(delivery_send_task.delay, delivery.id), robust=True)
+    enqueue_on_commit(delivery_send_task, delivery.id)
     return delivery
 
 
