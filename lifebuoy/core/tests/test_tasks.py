@@ -22,7 +22,10 @@ def test_the_task_is_queued_only_after_the_commit(django_capture_on_commit_callb
 
 
 def test_a_broker_outage_is_logged_not_raised(django_capture_on_commit_callbacks, caplog):
-    with mock.patch.object(ticket_autoclose_sweep, "delay", side_effect=OperationalError("down")):
-        with django_capture_on_commit_callbacks(execute=True):
-            enqueue_on_commit(ticket_autoclose_sweep)
+    down = OperationalError("broker down")
+    with (
+        mock.patch.object(ticket_autoclose_sweep, "delay", side_effect=down),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        enqueue_on_commit(ticket_autoclose_sweep)
     assert "enqueue lifebuoy.tickets.ticket_autoclose_sweep" in caplog.text
