@@ -1,0 +1,103 @@
+"""Satisfaction, reopens, first contact resolution, handle time, KB deflection."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q
+
+from lifebuoy.accounts.models import STAFF_ROLES
+from lifebuoy.kb.selectors import kb_deflection_rate
+from lifebuoy.reports.periods import Period
+
+from .common import (
+    AWAITING_SURVEYS,
+    CSAT_TARGET,
+    FCR_TARGET,
+    NPS_TARGET,
+    REOPEN_TARGET,
+    Metric,
+    _created_in,
+    _ratio,
+    _resolved_in,
+)
+
+
+def csat(period: Period) -> Metric:
+    return Metric(
+        key="csat", label="CSAT", value=None, target=CSAT_TARGET, comparison=">", unit="/5",
+        note=AWAITING_SURVEYS,
+    )  # fmt: skip
+
+
+def nps(period: Period) -> Metric:
+    return Metric(
+        key="nps", label="NPS", value=None, target=NPS_TARGET, comparison=">",
+        note=AWAITING_SURVEYS,
+    )  # fmt: skip
+
+
+def reopen_rate(period: Period) -> Metric:
+    """Of the tickets created in the period and resolved at least once, the share reopened."""
+    counts = _created_in(period).aggregate(
+        resolved=Count("id", filter=Q(resolved_at__isnull=False) | Q(reopen_count__gt=0)),
+        reopened=Count("id", filter=Q(reopen_count__gt=0)),
+    )
+    return Metric(
+        key="reopen_rate",
+        label="Reopen rate",
+        value=_ratio(counts["reopened"], counts["resolved"]),
+        target=REOPEN_TARGET,
+        comparison="<",
+        unit="%",
+        count=counts["resolved"],
+    )
+
+
+# -- Volume -----------------------------------------------------------------------------------
+
+
+def first_contact_resolution(period: Period) -> Metric:
+    """Of the tickets resolved in the period, the share resolved with exactly one public agent
+    reply and never reopened."""
+    counts = (
+        _resolved_in(period)
+        .annotate(
+            agent_replies=Count(
+                "messages",
+                filter=Q(messages__is_internal=False, messages__author__role__in=STAFF_ROLES),
+            )
+        )
+        .aggregate(
+            total=Count("id"),
+            fcr=Count("id", filter=Q(agent_replies=1, reopen_count=0)),
+        )
+    )
+    return Metric(
+        key="first_contact_resolution",
+        label="First contact resolution",
+        value=_ratio(counts["fcr"], counts["total"]),
+        target=FCR_TARGET,
+        comparison=">",
+        unit="%",
+        count=counts["total"],
+    )
+
+
+def kb_deflection(period: Period) -> Metric:
+    rate = kb_deflection_rate(since=period.start, until=period.end)
+    return Metric(
+        key="kb_deflection_rate",
+        label="Knowledge-base deflection rate",
+        value=rate.rate,
+        unit="%",
+        count=rate.attempts,
+    )
+
+
+def average_handle_time(period: Period) -> Metric:
+    return Metric(
+        key="average_handle_time",
+        label="Average handle time",
+        value=None,
+        unit="h",
+        note="not yet available",
+    )
