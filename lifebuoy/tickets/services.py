@@ -25,6 +25,7 @@ from lifebuoy.escalations.hooks import escalations_on_ticket_event
 from lifebuoy.notifications.services.outbox import (
     notifications_on_message_added,
     notifications_on_priority_change,
+    notifications_on_resolved,
     notifications_on_ticket_created,
 )
 from lifebuoy.sla.services import (
@@ -339,11 +340,8 @@ class TicketChanges:
     tags: tuple[str, ...] | None = None
 
 
-@transaction.atomic
-def ticket_update(*, ticket: Ticket, actor: User, changes: TicketChanges, now: datetime) -> Ticket:
-    """Staff change status, priority, category, assignee or tags; each change is audited."""
-    if not actor.is_support_staff:
-        raise PermissionDenied("not_allowed", "Only support staff can change a ticket.")
+def _validated_assignee(changes: TicketChanges) -> User | None:
+    """Check every field of ``changes`` at once; the new assignee, if one is named."""
     errors: dict[str, str] = {}
     if changes.priority is not None:
         _check_choice(errors, "priority", changes.priority, Priority)
@@ -358,6 +356,28 @@ def ticket_update(*, ticket: Ticket, actor: User, changes: TicketChanges, now: d
             errors["assignee_id"] = "Assign the ticket to an active member of the support staff."
     if errors:
         raise ValidationFailed.for_fields(errors)
+    return assignee
+
+
+def _change_status(ticket: Ticket, actor: User, new: str, now: datetime, fields: list[str]) -> None:
+    if new not in TRANSITIONS[ticket.status]:
+        raise InvalidState(
+            "invalid_transition",
+            f"A {ticket.get_status_display().lower()} ticket cannot become "
+            f"{Status(new).label.lower()}.",
+            {"allowed": sorted(TRANSITIONS[ticket.status])},
+        )
+    _status_to(ticket, actor, new, now, fields)
+    if new == Status.RESOLVED:
+        notifications_on_resolved(ticket=ticket, now=now)
+
+
+@transaction.atomic
+def ticket_update(*, ticket: Ticket, actor: User, changes: TicketChanges, now: datetime) -> Ticket:
+    """Staff change status, priority, category, assignee or tags; each change is audited."""
+    if not actor.is_support_staff:
+        raise PermissionDenied("not_allowed", "Only support staff can change a ticket.")
+    assignee = _validated_assignee(changes)
     ticket = _locked(ticket)
     fields: list[str] = ["updated_at"]
     for name in ("priority", "category"):
@@ -375,14 +395,7 @@ def ticket_update(*, ticket: Ticket, actor: User, changes: TicketChanges, now: d
         ticket.assignee = None
         fields.append("assignee")
     if changes.status is not None and changes.status != ticket.status:
-        if changes.status not in TRANSITIONS[ticket.status]:
-            raise InvalidState(
-                "invalid_transition",
-                f"A {ticket.get_status_display().lower()} ticket cannot become "
-                f"{Status(changes.status).label.lower()}.",
-                {"allowed": sorted(TRANSITIONS[ticket.status])},
-            )
-        _status_to(ticket, actor, changes.status, now, fields)
+        _change_status(ticket, actor, changes.status, now, fields)
     if changes.tags is not None:
         old_tags = sorted(t.name for t in ticket.tags.all())
         new_tags = _set_tags(ticket, changes.tags)

@@ -41,12 +41,20 @@ from lifebuoy.notifications.inbound.parse import (
     parse_mail,
 )
 from lifebuoy.notifications.models import InboundEmail, InboundStatus, MailReference
-from lifebuoy.tickets.models import Channel, Ticket
-from lifebuoy.tickets.services import NewTicket, message_add, ticket_create
+from lifebuoy.tickets.models import Channel, Status, Ticket
+from lifebuoy.tickets.services import (
+    NewTicket,
+    message_add,
+    ticket_confirm_resolved,
+    ticket_create,
+)
 
 logger = logging.getLogger(__name__)
 
 _TOKEN = re.compile(r"\[Ticket #(\d{1,12})\]", re.IGNORECASE)
+# A reply whose first line is only this word confirms a resolved ticket's fix (the resolution
+# email asks for exactly that), so confirming works from any mail client.
+_CONFIRMATION = re.compile(r"^\s*(confirm|confirmed)\s*[.!]*\s*$", re.IGNORECASE)
 _QUOTE_START = re.compile(
     r"^\s*(On\b.{0,300}\bwrote:|-{2,}\s*Original Message\s*-{2,}|Le\b.{0,300}a écrit\s?:"
     r"|Am\b.{0,300}schrieb.{0,100}:|_{10,})\s*$",
@@ -236,8 +244,18 @@ def _remember(mail: ParsedMail, ticket: Ticket, now: datetime) -> None:
     )
 
 
+def _confirms_fix(ticket: Ticket, text: str) -> bool:
+    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    return ticket.status == Status.RESOLVED and bool(_CONFIRMATION.match(first_line))
+
+
 def _add_reply(mail: ParsedMail, sender: User, ticket: Ticket, now: datetime) -> InboundResult:
-    body = _with_notes(_reply_text(mail.text), mail) or "(The message had no text.)"
+    reply = _reply_text(mail.text)
+    if _confirms_fix(ticket, reply) and not mail.attachments:
+        ticket_confirm_resolved(ticket=ticket, actor=sender, now=now)
+        _remember(mail, ticket, now)
+        return InboundResult(InboundStatus.ATTACHED, ticket_id=ticket.id)
+    body = _with_notes(reply, mail) or "(The message had no text.)"
     try:
         message_add(ticket=ticket, author=sender, body=body, files=_files(mail), now=now)
     except InvalidState:  # closed: the customer's news deserves a ticket of its own

@@ -33,7 +33,7 @@ from lifebuoy.notifications.models import (
     WebhookEndpoint,
 )
 from lifebuoy.notifications.tasks import delivery_send as delivery_send_task
-from lifebuoy.tickets.models import Channel, Message, Priority, Ticket
+from lifebuoy.tickets.models import Channel, Message, Priority, Status, Ticket
 
 ECHO_MARKER = "<!-- lifebuoy -->"  # lets the GitHub webhook recognize our own comments
 
@@ -89,9 +89,15 @@ def delivery_enqueue(
 
 
 def _footer(ticket: Ticket) -> str:
+    confirm = (
+        "If the fix works for you, reply with the single word CONFIRMED and we will close the "
+        "ticket.\n"
+        if ticket.status == Status.RESOLVED
+        else ""
+    )
     return (
-        f"Reply to this email to add to {ticket.number}; please keep {ticket.subject_token} "
-        f"in the subject.\nFollow the ticket online: {_portal_url(ticket)}"
+        f"{confirm}Reply to this email to add to {ticket.number}; please keep "
+        f"{ticket.subject_token} in the subject.\nFollow the ticket online: {_portal_url(ticket)}"
     )
 
 
@@ -237,6 +243,31 @@ def _slack_p1_alert(ticket: Ticket, now: datetime) -> None:
             payload=_slack_p1(ticket),
             now=now,
         )
+
+
+def notifications_on_resolved(*, ticket: Ticket, now: datetime) -> None:
+    """Call inside the transaction that resolves a ticket: the customer is asked to confirm the
+    fix (the footer says how), which is what closes the ticket."""
+    if ticket.channel == Channel.MONITORING or not settings.LIFEBUOY_NOTIFY_EMAIL:
+        return
+    if not _mailable(ticket.requester.email):
+        return
+    text = (
+        f"Hello {ticket.requester.display_name},\n\n"
+        f"we have marked ticket {ticket.number} “{ticket.subject}” as resolved. Please check that "
+        "everything works as it should; the ticket closes once you confirm, and any other reply "
+        "reopens it."
+    )
+    body_html = "".join(f"<p>{html.escape(part)}</p>" for part in text.split("\n\n"))
+    subject = f"Resolved: {ticket.subject_token} {ticket.subject}"
+    delivery_enqueue(
+        kind=DeliveryKind.EMAIL,
+        key=f"email:resolved:{ticket.id}:{now.isoformat()}",
+        ticket=ticket,
+        target=ticket.requester.email,
+        payload=_email_payload(ticket, subject, text, body_html, "auto-generated"),
+        now=now,
+    )
 
 
 def notifications_on_priority_change(*, ticket: Ticket, now: datetime) -> None:

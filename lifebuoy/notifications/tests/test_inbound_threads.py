@@ -243,3 +243,32 @@ def test_mail_stored_by_a_gateway_that_then_died_is_processed_once_by_the_sweep(
     monkeypatch.undo()
     assert Ticket.objects.get().subject == "Stored, then the gateway died"
     assert inbound_retry() == 0
+
+
+def test_replying_confirmed_to_a_resolved_ticket_confirms_the_fix_and_closes_it(alice, bob, now):
+    ticket, _ = open_by_mail(now)
+    ticket_update(ticket=ticket, actor=bob, changes=TicketChanges(status="resolved"), now=now)
+    body = "Confirmed!\n\nOn Tue, Lifebuoy wrote:\n> If the fix works for you, reply CONFIRMED"
+    raw, _ = mail(subject=f"Re: {ticket.subject_token} C2 is stuck", body=body)
+    assert receive(raw, now).status == "attached"
+    ticket.refresh_from_db()
+    assert ticket.status == Status.CLOSED
+    assert ticket.events.filter(field="status", new_value="closed", actor=alice).exists()
+
+
+def test_confirmed_means_nothing_while_the_ticket_is_still_open(alice, now):
+    ticket, _ = open_by_mail(now)
+    raw, _ = mail(subject=f"Re: {ticket.subject_token} C2 is stuck", body="confirmed")
+    receive(raw, now)
+    ticket.refresh_from_db()
+    assert ticket.status == Status.NEW
+    assert ticket.messages.filter(body__startswith="confirmed").exists()
+
+
+def test_a_longer_reply_to_a_resolved_ticket_still_reopens_it(alice, bob, now):
+    ticket, _ = open_by_mail(now)
+    ticket_update(ticket=ticket, actor=bob, changes=TicketChanges(status="resolved"), now=now)
+    raw, _ = mail(subject=f"Re: {ticket.subject_token} x", body="Confirmed it is still broken")
+    receive(raw, now)
+    ticket.refresh_from_db()
+    assert ticket.status == Status.OPEN

@@ -230,3 +230,14 @@ def test_automatic_notices_are_marked_so_autoresponders_stay_quiet(alice, bob, n
     by_key = {d.idempotency_key: d.payload["headers"] for d in Delivery.objects.all()}
     assert by_key[f"email:message:{notice.id}"] == {"Auto-Submitted": "auto-generated"}
     assert by_key[f"email:message:{reply.id}"] == {}
+
+
+def test_resolving_asks_the_customer_to_confirm_by_replying(alice, bob, now):
+    from lifebuoy.tickets.services import TicketChanges, ticket_update
+
+    ticket = new_ticket(alice, now)
+    ticket_update(ticket=ticket, actor=bob, changes=TicketChanges(status="resolved"), now=now)
+    notice = Delivery.objects.get(idempotency_key__startswith=f"email:resolved:{ticket.id}:")
+    assert notice.target == alice.email
+    assert notice.payload["subject"].startswith(f"Resolved: [Ticket #{ticket.id}]")
+    assert "reply with the single word CONFIRMED" in notice.payload["text"]
