@@ -26,6 +26,19 @@ def organization_get_for_user(*, user: User, organization_id: int) -> Organizati
     return org
 
 
+def customer_get(*, user_id: int | None = None, email: str | None = None) -> User:
+    """The customer a member of staff files a ticket for, by id or by email address."""
+    people = User.objects.filter(role=Role.CUSTOMER, is_active=True)
+    found = (
+        people.filter(id=user_id).first()
+        if user_id is not None
+        else people.filter(email__iexact=email or "").first()
+    )
+    if found is None:
+        raise NotFound("customer_not_found", "No customer has this id or email address.")
+    return found
+
+
 def staff_list() -> QuerySet[User]:
     """People a ticket can be assigned to."""
     return User.objects.filter(is_active=True).exclude(role=Role.CUSTOMER).order_by("full_name")

@@ -9,9 +9,8 @@ from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from lifebuoy.accounts.models import User
-from lifebuoy.accounts.selectors import staff_list
+from lifebuoy.accounts.selectors import customer_get, staff_list
 from lifebuoy.core.auth import AuthedRequest
-from lifebuoy.core.errors import NotFound
 
 from . import selectors, services
 from .models import Message, Ticket, TicketEvent
@@ -58,10 +57,7 @@ class TicketListQuery(Schema):
 def _requester(request: AuthedRequest, requester_id: int | None) -> User | None:
     if requester_id is None or not request.auth.is_support_staff:
         return None
-    found = User.objects.filter(id=requester_id).first()
-    if found is None:
-        raise NotFound("user_not_found", f"No customer with id {requester_id}.")
-    return found
+    return customer_get(user_id=requester_id)
 
 
 @router.get("/", response=TicketPageOut)

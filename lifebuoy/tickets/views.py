@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.handlers.wsgi import WSGIRequest
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from lifebuoy.accounts.models import User
-from lifebuoy.accounts.selectors import organization_list_for_user
-from lifebuoy.core.errors import LifebuoyError
+from lifebuoy.accounts.selectors import customer_get, organization_list_for_user
+from lifebuoy.core.errors import LifebuoyError, NotFound
 from lifebuoy.core.views import apply_error, staff_required
 from lifebuoy.sla.selectors import sla_clock_list_for_ticket
 
@@ -148,36 +149,31 @@ def ticket_create_view(request: WSGIRequest) -> HttpResponse:
     form = StaffTicketCreateForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        requester = User.objects.filter(email__iexact=data["requester_email"]).first()
-        if requester is None:
+        try:
+            ticket = services.ticket_create(
+                actor=_user(request),
+                requester=customer_get(email=data["requester_email"]),
+                now=timezone.now(),
+                files=data["attachments"],
+                data=services.NewTicket(
+                    subject=data["subject"],
+                    description=data["description"],
+                    priority=data["priority"],
+                    category=data["category"],
+                    channel=data["channel"],
+                    deployment_url=data["deployment_url"],
+                ),
+            )
+            return redirect("desk:detail", ticket_id=ticket.id)
+        except NotFound:
             form.add_error("requester_email", "No customer has this email address.")
-        else:
-            try:
-                ticket = services.ticket_create(
-                    actor=_user(request),
-                    requester=requester,
-                    now=timezone.now(),
-                    files=data["attachments"],
-                    data=services.NewTicket(
-                        subject=data["subject"],
-                        description=data["description"],
-                        priority=data["priority"],
-                        category=data["category"],
-                        channel=data["channel"],
-                        deployment_url=data["deployment_url"],
-                    ),
-                )
-                return redirect("desk:detail", ticket_id=ticket.id)
-            except LifebuoyError as exc:
-                apply_error(request, form, exc)
+        except LifebuoyError as exc:
+            apply_error(request, form, exc)
     return render(request, "tickets/create.html", {"form": form})
 
 
 def attachment_download_view(request: WSGIRequest, attachment_id: int) -> HttpResponseBase:
     """Shared by the desk and the portal; the selector decides who may see the file."""
-    from django.contrib.auth.views import redirect_to_login
-    from django.http import Http404
-
     if not isinstance(request.user, User):
         return redirect_to_login(request.get_full_path())
     try:

@@ -8,7 +8,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -17,6 +16,7 @@ from django.db import transaction
 from lifebuoy.accounts.models import Organization, Role, User
 from lifebuoy.accounts.selectors import organization_get_for_user
 from lifebuoy.core.errors import NotFound, PermissionDenied, ValidationFailed
+from lifebuoy.core.tasks import enqueue_on_commit
 from lifebuoy.diagnostics.engine.profiles import ProfileError, load_profile
 from lifebuoy.monitoring.mirror import check_repository, mirror_location
 from lifebuoy.monitoring.models import MIN_POLL_SECONDS, Deployment
@@ -165,4 +165,4 @@ def deployment_poll_request(*, deployment: Deployment) -> None:
     from lifebuoy.monitoring.tasks import deployment_poll as deployment_poll_task
 
     require_consent(deployment)
-    transaction.on_commit(partial(deployment_poll_task.delay, deployment.id))
+    enqueue_on_commit(deployment_poll_task, deployment.id)

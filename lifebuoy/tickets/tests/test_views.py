@@ -156,3 +156,21 @@ def test_the_queue_shows_the_nearest_deadline_first_by_default(client, alice, te
     client.force_login(ted)
     subjects = [t.subject for t in client.get("/desk/").context["page"].items]
     assert subjects == ["Urgent outage", "Low question"]
+
+
+def test_logging_a_call_for_an_unknown_or_staff_address_is_a_field_error(client, ted):
+    client.force_login(ted)
+    for email in ("nobody@nowhere.example", "ted@lifebuoy.test"):
+        response = client.post(
+            "/desk/tickets/new/",
+            {
+                "requester_email": email,
+                "channel": "phone",
+                "subject": "Outage",
+                "description": "down",
+                "priority": "P1",
+                "category": "bug",
+            },
+        )
+        assert "requester_email" in response.context["form"].errors
+    assert not Ticket.objects.exists()
