@@ -69,6 +69,33 @@ class Metric:
         return f"{self.comparison} {self.show(self.target)}".replace(">=", "≥")
 
 
+@dataclass(frozen=True)
+class Scope:
+    """Which tickets a metric looks at: all of them, one support tier's, or one organization's.
+
+    ``filter`` narrows any queryset whose rows reach a ticket through ``prefix`` (``""`` for
+    tickets themselves, ``"ticket__"`` for clocks, messages or surveys of a ticket).
+    """
+
+    tier: int | None = None
+    organization_id: int | None = None
+
+    @property
+    def is_everything(self) -> bool:
+        return self.tier is None and self.organization_id is None
+
+    def filter(self, queryset: Any, prefix: str = "") -> Any:
+        if self.organization_id is not None:
+            queryset = queryset.filter(**{f"{prefix}organization_id": self.organization_id})
+        if self.tier is not None:
+            plans = [plan for plan, tier in PLAN_TIER.items() if int(tier) == self.tier]
+            queryset = queryset.filter(**{f"{prefix}organization__plan__in": plans})
+        return queryset
+
+
+EVERYTHING = Scope()
+
+
 def _ratio(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
