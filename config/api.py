@@ -18,6 +18,8 @@ from lifebuoy.reports.api import router as reports_router
 from lifebuoy.sla.api import router as sla_router
 from lifebuoy.tickets.api import attachments_router, staff_router
 from lifebuoy.tickets.api import router as tickets_router
+from lifebuoy.timetracking.api import router as timetracking_router
+from lifebuoy.timetracking.api import running_router as time_running_router
 
 api = NinjaAPI(
     title="Lifebuoy API",
@@ -37,6 +39,8 @@ api.add_router("/monitoring/", monitoring_router)
 api.add_router("/notifications/", notifications_router)
 api.add_router("/escalations/", escalations_router)
 api.add_router("/reports/", reports_router)
+api.add_router("/tickets/", timetracking_router)
+api.add_router("/time/", time_running_router)
 
 
 def _error(

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "lifebuoy.escalations",
     "lifebuoy.monitoring",
     "lifebuoy.reports",
+    "lifebuoy.timetracking",
 ]
 
 MIDDLEWARE = [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db.models import Avg, Count, Q, Sum
 
 from lifebuoy.accounts.models import STAFF_ROLES
 from lifebuoy.kb.selectors import kb_deflection_rate
@@ -11,10 +11,12 @@ from lifebuoy.reports.periods import Period
 from .common import (
     AWAITING_SURVEYS,
     CSAT_TARGET,
+    EVERYTHING,
     FCR_TARGET,
     NPS_TARGET,
     REOPEN_TARGET,
     Metric,
+    Scope,
     _created_in,
     _ratio,
     _resolved_in,
@@ -93,11 +95,21 @@ def kb_deflection(period: Period) -> Metric:
     )
 
 
-def average_handle_time(period: Period) -> Metric:
+def average_handle_time(period: Period, scope: Scope = EVERYTHING) -> Metric:
+    """Of the tickets resolved in the period with time logged, the average total logged time per
+    ticket in hours. Logged time is stopped timers and manual entries; running timers count only
+    once stopped."""
+    counts = (
+        scope.filter(_resolved_in(period))
+        .annotate(logged=Sum("time_entries__seconds"))
+        .filter(logged__gt=0)
+        .aggregate(n=Count("id"), avg=Avg("logged"))
+    )
     return Metric(
         key="average_handle_time",
         label="Average handle time",
-        value=None,
+        value=float(counts["avg"]) / 3600 if counts["avg"] is not None else None,
         unit="h",
-        note="not yet available",
+        count=counts["n"],
+        note="no target; shown for its trend",
     )

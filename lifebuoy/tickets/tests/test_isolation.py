@@ -31,7 +31,12 @@ API_ENDPOINTS = [
     ("events", "get", "/api/tickets/{t}/events", None),
     ("attachment", "get", "/api/attachments/{a}", None),
     ("note attachment", "get", "/api/attachments/{n}", None),
+    ("time", "get", "/api/tickets/{t}/time", None),
+    ("timer start", "post", "/api/tickets/{t}/time/start", None),
+    ("timer stop", "post", "/api/tickets/{t}/time/stop", None),
+    ("time add", "post", "/api/tickets/{t}/time/entries", {"minutes": 5}),
 ]
+TIME_API = ["time", "timer start", "timer stop", "time add"]
 STAFF = ["ted", "bob", "lena", "grace", "ada"]
 EXPECTED_API = {
     "charlie": dict.fromkeys([e[0] for e in API_ENDPOINTS], NOT_FOUND),
@@ -44,6 +49,7 @@ EXPECTED_API = {
         "events": OK,
         "attachment": OK,
         "note attachment": NOT_FOUND,
+        **dict.fromkeys(TIME_API, NOT_FOUND),  # a ticket's time does not exist for customers
     },
     **{
         s: {
@@ -55,6 +61,10 @@ EXPECTED_API = {
             "events": OK,
             "attachment": OK,
             "note attachment": OK,
+            "time": OK,
+            "timer start": CREATED,
+            "timer stop": HTTPStatus.CONFLICT,  # reachable; no timer of theirs runs there
+            "time add": CREATED,
         }
         for s in STAFF
     },
@@ -127,7 +137,12 @@ HTML_PAGES = [
     ("portal confirm", "post", "/portal/tickets/{t}/confirm/"),
     ("attachment", "get", "/attachments/{a}/"),
     ("note attachment", "get", "/attachments/{n}/"),
+    ("desk time", "get", "/desk/tickets/{t}/time/"),
+    ("desk time add", "post", "/desk/tickets/{t}/time/"),
+    ("desk timer start", "post", "/desk/tickets/{t}/time/start/"),
+    ("desk timer stop", "post", "/desk/tickets/{t}/time/stop/"),
 ]
+DESK_TIME = ["desk time", "desk time add", "desk timer start", "desk timer stop"]
 EXPECTED_HTML = {
     "charlie": {
         "desk detail": LOGIN,
@@ -138,6 +153,7 @@ EXPECTED_HTML = {
         "portal confirm": NOT_FOUND,
         "attachment": NOT_FOUND,
         "note attachment": NOT_FOUND,
+        **dict.fromkeys(DESK_TIME, LOGIN),
     },
     "carol": {
         "desk detail": LOGIN,
@@ -148,6 +164,7 @@ EXPECTED_HTML = {
         "portal confirm": HTTPStatus.FOUND,
         "attachment": OK,
         "note attachment": NOT_FOUND,
+        **dict.fromkeys(DESK_TIME, LOGIN),
     },
     **{
         s: {
@@ -159,6 +176,10 @@ EXPECTED_HTML = {
             "portal confirm": LOGIN,
             "attachment": OK,
             "note attachment": OK,
+            "desk time": OK,
+            "desk time add": HTTPStatus.BAD_REQUEST,  # an empty form, answered with its errors
+            "desk timer start": HTTPStatus.FOUND,
+            "desk timer stop": HTTPStatus.FOUND,
         }
         for s in STAFF
     },
@@ -180,3 +201,18 @@ def test_the_portal_page_never_shows_internal_notes(client, carol, acme_ticket):
     assert "log" in page
     assert "internal" not in page.lower().replace("data-internal", "")
     assert "n.log" not in page
+
+
+def test_customers_never_see_time_on_their_tickets(client, api, carol, ted, acme_ticket, now):
+    from lifebuoy.timetracking.services import ManualTime, time_entry_add
+
+    ticket = Ticket.objects.get(id=acme_ticket["t"])
+    time_entry_add(
+        ticket=ticket, agent=ted, data=ManualTime(90, now.date(), "secret-note"), now=now
+    )
+    assert api(carol).get("/api/time/running").json() == {"running": None}
+    assert "secret-note" not in str(api(carol).get(f"/api/tickets/{ticket.id}").json())
+    client.force_login(carol)
+    page = client.get(f"/portal/tickets/{ticket.id}/").content.decode()
+    assert "secret-note" not in page
+    assert "Log time" not in page
