@@ -189,8 +189,15 @@ def weekly_report_json(report: Report) -> str:
 
 
 @transaction.atomic
-def weekly_report_generate(*, period: Period, now: datetime) -> WeeklyReport:
-    """Build the week's report and store it, replacing an earlier one for the same week."""
+def weekly_report_generate(
+    *, period: Period, now: datetime, email_leads: bool = False
+) -> WeeklyReport:
+    """Build the week's report and store it, replacing an earlier one for the same week.
+
+    ``email_leads`` (the Monday run) also queues the report with its charts for every active
+    support lead, in the same transaction; each lead gets one email per week however often the
+    week is generated.
+    """
     report = weekly_report_build(period=period)
     stored, _ = WeeklyReport.objects.update_or_create(
         week=period.label,
@@ -202,4 +209,8 @@ def weekly_report_generate(*, period: Period, now: datetime) -> WeeklyReport:
             "generated_at": now,
         },
     )
+    if email_leads:
+        from .mail import weekly_report_email_leads
+
+        weekly_report_email_leads(report=report, now=now)
     return stored

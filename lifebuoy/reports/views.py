@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from lifebuoy.accounts.models import Role, User
 from lifebuoy.core.views import staff_required
 
+from .charts import weekly_charts
 from .models import WeeklyReport
 from .periods import iso_week, previous_week
 from .services import weekly_report_build, weekly_report_generate, weekly_report_markdown
@@ -53,6 +54,7 @@ def weekly_report_view(request: HttpRequest) -> HttpResponse:
             "previous": previous_week(period.start),
             "error": error,
             "stored": stored,
+            "charts": weekly_charts(report, fmt="png"),
         },
         status=400 if error else 200,
     )

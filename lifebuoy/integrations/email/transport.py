@@ -6,7 +6,9 @@ unknown outcome sends the very same message and mail clients collapse the copies
 
 from __future__ import annotations
 
+import base64
 import smtplib
+from email.mime.image import MIMEImage
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -33,6 +35,21 @@ def _attach_files(message: EmailMultiAlternatives, attachment_ids: list[int]) ->
         budget -= attachment.size
 
 
+def _attach_inline_images(message: EmailMultiAlternatives, images: list[dict[str, str]]) -> None:
+    """Images the HTML part shows with ``<img src="cid:…">`` (``data:`` images are blocked by
+    many clients). Each is ``{"cid", "filename", "content_type", "data"}``, ``data`` in base64.
+    The message becomes multipart/related around the text and HTML alternatives."""
+    if not images:
+        return
+    message.mixed_subtype = "related"
+    for image in images:
+        subtype = image["content_type"].rpartition("/")[2] or "png"
+        part = MIMEImage(base64.b64decode(image["data"]), _subtype=subtype)
+        part["Content-ID"] = f"<{image['cid']}>"
+        part.add_header("Content-Disposition", "inline", filename=image["filename"])
+        message.attach(part)
+
+
 class EmailTransport:
     def send(self, outgoing: Outgoing) -> None:
         payload = outgoing.payload
@@ -48,6 +65,7 @@ class EmailTransport:
         )
         if payload.get("html"):
             message.attach_alternative(payload["html"], "text/html")
+        _attach_inline_images(message, payload.get("inline_images", []))
         _attach_files(message, payload.get("attachments", []))
         try:
             message.send()
