@@ -16,6 +16,7 @@ from lifebuoy.monitoring.api import router as monitoring_router
 from lifebuoy.notifications.api import router as notifications_router
 from lifebuoy.reports.api import router as reports_router
 from lifebuoy.sla.api import router as sla_router
+from lifebuoy.surveys.api import router as surveys_router
 from lifebuoy.tickets.api import attachments_router, staff_router
 from lifebuoy.tickets.api import router as tickets_router
 from lifebuoy.timetracking.api import router as timetracking_router
@@ -39,6 +40,7 @@ api.add_router("/monitoring/", monitoring_router)
 api.add_router("/notifications/", notifications_router)
 api.add_router("/escalations/", escalations_router)
 api.add_router("/reports/", reports_router)
+api.add_router("/surveys/", surveys_router)
 api.add_router("/tickets/", timetracking_router)
 api.add_router("/time/", time_running_router)
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("desk/escalations/", include("lifebuoy.escalations.urls")),
     path("desk/monitoring/", include((monitoring_urls.desk_patterns, "monitoring"))),
     path("desk/reports/", include("lifebuoy.reports.urls")),
+    path("", include("lifebuoy.surveys.urls")),
     path("desk/", include("lifebuoy.timetracking.urls")),
     path("desk/", include("lifebuoy.tickets.urls")),
     path("portal/kb/", include((kb_urls.portal_patterns, "kb_portal"))),

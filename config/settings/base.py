@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "lifebuoy.monitoring",
     "lifebuoy.reports",
     "lifebuoy.timetracking",
+    "lifebuoy.surveys",
 ]
 
 MIDDLEWARE = [
@@ -239,6 +240,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "lifebuoy.reports.weekly_report_generate",
         "schedule": crontab(minute=0, hour=6, day_of_week="mon"),  # the ISO week just ended
     },
+    "csat-survey-sweep": {
+        "task": "lifebuoy.surveys.csat_sweep",
+        "schedule": 15 * 60.0,
+    },
+    "nps-survey-sweep": {
+        "task": "lifebuoy.surveys.nps_sweep",
+        "schedule": crontab(minute=30),  # hourly: a new period's surveys go out in batches
+    },
 }
 # SLA clocks are flagged "at risk" once this share of their target is used.
 LIFEBUOY_SLA_AT_RISK_SHARE = float(os.environ.get("LIFEBUOY_SLA_AT_RISK_SHARE", "0.75"))
@@ -249,6 +258,13 @@ LIFEBUOY_ESCALATION_QUIET_DAYS = int(os.environ.get("LIFEBUOY_ESCALATION_QUIET_D
 LIFEBUOY_ESCALATION_FINAL_NOTICE_DAYS = int(
     os.environ.get("LIFEBUOY_ESCALATION_FINAL_NOTICE_DAYS", "2")
 )
+# Satisfaction surveys (docs/surveys.md): CSAT this long after a resolution, NPS once per
+# contact and period (months, a divisor of 12), links valid for this many days.
+LIFEBUOY_CSAT_ENABLED = env_bool("LIFEBUOY_CSAT_ENABLED", True)
+LIFEBUOY_CSAT_DELAY_HOURS = float(os.environ.get("LIFEBUOY_CSAT_DELAY_HOURS", "24"))
+LIFEBUOY_NPS_ENABLED = env_bool("LIFEBUOY_NPS_ENABLED", True)
+LIFEBUOY_NPS_PERIOD_MONTHS = int(os.environ.get("LIFEBUOY_NPS_PERIOD_MONTHS", "3"))
+LIFEBUOY_SURVEY_EXPIRY_DAYS = int(os.environ.get("LIFEBUOY_SURVEY_EXPIRY_DAYS", "14"))
 
 # Customer communication. Email goes through Django's backend: SMTP when EMAIL_HOST is set,
 # else the console (development). Inbound mail arrives through `lifebuoy mailgateway`.
