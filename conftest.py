@@ -15,6 +15,13 @@ from django.test import Client
 
 from lifebuoy.accounts.models import Organization, Role, User
 from lifebuoy.accounts.services import api_token_create, organization_create
+from lifebuoy.core.config_cache import config_cache_clear
+
+
+@pytest.fixture(autouse=True)
+def _fresh_config_cache() -> None:
+    """Each test's database starts over, so the configuration cached in memory does too."""
+    config_cache_clear()
 
 
 @pytest.fixture

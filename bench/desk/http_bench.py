@@ -4,7 +4,8 @@
 
 Run bench/desk/generate.py first. Measures (each bounded in requests and seconds):
 - the agent queue page and the API ticket list, sequential requests, p50/p95/p99;
-- ticket creation over the API at 1, 8 and 32 concurrent clients: throughput and p50/p95/p99.
+- ticket creation over the API at 1, 8 and 32 concurrent clients: throughput and p50/p95/p99,
+  and the CPU time each ticket cost the server, PostgreSQL (all its processes) and this client.
 """
 
 from __future__ import annotations
@@ -94,6 +95,59 @@ def start_server(url: str, port: int, workers: int, threads: int) -> subprocess.
             time.sleep(0.2)
     proc.kill()
     raise SystemExit("the server did not start")
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of these processes, from /proc (0 for any that is gone)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
+
+
+def _pids(match: str, parent: int | None = None) -> list[int]:
+    """Processes whose command line contains ``match`` (and, if given, whose parent is it)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
+                text = cmdline.read().replace(b"\0", b" ").decode(errors="replace")
+            with open(f"/proc/{entry}/stat") as stat:
+                ppid = int(stat.read().rsplit(")", 1)[1].split()[1])
+        except OSError:
+            continue
+        if match in text and (parent is None or ppid == parent):
+            found.append(int(entry))
+    return found
+
+
+class CpuMeter:
+    """CPU seconds spent by the server (master and workers), PostgreSQL and this client."""
+
+    def __init__(self, server: subprocess.Popen[bytes]) -> None:
+        self.server = [server.pid, *_pids("gunicorn", parent=server.pid)]
+        self.start = self.read()
+
+    def read(self) -> dict[str, float]:
+        times = os.times()
+        return {
+            "server": _cpu_seconds(self.server),
+            "postgres": _cpu_seconds(_pids("postgres")),
+            "client": times.user + times.system,
+        }
+
+    def per_request(self, requests: int) -> str:
+        end = self.read()
+        spent = {k: (end[k] - self.start[k]) * 1000 / max(requests, 1) for k in end}
+        return " ".join(f"{k}={v:.1f}" for k, v in spent.items())
 
 
 def percentiles(samples: list[float]) -> dict[str, float]:
@@ -205,12 +259,16 @@ def main() -> None:
             print(
                 f"{name:40s} n={r['n']:.0f} p50={r['p50']:.1f} ms p95={r['p95']:.1f} ms p99={r['p99']:.1f} ms"
             )
+        # Every worker process imports and connects on its first requests: not part of the figure.
+        create_load(port, creds["customer_token"], max(args.clients), 3.0, limit=1_000)
         for clients in args.clients:
+            meter = CpuMeter(server)
             r = create_load(port, creds["customer_token"], clients, args.seconds, limit=20_000)
             print(
                 f"create, {clients:2d} clients{'':22s} {r['per_s']:.0f} tickets/s n={r['n']:.0f} "
                 f"p50={r['p50']:.1f} ms p95={r['p95']:.1f} ms p99={r['p99']:.1f} ms errors={r['errors']:.0f}"
             )
+            print(f"{'':10s}CPU ms per ticket: {meter.per_request(int(r['n']))}")
     finally:
         server.terminate()
         server.wait(timeout=20)

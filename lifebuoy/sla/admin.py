@@ -12,6 +12,8 @@ from django.db.models import F
 from django.forms import ModelForm
 from django.http import HttpRequest
 
+from lifebuoy.core.config_cache import config_cache_clear
+
 from .models import Calendar, CalendarWindow, Clock, Holiday, Policy, Target
 
 
@@ -51,6 +53,7 @@ class PolicyAdmin(admin.ModelAdmin[Policy]):
         if change:
             Policy.objects.filter(id=obj.id).update(version=F("version") + 1)
             obj.refresh_from_db(fields=["version"])
+            config_cache_clear()
 
 
 @admin.register(Clock)

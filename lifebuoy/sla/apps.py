@@ -5,3 +5,9 @@ class SlaConfig(AppConfig):
     name = "lifebuoy.sla"
     label = "sla"
     verbose_name = "SLA"
+
+    def ready(self) -> None:
+        from lifebuoy.core.config_cache import invalidate_on_change
+        from lifebuoy.sla.models import Calendar, CalendarWindow, Holiday, Policy, Target
+
+        invalidate_on_change(Policy, Target, Calendar, CalendarWindow, Holiday)

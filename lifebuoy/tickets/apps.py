@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class TicketsConfig(AppConfig):
     name = "lifebuoy.tickets"
     label = "tickets"
+
+    def ready(self) -> None:
+        from lifebuoy.accounts.models import Organization, Queue
+        from lifebuoy.core.config_cache import invalidate_on_change
+
+        invalidate_on_change(Organization, Queue)

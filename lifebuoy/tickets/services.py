@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import F, Q
 
 from lifebuoy.accounts.models import Organization, Queue, Role, User
+from lifebuoy.core.config_cache import config_cached
 from lifebuoy.core.errors import InvalidState, PayloadTooLarge, PermissionDenied, ValidationFailed
 from lifebuoy.core.markdown import render_markdown
 from lifebuoy.escalations.hooks import escalations_on_ticket_event
@@ -140,13 +141,20 @@ def _check_files(files: Sequence[UploadedFile]) -> None:
             )
 
 
-def _route(org: Organization) -> tuple[Queue | None, User | None]:
-    """Premium organizations go to their dedicated queue and named engineer; others by tier."""
+def _route(org: Organization) -> tuple[int | None, User | None]:
+    """Premium organizations go to their dedicated queue and named engineer; others by tier.
+    Returns the queue's id and the engineer."""
     tier = min(int(org.support_tier), 3)
-    candidates = Queue.objects.filter(Q(organization=org) | Q(tier=tier, organization__isnull=True))
-    # A dedicated queue (organization set) wins over the shared queue of the tier.
-    queue = min(candidates, key=lambda q: (q.organization_id is None, q.id), default=None)
-    return queue, org.named_engineer
+
+    def queue_id() -> int | None:
+        candidates = Queue.objects.filter(
+            Q(organization=org) | Q(tier=tier, organization__isnull=True)
+        ).values_list("id", "organization_id")
+        # A dedicated queue (organization set) wins over the shared queue of the tier.
+        best = min(candidates, key=lambda row: (row[1] is None, row[0]), default=None)
+        return None if best is None else best[0]
+
+    return config_cached(("route", org.id, tier), queue_id), org.named_engineer
 
 
 def _set_tags(ticket: Ticket, names: Iterable[str]) -> list[str]:
@@ -205,7 +213,7 @@ def ticket_create(
         raise ValidationFailed.for_fields(errors)
     _check_files(files)
     org = requester.organization
-    queue, engineer = _route(org)
+    queue_id, engineer = _route(org)
     ticket = Ticket.objects.create(
         subject=data.subject.strip(),
         description=data.description,
@@ -215,7 +223,7 @@ def ticket_create(
         priority=data.priority,
         category=data.category,
         channel=data.channel,
-        queue=queue,
+        queue_id=queue_id,
         assignee=engineer,
         owner=engineer,
         deployment_url=data.deployment_url[:500],
@@ -224,6 +232,9 @@ def ticket_create(
     )
     if data.tags:
         _set_tags(ticket, data.tags)
+    else:
+        # Known to have no tags: whoever shows the new ticket needs no query to find that out.
+        ticket._prefetched_objects_cache = {"tags": Tag.objects.none()}  # type: ignore[attr-defined]
     if files:
         message = Message.objects.create(
             ticket=ticket, author=requester, body="", body_html="", created_at=now

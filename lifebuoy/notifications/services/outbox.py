@@ -24,6 +24,7 @@ from typing import Any
 from django.conf import settings
 from django.urls import reverse
 
+from lifebuoy.core.config_cache import config_cached
 from lifebuoy.core.tasks import enqueue_on_commit
 from lifebuoy.notifications.models import (
     Delivery,
@@ -188,7 +189,11 @@ def _webhook_payload(
 
 
 def _webhooks(event: str, ticket: Ticket, now: datetime, message: Message | None = None) -> None:
-    endpoints = WebhookEndpoint.objects.filter(organization_id=ticket.organization_id)
+    org_id = ticket.organization_id
+    endpoints = config_cached(
+        ("webhook-endpoints", org_id),
+        lambda: list(WebhookEndpoint.objects.filter(organization_id=org_id)),
+    )
     for endpoint in endpoints:
         if endpoint.wants(event):
             ref = message.id if message is not None else ticket.id

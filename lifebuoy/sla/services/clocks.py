@@ -55,12 +55,13 @@ _CLOCK_FIELDS = [f.name for f in Clock._meta.concrete_fields if not f.primary_ke
 
 
 def sla_on_ticket_created(*, ticket: Ticket, now: datetime) -> None:
-    """Start the first-response and resolution clocks of a new ticket."""
-    policy = sla_policy_for_org(org=ticket.organization)
+    """Start the first-response and resolution clocks of a new ticket. The policy may come from
+    the configuration cache (a few seconds old at most); the ticket's next event re-reads it."""
+    policy = sla_policy_for_org(org=ticket.organization, cached=True)
     if policy is None:
         Summary.objects.create(ticket_id=ticket.id, **_summary_fields([]))
         return
-    rows = sla_targets_for(policy=policy, priority=ticket.priority)
+    rows = sla_targets_for(policy=policy, priority=ticket.priority, cached=True)
     clocks = [
         clock
         for kind in (ClockKind.FIRST_RESPONSE, ClockKind.RESOLUTION)

@@ -9,6 +9,7 @@ from datetime import date, datetime, time
 from django.db.models import Q
 
 from lifebuoy.accounts.models import Organization
+from lifebuoy.core.config_cache import config_cached
 from lifebuoy.sla.calendar import BusinessCalendar, holiday_dates
 from lifebuoy.sla.models import Calendar, ClockKind, Hours, Policy, Target
 
@@ -33,18 +34,33 @@ class ResolvedTarget:
         return self.policy.is_best_effort
 
 
-def sla_policy_for_org(*, org: Organization) -> Policy | None:
-    """The organization's custom policy if it has one, else its support tier's."""
-    candidates = Policy.objects.select_related("calendar").filter(
-        Q(organization=org) | Q(tier=int(org.support_tier), organization__isnull=True)
-    )
-    # One query; a custom policy (organization set) wins over the tier's.
-    return min(candidates, key=lambda p: (p.organization_id is None, p.id), default=None)
+def sla_policy_for_org(*, org: Organization, cached: bool = False) -> Policy | None:
+    """The organization's custom policy if it has one, else its support tier's.
+
+    ``cached=True`` (for new tickets, the hot path) may answer from the configuration cache,
+    up to a few seconds old; the instance is then shared and must not be changed."""
+    tier = int(org.support_tier)
+
+    def lookup() -> Policy | None:
+        candidates = Policy.objects.select_related("calendar").filter(
+            Q(organization=org) | Q(tier=tier, organization__isnull=True)
+        )
+        # One query; a custom policy (organization set) wins over the tier's.
+        return min(candidates, key=lambda p: (p.organization_id is None, p.id), default=None)
+
+    return config_cached(("sla-policy", org.id, tier), lookup) if cached else lookup()
 
 
-def sla_targets_for(*, policy: Policy, priority: str) -> dict[str, Target]:
-    """Every target of ``policy`` at ``priority``, by clock kind, in one query."""
-    return {t.kind: t for t in Target.objects.filter(policy=policy, priority=priority)}
+def sla_targets_for(*, policy: Policy, priority: str, cached: bool = False) -> dict[str, Target]:
+    """Every target of ``policy`` at ``priority``, by clock kind, in one query; ``cached`` as
+    for ``sla_policy_for_org``."""
+
+    def lookup() -> dict[str, Target]:
+        return {t.kind: t for t in Target.objects.filter(policy_id=policy.id, priority=priority)}
+
+    if not cached:
+        return lookup()
+    return config_cached(("sla-targets", policy.id, policy.version, priority), lookup)
 
 
 def sla_target_resolve(
