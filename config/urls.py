@@ -24,6 +24,7 @@ urlpatterns = [
     path("desk/", include("lifebuoy.tickets.urls")),
     path("portal/kb/", include((kb_urls.portal_patterns, "kb_portal"))),
     path("portal/monitoring/", include((monitoring_urls.portal_patterns, "monitoring_portal"))),
+    path("portal/reports/", include("lifebuoy.reports.portal_urls")),
     path("portal/", include("lifebuoy.portal.urls")),
     path("attachments/<int:attachment_id>/", attachment_download_view, name="attachment"),
     path("admin/", admin.site.urls),

@@ -240,6 +240,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "lifebuoy.reports.weekly_report_generate",
         "schedule": crontab(minute=0, hour=6, day_of_week="mon"),  # the ISO week just ended
     },
+    "quarterly-business-reviews": {
+        "task": "lifebuoy.reports.qbr_quarter_start_send",
+        # the quarter just ended, to Premium and Managed Services organizations' contacts
+        "schedule": crontab(minute=0, hour=7, day_of_month=1, month_of_year="1,4,7,10"),
+    },
     "csat-survey-sweep": {
         "task": "lifebuoy.surveys.csat_sweep",
         "schedule": 15 * 60.0,

@@ -45,8 +45,13 @@ def _cid(chart: Chart, ref: str) -> str:
     return f"{chart.series.key}.{ref}@{domain}"
 
 
-def _absolute(path: str) -> str:
+def absolute_url(path: str) -> str:
     return settings.LIFEBUOY_BASE_URL.rstrip("/") + path
+
+
+def email_enabled() -> bool:
+    """The same switch as the ticket emails: off, nothing is queued."""
+    return bool(settings.LIFEBUOY_NOTIFY_EMAIL)
 
 
 def email_payload(
@@ -109,14 +114,14 @@ def weekly_report_email_leads(*, report: Report, now: datetime) -> int:
     from lifebuoy.reports.services import weekly_report_markdown
 
     leads = list(weekly_report_recipients())
-    if not leads or not settings.LIFEBUOY_NOTIFY_EMAIL:
+    if not leads or not email_enabled():
         return 0
     week = report.period.label
     payload = email_payload(
         subject=f"Support weekly report {week}",
         markdown=weekly_report_markdown(report),
         footer="Sent to support leads every Monday. The report with current figures:",
-        url=_absolute(f"{reverse('reports:weekly')}?week={week}"),
+        url=absolute_url(f"{reverse('reports:weekly')}?week={week}"),
         charts=weekly_charts(report, fmt="png"),
         ref=week,
     )

@@ -44,3 +44,31 @@ def week_of(moment: datetime) -> Period:
 def previous_week(now: datetime) -> Period:
     """The ISO week before the one ``now`` falls in (what Monday's report covers)."""
     return week_of(now - timedelta(days=7))
+
+
+_QUARTER = re.compile(r"^(\d{4})-Q(\d)$", re.IGNORECASE)
+
+
+def quarter(text: str) -> Period:
+    """``2026-Q4`` → 1 October 00:00 UTC to 1 January. Raises ValueError with a sentence."""
+    match = _QUARTER.match(text.strip())
+    if match is None:
+        raise ValueError(f"“{text}” is not a quarter; write it like 2026-Q4.")
+    year, number = int(match[1]), int(match[2])
+    if not 1 <= number <= 4:
+        raise ValueError(f"A year has quarters Q1 to Q4, not Q{number}; write it like 2026-Q4.")
+    if not 2000 <= year <= 2999:
+        raise ValueError(f"{year} is out of range; write a quarter like 2026-Q4.")
+    start = datetime(year, 3 * number - 2, 1, tzinfo=UTC)
+    end = datetime(year + number // 4, 3 * number % 12 + 1, 1, tzinfo=UTC)
+    return Period(start=start, end=end, label=f"{year}-Q{number}")
+
+
+def quarter_of(moment: datetime) -> Period:
+    utc = moment.astimezone(UTC)
+    return quarter(f"{utc.year}-Q{(utc.month - 1) // 3 + 1}")
+
+
+def previous_quarter(now: datetime) -> Period:
+    """The quarter before the one ``now`` falls in (what a review at quarter start covers)."""
+    return quarter_of(quarter_of(now).start - timedelta(days=1))

@@ -12,3 +12,11 @@ def weekly_report_generate() -> str:
 
     now = timezone.now()
     return run(period=previous_week(now), now=now, email_leads=True).week
+
+
+@shared_task(name="lifebuoy.reports.qbr_quarter_start_send", time_limit=900, soft_time_limit=840)
+def qbr_quarter_start_send() -> int:
+    """On the first day of a quarter: the quarter just ended, to each eligible organization."""
+    from lifebuoy.reports.qbr import qbr_quarter_start_send as run
+
+    return run(now=timezone.now())
