@@ -120,6 +120,13 @@ class Ticket(TimeStampedModel):
             models.Index(
                 fields=["organization", "-last_activity_at", "-id"], name="ticket_org_activity_id"
             ),
+            # Metrics take the tickets first answered or resolved in a period; the dashboard
+            # counts open tickets per priority (and those opened today) from the index alone.
+            models.Index(fields=["first_response_at"], name="ticket_first_response_at"),
+            models.Index(fields=["resolved_at"], name="ticket_resolved_at"),
+            models.Index(
+                fields=["status", "priority", "created_at"], name="ticket_status_priority"
+            ),
         ]
 
     def __str__(self) -> str:

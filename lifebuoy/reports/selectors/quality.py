@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.db.models import Avg, Count, Q, Sum
 
 from lifebuoy.accounts.models import STAFF_ROLES
-from lifebuoy.kb.selectors import kb_deflection_rate
+from lifebuoy.kb.models import Outcome, SuggestionRecord
+from lifebuoy.kb.selectors import DeflectionRate, kb_deflection_rate
 from lifebuoy.reports.periods import Period
 
 from .common import (
@@ -37,9 +38,9 @@ def nps(period: Period) -> Metric:
     )  # fmt: skip
 
 
-def reopen_rate(period: Period) -> Metric:
+def reopen_rate(period: Period, scope: Scope = EVERYTHING) -> Metric:
     """Of the tickets created in the period and resolved at least once, the share reopened."""
-    counts = _created_in(period).aggregate(
+    counts = scope.filter(_created_in(period)).aggregate(
         resolved=Count("id", filter=Q(resolved_at__isnull=False) | Q(reopen_count__gt=0)),
         reopened=Count("id", filter=Q(reopen_count__gt=0)),
     )
@@ -57,11 +58,11 @@ def reopen_rate(period: Period) -> Metric:
 # -- Volume -----------------------------------------------------------------------------------
 
 
-def first_contact_resolution(period: Period) -> Metric:
+def first_contact_resolution(period: Period, scope: Scope = EVERYTHING) -> Metric:
     """Of the tickets resolved in the period, the share resolved with exactly one public agent
     reply and never reopened."""
     counts = (
-        _resolved_in(period)
+        scope.filter(_resolved_in(period))
         .annotate(
             agent_replies=Count(
                 "messages",
@@ -84,8 +85,19 @@ def first_contact_resolution(period: Period) -> Metric:
     )
 
 
-def kb_deflection(period: Period) -> Metric:
-    rate = kb_deflection_rate(since=period.start, until=period.end)
+def kb_deflection(period: Period, scope: Scope = EVERYTHING) -> Metric:
+    """Scoped to a tier or organization, only the attempts of that organization's people."""
+    if scope.is_everything:
+        rate = kb_deflection_rate(since=period.start, until=period.end)
+    else:
+        records = SuggestionRecord.objects.filter(
+            created_at__gte=period.start, created_at__lt=period.end
+        )
+        counts = scope.filter(records).aggregate(
+            deflected=Count("id", filter=Q(outcome=Outcome.DEFLECTED)),
+            submitted=Count("id", filter=Q(outcome=Outcome.SUBMITTED)),
+        )
+        rate = DeflectionRate(deflected=counts["deflected"], submitted=counts["submitted"])
     return Metric(
         key="kb_deflection_rate",
         label="Knowledge-base deflection rate",

@@ -13,9 +13,11 @@ from lifebuoy.sla.models import Clock, ClockKind, ClockState
 from lifebuoy.tickets.models import Ticket
 
 from .common import (
+    EVERYTHING,
     RESOLUTION_TARGET_HOURS,
     SLA_ATTAINMENT_TARGET,
     Metric,
+    Scope,
     _hours,
     _ratio,
     _resolved_in,
@@ -23,11 +25,14 @@ from .common import (
 )
 
 
-def first_response_time(period: Period) -> dict[str, Metric]:
+def first_response_time(period: Period, scope: Scope = EVERYTHING) -> dict[str, Metric]:
     """Average calendar hours from creation to the first agent reply, overall and by priority."""
     wait = ExpressionWrapper(F("first_response_at") - F("created_at"), output_field=DurationField())
+    responded = Ticket.objects.filter(
+        first_response_at__gte=period.start, first_response_at__lt=period.end
+    )
     rows = (
-        Ticket.objects.filter(first_response_at__gte=period.start, first_response_at__lt=period.end)
+        scope.filter(responded)
         .values("priority")
         .annotate(n=Count("id"), avg=Avg(wait))
         .order_by("priority")
@@ -65,7 +70,9 @@ class SlaAttainment:
     by_tier_and_priority: list[Metric]
 
 
-def sla_attainment(period: Period, kind: str = ClockKind.FIRST_RESPONSE) -> SlaAttainment:
+def sla_attainment(
+    period: Period, kind: str = ClockKind.FIRST_RESPONSE, scope: Scope = EVERYTHING
+) -> SlaAttainment:
     """Share of SLA clocks met among those decided in the period, per tier and per priority.
 
     A clock is decided when it is met (stopped in time) or breached; best-effort goals are left
@@ -75,7 +82,7 @@ def sla_attainment(period: Period, kind: str = ClockKind.FIRST_RESPONSE) -> SlaA
         state=ClockState.BREACHED, breached_at__gte=period.start, breached_at__lt=period.end
     )
     rows = list(
-        Clock.objects.filter(decided, kind=kind, is_goal=False)
+        scope.filter(Clock.objects.filter(decided, kind=kind, is_goal=False), "ticket__")
         .annotate(tier=_tier_of_ticket("ticket__"))
         .values("tier", "priority")
         .annotate(
@@ -133,17 +140,18 @@ def sla_attainment(period: Period, kind: str = ClockKind.FIRST_RESPONSE) -> SlaA
     )
 
 
-def first_response_sla_hours(period: Period) -> dict[str, Metric]:
+def first_response_sla_hours(period: Period, scope: Scope = EVERYTHING) -> dict[str, Metric]:
     """Average first response in the hours its SLA counts (business hours for P2-P4 on paid
     tiers, calendar for P1), pauses left out: the minutes used by first-response clocks that
     were met or breached and stopped in the period."""
+    stopped = Clock.objects.filter(
+        kind=ClockKind.FIRST_RESPONSE,
+        state__in=(ClockState.MET, ClockState.BREACHED),
+        stopped_at__gte=period.start,
+        stopped_at__lt=period.end,
+    )
     rows = (
-        Clock.objects.filter(
-            kind=ClockKind.FIRST_RESPONSE,
-            state__in=(ClockState.MET, ClockState.BREACHED),
-            stopped_at__gte=period.start,
-            stopped_at__lt=period.end,
-        )
+        scope.filter(stopped, "ticket__")
         .values("priority")
         .annotate(n=Count("id"), minutes=Avg("minutes_used"))
         .order_by("priority")
@@ -173,7 +181,7 @@ def first_response_sla_hours(period: Period) -> dict[str, Metric]:
     return result
 
 
-def resolution_time(period: Period) -> list[Metric]:
+def resolution_time(period: Period, scope: Scope = EVERYTHING) -> list[Metric]:
     """Average calendar hours from creation to resolution per priority, against its target."""
     took = ExpressionWrapper(F("resolved_at") - F("created_at"), output_field=DurationField())
     within = Q()
@@ -181,7 +189,7 @@ def resolution_time(period: Period) -> list[Metric]:
         within |= Q(priority=priority, resolved_at__lt=F("created_at") + timedelta(hours=hours))
     rows = {
         row["priority"]: row
-        for row in _resolved_in(period)
+        for row in scope.filter(_resolved_in(period))
         .values("priority")
         .annotate(n=Count("id"), avg=Avg(took), within=Count("id", filter=within))
         .order_by("priority")

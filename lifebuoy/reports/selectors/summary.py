@@ -11,10 +11,12 @@ from lifebuoy.monitoring.models import BudgetAlert
 from lifebuoy.reports.periods import Period
 from lifebuoy.tickets.models import Ticket
 
+from .common import EVERYTHING, Scope
 
-def summary_counts(period: Period) -> dict[str, int]:
+
+def summary_counts(period: Period, scope: Scope = EVERYTHING) -> dict[str, int]:
     """Created in the period, resolved in the period, and open at its end (one query)."""
-    return Ticket.objects.filter(created_at__lt=period.end).aggregate(
+    return scope.filter(Ticket.objects.filter(created_at__lt=period.end)).aggregate(
         total=Count("id", filter=Q(created_at__gte=period.start)),
         resolved=Count("id", filter=Q(resolved_at__gte=period.start, resolved_at__lt=period.end)),
         open=Count(
@@ -37,10 +39,11 @@ def kb_most_viewed_due_for_review(period: Period) -> dict[str, Any] | None:
     return {"id": article.article_id, "title": article.title, "views": article.view_count}
 
 
-def budget_alerts(period: Period) -> list[dict[str, Any]]:
+def budget_alerts(period: Period, scope: Scope = EVERYTHING) -> list[dict[str, Any]]:
     """Monitoring budget thresholds crossed in the period, one row per alert (one query)."""
+    alerts = BudgetAlert.objects.filter(created_at__gte=period.start, created_at__lt=period.end)
     rows = (
-        BudgetAlert.objects.filter(created_at__gte=period.start, created_at__lt=period.end)
+        scope.filter(alerts, "deployment__")
         .values("deployment__name", "deployment__organization__name", "threshold", "spent")
         .order_by("deployment__organization__name", "deployment__name", "threshold")
     )

@@ -12,12 +12,12 @@ from lifebuoy.escalations.models import EscalationStep, Level
 from lifebuoy.reports.periods import Period
 from lifebuoy.tickets.models import Category, Channel, Priority, Ticket
 
-from .common import ESCALATION_TARGET, Metric, _created_in, _ratio
+from .common import ESCALATION_TARGET, EVERYTHING, Metric, Scope, _created_in, _ratio
 
 
-def volume(period: Period) -> dict[str, Any]:
+def volume(period: Period, scope: Scope = EVERYTHING) -> dict[str, Any]:
     """Tickets created in the period: total, per day/week/month, and by each dimension."""
-    tickets = _created_in(period)
+    tickets = scope.filter(_created_in(period))
 
     def series(trunc: Any) -> list[dict[str, Any]]:
         rows = tickets.annotate(at=trunc).values("at").annotate(n=Count("id")).order_by("at")
@@ -42,11 +42,12 @@ def volume(period: Period) -> dict[str, Any]:
     }
 
 
-def category_trend(period: Period) -> list[dict[str, Any]]:
+def category_trend(period: Period, scope: Scope = EVERYTHING) -> list[dict[str, Any]]:
     """Tickets per category in the period and in the period before it (one query)."""
     before = period.previous()
+    created = Ticket.objects.filter(created_at__gte=before.start, created_at__lt=period.end)
     rows = (
-        Ticket.objects.filter(created_at__gte=before.start, created_at__lt=period.end)
+        scope.filter(created)
         .values("category")
         .annotate(
             now=Count("id", filter=Q(created_at__gte=period.start)),
@@ -69,9 +70,9 @@ def category_trend(period: Period) -> list[dict[str, Any]]:
 # -- Escalation -------------------------------------------------------------------------------
 
 
-def escalation_rate(period: Period) -> Metric:
+def escalation_rate(period: Period, scope: Scope = EVERYTHING) -> Metric:
     """Of the tickets created in the period, the share with at least one escalation step."""
-    counts = _created_in(period).aggregate(
+    counts = scope.filter(_created_in(period)).aggregate(
         total=Count("id", distinct=True),
         escalated=Count("id", distinct=True, filter=Q(escalation_steps__isnull=False)),
     )
@@ -86,11 +87,10 @@ def escalation_rate(period: Period) -> Metric:
     )
 
 
-def escalations(period: Period) -> dict[str, int]:
+def escalations(period: Period, scope: Scope = EVERYTHING) -> dict[str, int]:
     """Distinct tickets escalated in the period, and of them those sent to Engineering/Product."""
-    return EscalationStep.objects.filter(
-        created_at__gte=period.start, created_at__lt=period.end
-    ).aggregate(
+    steps = EscalationStep.objects.filter(created_at__gte=period.start, created_at__lt=period.end)
+    return scope.filter(steps, "ticket__").aggregate(
         total=Count("ticket", distinct=True),
         engineering=Count("ticket", distinct=True, filter=Q(to_level=Level.ENGINEERING)),
         product=Count("ticket", distinct=True, filter=Q(to_level=Level.PRODUCT)),
