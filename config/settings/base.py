@@ -232,6 +232,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "lifebuoy.sla.sla_breach_scan",
         "schedule": float(os.environ.get("LIFEBUOY_SLA_SCAN_SECONDS", "60")),
     },
+    "sla-events-redeliver": {
+        "task": "lifebuoy.sla.sla_events_redeliver",
+        "schedule": 60.0,
+    },
     "monitoring-poll-due-deployments": {
         "task": "lifebuoy.monitoring.poll_due_deployments",
         "schedule": 60.0,  # each deployment is polled at its own interval (default hourly)

@@ -10,11 +10,15 @@
     sla_event_subscribe(on_sla_event)
 
 Each event is emitted exactly once per clock and kind: the producer's conditional update
-decides who emits. Emitting never runs subscribers in the producer: after the producing
-transaction commits, one Celery task per batch (``lifebuoy.sla.sla_events_deliver``) carries the
-events to a worker, which calls every subscriber in turn. So a slow subscriber never slows the
-sweep or an agent's reply, and a failed commit delivers nothing. An exception in one subscriber
-is logged and does not stop the others.
+decides who emits. Emitting never runs subscribers in the producer: the events are written
+(``PendingEvent``) in the producing transaction, and after it commits one Celery task per batch
+(``lifebuoy.sla.sla_events_deliver``) has a worker call every subscriber in turn, in one
+transaction that also deletes the rows. So a slow subscriber never slows the sweep or an agent's
+reply, a failed commit delivers nothing, and what subscribers write (notification deliveries,
+escalations) is committed exactly when the event is used up: if the task is lost or the worker
+dies, the event stays and the minute sweep (``lifebuoy.sla.sla_events_redeliver``) hands it
+over. An exception in one subscriber is logged, its writes are rolled back, and the others still
+run.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+
+from django.db import transaction
 
 from lifebuoy.core.tasks import enqueue_on_commit
 
@@ -83,21 +89,46 @@ def sla_event_unsubscribe(subscriber: Subscriber) -> None:
 
 
 def sla_events_emit(events: Sequence[SlaEvent]) -> None:
-    """Queue ``events`` for delivery once the current transaction commits."""
+    """Write ``events`` in the current transaction; deliver them once it commits."""
     if not events:
         return
+    from lifebuoy.sla.models import PendingEvent
     from lifebuoy.sla.tasks import sla_events_deliver as sla_events_deliver_task
 
-    payload = [event.to_json() for event in events]
-    enqueue_on_commit(sla_events_deliver_task, payload)
+    rows = PendingEvent.objects.bulk_create(
+        PendingEvent(payload=event.to_json(), created_at=event.occurred_at) for event in events
+    )
+    enqueue_on_commit(sla_events_deliver_task, [row.id for row in rows])
 
 
 def sla_events_deliver(events: Sequence[SlaEvent]) -> int:
-    """Call every subscriber with each event, in order; the number of events delivered."""
+    """Call every subscriber with each event, in order; the number of events delivered. Each
+    subscriber's writes are undone when it fails, and the others still run."""
     for event in events:
         for subscriber in _subscribers:
             try:
-                subscriber(event)
+                with transaction.atomic():
+                    subscriber(event)
             except Exception:
                 logger.exception("SLA event subscriber %r failed on %s", subscriber, event)
     return len(events)
+
+
+def sla_events_deliver_pending(
+    *, ids: Sequence[int] | None = None, older_than: datetime | None = None, limit: int = 500
+) -> int:
+    """Hand the pending events named by ``ids`` (or, for the sweep, those created before
+    ``older_than``) to the subscribers and delete them, all in one transaction. Rows another
+    worker is delivering are skipped; the number of events delivered."""
+    from lifebuoy.sla.models import PendingEvent
+
+    with transaction.atomic():
+        pending = PendingEvent.objects.select_for_update(skip_locked=True).order_by("id")
+        if ids is not None:
+            pending = pending.filter(id__in=list(ids))
+        elif older_than is not None:
+            pending = pending.filter(created_at__lt=older_than)
+        rows = list(pending[:limit])
+        delivered = sla_events_deliver([SlaEvent.from_json(row.payload) for row in rows])
+        PendingEvent.objects.filter(id__in=[row.id for row in rows]).delete()
+    return delivered

@@ -275,3 +275,14 @@ class Summary(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.ticket_id} {self.state}"
+
+
+class PendingEvent(models.Model):
+    """An SLA event, written in the transaction that produced it and deleted in the transaction
+    that handed it to every subscriber: a lost task or a dead worker cannot lose it."""
+
+    payload = models.JSONField()
+    created_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.payload.get('kind')} on #{self.payload.get('ticket_id')}"

@@ -1,5 +1,7 @@
 """Background work for SLAs: the periodic sweep and event delivery. Tasks call one service."""
 
+from datetime import timedelta
+
 from celery import shared_task
 from django.utils import timezone
 
@@ -13,8 +15,18 @@ def sla_breach_scan(batch_size: int = 500) -> dict[str, int]:
 
 
 @shared_task(name="lifebuoy.sla.sla_events_deliver", time_limit=600, soft_time_limit=540)
-def sla_events_deliver(events: list[dict[str, str | int]]) -> int:
-    from lifebuoy.sla.events import SlaEvent
-    from lifebuoy.sla.events import sla_events_deliver as run
+def sla_events_deliver(event_ids: list[int]) -> int:
+    from lifebuoy.sla.events import sla_events_deliver_pending
 
-    return run([SlaEvent.from_json(event) for event in events])
+    return sla_events_deliver_pending(ids=event_ids)
+
+
+# A pending event older than this lost its task (or its worker): the sweep delivers it.
+REDELIVER_AFTER = timedelta(seconds=60)
+
+
+@shared_task(name="lifebuoy.sla.sla_events_redeliver", time_limit=600, soft_time_limit=540)
+def sla_events_redeliver() -> int:
+    from lifebuoy.sla.events import sla_events_deliver_pending
+
+    return sla_events_deliver_pending(older_than=timezone.now() - REDELIVER_AFTER)

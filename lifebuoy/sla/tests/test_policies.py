@@ -3,20 +3,10 @@
 from __future__ import annotations
 
 from datetime import time
-from unittest import mock
 
 import pytest
 
-from lifebuoy.sla import events as sla_events
-from lifebuoy.sla.events import (
-    SlaEvent,
-    SlaEventKind,
-    sla_event_subscribe,
-    sla_event_unsubscribe,
-    sla_events_emit,
-)
 from lifebuoy.sla.models import Policy
-from lifebuoy.sla.tasks import sla_events_deliver as sla_events_deliver_task
 
 pytestmark = pytest.mark.django_db
 
@@ -98,40 +88,6 @@ def test_admin_lists_calendars_policies_and_clocks(client, ada):
     client.force_login(ada)
     for path in ("calendar", "policy", "clock"):
         assert client.get(f"/admin/sla/{path}/").status_code == 200
-
-
-def test_emitting_queues_one_delivery_task_after_commit(django_capture_on_commit_callbacks, now):
-    event = SlaEvent(SlaEventKind.BREACHED, 1, 2, "first_response", now, now)
-    with (
-        mock.patch.object(sla_events_deliver_task, "delay") as delay,
-        django_capture_on_commit_callbacks(execute=True) as callbacks,
-    ):
-        sla_events_emit([event, event])
-        delay.assert_not_called()
-    assert len(callbacks) == 1
-    delay.assert_called_once_with([event.to_json(), event.to_json()])
-
-
-def test_the_delivery_task_calls_every_subscriber_and_survives_a_failing_one(now):
-    got: list[SlaEvent] = []
-
-    def broken(event: SlaEvent) -> None:
-        raise RuntimeError("boom")
-
-    event = SlaEvent(SlaEventKind.AT_RISK, 1, 2, "resolution", now, now)
-    saved = list(sla_events._subscribers)
-    sla_events._subscribers[:] = []
-    try:
-        sla_event_subscribe(broken)
-        sla_event_subscribe(got.append)
-        sla_event_subscribe(got.append)  # twice is once
-        assert sla_events_deliver_task([event.to_json()]) == 1
-        assert got == [event]
-        sla_event_unsubscribe(got.append)
-        sla_events_deliver_task([event.to_json()])
-        assert got == [event]
-    finally:
-        sla_events._subscribers[:] = saved
 
 
 def test_the_admin_explains_why_a_second_tier_policy_is_refused(client, ada):
