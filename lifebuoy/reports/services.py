@@ -95,6 +95,13 @@ def _wins(metrics: list[Metric]) -> list[str]:
     ]
 
 
+def _praise(rows: list[dict[str, Any]]) -> list[str]:
+    """Customers' own words from the week's 5/5 survey answers."""
+    return [
+        f"Praise on {row['number']} ({row['organization']}): “{row['comment']}”" for row in rows
+    ]
+
+
 def weekly_report_build(*, period: Period) -> Report:
     """Compute the report; a fixed number of queries whatever the number of tickets."""
     counts = selectors.summary_counts(period)
@@ -136,7 +143,7 @@ def weekly_report_build(*, period: Period) -> Report:
             selectors.kb_most_viewed_due_for_review(period),
             selectors.budget_alerts(period),
         ),
-        wins=_wins(metrics),
+        wins=_wins(metrics) + _praise(selectors.csat_praise(period)),
         metrics=metrics,
         sla_by_tier=sla.by_tier,
         sla_by_priority=sla.by_priority,
@@ -151,7 +158,7 @@ def weekly_report_markdown(report: Report) -> str:
     share = "" if s["resolved_share"] is None else f" ({s['resolved_share'] * 100:.0f}%)"
     hours = s["average_response_hours"]
     response = "no data" if hours is None else f"{hours:.1f} hours"
-    csat = selectors.AWAITING_SURVEYS if s["csat"] is None else f"{s['csat']:.2f}/5"
+    csat = "no data" if s["csat"] is None else f"{s['csat']:.2f}/5"
     lines = [
         f"# Support Weekly Report - Week of {report.period.start:%Y-%m-%d} ({report.period.label})",
         "",

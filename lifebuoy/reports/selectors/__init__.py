@@ -6,7 +6,6 @@ family of metrics; everything is importable from here.
 """
 
 from .common import (
-    AWAITING_SURVEYS,
     CSAT_TARGET,
     ESCALATION_TARGET,
     FCR_TARGET,
@@ -18,10 +17,8 @@ from .common import (
 )
 from .quality import (
     average_handle_time,
-    csat,
     first_contact_resolution,
     kb_deflection,
-    nps,
     reopen_rate,
 )
 from .response import (
@@ -31,11 +28,11 @@ from .response import (
     resolution_time,
     sla_attainment,
 )
+from .satisfaction import csat, csat_praise, nps
 from .summary import budget_alerts, kb_most_viewed_due_for_review, summary_counts
 from .volume import category_trend, escalation_rate, escalations, volume
 
 __all__ = [
-    "AWAITING_SURVEYS",
     "CSAT_TARGET",
     "ESCALATION_TARGET",
     "FCR_TARGET",
@@ -49,6 +46,7 @@ __all__ = [
     "budget_alerts",
     "category_trend",
     "csat",
+    "csat_praise",
     "escalation_rate",
     "escalations",
     "first_contact_resolution",

@@ -20,7 +20,6 @@ ESCALATION_TARGET = 0.10
 FCR_TARGET = 0.70
 CSAT_TARGET = 4.5
 NPS_TARGET = 50.0
-AWAITING_SURVEYS = "awaiting surveys"
 
 
 @dataclass(frozen=True)

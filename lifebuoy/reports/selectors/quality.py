@@ -1,4 +1,5 @@
-"""Satisfaction, reopens, first contact resolution, handle time, KB deflection."""
+"""Reopens, first contact resolution, handle time, KB deflection (satisfaction is in
+``satisfaction``)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,8 @@ from lifebuoy.kb.selectors import DeflectionRate, kb_deflection_rate
 from lifebuoy.reports.periods import Period
 
 from .common import (
-    AWAITING_SURVEYS,
-    CSAT_TARGET,
     EVERYTHING,
     FCR_TARGET,
-    NPS_TARGET,
     REOPEN_TARGET,
     Metric,
     Scope,
@@ -22,20 +20,6 @@ from .common import (
     _ratio,
     _resolved_in,
 )
-
-
-def csat(period: Period) -> Metric:
-    return Metric(
-        key="csat", label="CSAT", value=None, target=CSAT_TARGET, comparison=">", unit="/5",
-        note=AWAITING_SURVEYS,
-    )  # fmt: skip
-
-
-def nps(period: Period) -> Metric:
-    return Metric(
-        key="nps", label="NPS", value=None, target=NPS_TARGET, comparison=">",
-        note=AWAITING_SURVEYS,
-    )  # fmt: skip
 
 
 def reopen_rate(period: Period, scope: Scope = EVERYTHING) -> Metric:

@@ -93,11 +93,11 @@ def test_reopen_rate_counts_the_reopened_ticket(week: Week):
     assert (metric.value, metric.count, metric.met) == (0.25, 4, False)
 
 
-def test_satisfaction_awaits_surveys(week: Week):
+def test_satisfaction_without_survey_answers_is_no_data(week: Week):
     for metric in (selectors.csat(week.period), selectors.nps(week.period)):
         assert metric.value is None
         assert metric.met is None
-        assert metric.show() == "awaiting surveys"
+        assert metric.show() == "no data"
 
 
 def test_volume_by_day_week_month_and_dimension(week: Week):

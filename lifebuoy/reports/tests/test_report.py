@@ -35,7 +35,7 @@ EXPECTED_MARKDOWN_HEAD = """\
 - Resolved: 5 (100%)
 - Open: 1
 - Average response time: 11.0 hours
-- CSAT: awaiting surveys
+- CSAT: no data
 
 ## Top Issues
 1. Bug - 3 tickets
@@ -184,3 +184,30 @@ def test_the_scheduler_runs_the_task_on_monday_morning(settings):
     assert schedule.day_of_week == {1}  # crontab counts Sunday as 0
     assert (schedule.hour, schedule.minute) == ({6}, {0})
     assert (weekly_task.time_limit, weekly_task.soft_time_limit) == (600, 540)
+
+
+def test_survey_answers_fill_csat_and_praise_becomes_a_win(week: Week, alice):
+    from lifebuoy.surveys.models import Survey
+
+    def answer(ticket, rating, comment):
+        Survey.objects.create(
+            kind="csat",
+            token_hash=f"{ticket.id:064d}",
+            contact=alice,
+            organization=alice.organization,
+            ticket=ticket,
+            sent_at=at(27, 9),
+            expires_at=at(27, 9) + (week.period.end - week.period.start) * 3,
+            rating=rating,
+            comment=comment,
+            answered_at=at(28, 9),
+        )
+
+    answer(week.tickets["T1"], 5, "Fixed **fast**, thank you!")
+    answer(week.tickets["T3"], 4, "")
+    report = weekly_report_build(period=week.period)
+    markdown = weekly_report_markdown(report)
+    assert "- CSAT: 4.50/5" in markdown
+    praise = f"Praise on #{week.tickets['T1'].id} (Acme): “Fixed **fast**, thank you!”"
+    assert praise in report.wins
+    assert praise in markdown
