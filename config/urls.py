@@ -25,6 +25,7 @@ urlpatterns = [
     path("portal/kb/", include((kb_urls.portal_patterns, "kb_portal"))),
     path("portal/monitoring/", include((monitoring_urls.portal_patterns, "monitoring_portal"))),
     path("portal/reports/", include("lifebuoy.reports.portal_urls")),
+    path("portal/webhooks/", include("lifebuoy.notifications.urls_webhooks")),
     path("portal/", include("lifebuoy.portal.urls")),
     path("attachments/<int:attachment_id>/", attachment_download_view, name="attachment"),
     path("admin/", admin.site.urls),

@@ -1,13 +1,18 @@
-"""Reads for customer communication: templates, deliveries and a ticket's mail thread."""
+"""Reads for customer communication: templates, deliveries, a ticket's mail thread, and the
+gates for organizations' webhook endpoints."""
 
 from __future__ import annotations
 
-from django.db.models import Case, Q, QuerySet, Value, When
+from collections import defaultdict
 
-from lifebuoy.accounts.models import User
-from lifebuoy.core.errors import NotFound, PermissionDenied
+from django.db.models import Case, F, Q, QuerySet, Value, When, Window
+from django.db.models.fields.json import KeyTransform
+from django.db.models.functions import RowNumber
 
-from .models import Delivery, MailReference, MessageTemplate
+from lifebuoy.accounts.models import Organization, Role, User
+from lifebuoy.core.errors import NotFound, PermissionDenied, ValidationFailed
+
+from .models import Delivery, DeliveryKind, MailReference, MessageTemplate, WebhookEndpoint
 
 
 def template_list(*, user: User) -> QuerySet[MessageTemplate]:
@@ -66,3 +71,92 @@ def thread_headers(*, ticket_id: int, own_message_id: str) -> tuple[str, list[st
     in_reply_to = inbound[-1] if inbound else refs[-1][0]
     recent = [mid for mid, _ in refs[1:]][-9:]
     return in_reply_to, [root, *recent]
+
+
+# Webhook endpoints. Customers manage their own organization's; support leads and admins any
+# organization's; other staff none (403: they know the organizations exist). Another
+# organization's endpoint is, for a customer, the same 404 as one that does not exist.
+WEBHOOK_MANAGER_STAFF = frozenset({Role.LEAD, Role.ADMIN})
+
+
+def _webhook_manager_required(user: User) -> None:
+    if user.role not in WEBHOOK_MANAGER_STAFF:
+        raise PermissionDenied("not_allowed", "Only support leads and admins manage webhooks.")
+
+
+def webhook_endpoint_list_for_user(
+    *, user: User, organization_id: int | None = None
+) -> QuerySet[WebhookEndpoint]:
+    """The endpoints ``user`` manages, optionally of one organization."""
+    endpoints = WebhookEndpoint.objects.select_related("organization").order_by(
+        "organization__name", "id"
+    )
+    if organization_id is not None:
+        organization = webhook_organization_get_for_user(user=user, organization_id=organization_id)
+        return endpoints.filter(organization=organization)
+    if user.is_customer:
+        return endpoints.filter(organization__members=user)
+    _webhook_manager_required(user)
+    return endpoints
+
+
+def webhook_endpoint_get_for_user(*, user: User, endpoint_id: int) -> WebhookEndpoint:
+    """The gate for webhook endpoints: missing and another organization's are the same 404."""
+    endpoint = webhook_endpoint_list_for_user(user=user).filter(id=endpoint_id).first()
+    if endpoint is None:
+        raise NotFound("webhook_not_found", f"Webhook endpoint {endpoint_id} was not found.")
+    return endpoint
+
+
+def webhook_organization_list_for_user(*, user: User) -> QuerySet[Organization]:
+    """The organizations ``user`` may add endpoints to: a customer's own; for leads and admins,
+    every organization."""
+    if user.is_customer:
+        return Organization.objects.filter(members=user)
+    _webhook_manager_required(user)
+    return Organization.objects.all()
+
+
+def webhook_organization_get_for_user(*, user: User, organization_id: int | None) -> Organization:
+    """The organization of a new endpoint. Customers may leave it out (their own); naming
+    another is a 404. Leads and admins must name one."""
+    if organization_id is None and user.is_customer:
+        organization_id = user.organization_id
+    if organization_id is None:
+        _webhook_manager_required(user)
+        raise ValidationFailed.for_fields({"organization_id": "Choose the organization."})
+    found = webhook_organization_list_for_user(user=user).filter(id=organization_id).first()
+    if found is None:
+        raise NotFound("organization_not_found", f"Organization {organization_id} was not found.")
+    return found
+
+
+def webhook_deliveries_recent(
+    *, endpoint_ids: list[int], per_endpoint: int = 5
+) -> dict[int, list[Delivery]]:
+    """The latest deliveries of each endpoint, newest first, in one query.
+
+    Webhook deliveries' keys start with ``webhook:<endpoint id>:``, which the unique index on the
+    key can serve; the endpoint id is also in the payload, which the window partitions by.
+    """
+    if not endpoint_ids:
+        return {}
+    prefixes = Q()
+    for endpoint_id in endpoint_ids:
+        prefixes |= Q(idempotency_key__startswith=f"webhook:{endpoint_id}:")
+    rows = (
+        Delivery.objects.filter(prefixes, kind=DeliveryKind.WEBHOOK)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[KeyTransform("endpoint", "payload")],
+                order_by=F("id").desc(),
+            )
+        )
+        .filter(rank__lte=per_endpoint)
+        .order_by("-id")
+    )
+    recent: dict[int, list[Delivery]] = defaultdict(list)
+    for delivery in rows:
+        recent[int(delivery.idempotency_key.split(":", 2)[1])].append(delivery)
+    return dict(recent)

@@ -1,0 +1,158 @@
+"""The webhooks page (/portal/webhooks/): an organization's endpoints, their recent deliveries,
+and the forms to add, change, delete, rotate and test them.
+
+Customers see their own organization's endpoints; support leads and admins every
+organization's (``?organization=<id>`` narrows the list). The gates are in selectors, the rules
+in services/webhooks.py; a new or rotated secret is shown on the answering page only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.handlers.wsgi import WSGIRequest
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from lifebuoy.accounts.models import User
+from lifebuoy.core.errors import LifebuoyError, NotFound, PermissionDenied
+from lifebuoy.core.views import apply_error
+
+from . import selectors
+from .forms_webhooks import WebhookEndpointCreateForm, WebhookEndpointForm
+from .services import webhooks as services
+
+View = Callable[..., HttpResponse]
+
+
+def _webhook_page(view: View) -> View:
+    """Signed in; the gates' 404 and 403 become Django's."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(request: WSGIRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(exc.message) from exc
+        except PermissionDenied as exc:
+            raise DjangoPermissionDenied(exc.message) from exc
+
+    return wrapper
+
+
+def _user(request: WSGIRequest) -> User:
+    assert isinstance(request.user, User)  # noqa: S101  # guaranteed by login_required
+    return request.user
+
+
+def _secret_page(request: WSGIRequest, created: services.EndpointWithSecret) -> HttpResponse:
+    context = {"endpoint": created.endpoint, "secret": created.secret}
+    response = render(request, "notifications/webhooks/secret.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@_webhook_page
+def webhook_list_view(request: WSGIRequest) -> HttpResponse:
+    user = _user(request)
+    raw = request.GET.get("organization", "")
+    organization_id = int(raw) if raw.isdigit() else None
+    endpoints = list(
+        selectors.webhook_endpoint_list_for_user(user=user, organization_id=organization_id)
+    )
+    recent = selectors.webhook_deliveries_recent(endpoint_ids=[e.id for e in endpoints])
+    rows = [(endpoint, recent.get(endpoint.id, [])) for endpoint in endpoints]
+    context = {
+        "rows": rows,
+        "event_names": services.WEBHOOK_EVENTS,
+        "is_staff": not user.is_customer,
+    }
+    return render(request, "notifications/webhooks/list.html", context)
+
+
+@_webhook_page
+def webhook_create_view(request: WSGIRequest) -> HttpResponse:
+    user = _user(request)
+    organizations = selectors.webhook_organization_list_for_user(user=user)
+    form = WebhookEndpointCreateForm(
+        request.POST or None, organizations=None if user.is_customer else organizations
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        chosen = data.get("organization_id")
+        try:
+            organization = selectors.webhook_organization_get_for_user(
+                user=user, organization_id=chosen.id if chosen is not None else None
+            )
+            created = services.webhook_endpoint_create(
+                actor=user,
+                organization=organization,
+                url=data["url"],
+                events=data["events"],
+                is_active=data["is_active"],
+            )
+            return _secret_page(request, created)
+        except LifebuoyError as exc:
+            apply_error(request, form, exc)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "notifications/webhooks/form.html", {"form": form}, status=status)
+
+
+@_webhook_page
+def webhook_edit_view(request: WSGIRequest, endpoint_id: int) -> HttpResponse:
+    user = _user(request)
+    endpoint = selectors.webhook_endpoint_get_for_user(user=user, endpoint_id=endpoint_id)
+    initial = {"url": endpoint.url, "events": endpoint.events, "is_active": endpoint.is_active}
+    form = WebhookEndpointForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.webhook_endpoint_update(endpoint=endpoint, actor=user, **form.cleaned_data)
+            messages.success(request, "Webhook endpoint saved.")
+            return redirect("webhooks:list")
+        except LifebuoyError as exc:
+            apply_error(request, form, exc)
+    recent = selectors.webhook_deliveries_recent(endpoint_ids=[endpoint.id], per_endpoint=20)
+    context = {"form": form, "endpoint": endpoint, "deliveries": recent.get(endpoint.id, [])}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "notifications/webhooks/form.html", context, status=status)
+
+
+@_webhook_page
+@require_POST
+def webhook_delete_view(request: WSGIRequest, endpoint_id: int) -> HttpResponse:
+    user = _user(request)
+    endpoint = selectors.webhook_endpoint_get_for_user(user=user, endpoint_id=endpoint_id)
+    services.webhook_endpoint_delete(endpoint=endpoint, actor=user)
+    messages.success(request, f"Deleted the webhook endpoint {endpoint.url}.")
+    return redirect("webhooks:list")
+
+
+@_webhook_page
+@require_POST
+def webhook_rotate_view(request: WSGIRequest, endpoint_id: int) -> HttpResponse:
+    user = _user(request)
+    endpoint = selectors.webhook_endpoint_get_for_user(user=user, endpoint_id=endpoint_id)
+    return _secret_page(
+        request, services.webhook_endpoint_rotate_secret(endpoint=endpoint, actor=user)
+    )
+
+
+@_webhook_page
+@require_POST
+def webhook_test_view(request: WSGIRequest, endpoint_id: int) -> HttpResponse:
+    user = _user(request)
+    endpoint = selectors.webhook_endpoint_get_for_user(user=user, endpoint_id=endpoint_id)
+    try:
+        services.webhook_endpoint_ping(endpoint=endpoint, actor=user, now=timezone.now())
+        messages.success(request, "Test event queued; its result appears below in a moment.")
+    except LifebuoyError as exc:
+        messages.error(request, " ".join(exc.extra.get("fields", {}).values()) or exc.message)
+    return redirect("webhooks:edit", endpoint_id=endpoint.id)
