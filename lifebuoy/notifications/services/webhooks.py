@@ -22,14 +22,14 @@ import logging
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
 
 from lifebuoy.accounts.models import Organization, User
 from lifebuoy.core.config_cache import config_cache_clear
-from lifebuoy.core.errors import InvalidState, NotFound, ValidationFailed
+from lifebuoy.core.errors import InvalidState, LifebuoyError, NotFound, ValidationFailed
 from lifebuoy.notifications.models import Delivery, DeliveryKind, WebhookEndpoint
 from lifebuoy.notifications.services.outbox import delivery_enqueue
 from lifebuoy.notifications.services.webhook_targets import webhook_url_problem
@@ -44,6 +44,11 @@ WEBHOOK_EVENTS: dict[str, str] = {
 }
 PING_EVENT = "ping"
 MAX_ENDPOINTS_PER_ORGANIZATION = 10
+PINGS_PER_MINUTE = 5  # enough to try a receiver; too few to aim Lifebuoy at someone else's URL
+
+
+class TooManyRequests(LifebuoyError):
+    http_status = 429
 
 
 @dataclass(frozen=True)
@@ -168,6 +173,15 @@ def webhook_endpoint_ping(*, endpoint: WebhookEndpoint, actor: User, now: dateti
     if not locked.is_active:
         raise InvalidState("webhook_inactive", "Turn the endpoint on before sending a test event.")
     webhook_fields_validate(url=locked.url)  # the rules may have changed since it was added
+    recent = Delivery.objects.filter(
+        idempotency_key__startswith=f"webhook:{locked.id}:{PING_EVENT}:",
+        created_at__gt=now - timedelta(minutes=1),
+    )
+    if recent.count() >= PINGS_PER_MINUTE:  # counted under the endpoint's lock
+        raise TooManyRequests(
+            "webhook_ping_limit",
+            f"At most {PINGS_PER_MINUTE} test events a minute; try again in a minute.",
+        )
     delivery = delivery_enqueue(
         kind=DeliveryKind.WEBHOOK,
         key=f"webhook:{locked.id}:{PING_EVENT}:{uuid.uuid4().hex}",

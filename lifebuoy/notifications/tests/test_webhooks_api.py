@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from http import HTTPStatus
 
 import pytest
@@ -13,8 +14,10 @@ from lifebuoy.notifications.models import Delivery, DeliveryKind, WebhookEndpoin
 from lifebuoy.notifications.services import delivery as outbox
 from lifebuoy.notifications.services.webhooks import (
     MAX_ENDPOINTS_PER_ORGANIZATION,
+    PINGS_PER_MINUTE,
     WEBHOOK_EVENTS,
     webhook_endpoint_create,
+    webhook_endpoint_ping,
 )
 from lifebuoy.notifications.tasks import delivery_send
 from lifebuoy.tickets.services import NewTicket, message_add, ticket_create
@@ -25,6 +28,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fake_dns")]
 
 URL = "https://hooks.acme.example/lifebuoy"
 UNPROCESSABLE = HTTPStatus.UNPROCESSABLE_ENTITY
+MINUTE = timedelta(minutes=1)
 
 
 def create(client, **body):
@@ -157,6 +161,15 @@ def test_a_test_event_queues_exactly_one_delivery_after_commit(
     assert queued == [(delivery.id,)]
 
 
+def test_test_events_are_limited_per_minute(api, alice):
+    client = api(alice)
+    endpoint = create(client).json()
+    path = f"/api/webhooks/{endpoint['id']}/test"
+    answers = [client.post(path).status_code for _ in range(PINGS_PER_MINUTE + 1)]
+    assert answers == [HTTPStatus.ACCEPTED] * PINGS_PER_MINUTE + [HTTPStatus.TOO_MANY_REQUESTS]
+    assert webhook_deliveries().count() == PINGS_PER_MINUTE
+
+
 def test_a_disabled_endpoint_gets_no_test_event(api, alice):
     client = api(alice)
     endpoint = create(client, is_active=False).json()
@@ -254,9 +267,10 @@ def test_the_list_shows_each_endpoints_latest_five_deliveries_in_constant_querie
 ):
     client = api(alice)
     ids = [create(client).json()["id"] for _ in range(3)]
-    for _ in range(7):
-        client.post(f"/api/webhooks/{ids[0]}/test")
-    client.post(f"/api/webhooks/{ids[2]}/test")
+    endpoints = {e.id: e for e in WebhookEndpoint.objects.all()}
+    for minute in range(7):
+        webhook_endpoint_ping(endpoint=endpoints[ids[0]], actor=alice, now=now + minute * MINUTE)
+    webhook_endpoint_ping(endpoint=endpoints[ids[2]], actor=alice, now=now)
     with django_assert_num_queries(3):  # the token, the endpoints, their deliveries
         listed = client.get("/api/webhooks/").json()
     counts = [len(e["recent_deliveries"]) for e in listed]
