@@ -1,24 +1,111 @@
-"""Queueing background work from services, once the change that asks for it has committed."""
+"""Queueing background work from services, once the change that asks for it has committed.
+
+A transaction often asks for several tasks (a ticket's acknowledgement email, its escalation
+follow-up, a webhook). Each message to the broker costs the web process about a millisecond, so
+the tasks of one transaction leave as one message when there are several: ``enqueue_batch``
+then queues each of them from a worker, with its own routing, retries and time limits.
+"""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 from typing import Any
 
-from celery import Task
+from celery import Task, current_app, shared_task
 from django.db import transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 logger = logging.getLogger(__name__)
 
+_BATCH = "_lifebuoy_enqueue_batch"
+
+
+@dataclass(eq=False)
+class _Job:
+    task: Task[Any, Any]
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any]
+    kept: bool = False
+
+    def keep(self) -> None:
+        self.kept = True
+
+
+@dataclass(eq=False)
+class _Batch:
+    """The tasks one transaction asked for. Each job's ``keep`` is an ordinary on-commit
+    callback, so a rolled-back savepoint drops it as Django drops any callback; ``flush`` stays
+    last in the queue of callbacks and sends the jobs that were kept."""
+
+    connection: BaseDatabaseWrapper
+    jobs: list[_Job] = field(default_factory=list)
+
+    def flush(self) -> None:
+        if getattr(self.connection, _BATCH, None) is self:
+            delattr(self.connection, _BATCH)
+        _publish([job for job in self.jobs if job.kept])
+
+
+def _publish(jobs: list[_Job]) -> None:
+    """Send the jobs: one alone as itself, several as one batch. A broker outage is logged,
+    never raised: the change itself is already committed, and each feature's sweep picks up
+    what was not queued."""
+    if not jobs:
+        return
+    names = ", ".join(job.task.name for job in jobs)
+    try:
+        if len(jobs) == 1:
+            jobs[0].task.delay(*jobs[0].args, **jobs[0].kwargs)
+        else:
+            enqueue_batch.delay([[job.task.name, list(job.args), job.kwargs] for job in jobs])
+    except Exception:
+        logger.exception("Could not enqueue %s after the commit", names)
+
+
+def _batch_of(connection: BaseDatabaseWrapper) -> _Batch:
+    batch: _Batch | None = getattr(connection, _BATCH, None)
+    # A batch whose flush is no longer queued belongs to a transaction that rolled back.
+    if batch is None or not any(entry[1] == batch.flush for entry in connection.run_on_commit):
+        batch = _Batch(connection)
+        setattr(connection, _BATCH, batch)
+    return batch
+
 
 def enqueue_on_commit(task: Task[Any, Any], /, *args: Any, **kwargs: Any) -> None:
-    """Queue ``task`` after the current transaction commits. A broker outage is logged, never
-    raised: the change itself is already committed, and each feature's sweep picks up what was
-    not queued."""
+    """Queue ``task`` after the current transaction commits (right away outside one)."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        _publish([_Job(task, args, kwargs, kept=True)])
+        return
+    batch = _batch_of(connection)
+    job = _Job(task, args, kwargs)
+    batch.jobs.append(job)
+    transaction.on_commit(job.keep)
+    # The flush runs after every keep, and belongs to no savepoint: rolling one back must not
+    # drop the jobs that came before it. Its earlier place becomes a no-op rather than being
+    # removed, so the callbacks keep their positions (as Django's test helpers count them).
+    entries = connection.run_on_commit
+    for index, (sids, func, robust) in enumerate(entries):
+        if func == batch.flush:
+            entries[index] = (sids, _nothing, robust)
+    entries.append((set(), batch.flush, True))
 
-    def enqueue() -> None:
+
+def _nothing() -> None:
+    """Where a batch's flush was before a later task moved it to the end."""
+
+
+@shared_task(name="lifebuoy.core.enqueue_batch", time_limit=60, soft_time_limit=45)
+def enqueue_batch(jobs: list[list[Any]]) -> int:
+    """Queue each ``[task name, args, kwargs]`` of one committed transaction; the number
+    queued. An unknown task name (from an older or newer release) is logged and skipped."""
+    queued = 0
+    for name, args, kwargs in jobs:
+        task = current_app.tasks.get(name)
+        if task is None:
+            logger.error("enqueue_batch: no task named %s", name)
+            continue
         task.delay(*args, **kwargs)
-
-    # Django names the callback when it logs a failure; a partial has no name to give.
-    enqueue.__qualname__ = f"enqueue {task.name}"
-    transaction.on_commit(enqueue, robust=True)
+        queued += 1
+    return queued

@@ -9,7 +9,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from lifebuoy.accounts.models import Queue
-from lifebuoy.core import config_cache
 from lifebuoy.core.config_cache import config_cached
 from lifebuoy.notifications.models import Delivery, DeliveryKind, WebhookEndpoint
 from lifebuoy.sla.models import Clock, ClockKind, Policy, Target
@@ -34,7 +33,7 @@ def tables_read(queries) -> set[str]:
 
 def test_a_value_is_computed_once_then_again_after_it_expires(monkeypatch):
     clock = [1000.0]
-    monkeypatch.setattr(config_cache.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr("lifebuoy.core.config_cache.time.monotonic", lambda: clock[0])
     calls = []
 
     def compute():

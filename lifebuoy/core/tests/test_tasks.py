@@ -29,3 +29,65 @@ def test_a_broker_outage_is_logged_not_raised(django_capture_on_commit_callbacks
     ):
         enqueue_on_commit(ticket_autoclose_sweep)
     assert "enqueue lifebuoy.tickets.ticket_autoclose_sweep" in caplog.text
+
+
+def test_the_tasks_of_one_transaction_leave_as_one_message(django_capture_on_commit_callbacks):
+    from lifebuoy.core.tasks import enqueue_batch
+    from lifebuoy.sla.tasks import sla_breach_scan
+
+    with (
+        mock.patch.object(enqueue_batch, "delay") as batch,
+        mock.patch.object(ticket_autoclose_sweep, "delay") as single,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        enqueue_on_commit(ticket_autoclose_sweep, batch_size=5)
+        enqueue_on_commit(sla_breach_scan, 7)
+    single.assert_not_called()
+    batch.assert_called_once_with(
+        [
+            ["lifebuoy.tickets.ticket_autoclose_sweep", [], {"batch_size": 5}],
+            ["lifebuoy.sla.sla_breach_scan", [7], {}],
+        ]
+    )
+
+
+def test_a_task_asked_for_in_a_rolled_back_savepoint_is_not_sent(
+    django_capture_on_commit_callbacks,
+):
+    from django.db import transaction
+
+    from lifebuoy.core.tasks import enqueue_batch
+    from lifebuoy.sla.tasks import sla_breach_scan, sla_events_redeliver
+
+    with (
+        mock.patch.object(enqueue_batch, "delay") as batch,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        enqueue_on_commit(ticket_autoclose_sweep)
+        try:
+            with transaction.atomic():
+                enqueue_on_commit(sla_events_redeliver)
+                raise RuntimeError("undo")
+        except RuntimeError:
+            pass
+        enqueue_on_commit(sla_breach_scan)
+    (jobs,) = batch.call_args.args
+    assert [name for name, _, _ in jobs] == [
+        "lifebuoy.tickets.ticket_autoclose_sweep",
+        "lifebuoy.sla.sla_breach_scan",
+    ]
+
+
+def test_a_worker_queues_each_task_of_a_batch_and_skips_unknown_names(caplog):
+    from lifebuoy.core.tasks import enqueue_batch
+
+    with mock.patch.object(ticket_autoclose_sweep, "delay") as delay:
+        queued = enqueue_batch(
+            [
+                ["lifebuoy.tickets.ticket_autoclose_sweep", [], {"batch_size": 3}],
+                ["lifebuoy.gone.task", [], {}],
+            ]
+        )
+    assert queued == 1
+    delay.assert_called_once_with(batch_size=3)
+    assert "no task named lifebuoy.gone.task" in caplog.text

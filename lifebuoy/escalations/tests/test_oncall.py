@@ -10,6 +10,7 @@ import pytest
 from django.db import connections
 
 from lifebuoy.core.errors import InvalidState, NotFound
+from lifebuoy.core.tasks import enqueue_batch
 from lifebuoy.escalations.models import (
     EmergencyContact,
     EscalationPolicy,
@@ -241,6 +242,7 @@ def test_filing_a_p1_only_queues_the_page_and_a_worker_sends_it(
     at = MONDAY + timedelta(days=1, hours=3)
     with (
         mock.patch.object(ticket_event_followup, "delay") as queued,
+        mock.patch.object(enqueue_batch, "delay", side_effect=enqueue_batch),
         django_capture_on_commit_callbacks(execute=True),
     ):
         ticket = open_ticket(charlie, at, priority="P1")

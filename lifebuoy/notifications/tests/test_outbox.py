@@ -8,6 +8,7 @@ from django.core import mail
 from django.db import transaction
 from django.test import override_settings
 
+from lifebuoy.core.tasks import enqueue_batch
 from lifebuoy.notifications.models import (
     Delivery,
     DeliveryKind,
@@ -40,7 +41,10 @@ def test_a_new_ticket_writes_its_acknowledgement_in_the_same_transaction(
     assert delivery.payload["headers"] == {"Auto-Submitted": "auto-replied"}
     assert MailReference.objects.get().message_id == delivery.message_id
     # The task is queued only once the ticket is committed.
-    with mock.patch.object(delivery_send, "delay") as delay:
+    with (
+        mock.patch.object(delivery_send, "delay") as delay,
+        mock.patch.object(enqueue_batch, "delay", side_effect=enqueue_batch),
+    ):
         for callback in callbacks:
             callback()
     delay.assert_any_call(delivery.id)
