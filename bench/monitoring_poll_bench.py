@@ -8,10 +8,11 @@ For each history size: a synthetic Dual Trinity repository (bench/doctor/generat
 diagnosis).
 Then, each round, 100 agent and heartbeat commits are appended to the customer repository with
 ``git fast-import`` (not timed), and one ``deployment_poll`` is timed end to end: the fetch
-into the mirror, the doctor on the mirror, storing the run, status changes, tasks and
-problems. Also timed: a poll with nothing new (the early stop), and the fetch and the doctor
-alone, to show where the time goes. The doctor has no incremental mode: it reads the mirror's
-whole history on every full run, so the poll grows with the history, not with the 100 commits.
+into the mirror, the doctor continuing from the last run's state with the 100 new commits,
+storing the run and its state, status changes, tasks and problems. The same poll is also
+timed in a "new worker" (the decoded state dropped from memory, so it is read from the
+database). Also timed: a poll with nothing new (the early stop), and the fetch and a full
+doctor run alone, to show where the time goes.
 """
 
 from __future__ import annotations
@@ -93,6 +94,7 @@ def bench_history(workdir: Path, history: int, rounds: int) -> dict[str, object]
     from lifebuoy.diagnostics.engine.profiles import load_profile
     from lifebuoy.diagnostics.engine.runner import diagnose
     from lifebuoy.monitoring.mirror import mirror_sync, mirrors_root
+    from lifebuoy.monitoring.services import polling
     from lifebuoy.monitoring.services.deployments import NewDeployment, deployment_create
     from lifebuoy.monitoring.services.polling import deployment_poll
 
@@ -115,7 +117,7 @@ def bench_history(workdir: Path, history: int, rounds: int) -> dict[str, object]
     first = deployment_poll(deployment=deployment, now=now)
     first_s = time.perf_counter() - began
     assert first.outcome == "diagnosed", first.error
-    polls, unchanged, fetches, doctors = [], [], [], []
+    polls, cold, unchanged, fetches, doctors = [], [], [], [], []
     profile = load_profile(deployment.profile)
     mirror = mirrors_root() / deployment.mirror_path
     for round_ in range(rounds):
@@ -127,6 +129,15 @@ def bench_history(workdir: Path, history: int, rounds: int) -> dict[str, object]
         assert result.outcome == "diagnosed", result.error
         assert result.run is not None
         assert result.run.new_commits == NEW_COMMITS, result.run.new_commits
+        assert result.run.is_incremental, result.run.full_run_reason
+        last = append_commits(customer, last, seed=1000 + round_)
+        now = datetime.fromtimestamp(last, tz=UTC) + timedelta(seconds=30)
+        polling._states.clear()  # a worker that did not poll this deployment last
+        began = time.perf_counter()
+        result = deployment_poll(deployment=deployment, now=now)
+        cold.append(time.perf_counter() - began)
+        assert result.run is not None
+        assert result.run.is_incremental, result.run.full_run_reason
         began = time.perf_counter()
         idle = deployment_poll(deployment=deployment, now=now + timedelta(seconds=1))
         unchanged.append(time.perf_counter() - began)
@@ -137,13 +148,14 @@ def bench_history(workdir: Path, history: int, rounds: int) -> dict[str, object]
         began = time.perf_counter()
         diagnose(mirror, now=now, profile=profile)
         doctors.append(time.perf_counter() - began)
-    commits = history + rounds * NEW_COMMITS
+    commits = history + 2 * rounds * NEW_COMMITS
     return {
         "history": history,
         "commits_at_end": commits,
         "first_poll_ms": ms(first_s),
         "poll_median_ms": ms(statistics.median(polls)),
         "poll_best_ms": ms(min(polls)),
+        "cold_median_ms": ms(statistics.median(cold)),
         "unchanged_median_ms": ms(statistics.median(unchanged)),
         "fetch_median_ms": ms(statistics.median(fetches)),
         "doctor_median_ms": ms(statistics.median(doctors)),
@@ -173,12 +185,15 @@ def main() -> None:
         from django.db import connection
 
         print(f"# {machine()}; database {connection.vendor}")
-        print("history | first poll | poll +100 (median / best) | nothing new | fetch | doctor")
+        print(
+            "history | first poll | poll +100 (median / best) | +100, state from the database"
+            " | nothing new | fetch | full doctor"
+        )
         for history in args.history:
             r = bench_history(workdir, history, args.rounds)
             print(
                 f"{r['history']:>7,} | {r['first_poll_ms']:>8} ms | "
-                f"{r['poll_median_ms']} / {r['poll_best_ms']} ms | "
+                f"{r['poll_median_ms']} / {r['poll_best_ms']} ms | {r['cold_median_ms']} ms | "
                 f"{r['unchanged_median_ms']} ms | {r['fetch_median_ms']} ms | "
                 f"{r['doctor_median_ms']} ms",
                 flush=True,

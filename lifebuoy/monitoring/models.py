@@ -81,6 +81,13 @@ class DoctorRun(models.Model):
     worst = models.CharField(max_length=10, blank=True)
     duration_ms = models.PositiveIntegerField(default=0)
     report = models.JSONField(default=dict)
+    is_incremental = models.BooleanField(
+        default=False, help_text="Read only the commits since the last run, from its state."
+    )
+    full_run_reason = models.CharField(max_length=200, blank=True)
+    # The doctor's state after this run (compact JSON), for the next poll to continue from.
+    # Only the latest run of a deployment keeps one.
+    engine_state = models.BinaryField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -66,7 +66,7 @@ def problem_list(*, deployment: Deployment, open_only: bool = False) -> QuerySet
 
 
 def doctor_run_latest(*, deployment: Deployment) -> DoctorRun | None:
-    return DoctorRun.objects.filter(deployment=deployment).first()
+    return DoctorRun.objects.filter(deployment=deployment).defer("engine_state").first()
 
 
 # -- uptime ----------------------------------------------------------------------------------

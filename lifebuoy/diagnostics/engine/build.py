@@ -10,7 +10,7 @@ from typing import Protocol
 from lifebuoy.diagnostics.engine.collect import HistoryCollector
 from lifebuoy.diagnostics.engine.paths import PathClassifier
 from lifebuoy.diagnostics.engine.profiles import Profile
-from lifebuoy.diagnostics.engine.repo import Repo
+from lifebuoy.diagnostics.engine.repo import GitObject, Repo, Upstream
 from lifebuoy.diagnostics.engine.snapshot import (
     CommitRef,
     FileWrite,
@@ -18,6 +18,7 @@ from lifebuoy.diagnostics.engine.snapshot import (
     NotRead,
     PendingBranch,
     RepoSnapshot,
+    TipFiles,
     UsageRecord,
 )
 from lifebuoy.diagnostics.engine.tipfiles import read_tip_files
@@ -52,12 +53,41 @@ def build_snapshot(
 ) -> RepoSnapshot:
     """Raises ``UnreadableRepositoryError`` or ``UnknownBranchError``; reports the rest."""
     repo = Repo.open(path)
+    tips, upstreams = resolve_tips(repo, profile, scope or Scope())
+    snapshot, _ = build_full(
+        repo,
+        str(path),
+        tips=tips,
+        upstreams=upstreams,
+        now=now,
+        profile=profile,
+        usage=usage,
+        not_read=not_read,
+        progress=progress,
+    )
+    return snapshot
+
+
+def build_full(
+    repo: Repo,
+    path: str,
+    *,
+    tips: dict[str, str],
+    upstreams: list[Upstream],
+    now: datetime,
+    profile: Profile,
+    usage: list[UsageRecord] | None = None,
+    not_read: list[NotRead] | None = None,
+    progress: ProgressSink | None = None,
+    track_edges: bool = False,
+) -> tuple[RepoSnapshot, HistoryCollector | None]:
+    """The whole history of ``tips``; the collector is returned for a state to be kept."""
     problems = list(not_read or [])
-    tips = _tips(repo, profile, scope or Scope())
     revs = list(dict.fromkeys(tips.values()))
     history = History()
+    collector = None
     if revs:
-        collector = HistoryCollector(profile, int(now.timestamp()))
+        collector = HistoryCollector(profile, int(now.timestamp()), track_edges=track_edges)
         advance = progress.advance if progress is not None else None
         history = collector.consume(repo.iter_log(revs), advance)
         if repo.log_error:
@@ -66,9 +96,41 @@ def build_snapshot(
         problems.append(NotRead("history", "the repository has no commits yet"))
     if repo.is_shallow:
         problems.append(NotRead("history before the shallow boundary", "this is a shallow clone"))
-    tip_files = read_tip_files(repo, profile, tips, problems)
-    snapshot = RepoSnapshot(
-        path=str(path),
+    names = consolidation_names(history)
+    tip_files, objects = read_tip_files(repo, profile, tips, problems, extra=names)
+    snapshot = assemble(
+        repo,
+        path,
+        now=now,
+        profile=profile,
+        tips=tips,
+        upstreams=upstreams,
+        history=history,
+        tip_files=tip_files,
+        usage=usage,
+        problems=problems,
+    )
+    snapshot.consolidation_content = consolidation_kinds(profile, names, objects)
+    if len(revs) > 1:
+        snapshot.pending_branches = _pending_branches(repo, profile, tips, int(now.timestamp()))
+    return snapshot, collector
+
+
+def assemble(
+    repo: Repo,
+    path: str,
+    *,
+    now: datetime,
+    profile: Profile,
+    tips: dict[str, str],
+    upstreams: list[Upstream],
+    history: History,
+    tip_files: TipFiles,
+    usage: list[UsageRecord] | None,
+    problems: list[NotRead],
+) -> RepoSnapshot:
+    return RepoSnapshot(
+        path=path,
         now=now,
         profile=profile,
         refs=list(tips),
@@ -80,14 +142,10 @@ def build_snapshot(
         tip_files=tip_files,
         unmerged_paths=repo.unmerged_paths(),
         git_size=repo.git_dir_size(),
-        upstreams=[u for u in repo.upstreams() if u.branch in tips],
+        upstreams=upstreams,
         usage=usage,
         not_read=list(dict.fromkeys(problems)),  # git may report one missing object twice
     )
-    snapshot.consolidation_content = _consolidation_content(repo, profile, history)
-    if len(revs) > 1:
-        snapshot.pending_branches = _pending_branches(repo, profile, tips, int(now.timestamp()))
-    return snapshot
 
 
 def _pending_branches(
@@ -116,36 +174,51 @@ def _pending_branches(
     return pending
 
 
-def _consolidation_content(repo: Repo, profile: Profile, history: History) -> dict[str, str]:
-    """Tell real consolidations from placeholders by reading what each commit wrote."""
-    names = [f"{w.commit.sha}:{w.path}" for w in history.events.consolidations]
-    blobs = repo.read_blobs(names)
+def consolidation_names(history: History) -> list[str]:
+    """``<sha>:<path>`` of the consolidation writes kept, whose content tells real from not."""
+    return [f"{w.commit.sha}:{w.path}" for w in history.events.consolidations]
+
+
+def consolidation_kinds(
+    profile: Profile, names: list[str], objects: dict[str, GitObject | None]
+) -> dict[str, str]:
+    """Tell real consolidations from placeholders by what each commit wrote."""
     kinds = {}
     for name in names:
-        blob = blobs.get(name)
-        if blob is None:
+        found = objects.get(name)
+        if found is None:
             kinds[name] = "unavailable"
             continue
-        text = blob.decode("utf-8", "replace")
+        text = found.data.decode("utf-8", "replace")
         empty = not text.strip() or text.strip() in ("{}", "[]")
         placeholder = empty or any(p.search(text) for p in profile.placeholders)
         kinds[name] = "placeholder" if placeholder else "real"
     return kinds
 
 
-def _tips(repo: Repo, profile: Profile, scope: Scope) -> dict[str, str]:
+def resolve_tips(
+    repo: Repo, profile: Profile, scope: Scope
+) -> tuple[dict[str, str], list[Upstream]]:
+    """The branches to analyse (the current one first) and their upstreams, from one
+    ``for-each-ref`` (plus a ``rev-parse`` for a named or detached revision)."""
+    refs = repo.refs()
     if scope.branch:
         sha = repo.resolve(scope.branch)
         if sha is None:
             raise UnknownBranchError(
                 f"There is no branch or commit named '{scope.branch}' in {repo.path}."
             )
-        return {scope.branch: sha}
-    every = scope.all_branches if scope.all_branches is not None else profile.scope != "branch"
-    head = repo.resolve("HEAD")
-    current = repo.current_branch() or "HEAD"
-    tips: dict[str, str] = {current: head} if head else {}
-    if every:
-        for name, sha in repo.branch_tips().items():
-            tips.setdefault(name, sha)
-    return tips
+        tips = {scope.branch: sha}
+    else:
+        every = scope.all_branches if scope.all_branches is not None else profile.scope != "branch"
+        tips = {}
+        if refs.head_branch is not None:
+            tips[refs.head_branch] = refs.branches[refs.head_branch]
+        else:
+            head = repo.resolve("HEAD")
+            if head:
+                tips["HEAD"] = head
+        if every:
+            for name, sha in refs.branches.items():
+                tips.setdefault(name, sha)
+    return tips, [u for u in refs.upstreams if u.branch in tips]

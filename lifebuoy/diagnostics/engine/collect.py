@@ -20,6 +20,8 @@ from lifebuoy.diagnostics.engine.snapshot import (
     FileWrite,
     History,
     MachineActivity,
+    earlier,
+    later,
 )
 
 RECENT_WINDOW = 30 * 86400
@@ -31,15 +33,31 @@ Progress = Callable[[int], None]
 
 
 class HistoryCollector:
-    def __init__(self, profile: Profile, now_ts: int) -> None:
+    """Reads commits in ``git log`` order into ``history``.
+
+    With ``track_edges`` it also remembers, per path, the first agent write it met (the
+    newest in log order): a later run that reads only the commits on top of this history
+    continues the "same file, two agents" chain from there (see ``connect``).
+    """
+
+    def __init__(
+        self,
+        profile: Profile,
+        now_ts: int,
+        history: History | None = None,
+        *,
+        track_edges: bool = False,
+    ) -> None:
         self.profile = profile
         self.now_ts = now_ts
         self.paths = PathClassifier(profile)
         self.attributor = Attributor(profile, self.paths)
         self._classify = self.paths.classify
         self._beats: dict[str, Attribution] = {}  # heartbeat subjects already recognised
-        self.history = History()
+        self.history = history if history is not None else History()
         self._last_edit: dict[str, FileWrite] = {}
+        self.first_edit: dict[str, FileWrite] | None = {} if track_edges else None
+        self.after_now_min_ts: int | None = None  # the earliest commit ignored as after now
         self._window = int(profile.thresholds.edit_collision_window.total_seconds())
         self._validator_suffix = "/" + profile.validator
 
@@ -61,6 +79,8 @@ class HistoryCollector:
         ts = commit.author_time
         if ts > self.now_ts:
             history.commits_after_now += 1
+            if self.after_now_min_ts is None or ts < self.after_now_min_ts:
+                self.after_now_min_ts = ts
             return
         history.commits_read += 1
         who = None if commit.body else self._beats.get(commit.subject)
@@ -87,6 +107,7 @@ class HistoryCollector:
         self._subject(commit, ref, who)
         agent = who.agent
         last_edit = self._last_edit
+        first_edit = self.first_edit
         for path in commit.files:
             info = classify(path)
             if info is not None:
@@ -96,8 +117,26 @@ class HistoryCollector:
             write = _new(FileWrite, (path, ref, agent, who.method, ""))
             previous = last_edit.get(path)
             last_edit[path] = write
-            if previous is not None and previous.writer != agent:
+            if previous is None:
+                if first_edit is not None:
+                    first_edit[path] = write
+            elif previous.writer != agent:
                 self._collision(previous, write)
+
+    def connect(self, older: dict[str, FileWrite]) -> None:
+        """Continue each file's chain of writes into an earlier run's first writes.
+
+        Only valid when the commits read here come, in log order, right before the earlier
+        run's commits (a linear run of new commits on top of the earlier tip).
+        """
+        for path, write in self._last_edit.items():
+            previous = older.get(path)
+            if previous is not None and previous.writer != write.writer:
+                self._collision(write, previous)
+
+    def last_edits(self) -> dict[str, FileWrite]:
+        """Per path, the last agent write met (the oldest in log order)."""
+        return self._last_edit
 
     def _heartbeat(self, commit: RawCommit, who: Attribution) -> None:
         """Most commits are heartbeats, so this path avoids every allocation it can.
@@ -110,7 +149,13 @@ class HistoryCollector:
         ts = commit.author_time
         ref = None
         machine = history.machines.get(who.machine or "")
-        if machine is None or machine.last_heartbeat is None or ts > machine.last_heartbeat.ts:
+        beat = machine.last_heartbeat if machine is not None else None
+        if (
+            machine is None
+            or beat is None
+            or ts > beat.ts
+            or (ts == beat.ts and commit.sha > beat.sha)
+        ):
             ref = _new(CommitRef, (commit.sha, ts, commit.subject))
             self._machine(who, ref)
         else:
@@ -123,7 +168,9 @@ class HistoryCollector:
                 continue
             if info.touch_only:
                 previous = last_touch.get(path)
-                if previous is not None and ts <= previous.ts:
+                if previous is not None and (
+                    ts < previous.ts or (ts == previous.ts and commit.sha <= previous.sha)
+                ):
                     continue
             if ref is None:
                 ref = _new(CommitRef, (commit.sha, ts, commit.subject))
@@ -137,7 +184,7 @@ class HistoryCollector:
         activity.commits += 1
         if self.now_ts - ref.ts <= RECENT_WINDOW:
             activity.recent_commits += 1
-        if activity.last is None or ref.ts > activity.last.ts:
+        if later(ref, activity.last):
             activity.last, activity.method = ref, who.method
         if activity.first_ts is None or ref.ts < activity.first_ts:
             activity.first_ts = ref.ts
@@ -148,11 +195,11 @@ class HistoryCollector:
         if machine is None:
             machine = self.history.machines[name] = MachineActivity(name)
         machine.commits += 1
-        if machine.last is None or ref.ts > machine.last.ts:
+        if later(ref, machine.last):
             machine.last = ref
         if who.is_heartbeat:
             machine.heartbeats += 1
-            if machine.last_heartbeat is None or ref.ts > machine.last_heartbeat.ts:
+            if later(ref, machine.last_heartbeat):
                 machine.last_heartbeat = ref
 
     def _subject(self, commit: RawCommit, ref: CommitRef, who: Attribution) -> None:
@@ -182,8 +229,7 @@ class HistoryCollector:
 
     def _coordination_file(self, info: PathInfo, ref: CommitRef, who: Attribution) -> None:
         history = self.history
-        previous = history.last_touch.get(info.path)
-        if previous is None or ref.ts > previous.ts:
+        if later(ref, history.last_touch.get(info.path)):
             history.last_touch[info.path] = ref
         if not (info.is_channel or info.is_consolidation or info.is_hub_input):
             return  # a status or heartbeat file: its last touch is all we need
@@ -213,9 +259,9 @@ class HistoryCollector:
                 first=write,
             )
         state.writes += 1
-        if write.commit.ts > state.last.commit.ts:
+        if later(write.commit, state.last.commit):
             state.last = write
-        if write.commit.ts < state.first.commit.ts:
+        if earlier(write.commit, state.first.commit):
             state.first = write
         if write.writer is not None and write.writer != info.sender:
             state.foreign.add(write.commit.ts, write)

@@ -97,6 +97,27 @@ class Upstream:
     gone: bool
 
 
+@dataclass(frozen=True)
+class Refs:
+    """Branches, the branch HEAD points to and upstreams, from one ``for-each-ref``."""
+
+    head_branch: str | None  # None when HEAD is detached or points to an unborn branch
+    branches: dict[str, str]  # local, then remote-tracking branches: name -> commit
+    upstreams: list[Upstream]
+
+
+class TreeEntry(NamedTuple):
+    path: str
+    oid: str
+    size: int | None  # None when the object is missing
+
+
+class GitObject(NamedTuple):
+    oid: str
+    kind: str  # blob, tree, commit
+    data: bytes
+
+
 def git_environment() -> dict[str, str]:
     """The caller's environment without GIT_* overrides, plus our read-only settings."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
@@ -184,16 +205,30 @@ class Repo:
 
     # -- history -----------------------------------------------------------------------------
 
-    def iter_log(self, revs: Sequence[str]) -> Generator[RawCommit, None, None]:
+    def iter_log(
+        self, revs: Sequence[str], *, left_right: bool = False
+    ) -> Generator[RawCommit, None, None]:
         """Stream commits reachable from ``revs`` with their changed paths, newest first.
 
         Output is read in chunks, so memory does not grow with the history. If git stops
         early (a missing object, a timeout) the commits read so far are still yielded and
-        ``self.log_error`` holds one sentence on what went wrong.
+        ``self.log_error`` holds one sentence on what went wrong. With ``left_right`` (for a
+        symmetric difference ``A...B``) each sha is prefixed with ``<`` or ``>``.
         """
         self.log_error = None
+        log_format = _LOG_FORMAT.replace("%H", "%m%H") if left_right else _LOG_FORMAT
+        options = ["--left-right"] if left_right else []
         argv = self._argv(
-            ["log", "--no-renames", "--name-only", "--no-color", _LOG_FORMAT, *revs, "--"]
+            [
+                "log",
+                *options,
+                "--no-renames",
+                "--name-only",
+                "--no-color",
+                log_format,
+                *revs,
+                "--",
+            ]
         )
         with tempfile.TemporaryFile() as errors, tempfile.NamedTemporaryFile() as spool:
             process = subprocess.Popen(argv, stdout=spool, stderr=errors, env=git_environment())
@@ -224,108 +259,89 @@ class Repo:
 
     # -- refs --------------------------------------------------------------------------------
 
-    def resolve(self, rev: str) -> str | None:
-        result = self.run("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}", check=False)
-        return result.text.strip() or None if result.returncode == 0 else None
-
-    def current_branch(self) -> str | None:
-        result = self.run("symbolic-ref", "--quiet", "--short", "HEAD", check=False)
-        return result.text.strip() or None if result.returncode == 0 else None
-
-    def branch_tips(self) -> dict[str, str]:
-        """Local and remote-tracking branches, name -> commit."""
+    def refs(self) -> Refs:
         result = self.run(
             "for-each-ref",
-            "--format=%(refname:short)%00%(objectname)%00%(objecttype)",
+            "--format=%(HEAD)%00%(refname)%00%(refname:short)%00%(objectname)%00%(objecttype)"
+            "%00%(upstream:short)%00%(upstream:track)",
             "refs/heads",
             "refs/remotes",
             check=False,
         )
-        tips: dict[str, str] = {}
+        head_branch = None
+        branches: dict[str, str] = {}
+        upstreams = []
         for line in result.text.splitlines():
-            name, sha, kind = ([*line.split("\x00"), "", ""])[:3]
-            if kind == "commit" and not name.endswith("/HEAD"):
-                tips[name] = sha
-        return tips
-
-    def upstreams(self) -> list[Upstream]:
-        result = self.run(
-            "for-each-ref",
-            "--format=%(refname:short)%00%(upstream:short)%00%(upstream:track)",
-            "refs/heads",
-            check=False,
-        )
-        found = []
-        for line in result.text.splitlines():
-            branch, upstream, track = ([*line.split("\x00"), "", ""])[:3]
-            if upstream:
-                found.append(
+            head, full, name, sha, kind, upstream, track = ([*line.split("\x00"), *[""] * 7])[:7]
+            if kind != "commit" or name.endswith("/HEAD"):
+                continue
+            branches[name] = sha
+            if head == "*":
+                head_branch = name
+            if upstream and full.startswith("refs/heads/"):
+                upstreams.append(
                     Upstream(
-                        branch,
+                        name,
                         upstream,
                         _count(track, "behind"),
                         _count(track, "ahead"),
                         "gone" in track,
                     )
                 )
-        return found
+        return Refs(head_branch, branches, upstreams)
+
+    def resolve(self, rev: str) -> str | None:
+        result = self.run("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}", check=False)
+        return result.text.strip() or None if result.returncode == 0 else None
 
     # -- trees and files ---------------------------------------------------------------------
 
-    def ls_tree(self, rev: str) -> list[tuple[str, str]]:
-        """Blobs at ``rev`` as (path, object id)."""
-        result = self.run("ls-tree", "-r", "-z", "--full-tree", rev, check=False)
+    def ls_tree_sizes(self, rev: str) -> list[TreeEntry]:
+        """Blobs at ``rev`` with their sizes, in tree order (one ``ls-tree -l``)."""
+        result = self.run("ls-tree", "-r", "-z", "-l", "--full-tree", rev, check=False)
         if result.returncode != 0:
             raise GitError(f"the tree of {rev[:12]} cannot be read: {result.first_error_line}")
         entries = []
         for item in result.text.split("\0"):
             meta, _, path = item.partition("\t")
             parts = meta.split()
-            if len(parts) == 3 and parts[1] == "blob":
-                entries.append((path, parts[2]))
+            if len(parts) == 4 and parts[1] == "blob":
+                size = int(parts[3]) if parts[3].isdigit() else None
+                entries.append(TreeEntry(path, parts[2], size))
         return entries
 
-    def object_sizes(self, names: Sequence[str]) -> dict[str, int | None]:
-        """Size of each object (``None`` when it is missing)."""
-        if not names:
-            return {}
-        data = ("\n".join(names) + "\n").encode()
-        result = self.run(
-            "cat-file", "--batch-check=%(objectname) %(objectsize)", stdin=data, check=False
-        )
-        sizes: dict[str, int | None] = {}
-        for name, line in zip(names, result.text.splitlines(), strict=False):
-            parts = line.split()
-            sizes[name] = int(parts[1]) if len(parts) == 2 and parts[1].isdigit() else None
-        return sizes
-
-    def read_blobs(self, names: Sequence[str]) -> dict[str, bytes | None]:
-        """Contents of objects named like ``<sha>`` or ``<rev>:<path>``; ``None`` if missing."""
+    def read_objects(self, names: Sequence[str]) -> dict[str, GitObject | None]:
+        """Objects named like ``<oid>`` or ``<rev>:<path>`` in one ``cat-file --batch``;
+        ``None`` for a name that is missing (or names nothing)."""
         if not names:
             return {}
         data = ("\n".join(names) + "\n").encode()
         result = self.run("cat-file", "--batch", stdin=data, check=False)
-        contents: dict[str, bytes | None] = {}
+        found: dict[str, GitObject | None] = {}
         view, offset = result.stdout, 0
         for name in names:
             end = view.find(b"\n", offset)
             if end < 0:
-                contents[name] = None
+                found[name] = None
                 continue
             header = view[offset:end].split()
             offset = end + 1
             if len(header) == 3 and header[2].isdigit():
                 size = int(header[2])
-                contents[name] = view[offset : offset + size]
+                found[name] = GitObject(
+                    header[0].decode(), header[1].decode(), view[offset : offset + size]
+                )
                 offset += size + 1
             else:
-                contents[name] = None
-        return contents
+                found[name] = None
+        return found
 
-    def grep(self, pattern: str, revs: Sequence[str]) -> GitResult:
-        """``git grep`` for an extended regex in the given revisions (text files only)."""
+    def grep(self, pattern: str, revs: Sequence[str], paths: Sequence[str] = ()) -> GitResult:
+        """``git grep`` for an extended regex in the given revisions (text files only),
+        optionally in the given paths only (taken literally)."""
+        specs = [f":(literal){p}" for p in paths]
         return self.run(
-            "grep", "-I", "-n", "-E", "--no-color", "-e", pattern, *revs, "--", check=False
+            "grep", "-I", "-n", "-E", "--no-color", "-e", pattern, *revs, "--", *specs, check=False
         )
 
     def unmerged_paths(self) -> list[str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Generic, NamedTuple, TypeVar
@@ -52,24 +52,50 @@ class Collision:
 
 
 class Recent(Generic[T]):
-    """The ``limit`` most recent items by author time, plus a count of all items seen."""
+    """The ``limit`` most recent items by author time, plus a count of all items seen.
 
-    def __init__(self, limit: int) -> None:
+    Items are ordered by ``(ts, key(item))``, where the key names the item uniquely (a commit
+    and a path). The order is total, so what is kept does not depend on the order items
+    arrive in: a history read in one pass and the same history read in two parts (an earlier
+    run's state plus the new commits) keep the same items.
+    """
+
+    def __init__(self, limit: int, key: Callable[[T], tuple[str, ...]]) -> None:
         self.limit = limit
+        self.key = key
         self.total = 0
-        self._heap: list[tuple[int, int, T]] = []
+        self._heap: list[tuple[int, tuple[str, ...], T]] = []
+        self._sorted: list[T] | None = None
 
     def add(self, ts: int, item: T) -> None:
         self.total += 1
-        entry = (ts, self.total, item)
-        if len(self._heap) < self.limit:
-            heapq.heappush(self._heap, entry)
-        elif ts > self._heap[0][0]:
-            heapq.heapreplace(self._heap, entry)
+        heap = self._heap
+        if len(heap) < self.limit:
+            heapq.heappush(heap, (ts, self.key(item), item))
+            self._sorted = None
+        elif ts >= heap[0][0]:
+            key = self.key(item)
+            if (ts, key) > heap[0][:2]:
+                heapq.heapreplace(heap, (ts, key, item))
+                self._sorted = None
+
+    def kept(self) -> list[T]:
+        """The items kept, in no particular order (for saving)."""
+        return [item for _, _, item in self._heap]
+
+    def restore(self, total: int, items: list[tuple[int, T]]) -> None:
+        """Refill from a saved state: ``total`` items seen, ``items`` those kept."""
+        key = self.key
+        self._heap = [(ts, key(item), item) for ts, item in items]
+        heapq.heapify(self._heap)
+        self.total = total
+        self._sorted = None
 
     def items(self) -> list[T]:
-        """Oldest first."""
-        return [item for _, _, item in sorted(self._heap, key=lambda e: (e[0], e[1]))]
+        """Oldest first. (ts, key) pairs are unique, so sorting never compares items."""
+        if self._sorted is None:
+            self._sorted = [item for _, _, item in sorted(self._heap)]
+        return list(self._sorted)
 
     def __iter__(self) -> Iterator[T]:
         return iter(self.items())
@@ -80,6 +106,35 @@ class Recent(Generic[T]):
     @property
     def truncated(self) -> bool:
         return self.total > len(self._heap)
+
+
+def commit_key(ref: CommitRef) -> tuple[str, ...]:
+    return (ref.sha,)
+
+
+def write_key(write: FileWrite) -> tuple[str, ...]:
+    return (write.commit.sha, write.path)
+
+
+def collision_key(collision: Collision) -> tuple[str, ...]:
+    return (collision.second.commit.sha, collision.path, collision.first.commit.sha)
+
+
+def later(ref: CommitRef, than: CommitRef | None) -> bool:
+    """``ref`` is more recent than ``than``: by author time, then by sha for equal times."""
+    return than is None or ref.ts > than.ts or (ref.ts == than.ts and ref.sha > than.sha)
+
+
+def earlier(ref: CommitRef, than: CommitRef | None) -> bool:
+    return than is None or ref.ts < than.ts or (ref.ts == than.ts and ref.sha < than.sha)
+
+
+def _writes(limit: int) -> Recent[FileWrite]:
+    return Recent(limit, write_key)
+
+
+def _commits(limit: int) -> Recent[CommitRef]:
+    return Recent(limit, commit_key)
 
 
 @dataclass
@@ -111,7 +166,7 @@ class ChannelState:
     last: FileWrite
     first: FileWrite
     writes: int = 0
-    foreign: Recent[FileWrite] = field(default_factory=lambda: Recent(20))
+    foreign: Recent[FileWrite] = field(default_factory=lambda: _writes(20))
 
 
 @dataclass
@@ -120,7 +175,7 @@ class PendingBranch:
 
     name: str
     commits: int = 0
-    reports: Recent[FileWrite] = field(default_factory=lambda: Recent(10))
+    reports: Recent[FileWrite] = field(default_factory=lambda: _writes(10))
 
 
 @dataclass(frozen=True)
@@ -148,16 +203,16 @@ class UsageRecord:
 
 @dataclass
 class Events:
-    assignments: Recent[FileWrite] = field(default_factory=lambda: Recent(2000))
-    reports: Recent[FileWrite] = field(default_factory=lambda: Recent(2000))
-    validations: Recent[FileWrite] = field(default_factory=lambda: Recent(2000))
-    inputs: Recent[FileWrite] = field(default_factory=lambda: Recent(5000))
-    consolidations: Recent[FileWrite] = field(default_factory=lambda: Recent(60))
-    consolidation_merges: Recent[CommitRef] = field(default_factory=lambda: Recent(20))
-    consolidation_mentions: Recent[CommitRef] = field(default_factory=lambda: Recent(20))
-    conflict_mentions: Recent[CommitRef] = field(default_factory=lambda: Recent(30))
-    collisions: Recent[Collision] = field(default_factory=lambda: Recent(30))
-    direct_messages: Recent[FileWrite] = field(default_factory=lambda: Recent(50))
+    assignments: Recent[FileWrite] = field(default_factory=lambda: _writes(2000))
+    reports: Recent[FileWrite] = field(default_factory=lambda: _writes(2000))
+    validations: Recent[FileWrite] = field(default_factory=lambda: _writes(2000))
+    inputs: Recent[FileWrite] = field(default_factory=lambda: _writes(5000))
+    consolidations: Recent[FileWrite] = field(default_factory=lambda: _writes(60))
+    consolidation_merges: Recent[CommitRef] = field(default_factory=lambda: _commits(20))
+    consolidation_mentions: Recent[CommitRef] = field(default_factory=lambda: _commits(20))
+    conflict_mentions: Recent[CommitRef] = field(default_factory=lambda: _commits(30))
+    collisions: Recent[Collision] = field(default_factory=lambda: Recent(30, collision_key))
+    direct_messages: Recent[FileWrite] = field(default_factory=lambda: _writes(50))
 
 
 @dataclass
@@ -184,6 +239,10 @@ class TipFiles:
     contents: dict[str, str] = field(default_factory=dict)  # path -> text (first tip wins)
     markers: list[MarkerHit] = field(default_factory=list)
     files_scanned: int = 0
+    # For a later run that reads only what changed: the documents read at the (single) tip,
+    # path -> blob id, and whether everything at the tip could be read.
+    documents: dict[str, str] = field(default_factory=dict)
+    clean: bool = True
 
 
 @dataclass

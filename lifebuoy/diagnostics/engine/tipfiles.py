@@ -1,11 +1,19 @@
-"""Read what the branch tips say: coordination documents and conflict markers."""
+"""Read what the branch tips say: coordination documents and conflict markers.
+
+A full read lists each tip's tree once (``ls-tree -l``, which gives sizes too), reads the
+documents in one ``cat-file --batch`` and greps the tip for markers. ``update_tip_files``
+does the same for a tip that moved by a linear run of commits, from the previous read: it
+reads the documents again by blob id in one ``cat-file --batch`` and greps only the paths the
+new commits changed.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Sequence
 
 from lifebuoy.diagnostics.engine.profiles import Profile
-from lifebuoy.diagnostics.engine.repo import GitError, Repo
+from lifebuoy.diagnostics.engine.repo import GitError, GitObject, Repo
 from lifebuoy.diagnostics.engine.snapshot import MarkerHit, NotRead, TipFiles
 
 # A conflict marker: exactly seven '<', '=' or '>' at the start of a line, then a space or
@@ -14,31 +22,106 @@ MARKER_ERE = "^(<{7}|={7}|>{7})( |$)"
 MARKER = re.compile(r"^(?:<{7}|={7}|>{7})(?: |\r?$)")
 MAX_DOCUMENT_BYTES = 1_000_000
 MAX_DOCUMENTS = 5000
+MAX_GREP_PATHS = 1000  # more changed paths than this: grep the whole tip instead
 _UNREADABLE = re.compile(r"'(?P<name>[^']+)': unable to read")
+_BINARY_PROBE = 8000
+
+Objects = dict[str, GitObject | None]
 
 
 def read_tip_files(
-    repo: Repo, profile: Profile, tips: dict[str, str], not_read: list[NotRead]
-) -> TipFiles:
+    repo: Repo,
+    profile: Profile,
+    tips: dict[str, str],
+    not_read: list[NotRead],
+    extra: Sequence[str] = (),
+) -> tuple[TipFiles, Objects]:
+    """The documents and markers at every tip; ``extra`` object names are read along with the
+    first tip's documents (one ``cat-file`` call for a single tip)."""
     result = TipFiles()
+    extras: Objects = {}
     unique = list(dict.fromkeys(tips.values()))
     names = {sha: name for name, sha in reversed(tips.items())}
-    for sha in unique:
+    before = len(not_read)
+    for index, sha in enumerate(unique):
         try:
-            entries = repo.ls_tree(sha)
+            entries = repo.ls_tree_sizes(sha)
         except GitError as exc:
             not_read.append(NotRead(f"files at {names[sha]}", str(exc)))
             continue
-        _read_documents(
+        wanted = [
+            (e.path, e.oid, e.size)
+            for e in entries
+            if e.path not in result.contents and _is_document(profile, e.path)
+        ]
+        objects = _read_documents(
             repo,
-            profile=profile,
             branch=names[sha],
-            entries=entries,
+            wanted=wanted,
             result=result,
             not_read=not_read,
+            extra=extra if index == 0 else (),
+            record=index == 0,
         )
+        if index == 0:
+            extras = {name: objects.get(name) for name in extra}
+    if not unique and extra:
+        extras = repo.read_objects(extra)
     _grep_markers(repo, unique, names, result, not_read)
-    return result
+    result.clean = len(not_read) == before and len(unique) == 1
+    return result, extras
+
+
+def update_tip_files(
+    repo: Repo,
+    profile: Profile,
+    *,
+    branch: str,
+    sha: str,
+    previous: TipFiles,
+    changed: Collection[str],
+    not_read: list[NotRead],
+    extra: Sequence[str] = (),
+) -> tuple[TipFiles, Objects] | None:
+    """The tip ``sha`` read from ``previous`` (a clean read of an ancestor) plus the paths
+    the commits in between changed. ``None`` when a full read is needed instead."""
+    if not previous.clean:
+        return None
+    documents = {p: oid for p, oid in previous.documents.items() if p not in changed}
+    candidates = sorted(p for p in changed if _is_document(profile, p))
+    names = [*dict.fromkeys(documents.values()), *(f"{sha}:{p}" for p in candidates), *extra]
+    objects = repo.read_objects(names)
+    result = TipFiles()
+    before = len(not_read)
+    for path in candidates:
+        found = objects.get(f"{sha}:{path}")
+        if found is None or found.kind != "blob":
+            continue  # deleted (or no longer a file)
+        if len(found.data) > MAX_DOCUMENT_BYTES:
+            not_read.append(NotRead(f"{path} on {branch}", "larger than 1 MB, skipped"))
+            continue
+        documents[path] = found.oid
+        objects[found.oid] = found
+    if len(documents) > MAX_DOCUMENTS:
+        del not_read[before:]
+        return None
+    for path in sorted(documents):
+        _add_document(result, path, objects.get(documents[path]))
+    result.documents = documents
+    result.files_scanned = len(documents)
+    kept = [m for m in previous.markers if m.path not in changed]
+    if len(changed) > MAX_GREP_PATHS:
+        kept, paths = [], []
+    else:
+        paths = sorted(changed)
+    if changed:
+        _grep_markers(repo, [sha], {sha: branch}, result, not_read, paths=paths)
+    result.markers = sorted(
+        [MarkerHit(branch, m.path, m.line, m.text) for m in kept] + result.markers,
+        key=lambda m: (m.path, m.line),
+    )
+    result.clean = len(not_read) == before
+    return result, {name: objects.get(name) for name in extra}
 
 
 def _is_document(profile: Profile, path: str) -> bool:
@@ -50,15 +133,13 @@ def _is_document(profile: Profile, path: str) -> bool:
 def _read_documents(
     repo: Repo,
     *,
-    profile: Profile,
     branch: str,
-    entries: list[tuple[str, str]],
+    wanted: list[tuple[str, str, int | None]],
     result: TipFiles,
     not_read: list[NotRead],
-) -> None:
-    wanted = [
-        (p, oid) for p, oid in entries if p not in result.contents and _is_document(profile, p)
-    ]
+    extra: Sequence[str],
+    record: bool,
+) -> Objects:
     if len(wanted) > MAX_DOCUMENTS:
         not_read.append(
             NotRead(
@@ -67,10 +148,8 @@ def _read_documents(
             )
         )
         wanted = wanted[:MAX_DOCUMENTS]
-    sizes = repo.object_sizes([oid for _, oid in wanted])
     readable = []
-    for path, oid in wanted:
-        size = sizes.get(oid)
+    for path, oid, size in wanted:
         if size is None:
             not_read.append(
                 NotRead(f"{path} on {branch}", "its content is missing from the repository")
@@ -79,20 +158,32 @@ def _read_documents(
             not_read.append(NotRead(f"{path} on {branch}", "larger than 1 MB, skipped"))
         else:
             readable.append((path, oid))
-    blobs = repo.read_blobs([oid for _, oid in readable])
+    objects = repo.read_objects([*dict.fromkeys(oid for _, oid in readable), *extra])
     for path, oid in readable:
-        blob = blobs.get(oid)
-        if blob is not None and b"\0" not in blob[:8000]:
-            result.contents[path] = blob.decode("utf-8", "replace")
+        _add_document(result, path, objects.get(oid))
+        if record:
+            result.documents[path] = oid
     result.files_scanned += len(readable)
+    return objects
+
+
+def _add_document(result: TipFiles, path: str, found: GitObject | None) -> None:
+    if found is not None and b"\0" not in found.data[:_BINARY_PROBE]:
+        result.contents[path] = found.data.decode("utf-8", "replace")
 
 
 def _grep_markers(
-    repo: Repo, revs: list[str], names: dict[str, str], result: TipFiles, not_read: list[NotRead]
+    repo: Repo,
+    revs: list[str],
+    names: dict[str, str],
+    result: TipFiles,
+    not_read: list[NotRead],
+    *,
+    paths: Sequence[str] = (),
 ) -> None:
     if not revs:
         return
-    found = repo.grep(MARKER_ERE, revs)
+    found = repo.grep(MARKER_ERE, revs, paths)
     if found.returncode not in (0, 1):
         not_read.append(NotRead("conflict markers", f"git grep failed: {found.first_error_line}"))
         return

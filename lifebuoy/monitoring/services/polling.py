@@ -3,11 +3,18 @@
 A poll with nothing new (no ref moved since the last poll) costs one fetch and a few queries:
 agents whose last activity has aged past the offline threshold turn offline from the stored
 states, without running the doctor. Checks that depend on time alone (C3 validating within
-24 h, reports waiting for consolidation) are re-judged by a full run at least every
+24 h, reports waiting for consolidation) are re-judged by a doctor run at least every
 ``FULL_RUN_EVERY`` even when nothing moved.
 
-The doctor reads the mirror's whole history on each full run (the engine has no incremental
-mode); "only new commits" is realised by the early stop, and by recording only changes.
+A doctor run continues from the engine state stored with the deployment's latest run and
+reads only ``git log OLD...NEW`` (``diagnose_with_state``): the same report as reading the
+whole history, at the cost of the new commits. The engine reads everything again when it
+must (a force-push, a merge among the new commits, another profile or doctor version) and the
+run records why. The state is written behind: a worker keeps the state of the deployments it
+polled last in memory and stores it with a run after a full run, every ``STORE_STATE_COMMITS``
+commits or ``STORE_STATE_EVERY``; a poll in another process continues from the stored one
+(older, so it reads more commits, with the same result). Only one run per deployment keeps a
+stored state.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from __future__ import annotations
 import bisect
 import logging
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -24,11 +32,17 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
+from lifebuoy.diagnostics.engine.incremental import StatefulReport, diagnose_with_state
 from lifebuoy.diagnostics.engine.profiles import Profile, load_profile
 from lifebuoy.diagnostics.engine.repo import GitError
 from lifebuoy.diagnostics.engine.report import to_json
-from lifebuoy.diagnostics.engine.runner import Report, diagnose
 from lifebuoy.diagnostics.engine.snapshot import RepoSnapshot
+from lifebuoy.diagnostics.engine.state import (
+    EngineState,
+    StateError,
+    state_decode,
+    state_encode,
+)
 from lifebuoy.diagnostics.engine.timeutil import parse_instant
 from lifebuoy.monitoring.mirror import (
     MirrorError,
@@ -54,6 +68,12 @@ from lifebuoy.monitoring.services.usage import budget_evaluate
 logger = logging.getLogger(__name__)
 FULL_RUN_EVERY = timedelta(hours=6)
 REPO_KINDS = {k for k in ProblemKind.values if k != ProblemKind.BUDGET}
+STATE_CACHE_SIZE = 16
+STORE_STATE_COMMITS = 2000
+STORE_STATE_EVERY = FULL_RUN_EVERY
+# deployment id -> (id of the run that stored the state, the decoded state). A state is taken
+# out while a run continues from it (the run changes it) and put back by the run that wins.
+_states: OrderedDict[int, tuple[int, EngineState]] = OrderedDict()
 
 
 @dataclass
@@ -154,18 +174,80 @@ def _cheap_poll(deployment: Deployment, profile: Profile, now: datetime) -> Poll
     return PollResult("unchanged", None, changes, opened, cleared)
 
 
+@dataclass(frozen=True)
+class _Stored:
+    """The latest run that stored a state: when, and how many commits it had read."""
+
+    run_id: int
+    created_at: datetime
+    commits_read: int
+
+
+def _stored_state(deployment: Deployment) -> _Stored | None:
+    row = (
+        DoctorRun.objects.filter(deployment=deployment, engine_state__isnull=False)
+        .order_by("-created_at", "-id")
+        .values_list("id", "created_at", "commits_read")
+        .first()
+    )
+    return _Stored(*row) if row is not None else None
+
+
+def _previous_state(deployment: Deployment, stored: _Stored | None) -> EngineState | None:
+    """The state after the deployment's latest run: from this process's memory when this
+    process made that run, else the one stored in the database (possibly a few runs older,
+    which only means more commits to read). None when there is none or it is unusable."""
+    cached = _states.pop(deployment.id, None)
+    latest = DoctorRun.objects.filter(deployment=deployment).values_list("id", flat=True).first()
+    if cached is not None and cached[0] == latest:
+        return cached[1]
+    if stored is None:
+        return None
+    blob = DoctorRun.objects.filter(id=stored.run_id).values_list("engine_state", flat=True)
+    data = blob.first()
+    if data is None:  # cleared by a concurrent poll since
+        return None
+    try:
+        return state_decode(bytes(data))
+    except StateError:
+        logger.warning("Deployment %s: the stored doctor state is unusable", deployment.id)
+        return None
+
+
+def _should_store(result: StatefulReport, stored: _Stored | None, now: datetime) -> bool:
+    """Write the state behind: after a full run, then once enough commits or time passed.
+    Between, polls in this process continue from memory and others from the stored one."""
+    if result.state is None:
+        return False
+    if not result.incremental or stored is None:
+        return True
+    behind = result.report.snapshot.history.commits_read - stored.commits_read
+    return behind >= STORE_STATE_COMMITS or now - stored.created_at >= STORE_STATE_EVERY
+
+
+def _keep_state(deployment: Deployment, run: DoctorRun, state: EngineState | None) -> None:
+    if state is None:
+        return
+    _states[deployment.id] = (run.id, state)
+    while len(_states) > STATE_CACHE_SIZE:
+        _states.popitem(last=False)
+
+
 @transaction.atomic
 def _store_run(
     deployment: Deployment,
     *,
     profile: Profile,
-    report: Report,
+    result: StatefulReport,
     head: str,
     new_commits: int,
     elapsed_ms: int,
     now: datetime,
+    store_state: bool,
 ) -> tuple[DoctorRun, int]:
-    """The run with the doctor's JSON, new task assignments and agent status changes."""
+    """The run with the doctor's JSON (and state when ``store_state``; older runs then give
+    theirs up), new task assignments and agent status changes."""
+    report = result.report
     data = to_json(report)
     run = DoctorRun.objects.create(
         deployment=deployment,
@@ -178,7 +260,14 @@ def _store_run(
         worst=data["summary"]["worst"] or "",
         duration_ms=elapsed_ms,
         report=data,
+        is_incremental=result.incremental,
+        full_run_reason=result.reason[:200],
+        engine_state=state_encode(result.state) if store_state and result.state else None,
     )
+    if run.engine_state is not None:
+        DoctorRun.objects.filter(deployment=deployment, engine_state__isnull=False).exclude(
+            id=run.id
+        ).update(engine_state=None)
     _record_tasks(deployment, report.snapshot)
     changes = agents_record(
         deployment=deployment,
@@ -194,20 +283,30 @@ def _full_poll(
 ) -> PollResult:
     location = _location(deployment)
     started = time.perf_counter()
-    report = diagnose(Path(mirrors_root() / location), now=now, profile=profile)
-    new_commits = count_new_commits(
-        location=location, head=head, since=deployment.last_polled_commit
+    stored = _stored_state(deployment)
+    state = _previous_state(deployment, stored)
+    old_tip = next(iter(state.tips.values()), "") if state is not None else ""
+    result = diagnose_with_state(
+        Path(mirrors_root() / location), now=now, profile=profile, state=state
     )
+    if result.new_commits is not None and old_tip == deployment.last_polled_commit:
+        new_commits = result.new_commits  # the engine counted them: no rev-list needed
+    else:
+        new_commits = count_new_commits(
+            location=location, head=head, since=deployment.last_polled_commit
+        )
     elapsed = int((time.perf_counter() - started) * 1000)
     run, changes = _store_run(
         deployment,
         profile=profile,
-        report=report,
+        result=result,
         head=head,
         new_commits=new_commits,
         elapsed_ms=elapsed,
         now=now,
+        store_state=_should_store(result, stored, now),
     )
+    _keep_state(deployment, run, result.state)
     findings = run.report["findings"]
     detected: dict[str, Detected] = problems_detect(findings, _offline_labels(deployment))
     opened, cleared = problems_reconcile(
