@@ -11,6 +11,7 @@ KB_ARTICLES: dict[str, str | None] = {
     "repo_size": None,
     "consolidation_time": None,
     "slow_tasks": None,
+    "work_orders": None,
     "task_size": None,
     "unmerged_reports": None,
     "c3_validation": None,

@@ -48,6 +48,7 @@ _DURATIONS = (
     "consolidation_slow",
     "task_slow",
     "edit_collision_window",
+    "work_order_pickup",
 )
 _PAIR = re.compile(r"^\s*(C[1-3])\s*->\s*(C[1-3])\s*$")
 
@@ -81,6 +82,7 @@ class Thresholds:
     consolidation_slow: timedelta
     task_slow: timedelta
     edit_collision_window: timedelta
+    work_order_pickup: timedelta
     git_size: int
     task_size_words: int
     monthly_budget: float | None

@@ -30,6 +30,7 @@ from lifebuoy.diagnostics.engine.checks import (
     unmerged_paths,
     unmerged_reports,
     unvalidated_reports,
+    work_orders,
 )
 from lifebuoy.diagnostics.engine.findings import Category, Finding, Severity
 from lifebuoy.diagnostics.engine.kb import kb_article_for
@@ -54,6 +55,7 @@ CHECKS: tuple[Check, ...] = (
     repo_size,
     consolidation_time,
     slow_tasks,
+    work_orders,
     task_size,
     unmerged_reports,
     c3_validation,

@@ -206,6 +206,7 @@ SOLUTIONS: dict[str, tuple[Solution, ...]] = {
     "repo_size": (GIT_MAINTENANCE,),
     "consolidation_time": (GIT_MAINTENANCE, SPLIT_TASK, NETWORK),
     "slow_tasks": (SPLIT_TASK, OVERLOADED, NETWORK),
+    "work_orders": (OVERLOADED, SESSION_EXPIRED, C3_IDLE),
     "task_size": (SPLIT_TASK,),
     "unmerged_reports": (MERGE_REPORTS, STALE_BRANCH),
     "c3_validation": (C3_IDLE, WEAK_STANDARDS),
