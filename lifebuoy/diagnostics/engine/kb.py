@@ -7,6 +7,7 @@ KB_ARTICLES: dict[str, str | None] = {
     "machine_heartbeats": None,
     "status_contradictions": None,
     "unanswered_messages": None,
+    "strict_protocol": None,
     "channel_writer_mismatch": None,
     "repo_size": None,
     "consolidation_time": None,

@@ -25,6 +25,7 @@ class PathInfo:
     pair: tuple[str, str] | None = None  # (sender role, addressee role) of a channel
     touch_only: bool = False  # only the time of the last write matters (status, heartbeat)
     is_channel: bool = False
+    is_claim: bool = False  # a claimed work order (strict protocol)
 
 
 def channel_kind(profile: Profile, sender_role: str, addressee_role: str) -> str:
@@ -52,6 +53,7 @@ class PathClassifier:
             profile.heartbeat_files,
             profile.consolidation_files,
             profile.hub_inputs,
+            profile.work_claims,
         ):
             patterns.extend(p.pattern for p in group)
         patterns.extend(o.pattern.pattern for o in profile.owned)
@@ -113,6 +115,7 @@ class PathClassifier:
             pair=pair,
             touch_only=kind is None and not consolidation and not hub_input,
             is_channel=kind is not None,
+            is_claim=any(p.search(path) for p in profile.work_claims),
         )
         useful = (
             info.is_channel
@@ -121,6 +124,7 @@ class PathClassifier:
             or info.is_heartbeat_file
             or info.is_consolidation
             or info.is_hub_input
+            or info.is_claim
         )
         return info if useful else None
 

@@ -36,8 +36,18 @@ _TOP_KEYS = {
     "words",
     "attribution",
     "thresholds",
+    "strict_protocol",
 }
-_PATH_KEYS = {"channel", "status", "heartbeat", "consolidation", "hub_input", "owned", "documents"}
+_PATH_KEYS = {
+    "channel",
+    "status",
+    "heartbeat",
+    "consolidation",
+    "hub_input",
+    "owned",
+    "documents",
+    "work_claims",
+}
 _WORD_KEYS = {"consolidation", "conflict", "validation"}
 _ATTRIBUTION_KEYS = {"subject", "body", "machine", "heartbeat", "author_map"}
 _DURATIONS = (
@@ -50,6 +60,13 @@ _DURATIONS = (
     "edit_collision_window",
     "work_order_pickup",
 )
+# The strict coordination protocol's limits, by the names PROTOCOL.md gives them.
+STRICT_DEFAULTS = {
+    "c1_offline_emergency": "30m",  # C1 offline long enough for C1_OFFLINE_EMERGENCY
+    "claim_heartbeat_stale": "10m",  # a claimed work order is auto-released to PENDING
+    "heartbeat_timeout_cloud": "2m",
+    "heartbeat_timeout_local": "10m",
+}
 _PAIR = re.compile(r"^\s*(C[1-3])\s*->\s*(C[1-3])\s*$")
 
 Pattern = re.Pattern[str]
@@ -90,6 +107,17 @@ class Thresholds:
 
 
 @dataclass(frozen=True)
+class StrictProtocol:
+    """Limits of the strict coordination protocol, for deployments that follow it."""
+
+    c1_offline_emergency: timedelta
+    claim_heartbeat_stale: timedelta
+    heartbeat_timeout_cloud: timedelta
+    heartbeat_timeout_local: timedelta
+    cloud_trinities: frozenset[str]  # trinities run in the cloud; the rest are local
+
+
+@dataclass(frozen=True)
 class Profile:
     name: str
     description: str
@@ -105,6 +133,7 @@ class Profile:
     heartbeat_files: tuple[Pattern, ...]
     consolidation_files: tuple[Pattern, ...]
     hub_inputs: tuple[Pattern, ...]
+    work_claims: tuple[Pattern, ...]  # claimed (in progress) work orders
     owned: tuple[OwnedPath, ...]
     documents: tuple[Pattern, ...]
     placeholders: tuple[Pattern, ...]
@@ -117,6 +146,7 @@ class Profile:
     heartbeat_patterns: tuple[Pattern, ...]
     author_map: Mapping[str, str]
     thresholds: Thresholds
+    strict: StrictProtocol | None = None  # None: the strict protocol does not apply
 
     @property
     def agents(self) -> tuple[str, ...]:
@@ -285,6 +315,9 @@ def _build(raw: dict[str, Any], source: str) -> Profile:
         heartbeat_files=reader.regexes("paths.heartbeat"),
         consolidation_files=reader.regexes("paths.consolidation"),
         hub_inputs=reader.regexes("paths.hub_input"),
+        work_claims=reader.regexes("paths.work_claims")
+        if _has(raw, "paths", "work_claims")
+        else (),
         owned=_owned(reader, agents),
         documents=reader.regexes("paths.documents"),
         placeholders=reader.regexes("placeholders"),
@@ -297,7 +330,35 @@ def _build(raw: dict[str, Any], source: str) -> Profile:
         heartbeat_patterns=reader.regexes("attribution.heartbeat", groups=("machine",)),
         author_map=_author_map(reader, agents),
         thresholds=_thresholds(reader),
+        strict=_strict(reader, {t.id for t in trinities}),
     )
+
+
+def _has(raw: Mapping[str, Any], section: str, key: str) -> bool:
+    node = raw.get(section)
+    return isinstance(node, Mapping) and key in node
+
+
+def _strict(reader: _Reader, trinities: set[str]) -> StrictProtocol | None:
+    """``strict_protocol``: absent or null when it does not apply; a mapping (``{}`` for the
+    defaults) when it does."""
+    raw = reader.raw.get("strict_protocol")
+    if raw is None:
+        return None
+    reader.known_keys("strict_protocol", {*STRICT_DEFAULTS, "cloud_trinities"})
+    settings = {**STRICT_DEFAULTS, **raw}
+    limits: dict[str, timedelta] = {}
+    for key in STRICT_DEFAULTS:
+        try:
+            limits[key] = parse_duration(settings[key])
+        except ValueError:
+            raise reader.fail(
+                f"strict_protocol.{key}", "must be a duration like '10m' or '2m'"
+            ) from None
+    cloud = settings.get("cloud_trinities", ["cloud"])
+    if not isinstance(cloud, list) or not set(map(str, cloud)) <= trinities:
+        raise reader.fail("strict_protocol.cloud_trinities", "must list ids of the trinities")
+    return StrictProtocol(**limits, cloud_trinities=frozenset(map(str, cloud)))
 
 
 def _trinities(reader: _Reader) -> tuple[Trinity, ...]:

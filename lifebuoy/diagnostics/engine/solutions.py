@@ -197,11 +197,24 @@ MERGE_REPORTS = S(
     "about 15 minutes",
 )
 
+STALE_CLAIM = S(
+    "A work order is claimed but nobody works on it",
+    "The agent holding the claim stopped sending claim heartbeats: its session ended or it is "
+    "stuck, and the work order stays blocked for everyone else.",
+    (
+        "Move the work order back to PENDING so another agent can claim it.",
+        "Find out why the claiming agent stopped and restart its session.",
+        "Make sure the claim heartbeat runs while an agent works on a claim.",
+    ),
+    "about 10 minutes",
+)
+
 SOLUTIONS: dict[str, tuple[Solution, ...]] = {
     "agent_activity": (SESSION_EXPIRED, GIT_SYNC, OVERLOADED),
     "machine_heartbeats": (DAEMON_STOPPED, GIT_SYNC),
     "status_contradictions": (STALE_STATUS, SESSION_EXPIRED),
     "unanswered_messages": (OVERLOADED, SESSION_EXPIRED, GIT_SYNC),
+    "strict_protocol": (SESSION_EXPIRED, STALE_CLAIM, DAEMON_STOPPED),
     "channel_writer_mismatch": (OWNERSHIP,),
     "repo_size": (GIT_MAINTENANCE,),
     "consolidation_time": (GIT_MAINTENANCE, SPLIT_TASK, NETWORK),
