@@ -44,6 +44,7 @@ def setup_django(data_dir: Path) -> None:
     os.environ.setdefault("DEBUG", "0")
     os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
     os.environ["LIFEBUOY_NOTIFY_EMAIL"] = "0"
+    os.environ["LIFEBUOY_MONITORING_ALLOW_LOCAL_PATHS"] = "1"  # the "customer" repo is local
     import django
 
     django.setup()

@@ -172,6 +172,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Resolved tickets with no activity for this many days are closed by the scheduler.
 LIFEBUOY_AUTOCLOSE_DAYS = int(os.environ.get("LIFEBUOY_AUTOCLOSE_DAYS", "7"))
+# Monitored deployments may name a path on this server (off: https:// and ssh:// only).
+LIFEBUOY_MONITORING_ALLOW_LOCAL_PATHS = env_bool("LIFEBUOY_MONITORING_ALLOW_LOCAL_PATHS", False)
 LIFEBUOY_BASE_URL = os.environ.get("LIFEBUOY_BASE_URL", "http://127.0.0.1:8000")
 
 # Celery: an embedded filesystem broker unless CELERY_BROKER_URL points at Redis.

@@ -9,6 +9,7 @@ class DeploymentAdmin(admin.ModelAdmin[Deployment]):
     list_filter = ("has_read_consent", "is_active")
     search_fields = ("name", "repository", "organization__name")
     readonly_fields = (
+        "consent_by",
         "mirror_path",
         "last_polled_at",
         "last_polled_commit",

@@ -18,6 +18,7 @@ from .schemas import (
     DeploymentCreateIn,
     DeploymentDetailOut,
     DeploymentOut,
+    DeploymentUpdateIn,
     PollQueuedOut,
     TrendOut,
     UsageImportOut,
@@ -27,6 +28,7 @@ from .services.deployments import (
     deployment_create_for_user,
     deployment_poll_request,
     deployment_set_consent_for_user,
+    deployment_update_for_user,
     deployment_usage_token_create,
     deployment_usage_token_matches,
     require_staff,
@@ -54,9 +56,28 @@ def deployment_create_api(
     request: AuthedRequest, payload: DeploymentCreateIn
 ) -> Status[Deployment]:
     deployment = deployment_create_for_user(
-        actor=request.auth, data=payload.dict(), now=timezone.now()
+        actor=request.auth,
+        organization_id=payload.organization_id,
+        data=payload.to_input(),
+        consent=payload.consent,
+        now=timezone.now(),
     )
     return Status(201, deployment)
+
+
+@router.put("/deployments/{deployment_id}", response=DeploymentOut)
+def deployment_update_api(
+    request: AuthedRequest, deployment_id: int, payload: DeploymentUpdateIn
+) -> Deployment:
+    """Staff replace a deployment's settings (its organization stays)."""
+    deployment = selectors.deployment_get_for_user(user=request.auth, deployment_id=deployment_id)
+    return deployment_update_for_user(
+        actor=request.auth,
+        deployment=deployment,
+        data=payload.to_input(),
+        consent=payload.consent,
+        now=timezone.now(),
+    )
 
 
 @router.put("/deployments/{deployment_id}/consent", response=DeploymentOut)

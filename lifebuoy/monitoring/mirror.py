@@ -12,6 +12,7 @@ import fcntl
 import hashlib
 import os
 import re
+import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,7 @@ from django.conf import settings
 
 GIT_TIMEOUT = 300.0
 _SCP_LIKE = re.compile(r"^[\w.-]+@[\w.-]+:[^\s]+$")
-_SCHEMES = ("https://", "http://", "ssh://", "git://", "file://")
+_REMOTE_SCHEMES = ("https://", "ssh://")
 
 
 class MirrorError(Exception):
@@ -37,27 +38,47 @@ def mirrors_root() -> Path:
     return Path(settings.DATA_DIR) / "mirrors"
 
 
-def mirror_location(*, deployment_id: int) -> str:
-    return f"deployment-{deployment_id}.git"
+def mirror_location(*, deployment_id: int, repository: str = "") -> str:
+    """The mirror's directory; a deployment that changes repository gets a fresh one."""
+    if not repository:
+        return f"deployment-{deployment_id}.git"
+    tag = hashlib.sha256(repository.encode()).hexdigest()[:12]
+    return f"deployment-{deployment_id}-{tag}.git"
+
+
+def local_paths_allowed() -> bool:
+    """Whether deployments may name a path on this server (``file://`` or absolute): only
+    where the desk and the repositories share a trusted host, since staff could otherwise
+    have the server's own files read."""
+    return bool(getattr(settings, "LIFEBUOY_MONITORING_ALLOW_LOCAL_PATHS", False))
 
 
 def check_repository(repository: str) -> str | None:
-    """Why ``repository`` cannot be mirrored, or None when it can."""
+    """Why ``repository`` cannot be mirrored, or None when it can.
+
+    Accepted: ``https://`` and ``ssh://`` URLs, scp-style ``user@host:path``; local paths
+    and ``file://`` only where ``local_paths_allowed()``. Plain ``http://`` and ``git://``
+    are refused (nothing in transit would be protected), and so are command transports.
+    """
     value = repository.strip()
-    if not value or value.startswith("-"):
-        return "Give a clone URL or an absolute path."
+    if not value or value.startswith("-") or any(c.isspace() for c in value):
+        return "Give a clone URL or an absolute path, without spaces."
     if "::" in value.split("/", 1)[0]:
         return "Transports that run commands are not allowed."
-    if value.startswith(_SCHEMES) or _SCP_LIKE.match(value) or Path(value).is_absolute():
+    if value.startswith(_REMOTE_SCHEMES) or _SCP_LIKE.match(value):
         return None
-    return "Give a clone URL (https://, ssh://, git@host:path) or an absolute path."
+    if value.startswith("file://") or Path(value).is_absolute():
+        if local_paths_allowed():
+            return None
+        return "Local paths are not allowed on this server; give an https:// or ssh:// URL."
+    return "Give an https:// or ssh:// URL or user@host:path."
 
 
 def _environment() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
     env.update(
         GIT_TERMINAL_PROMPT="0",
-        GIT_ALLOW_PROTOCOL="file:https:http:ssh:git",
+        GIT_ALLOW_PROTOCOL="https:ssh:file" if local_paths_allowed() else "https:ssh",
         GIT_CONFIG_NOSYSTEM="1",
         LC_ALL="C",
     )
@@ -103,6 +124,18 @@ def mirror_sync(*, repository: str, location: str) -> MirrorState:
         else:
             _git(["fetch", "--prune", "--quiet", "origin"], cwd=path)
         return mirror_state(path)
+
+
+def mirror_discard(*, location: str) -> None:
+    """Delete a mirror that is no longer used (the deployment now names another repository)."""
+    root = mirrors_root()
+    path = root / location
+    if not location or path.resolve().parent != root.resolve():
+        return
+    with (root / f"{location}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        shutil.rmtree(path, ignore_errors=True)
+    (root / f"{location}.lock").unlink(missing_ok=True)
 
 
 def mirror_state(path: Path) -> MirrorState:

@@ -11,6 +11,7 @@ from lifebuoy.core.models import TimeStampedModel
 from lifebuoy.tickets.models import Ticket
 
 MIN_POLL_SECONDS = 60
+MAX_POLL_SECONDS = 24 * 3600
 DEFAULT_POLL_SECONDS = 3600
 
 
@@ -29,6 +30,14 @@ class Deployment(TimeStampedModel):
         max_length=500, help_text="A clone URL (https://, ssh://, git@host:path) or a local path."
     )
     profile = models.CharField(max_length=200, default="dual-trinity")
+    branch = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The branch to analyse; empty for the repository's default branch.",
+    )
+    all_branches = models.BooleanField(
+        default=False, help_text="Analyse every branch (then no single branch is named)."
+    )
     owner = models.ForeignKey(
         User,
         on_delete=models.PROTECT,
@@ -37,6 +46,14 @@ class Deployment(TimeStampedModel):
     )
     has_read_consent = models.BooleanField(default=False)
     consent_at = models.DateTimeField(null=True, blank=True)
+    consent_by = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who recorded the consent: the customer, or staff on the customer's word.",
+    )
     is_active = models.BooleanField(default=True)
     poll_interval_seconds = models.PositiveIntegerField(default=DEFAULT_POLL_SECONDS)
     next_poll_at = models.DateTimeField(null=True, blank=True)
@@ -58,6 +75,10 @@ class Deployment(TimeStampedModel):
             models.CheckConstraint(
                 condition=models.Q(poll_interval_seconds__gte=MIN_POLL_SECONDS),
                 name="deployment_poll_interval_min",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(all_branches=False) | models.Q(branch=""),
+                name="deployment_branch_or_all",
             ),
         ]
         indexes: ClassVar = [

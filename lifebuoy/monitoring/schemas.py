@@ -6,7 +6,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from ninja import Schema
+from ninja import Field, Schema
+
+from lifebuoy.diagnostics.engine.profiles import DEFAULT_PROFILE
+
+from .models import DEFAULT_POLL_SECONDS
+from .services.deployments import DeploymentInput
 
 
 class DeploymentOut(Schema):
@@ -15,7 +20,12 @@ class DeploymentOut(Schema):
     organization_id: int
     repository: str
     profile: str
+    branch: str
+    all_branches: bool
+    owner_id: int
     has_read_consent: bool
+    consent_at: datetime | None
+    consent_by_id: int | None
     poll_interval_seconds: int
     last_polled_at: datetime | None
     last_polled_commit: str
@@ -90,15 +100,42 @@ class UsageImportOut(Schema):
     alerts: list[int]
 
 
-class DeploymentCreateIn(Schema):
-    organization_id: int
+class DeploymentSettingsIn(Schema):
+    """A deployment's settings; ranges and formats are checked by the service (422 per field)."""
+
     name: str
     repository: str
     owner_id: int
-    profile: str = "dual-trinity"
-    poll_interval_seconds: int = 3600
+    profile: str = DEFAULT_PROFILE
+    branch: str = ""
+    all_branches: bool = False
+    poll_interval_seconds: int = DEFAULT_POLL_SECONDS
     monthly_budget: Decimal | None = None
-    consent: bool = False
+
+    def to_input(self) -> DeploymentInput:
+        return DeploymentInput(
+            name=self.name,
+            repository=self.repository,
+            owner_id=self.owner_id,
+            profile=self.profile,
+            branch=self.branch,
+            all_branches=self.all_branches,
+            poll_interval_seconds=self.poll_interval_seconds,
+            monthly_budget=self.monthly_budget,
+        )
+
+
+class DeploymentCreateIn(DeploymentSettingsIn):
+    organization_id: int
+    consent: bool = Field(
+        False, description="The customer allowed read-only access (required to register)."
+    )
+
+
+class DeploymentUpdateIn(DeploymentSettingsIn):
+    consent: bool | None = Field(
+        None, description="true records consent now, false withdraws it, null leaves it."
+    )
 
 
 class ConsentIn(Schema):

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 
 from lifebuoy.accounts.models import User
 from lifebuoy.core.errors import NotFound
@@ -54,6 +54,20 @@ def deployment_get(*, deployment_id: int) -> Deployment | None:
     return (
         Deployment.objects.select_related("organization", "owner").filter(id=deployment_id).first()
     )
+
+
+def deployment_list_due(*, now: datetime, limit: int) -> list[Deployment]:
+    """Deployments to poll now: active, with read consent, and due (oldest due first).
+
+    Consent is checked here and again when a worker claims one, so a withdrawal stops polling
+    at once, even for a deployment already listed."""
+    due = (
+        Deployment.objects.filter(is_active=True, has_read_consent=True)
+        .filter(Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now))
+        .select_related("organization", "owner")
+        .order_by("next_poll_at", "id")
+    )
+    return list(due[:limit])
 
 
 def agent_state_list(*, deployment: Deployment) -> list[AgentState]:

@@ -20,3 +20,12 @@ def deployment_poll(deployment_id: int) -> str:
     if deployment is None or not deployment.has_read_consent:
         return "skipped"
     return run(deployment=deployment, now=timezone.now(), force=True).outcome
+
+
+@shared_task(name="lifebuoy.monitoring.mirror_discard", time_limit=600, soft_time_limit=570)
+def mirror_discard(location: str) -> str:
+    """Delete a mirror the deployment no longer uses (it names another repository now)."""
+    from lifebuoy.monitoring.mirror import mirror_discard as run
+
+    run(location=location)
+    return location

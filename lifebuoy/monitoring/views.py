@@ -12,11 +12,17 @@ from django.views.decorators.http import require_POST
 
 from lifebuoy.accounts.models import User
 from lifebuoy.core.errors import LifebuoyError
-from lifebuoy.core.views import customer_required, staff_required
+from lifebuoy.core.views import apply_error, customer_required, staff_required
 
 from . import selectors
 from .capacity import capacity_trends
-from .services.deployments import deployment_poll_request, deployment_set_consent_for_user
+from .forms import DeploymentForm, deployment_form_initial
+from .services.deployments import (
+    deployment_create_for_user,
+    deployment_poll_request,
+    deployment_set_consent_for_user,
+    deployment_update_for_user,
+)
 from .services.usage import parse_usage_csv, usage_import
 
 UPTIME_DAYS = 14
@@ -43,6 +49,63 @@ def _page(request: WSGIRequest, deployment_id: int, template: str) -> HttpRespon
 def deployment_list_view(request: WSGIRequest) -> HttpResponse:
     deployments = selectors.deployment_list_for_user(user=_user(request))
     return render(request, "monitoring/desk_list.html", {"deployments": deployments})
+
+
+@staff_required
+def deployment_create_view(request: WSGIRequest) -> HttpResponse:
+    """Register a customer's deployment (support staff: agents and up)."""
+    form = DeploymentForm(request.POST if request.method == "POST" else None, user=_user(request))
+    if form.is_bound and form.is_valid():
+        try:
+            deployment = deployment_create_for_user(
+                actor=_user(request),
+                organization_id=form.cleaned_data["organization_id"].id,
+                data=form.to_input(),
+                consent=form.cleaned_data["consent"],
+                now=timezone.now(),
+            )
+        except LifebuoyError as exc:
+            apply_error(request, form, exc)
+        else:
+            messages.success(request, f"{deployment.name} is registered; the first poll is due.")
+            return redirect("monitoring:detail", deployment_id=deployment.id)
+    return render(request, "monitoring/desk_form.html", {"form": form, "deployment": None})
+
+
+@staff_required
+def deployment_edit_view(request: WSGIRequest, deployment_id: int) -> HttpResponse:
+    deployment = selectors.deployment_get_for_user(user=_user(request), deployment_id=deployment_id)
+    data = request.POST if request.method == "POST" else None
+    initial = deployment_form_initial(deployment)
+    form = DeploymentForm(data, initial=initial, user=_user(request), deployment=deployment)
+    if form.is_bound and form.is_valid():
+        try:
+            deployment_update_for_user(
+                actor=_user(request),
+                deployment=deployment,
+                data=form.to_input(),
+                consent=form.cleaned_data["consent"],
+                now=timezone.now(),
+            )
+        except LifebuoyError as exc:
+            apply_error(request, form, exc)
+        else:
+            messages.success(request, "Saved.")
+            return redirect("monitoring:detail", deployment_id=deployment.id)
+    context = {"form": form, "deployment": deployment}
+    return render(request, "monitoring/desk_form.html", context)
+
+
+@staff_required
+@require_POST
+def deployment_withdraw_consent_view(request: WSGIRequest, deployment_id: int) -> HttpResponse:
+    """Staff record that the customer withdrew read access: polling stops at once."""
+    deployment = selectors.deployment_get_for_user(user=_user(request), deployment_id=deployment_id)
+    deployment_set_consent_for_user(
+        deployment=deployment, actor=_user(request), consent=False, now=timezone.now()
+    )
+    messages.success(request, "Read access withdrawn; polling has stopped.")
+    return redirect("monitoring:detail", deployment_id=deployment.id)
 
 
 @staff_required

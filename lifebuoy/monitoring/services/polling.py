@@ -32,6 +32,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
+from lifebuoy.diagnostics.engine.build import Scope
 from lifebuoy.diagnostics.engine.incremental import StatefulReport, diagnose_with_state
 from lifebuoy.diagnostics.engine.profiles import Profile, load_profile
 from lifebuoy.diagnostics.engine.repo import GitError
@@ -60,6 +61,7 @@ from lifebuoy.monitoring.models import (
     Problem,
     ProblemKind,
 )
+from lifebuoy.monitoring.selectors import deployment_list_due
 from lifebuoy.monitoring.services.agents import ObservedAgent, agents_age, agents_record
 from lifebuoy.monitoring.services.deployments import require_consent
 from lifebuoy.monitoring.services.problems import Detected, problems_detect, problems_reconcile
@@ -89,6 +91,13 @@ class PollResult:
 @lru_cache(maxsize=64)
 def _profile(name: str) -> Profile:
     return load_profile(name)
+
+
+def _scope(deployment: Deployment) -> Scope:
+    """The deployment's branch, every branch, or (neither set) what the profile says."""
+    if deployment.branch:
+        return Scope(branch=deployment.branch)
+    return Scope(all_branches=True if deployment.all_branches else None)
 
 
 def _location(deployment: Deployment) -> str:
@@ -287,8 +296,14 @@ def _full_poll(
     state = _previous_state(deployment, stored)
     old_tip = next(iter(state.tips.values()), "") if state is not None else ""
     result = diagnose_with_state(
-        Path(mirrors_root() / location), now=now, profile=profile, state=state
+        Path(mirrors_root() / location),
+        now=now,
+        profile=profile,
+        state=state,
+        scope=_scope(deployment),
     )
+    if deployment.branch:  # the analysed branch's tip, not the mirror's HEAD
+        head = result.report.snapshot.tips.get(deployment.branch, head)
     if result.new_commits is not None and old_tip == deployment.last_polled_commit:
         new_commits = result.new_commits  # the engine counted them: no rev-list needed
     else:
@@ -359,12 +374,7 @@ def poll_due_deployments(
 ) -> int:
     """Poll up to ``batch_size`` due deployments with consent, stopping at the deadline."""
     started = time.monotonic()
-    due = (
-        Deployment.objects.filter(is_active=True, has_read_consent=True)
-        .filter(Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=now))
-        .select_related("organization", "owner")
-        .order_by("next_poll_at", "id")[:batch_size]
-    )
+    due = deployment_list_due(now=now, limit=batch_size)
     polled = 0
     for deployment in due:
         if time.monotonic() - started > deadline_seconds:

@@ -15,6 +15,7 @@ T0 = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 def data_dir(settings, tmp_path):
     settings.DATA_DIR = tmp_path / "data"
     settings.LIFEBUOY_SLACK_WEBHOOK_URL = "https://hooks.slack.test/services/x"
+    settings.LIFEBUOY_MONITORING_ALLOW_LOCAL_PATHS = True  # the customer repos live in tmp_path
     return settings.DATA_DIR
 
 

@@ -58,11 +58,12 @@ def test_customers_cannot_register_and_owners_come_from_the_organization(
     body = _payload(acme, alice, customer_repo.path)
     denied = api(alice).post("/api/monitoring/deployments", body, content_type="application/json")
     assert denied.status_code == HTTPStatus.FORBIDDEN
-    foreign = _payload(acme, charlie, customer_repo.path)
+    foreign = _payload(acme, charlie, customer_repo.path, consent=True)
     response = api(bob).post(
         "/api/monitoring/deployments", foreign, content_type="application/json"
     )
-    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert "owner_id" in response.json()["extra"]["fields"]
 
 
 def test_the_customer_withdraws_consent_and_polling_stops(deployment, alice, charlie, api):
