@@ -8,12 +8,14 @@ from pathlib import Path
 from typing import Protocol
 
 from lifebuoy.diagnostics.engine.collect import HistoryCollector
+from lifebuoy.diagnostics.engine.headers import message_pairs
 from lifebuoy.diagnostics.engine.paths import PathClassifier
 from lifebuoy.diagnostics.engine.profiles import Profile
 from lifebuoy.diagnostics.engine.repo import GitObject, Repo, Upstream
 from lifebuoy.diagnostics.engine.snapshot import (
     CommitRef,
     FileWrite,
+    HeaderHit,
     History,
     NotRead,
     PendingBranch,
@@ -21,7 +23,7 @@ from lifebuoy.diagnostics.engine.snapshot import (
     TipFiles,
     UsageRecord,
 )
-from lifebuoy.diagnostics.engine.tipfiles import read_tip_files
+from lifebuoy.diagnostics.engine.tipfiles import MAX_DOCUMENT_BYTES, read_tip_files
 
 _REPORTS = ("report", "validation_report")
 
@@ -97,7 +99,8 @@ def build_full(
     if repo.is_shallow:
         problems.append(NotRead("history before the shallow boundary", "this is a shallow clone"))
     names = consolidation_names(history)
-    tip_files, objects = read_tip_files(repo, profile, tips, problems, extra=names)
+    messages = message_names(history)
+    tip_files, objects = read_tip_files(repo, profile, tips, problems, extra=names + messages)
     snapshot = assemble(
         repo,
         path,
@@ -111,6 +114,7 @@ def build_full(
         problems=problems,
     )
     snapshot.consolidation_content = consolidation_kinds(profile, names, objects)
+    snapshot.history_headers = header_hits(profile, messages, objects)
     if len(revs) > 1:
         snapshot.pending_branches = _pending_branches(repo, profile, tips, int(now.timestamp()))
     return snapshot, collector
@@ -194,6 +198,34 @@ def consolidation_kinds(
         placeholder = empty or any(p.search(text) for p in profile.placeholders)
         kinds[name] = "placeholder" if placeholder else "real"
     return kinds
+
+
+def message_names(history: History) -> list[str]:
+    """``<sha>:<path>`` of the channel writes whose headers are read: the latest ones only
+    (``events.channel_messages``), so the cost is bounded whatever the history's length."""
+    return [f"{w.commit.sha}:{w.path}" for w in history.events.channel_messages]
+
+
+def header_hits(
+    profile: Profile, names: list[str], objects: dict[str, GitObject | None]
+) -> dict[str, tuple[HeaderHit, ...]]:
+    """The messages in each channel write that pair agents outside ``allowed_pairs``."""
+    allowed = profile.allowed_pairs
+    hits = {}
+    for name in names:
+        found = objects.get(name)
+        if found is None or found.kind != "blob" or len(found.data) > MAX_DOCUMENT_BYTES:
+            continue
+        path = name.partition(":")[2]
+        text = found.data.decode("utf-8", "replace")
+        forbidden = tuple(
+            HeaderHit(a, b, ev.line or 0, ev.text)
+            for (a, b), ev in message_pairs(path, text)
+            if a != b and (a, b) not in allowed
+        )
+        if forbidden:
+            hits[name] = forbidden
+    return hits
 
 
 def resolve_tips(

@@ -268,6 +268,8 @@ class HistoryCollector:
         ts = write.commit.ts
         if info.pair is not None and info.pair not in self.profile.allowed_pairs:
             events.direct_messages.add(ts, write)
+        else:
+            events.channel_messages.add(ts, write)
         if write.writer not in (None, info.sender):
             return  # someone else copied text into this channel; not the sender's message
         if info.kind == "task":

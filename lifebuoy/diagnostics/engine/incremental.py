@@ -30,6 +30,8 @@ from lifebuoy.diagnostics.engine.build import (
     build_full,
     consolidation_kinds,
     consolidation_names,
+    header_hits,
+    message_names,
     resolve_tips,
 )
 from lifebuoy.diagnostics.engine.collect import HistoryCollector
@@ -180,6 +182,7 @@ def _resume(
     now_ts = int(now.timestamp())
     old = next(iter(state.tips.values()))
     branch, new = next(iter(tips.items()))
+    checked = set(message_names(state.history))  # before the new commits change the list
     collector = HistoryCollector(profile, now_ts, state.history, track_edges=True)
     new_commits = _NewCommits()
     if old != new:
@@ -196,6 +199,8 @@ def _resume(
     problems: list[NotRead] = []
     names = consolidation_names(history)
     unknown = [n for n in names if n not in state.consolidation_content]
+    messages = message_names(history)
+    unread = [n for n in messages if n not in checked]
     updated = update_tip_files(
         repo,
         profile,
@@ -204,9 +209,11 @@ def _resume(
         previous=state.tip_files,
         changed=new_commits.changed,
         not_read=problems,
-        extra=unknown,
+        extra=unknown + unread,
     )
-    tip_files, objects = updated or read_tip_files(repo, profile, tips, problems, extra=unknown)
+    tip_files, objects = updated or read_tip_files(
+        repo, profile, tips, problems, extra=unknown + unread
+    )
     snapshot = assemble(
         repo,
         path,
@@ -222,6 +229,12 @@ def _resume(
     fresh = consolidation_kinds(profile, unknown, objects)
     snapshot.consolidation_content = {
         n: state.consolidation_content.get(n) or fresh[n] for n in names
+    }
+    fresh_hits = header_hits(profile, unread, objects)
+    snapshot.history_headers = {
+        n: hits
+        for n in messages
+        if (hits := state.history_headers.get(n) or fresh_hits.get(n)) is not None
     }
     after_now = state.after_now_min_ts
     kept = _state(
@@ -280,4 +293,5 @@ def _state(
         after_now_min_ts=min(candidates, default=None),
         tip_files=snapshot.tip_files,
         consolidation_content=dict(snapshot.consolidation_content),
+        history_headers=dict(snapshot.history_headers),
     )

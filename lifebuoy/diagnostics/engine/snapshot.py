@@ -192,6 +192,15 @@ class MarkerHit:
     text: str
 
 
+class HeaderHit(NamedTuple):
+    """A message in a version of a channel file that pairs agents who must not talk."""
+
+    sender: str
+    addressee: str
+    line: int
+    text: str
+
+
 @dataclass(frozen=True)
 class UsageRecord:
     day: datetime
@@ -213,6 +222,8 @@ class Events:
     conflict_mentions: Recent[CommitRef] = field(default_factory=lambda: _commits(30))
     collisions: Recent[Collision] = field(default_factory=lambda: Recent(30, collision_key))
     direct_messages: Recent[FileWrite] = field(default_factory=lambda: _writes(50))
+    # The latest writes of channel files between allowed pairs, whose From/To headers are read.
+    channel_messages: Recent[FileWrite] = field(default_factory=lambda: _writes(1000))
 
 
 @dataclass
@@ -265,6 +276,9 @@ class RepoSnapshot:
     # "<sha>:<path>" of recent consolidation commits -> "real" | "placeholder" | "unavailable"
     consolidation_content: dict[str, str] = field(default_factory=dict)
     pending_branches: list[PendingBranch] = field(default_factory=list)
+    # "<sha>:<path>" of the channel writes in ``events.channel_messages`` -> the forbidden
+    # pairs their headers show (writes without any are left out)
+    history_headers: dict[str, tuple[HeaderHit, ...]] = field(default_factory=dict)
 
     @property
     def now_ts(self) -> int:

@@ -36,6 +36,7 @@ from lifebuoy.diagnostics.engine.snapshot import (
     CommitRef,
     Events,
     FileWrite,
+    HeaderHit,
     History,
     MachineActivity,
     MarkerHit,
@@ -43,7 +44,7 @@ from lifebuoy.diagnostics.engine.snapshot import (
     TipFiles,
 )
 
-STATE_VERSION = 1
+STATE_VERSION = 2
 EDGE_KEEP = timedelta(days=7)  # first writes per file older than this are dropped
 _new = tuple.__new__
 _WRITE_EVENTS = (
@@ -53,6 +54,7 @@ _WRITE_EVENTS = (
     "inputs",
     "consolidations",
     "direct_messages",
+    "channel_messages",
 )
 _COMMIT_EVENTS = ("consolidation_merges", "consolidation_mentions", "conflict_mentions")
 EVENT_NAMES = (*_WRITE_EVENTS, *_COMMIT_EVENTS, "collisions")  # every field of ``Events``
@@ -74,6 +76,8 @@ class EngineState:
     after_now_min_ts: int | None  # the earliest commit ignored as after ``now_ts``
     tip_files: TipFiles
     consolidation_content: dict[str, str] = field(default_factory=dict)
+    # channel writes in ``events.channel_messages`` whose headers pair forbidden agents
+    history_headers: dict[str, tuple[HeaderHit, ...]] = field(default_factory=dict)
     version: int = STATE_VERSION
 
 
@@ -230,6 +234,9 @@ def state_to_json(state: EngineState) -> dict[str, Any]:
             "clean": state.tip_files.clean,
         },
         "consolidation_content": state.consolidation_content,
+        "history_headers": {
+            name: [list(hit) for hit in hits] for name, hits in state.history_headers.items()
+        },
     }
     data["strings"] = list(t.strings)
     data["commits"] = [t.shas, t.times, t.subjects]
@@ -367,6 +374,10 @@ def _read(data: dict[str, Any]) -> EngineState:
         after_now_min_ts=data["after_now_min"],
         tip_files=tip_files,
         consolidation_content=dict(data["consolidation_content"]),
+        history_headers={
+            name: tuple(HeaderHit(a, b, line, text) for a, b, line, text in hits)
+            for name, hits in data["history_headers"].items()
+        },
     )
 
 

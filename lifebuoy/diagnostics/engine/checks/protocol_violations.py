@@ -1,39 +1,22 @@
 """Agents addressing each other outside the allowed pairs (by default C2 <-> C3 directly).
 
-Found two ways: channel files whose names pair forbidden agents (``c2_to_c3.md``), and
-From/To headers inside documents and JSON messages at the branch tips, because direct traffic
-rarely uses a channel file.
+Found three ways: channel files whose names pair forbidden agents (``c2_to_c3.md``), From/To
+headers inside documents and JSON messages at the branch tips, because direct traffic rarely
+uses a channel file, and the same headers in earlier versions of the channel files (the latest
+writes kept in ``events.channel_messages``, read in the run's one ``cat-file --batch``), because
+a message overwritten since leaves no trace at the tip.
 """
 
 from __future__ import annotations
 
-import json
-import re
-from collections.abc import Iterator
-from typing import Any
-
 from lifebuoy.diagnostics.engine import evidence
-from lifebuoy.diagnostics.engine.findings import (
-    Category,
-    Evidence,
-    Finding,
-    Severity,
-    file_evidence,
-    line_evidence,
-)
+from lifebuoy.diagnostics.engine.findings import Category, Evidence, Finding, Severity
+from lifebuoy.diagnostics.engine.headers import message_pairs
 from lifebuoy.diagnostics.engine.snapshot import RepoSnapshot
 
 ID = "protocol_violations"
 CATEGORY = Category.GIT_CONFLICTS
 SEVERITY = Severity.CRITICAL
-PAIR_DISTANCE = 12  # lines between a From header and its To header
-
-_ROLE = re.compile(r"(?<![A-Za-z0-9])(?:[A-Za-z]+[-_ ])?(C[1-3])(?![0-9])", re.IGNORECASE)
-_FROM = re.compile(r"(?i)(?<![\w])from\**\s*:\**\s*(?P<who>[^|]*?)(?=\s*(?:\bto\**\s*:|$|\|))")
-_TO = re.compile(r"(?i)(?<![\w])to\**\s*:\**\s*(?P<who>[^|]*)")
-_ARROW = re.compile(r"^#{1,6}\s.*?(?P<a>\S*C[1-3])\b[^→\n]{0,20}?(?:→|->)\s*(?P<b>\S*?C[1-3])\b")
-_JSON_FROM = ("from", "sender", "source")
-_JSON_TO = ("to", "recipient", "target")
 
 
 def run(snapshot: RepoSnapshot) -> list[Finding]:
@@ -44,7 +27,7 @@ def run(snapshot: RepoSnapshot) -> list[Finding]:
             continue
         found = [
             (pair, ev)
-            for pair, ev in _headers(path, text)
+            for pair, ev in message_pairs(path, text)
             if pair[0] != pair[1] and pair not in allowed
         ]
         if found:
@@ -55,7 +38,47 @@ def run(snapshot: RepoSnapshot) -> list[Finding]:
             )
             proof = tuple(ev for _, ev in found[: evidence.MAX_EVIDENCE])
             findings.append(Finding(ID, CATEGORY, SEVERITY, summary, proof))
+    findings.extend(_in_history(snapshot))
     return findings
+
+
+def _in_history(snapshot: RepoSnapshot) -> list[Finding]:
+    """Forbidden messages in earlier versions of channel files, each reported once (at the
+    oldest kept version carrying it) and only when the tip no longer shows it."""
+    headers = snapshot.history_headers
+    if not headers:
+        return []
+    documents = snapshot.profile.documents
+    tips = {
+        path: text
+        for path, text in snapshot.tip_files.contents.items()
+        if any(p.search(path) for p in documents)
+    }  # what the tip check above reads
+    first: dict[tuple[str, str, str, str], Evidence] = {}
+    for write in snapshot.history.events.channel_messages:  # oldest first
+        hits = headers.get(f"{write.commit.sha}:{write.path}", ())
+        for hit in hits:
+            key = (write.path, hit.sender, hit.addressee, hit.text)
+            if key in first or hit.text in tips.get(write.path, ""):
+                continue
+            first[key] = Evidence(
+                kind="line" if hit.line else "commit",
+                text=f"{hit.text} ({write.commit.subject})",
+                commit=write.commit.sha,
+                file=write.path,
+                line=hit.line or None,
+                at=write.commit.at,
+            )
+    if not first:
+        return []
+    pairs = sorted({f"{a}->{b}" for _, a, b, _ in first})
+    files = sorted({path for path, *_ in first})
+    summary = (
+        f"Earlier versions of {', '.join(files)} carried {len(first)} message(s) between "
+        f"agents that must not talk directly ({', '.join(pairs)})."
+    )
+    proof = tuple(first.values())[-evidence.MAX_EVIDENCE :]
+    return [Finding(ID, CATEGORY, SEVERITY, summary, proof)]
 
 
 def _by_channel_name(snapshot: RepoSnapshot) -> list[Finding]:
@@ -69,63 +92,3 @@ def _by_channel_name(snapshot: RepoSnapshot) -> list[Finding]:
     )
     proof = tuple(evidence.write(w, snapshot) for w in direct[-evidence.MAX_EVIDENCE :])
     return [Finding(ID, CATEGORY, SEVERITY, summary, proof)]
-
-
-def _role(text: str) -> str | None:
-    match = _ROLE.search(text)
-    return match.group(1).upper() if match else None
-
-
-def _headers(path: str, text: str) -> Iterator[tuple[tuple[str, str], Evidence]]:
-    if path.lower().endswith(".json"):
-        yield from _json_headers(path, text)
-        return
-    pending: tuple[str, int] | None = None
-    for number, line in enumerate(text.splitlines(), start=1):
-        arrow = _ARROW.match(line)
-        if arrow:
-            a, b = _role(arrow["a"]), _role(arrow["b"])
-            if a and b:
-                yield (a, b), line_evidence(path, number, line.strip()[:160])
-            continue
-        sender = _FROM.search(line)
-        if sender and _role(sender["who"]):
-            pending = (_role(sender["who"]) or "", number)
-        addressee = _TO.search(line[sender.end() :] if sender else line)
-        if addressee and pending and number - pending[1] <= PAIR_DISTANCE:
-            to = _role(addressee["who"])
-            if to:
-                yield (pending[0], to), line_evidence(path, pending[1], _snippet(text, pending[1]))
-                pending = None
-
-
-def _snippet(text: str, number: int) -> str:
-    return text.splitlines()[number - 1].strip()[:160]
-
-
-def _json_headers(path: str, text: str) -> Iterator[tuple[tuple[str, str], Evidence]]:
-    try:
-        data = json.loads(text)
-    except ValueError:
-        return
-    for index, message in enumerate(_messages(data, depth=0)):
-        lowered = {str(k).lower(): v for k, v in message.items()}
-        sender = next((lowered[k] for k in _JSON_FROM if k in lowered), None)
-        addressee = next((lowered[k] for k in _JSON_TO if k in lowered), None)
-        a, b = _role(str(sender or "")), _role(str(addressee or ""))
-        if a and b:
-            yield (a, b), file_evidence(path, f"message {index + 1}: from {sender} to {addressee}")
-
-
-def _messages(data: Any, depth: int) -> Iterator[dict[str, Any]]:
-    if depth > 6:
-        return
-    if isinstance(data, dict):
-        keys = {str(k).lower() for k in data}
-        if keys & set(_JSON_FROM) and keys & set(_JSON_TO):
-            yield data
-        for value in data.values():
-            yield from _messages(value, depth + 1)
-    elif isinstance(data, list):
-        for item in data:
-            yield from _messages(item, depth + 1)

@@ -4,7 +4,9 @@ Each history mixes what makes incremental reading hard: heartbeats rebased in ba
 (committer date hours after the author date), agent commits that arrive late (author date
 before commits already in the history), several commits in the same second, two agents
 writing one file minutes apart, placeholders and real consolidations, markers that come and
-go, direct C2/C3 channels, conflict and consolidation words, unattributed commits.
+go, direct C2/C3 channels, C2/C3 headers in the channels to C1 (overwritten later, so only
+the history shows them), work orders claimed in a work queue and completed, conflict and
+consolidation words, unattributed commits.
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ CHANNELS = {
     "C2": ["c2_to_c1.md", "c2_to_c3.md"],
     "C3": ["c3_to_c1.md", "c3_to_c2.md"],
 }
+
+
+QUEUE = ".consciousness/trinity/coordination/work_queue"
 
 
 def init_bare(path: Path) -> Path:
@@ -156,6 +161,8 @@ class History:
             subject = "PC1: sync"
         channel = rng.choice(CHANNELS[role])
         to = "C" + channel[-4]
+        if role in ("C2", "C3") and to == "C1" and rng.random() < 0.08:
+            to = "C3" if role == "C2" else "C2"  # a direct message in an allowed channel
         message = f"# {role} → {to}: MESSAGE\n\n**From:** {role}\n**To:** {to}\n\n{self.serial}\n"
         files: dict[str, bytes | None] = {f"{root}/{channel}": message.encode()}
         extra = rng.random()
@@ -179,4 +186,10 @@ class History:
             files["src/conflicted.py"] = b"resolved\n========\n"
         elif extra < 0.38:
             files[f"{root}/notes_{self.serial % 4}.md"] = f"note {self.serial}\n".encode()
+        elif extra < 0.44:
+            order = f"{QUEUE}/active/wo_{self.serial % 3}.json"
+            if rng.random() < 0.3:  # completed (fast-import ignores deleting a missing file)
+                files[order] = None
+            else:  # claimed, or a claim heartbeat
+                files[order] = f'{{"status": "IN_PROGRESS", "beat": {self.serial}}}'.encode()
         return subject, body, files

@@ -15,7 +15,7 @@ from lifebuoy.diagnostics.engine import snapshot as snapshot_module
 from lifebuoy.diagnostics.engine.incremental import StatefulReport, diagnose_with_state
 from lifebuoy.diagnostics.engine.profiles import Profile, load_profile
 from lifebuoy.diagnostics.engine.report import to_json
-from lifebuoy.diagnostics.engine.runner import diagnose
+from lifebuoy.diagnostics.engine.runner import Report, diagnose
 from lifebuoy.diagnostics.engine.snapshot import Events, Recent, commit_key, write_key
 from lifebuoy.diagnostics.engine.state import (
     EVENT_NAMES,
@@ -56,23 +56,29 @@ def mirror(tmp_path: Path) -> Path:
     return init_bare(tmp_path / "mirror.git")
 
 
-def polls(mirror: Path, seed: int, rounds: int, first: int = 60) -> None:
+def polls(
+    mirror: Path, seed: int, rounds: int, first: int = 60, profile: Profile = PROFILE
+) -> set[str]:
+    """The checks that found something along the way."""
     history = History(mirror, seed=seed, start=START)
     last = history.append(first)
     now_ts = last + 60
-    result, blob = step(mirror, at(now_ts), None)
+    result, blob = step(mirror, at(now_ts), None, profile)
     assert not result.incremental
     assert result.reason == "there is no earlier state"
-    assert to_json(result.report) == full(mirror, at(now_ts))
+    assert to_json(result.report) == full(mirror, at(now_ts), profile)
+    found = {f.check for f in result.report.findings}
     for _ in range(rounds):
         old = history.tip()
         last = history.append(history.rng.randint(1, 25))
         now_ts = max(now_ts, last + history.rng.choice([0, 30, 600, 3 * 3600]))
         now = at(now_ts)
-        result, blob = step(mirror, now, blob)
+        result, blob = step(mirror, now, blob, profile)
         assert result.incremental, result.reason
         assert result.new_commits == new_since(mirror, old)
-        assert to_json(result.report) == full(mirror, now)
+        assert to_json(result.report) == full(mirror, now, profile)
+        found |= {f.check for f in result.report.findings}
+    return found
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4, 5, 6])
@@ -82,6 +88,32 @@ def test_state_plus_new_commits_equals_a_full_run(mirror, seed, monkeypatch):
 
     monkeypatch.setattr(incremental, "read_tip_files", no_full_read)
     polls(mirror, seed, rounds=4)
+
+
+STRICT = load_profile("coordination-folder")
+
+
+@pytest.mark.parametrize("seed", [7, 8, 9])
+def test_the_strict_protocol_checks_stay_equal(mirror, seed):
+    """With the strict protocol: stale claims, heartbeat timeouts and C1's emergency limit."""
+    found = polls(mirror, seed, rounds=4, profile=STRICT)
+    assert "strict_protocol" in found
+
+
+def test_the_generated_histories_exercise_work_orders_and_headers_in_history(tmp_path):
+    found: set[str] = set()
+    summaries: list[str] = []
+    for seed in (1, 2, 3):
+        path = init_bare(tmp_path / f"m{seed}.git")
+        found |= polls(path, seed, rounds=3)
+        summaries += [f.summary for f in full_report(path).findings]
+    assert "work_orders" in found
+    assert any(s.startswith("Earlier versions of") for s in summaries)
+
+
+def full_report(path: Path) -> Report:
+    last = int(git(path, "log", "-1", "--format=%at", "main").strip())
+    return diagnose(path, now=at(last + 4 * 86400), profile=PROFILE)
 
 
 @pytest.mark.parametrize("seed", [11, 12])
@@ -234,12 +266,12 @@ def test_the_state_stops_growing_once_its_lists_are_full(mirror, monkeypatch):
     history = History(mirror, seed=71, start=START)
     sizes = []
     blob = None
-    for _ in range(4):
-        last = history.append(150)
+    for _ in range(5):
+        last = history.append(300)
         _, blob = step(mirror, at(last), blob)
         assert blob is not None
         sizes.append(len(blob))
-    assert max(sizes[1:]) < min(sizes[1:]) * 1.2, sizes
+    assert max(sizes[2:]) < min(sizes[2:]) * 1.2, sizes
 
 
 def test_every_event_list_is_kept():
