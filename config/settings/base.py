@@ -299,6 +299,9 @@ LIFEBUOY_NOTIFY_EMAIL = env_bool("LIFEBUOY_NOTIFY_EMAIL", True)
 LIFEBUOY_SMTP_TIMEOUT = float(os.environ.get("LIFEBUOY_SMTP_TIMEOUT", "20"))
 # Agents' files go along with their emailed replies up to this total; larger ones stay linked.
 LIFEBUOY_EMAIL_ATTACHMENTS_MAX_BYTES = 15 * 1024 * 1024
+# Outgoing webhooks may go to private, loopback and link-local addresses (an on-premises
+# installation whose customers' tools share its network). Off by default: refused as SSRF.
+LIFEBUOY_WEBHOOK_PRIVATE_TARGETS = env_bool("LIFEBUOY_WEBHOOK_PRIVATE_TARGETS", False)
 LIFEBUOY_SLACK_WEBHOOK_URL = os.environ.get("LIFEBUOY_SLACK_WEBHOOK_URL", "")
 # Or a bot token and a channel (used when no webhook URL is set).
 LIFEBUOY_SLACK_BOT_TOKEN = os.environ.get("LIFEBUOY_SLACK_BOT_TOKEN", "")

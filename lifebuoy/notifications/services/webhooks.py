@@ -30,9 +30,9 @@ from django.db import transaction
 from lifebuoy.accounts.models import Organization, User
 from lifebuoy.core.config_cache import config_cache_clear
 from lifebuoy.core.errors import InvalidState, LifebuoyError, NotFound, ValidationFailed
+from lifebuoy.integrations.webhook.targets import webhook_url_problem
 from lifebuoy.notifications.models import Delivery, DeliveryKind, WebhookEndpoint
 from lifebuoy.notifications.services.outbox import delivery_enqueue
-from lifebuoy.notifications.services.webhook_targets import webhook_url_problem
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +63,9 @@ def webhook_fields_validate(*, url: str | None = None, events: list[str] | None 
     """Raise one 422 naming every bad field; ``None`` means "not being changed"."""
     problems: dict[str, str] = {}
     if url is not None:
-        problem = webhook_url_problem(url, debug=settings.DEBUG)
+        problem = webhook_url_problem(
+            url, debug=settings.DEBUG, allow_private=settings.LIFEBUOY_WEBHOOK_PRIVATE_TARGETS
+        )
         if problem:
             problems["url"] = problem
     unknown = sorted(set(events or []) - set(WEBHOOK_EVENTS))

@@ -4,7 +4,8 @@ A webhook URL is chosen by a customer and called by our workers from inside our 
 unchecked URL would let anyone make Lifebuoy send requests to its own private services (SSRF):
 the database, the broker, a cloud provider's metadata endpoint at 169.254.169.254.
 
-The rules, checked when an endpoint is added or changed and again before a test event:
+The rules, checked when an endpoint is added or changed, before a test event, and again by the
+worker for every delivery, which then connects to exactly the address it checked:
 
 - ``https://`` only, with a host name and no ``user:password@``;
 - the host must resolve, and *every* address it resolves to must be globally routable: no
@@ -15,10 +16,12 @@ The rules, checked when an endpoint is added or changed and again before a test 
 - with ``DEBUG`` on (a developer's machine), ``http://`` or ``https://`` to ``localhost``,
   ``127.0.0.1`` or ``[::1]`` is allowed, so a local receiver can be tried out.
 
-What this cannot see: a name whose DNS answer changes after the check (DNS rebinding). The
-worker that sends a delivery resolves the host again and does not repeat the check, so
-production deployments should also deny the workers' outbound traffic to private ranges at
-the firewall.
+Checking at sending time and connecting to the checked address (``delivery_address``) closes
+DNS rebinding: a name that answered with a public address when the endpoint was saved and
+answers with a private one later is refused when it is sent to. Redirects are not followed.
+
+``LIFEBUOY_WEBHOOK_PRIVATE_TARGETS`` lifts the address rules (not the URL ones) for an
+on-premises installation whose customers' tools live on the same private network.
 """
 
 from __future__ import annotations
@@ -80,25 +83,49 @@ def _split(url: str) -> SplitResult | None:
     return parts
 
 
-def webhook_url_problem(url: str, *, debug: bool) -> str | None:
+class TargetRefused(Exception):
+    """A webhook URL Lifebuoy will not send to; ``retryable`` when the cause may pass (DNS)."""
+
+    def __init__(self, reason: str, *, retryable: bool = False) -> None:
+        super().__init__(reason)
+        self.retryable = retryable
+
+
+def webhook_url_problem(url: str, *, debug: bool, allow_private: bool = False) -> str | None:
     """None when Lifebuoy may send to ``url``; otherwise why not, in a sentence for the form."""
+    try:
+        delivery_address(url, debug=debug, allow_private=allow_private)
+    except TargetRefused as refused:
+        return str(refused)
+    return None
+
+
+def delivery_address(url: str, *, debug: bool, allow_private: bool = False) -> str:
+    """The address to connect to for ``url``, resolved and checked now; ``TargetRefused``
+    (with a sentence for the customer) when Lifebuoy may not send there."""
     parts = _split(url)
     if parts is None or not parts.hostname:
-        return f"Enter a full https:// URL of at most {MAX_URL_LENGTH} characters."
+        raise TargetRefused(f"Enter a full https:// URL of at most {MAX_URL_LENGTH} characters.")
     if parts.username is not None or parts.password is not None:
-        return "Leave user names and passwords out of the URL; verify our signature instead."
+        raise TargetRefused(
+            "Leave user names and passwords out of the URL; verify our signature instead."
+        )
     host = parts.hostname.rstrip(".").lower()
-    if debug and host in LOCAL_DEV_HOSTS:
-        return None
-    if parts.scheme.lower() != "https":
-        return "Use an https:// URL (plain http only for localhost, and only in development)."
+    local_dev = debug and host in LOCAL_DEV_HOSTS
+    if parts.scheme.lower() != "https" and not local_dev:
+        raise TargetRefused(
+            "Use an https:// URL (plain http only for localhost, and only in development)."
+        )
+    default_port = 443 if parts.scheme.lower() == "https" else 80
     try:
-        addresses = resolve_addresses(host, parts.port or 443)
-    except (OSError, UnicodeError):
-        return f"The host “{host}” cannot be resolved."
-    if not addresses or not all(is_public_address(a) for a in addresses):
-        return (
+        addresses = resolve_addresses(host, parts.port or default_port)
+    except (OSError, UnicodeError) as exc:
+        raise TargetRefused(f"The host “{host}” cannot be resolved.", retryable=True) from exc
+    if not addresses:
+        raise TargetRefused(f"The host “{host}” cannot be resolved.", retryable=True)
+    if not (local_dev or allow_private) and not all(is_public_address(a) for a in addresses):
+        raise TargetRefused(
             f"The host “{host}” is a private, loopback or link-local address; "
             "webhooks go to public hosts only."
         )
-    return None
+    return addresses[0]
