@@ -39,6 +39,7 @@ CHECK_KINDS: dict[str, str] = {
     "c3_validation": ProblemKind.C3_NOT_VALIDATING,
     "consolidation_time": ProblemKind.CONSOLIDATION_SLOW,
     "protocol_violations": ProblemKind.PROTOCOL_VIOLATION,
+    "strict_protocol": ProblemKind.PROTOCOL_VIOLATION,  # its thresholds are the protocol's own
     "conflict_markers": ProblemKind.CONFLICT_MARKERS,
     "repo_size": ProblemKind.REPO_OVER_SIZE,
 }

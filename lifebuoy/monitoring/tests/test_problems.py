@@ -11,7 +11,7 @@ from django.db import connections
 
 from lifebuoy.accounts.services import organization_create
 from lifebuoy.kb.models import Article, State
-from lifebuoy.monitoring.models import Problem
+from lifebuoy.monitoring.models import Problem, ProblemKind
 from lifebuoy.monitoring.services.polling import deployment_poll
 from lifebuoy.monitoring.services.problems import Detected, problem_open
 from lifebuoy.notifications.models import Delivery
@@ -190,3 +190,18 @@ def test_another_agent_going_offline_is_noted_on_the_open_ticket(deployment, cus
     notes = [m.body for m in problem.ticket.messages.all()]
     assert len(notes) == 2
     assert "the problem changed" in notes[1]
+
+
+def test_a_strict_protocol_threshold_crossed_is_a_protocol_violation():
+    from lifebuoy.monitoring.services.problems import problems_detect
+
+    finding = {
+        "check": "strict_protocol",
+        "severity": "critical",
+        "summary": "C1 offline for 45 min (emergency after 30 min).",
+        "evidence": [],
+    }
+    detected = problems_detect([finding], offline_agents=[])
+    assert list(detected) == [ProblemKind.PROTOCOL_VIOLATION]
+    assert detected[ProblemKind.PROTOCOL_VIOLATION].severity == "critical"
+    assert problems_detect([{**finding, "severity": "info"}], offline_agents=[]) == {}
