@@ -10,6 +10,7 @@ plain-text part is the report's Markdown.
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -98,6 +99,25 @@ def email_payload(
     }
 
 
+def email_each(
+    *, recipients: Iterable[User], key: str, payload: dict[str, Any], now: datetime
+) -> int:
+    """Queue ``payload`` to each recipient through the outbox, once per ``key`` and person
+    however often this runs; how many were newly queued."""
+    queued = 0
+    for person in recipients:
+        delivery = delivery_enqueue(
+            kind=DeliveryKind.EMAIL,
+            key=f"{key}:{person.id}",
+            ticket=None,
+            target=person.email,
+            payload=payload,
+            now=now,
+        )
+        queued += delivery is not None
+    return queued
+
+
 def weekly_report_recipients() -> QuerySet[User]:
     """Active support leads with a deliverable address. Admins are not included: the report is
     the leads' tool, and admins can read it on the desk."""
@@ -125,15 +145,4 @@ def weekly_report_email_leads(*, report: Report, now: datetime) -> int:
         charts=weekly_charts(report, fmt="png"),
         ref=week,
     )
-    queued = 0
-    for lead in leads:
-        delivery = delivery_enqueue(
-            kind=DeliveryKind.EMAIL,
-            key=f"email:weekly-report:{week}:{lead.id}",
-            ticket=None,
-            target=lead.email,
-            payload=payload,
-            now=now,
-        )
-        queued += delivery is not None
-    return queued
+    return email_each(recipients=leads, key=f"email:weekly-report:{week}", payload=payload, now=now)

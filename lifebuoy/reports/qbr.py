@@ -17,11 +17,9 @@ from django.urls import reverse
 
 from lifebuoy.accounts.models import Organization
 from lifebuoy.core.errors import InvalidState
-from lifebuoy.notifications.models import DeliveryKind
-from lifebuoy.notifications.services.outbox import delivery_enqueue
 
 from .csat_source import csat_for
-from .mail import absolute_url, email_enabled, email_payload
+from .mail import absolute_url, email_each, email_enabled, email_payload
 from .periods import Period, previous_quarter
 from .selectors.common import Metric, Scope
 from .selectors.qbr import (
@@ -208,18 +206,12 @@ def qbr_email_send(*, organization: Organization, period: Period, now: datetime)
         footer="Your quarterly business review, also online:",
         url=qbr_url(organization, period),
     )
-    queued = 0
-    for contact in recipients:
-        delivery = delivery_enqueue(
-            kind=DeliveryKind.EMAIL,
-            key=f"email:qbr:{organization.id}:{period.label}:{contact.id}",
-            ticket=None,
-            target=contact.email,
-            payload=payload,
-            now=now,
-        )
-        queued += delivery is not None
-    return queued
+    return email_each(
+        recipients=recipients,
+        key=f"email:qbr:{organization.id}:{period.label}",
+        payload=payload,
+        now=now,
+    )
 
 
 def qbr_quarter_start_send(*, now: datetime) -> int:

@@ -99,6 +99,19 @@ def _ratio(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
+def sla_metric(key: str, label: str, met: int, decided: int) -> Metric:
+    """SLA attainment: the share of decided clocks that were met, against the 95% target."""
+    return Metric(
+        key=key,
+        label=label,
+        value=_ratio(met, decided),
+        target=SLA_ATTAINMENT_TARGET,
+        comparison=">=",
+        unit="%",
+        count=decided,
+    )
+
+
 def _hours(delta: timedelta | None) -> float | None:
     return None if delta is None else delta.total_seconds() / 3600
 

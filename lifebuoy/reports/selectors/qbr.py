@@ -24,7 +24,7 @@ from lifebuoy.reports.periods import Period
 from lifebuoy.sla.models import Clock, ClockKind, ClockState
 from lifebuoy.tickets.models import OPEN_STATUSES, Category, Priority, Ticket
 
-from .common import ESCALATION_TARGET, SLA_ATTAINMENT_TARGET, Metric, _ratio
+from .common import ESCALATION_TARGET, Metric, _ratio, sla_metric
 
 QBR_TIERS = frozenset({SupportTier.PREMIUM, SupportTier.MANAGED})
 QBR_PLANS = frozenset(plan for plan, tier in PLAN_TIER.items() if tier in QBR_TIERS)
@@ -127,18 +127,6 @@ class QbrSla:
     by_priority: list[tuple[str, Metric, Metric]]  # priority, first response, resolution
 
 
-def _sla_metric(key: str, label: str, met: int, decided: int) -> Metric:
-    return Metric(
-        key=key,
-        label=label,
-        value=_ratio(met, decided),
-        target=SLA_ATTAINMENT_TARGET,
-        comparison=">=",
-        unit="%",
-        count=decided,
-    )
-
-
 def qbr_sla(*, organization: Organization, period: Period) -> QbrSla:
     """SLA attainment of the organization's clocks decided in the period (as in
     docs/metrics.md: met when stopped in the period, breached when the breach falls in it;
@@ -162,17 +150,17 @@ def qbr_sla(*, organization: Organization, period: Period) -> QbrSla:
 
     first, resolution = ClockKind.FIRST_RESPONSE, ClockKind.RESOLUTION
     return QbrSla(
-        first_response=_sla_metric("sla_first_response", "SLA first response", *total(first)),
-        resolution=_sla_metric("sla_resolution", "SLA resolution", *total(resolution)),
+        first_response=sla_metric("sla_first_response", "SLA first response", *total(first)),
+        resolution=sla_metric("sla_resolution", "SLA resolution", *total(resolution)),
         by_priority=[
             (
                 priority,
-                _sla_metric(
+                sla_metric(
                     f"sla_first_response_{priority.lower()}",
                     f"SLA first response, {priority}",
                     *counts.get((first, priority), (0, 0)),
                 ),
-                _sla_metric(
+                sla_metric(
                     f"sla_resolution_{priority.lower()}",
                     f"SLA resolution, {priority}",
                     *counts.get((resolution, priority), (0, 0)),

@@ -15,13 +15,13 @@ from lifebuoy.tickets.models import Ticket
 from .common import (
     EVERYTHING,
     RESOLUTION_TARGET_HOURS,
-    SLA_ATTAINMENT_TARGET,
     Metric,
     Scope,
     _hours,
     _ratio,
     _resolved_in,
     _tier_of_ticket,
+    sla_metric,
 )
 
 
@@ -92,17 +92,6 @@ def sla_attainment(
         .order_by("tier", "priority")
     )
 
-    def metric(key: str, label: str, met: int, decided: int) -> Metric:
-        return Metric(
-            key=key,
-            label=label,
-            value=_ratio(met, decided),
-            target=SLA_ATTAINMENT_TARGET,
-            comparison=">=",
-            unit="%",
-            count=decided,
-        )
-
     tiers: dict[int, list[int]] = {}
     priorities: dict[str, list[int]] = {}
     for row in rows:
@@ -112,23 +101,23 @@ def sla_attainment(
             counts[1] += row["decided"]
     name = "first response" if kind == ClockKind.FIRST_RESPONSE else str(kind).replace("_", " ")
     return SlaAttainment(
-        overall=metric(
+        overall=sla_metric(
             f"sla_{kind}",
             f"SLA attainment, {name}",
             sum(r["met"] for r in rows),
             sum(r["decided"] for r in rows),
         ),
         by_tier=[
-            metric(f"sla_{kind}_tier_{tier}", f"SLA {name}, {SupportTier(tier).label}", *counts)
+            sla_metric(f"sla_{kind}_tier_{tier}", f"SLA {name}, {SupportTier(tier).label}", *counts)
             for tier, counts in sorted(tiers.items())
             if tier
         ],
         by_priority=[
-            metric(f"sla_{kind}_{priority.lower()}", f"SLA {name}, {priority}", *counts)
+            sla_metric(f"sla_{kind}_{priority.lower()}", f"SLA {name}, {priority}", *counts)
             for priority, counts in sorted(priorities.items())
         ],
         by_tier_and_priority=[
-            metric(
+            sla_metric(
                 f"sla_{kind}_tier_{row['tier']}_{row['priority'].lower()}",
                 f"SLA {name}, {SupportTier(row['tier']).label} {row['priority']}",
                 row["met"],
