@@ -1,8 +1,9 @@
 """Work orders through their states, from the channel files: assigned (a task in the
 coordinator -> builder channel), in progress (the builder committed after it), reported (a
 report in the builder -> coordinator channel) and validated (a validation by C3 after the
-report). Stale ones are flagged: assigned and not picked up within ``work_order_pickup``,
-reported and not validated within ``c3_validation_within``.
+report). Work orders assigned and not picked up within ``work_order_pickup`` are flagged here;
+a report waiting for its validation is ``unvalidated_reports``' finding, so it is not
+reported twice.
 
 Tasks are paired with their reports as ``slow_tasks`` pairs them; validations are the ones
 ``unvalidated_reports`` reads.
@@ -78,7 +79,6 @@ def run(snapshot: RepoSnapshot) -> list[Finding]:
     findings = []
     for trinity, orders in sorted(work_orders(snapshot).items()):
         findings.extend(_not_picked_up(snapshot, trinity, orders))
-        findings.extend(_not_validated(snapshot, trinity, orders))
     return findings
 
 
@@ -106,28 +106,3 @@ def _not_picked_up(snapshot: RepoSnapshot, trinity: str, orders: list[WorkOrder]
     else:
         proof.append(note(f"{builder} never appears in the history read."))
     return [Finding(ID, CATEGORY, SEVERITY, summary, tuple(proof))]
-
-
-def _not_validated(snapshot: RepoSnapshot, trinity: str, orders: list[WorkOrder]) -> list[Finding]:
-    profile = snapshot.profile
-    limit = profile.thresholds.c3_validation_within
-    waiting = [
-        o.reported
-        for o in orders
-        if o.state == REPORTED
-        and o.reported is not None
-        and snapshot.now_ts - o.reported.commit.ts > limit.total_seconds()
-    ]
-    if not waiting:
-        return []
-    validator = profile.agent_label(f"{trinity}/{profile.validator}")
-    builder = profile.agent_label(f"{trinity}/{profile.builder}")
-    summary = (
-        f"{len(waiting)} work order(s) reported by {builder}, the oldest "
-        f"{evidence.ago(snapshot, waiting[0].commit.ts)}, were not validated by {validator} "
-        f"within {human_duration(limit)}."
-    )
-    proof = tuple(
-        evidence.write(r, snapshot, "reported") for r in waiting[-evidence.MAX_EVIDENCE :]
-    )
-    return [Finding(ID, Category.QUALITY_ISSUES, SEVERITY, summary, proof)]
