@@ -20,6 +20,24 @@ from pathlib import Path
 from django.conf import settings
 
 GIT_TIMEOUT = 300.0
+# A poll's fetch does only what a mirror needs: no FETCH_HEAD (nothing merges it), no check
+# for forced updates (it walks history to print a note; the poll compares refs itself), and
+# no housekeeping process on every fetch (``_housekeeping_due`` decides, as git's own
+# thresholds would). The connectivity check stays: the mirror must have complete objects.
+_FETCH = [
+    "-c",
+    "advice.fetchShowForcedUpdates=false",
+    "fetch",
+    "--prune",
+    "--quiet",
+    "--no-auto-maintenance",
+    "--no-write-fetch-head",
+    "--no-show-forced-updates",
+    "origin",
+]
+GC_AUTO_PACK_LIMIT = 50  # git's gc.autoPackLimit default
+GC_AUTO_LOOSE_SAMPLE = 6700 // 256  # git's gc.auto default, as sampled in objects/17
+_OBJECT_ID = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")
 _SCP_LIKE = re.compile(r"^[\w.-]+@[\w.-]+:[^\s]+$")
 _REMOTE_SCHEMES = ("https://", "ssh://")
 
@@ -122,8 +140,22 @@ def mirror_sync(*, repository: str, location: str) -> MirrorState:
             # Belt and braces: a mistaken push from this mirror could not reach the customer.
             _git(["config", "remote.origin.pushurl", "/dev/null/no-push"], cwd=path)
         else:
-            _git(["fetch", "--prune", "--quiet", "origin"], cwd=path)
+            _git(_FETCH, cwd=path)
+            if _housekeeping_due(path):
+                _git(["maintenance", "run", "--auto", "--quiet"], cwd=path)
         return mirror_state(path)
+
+
+def _housekeeping_due(path: Path) -> bool:
+    """Whether ``git gc --auto`` would repack: too many packs, or too many loose objects
+    (estimated from one of the 256 fan-out directories, the way git estimates it)."""
+    try:
+        packs = sum(1 for p in os.scandir(path / "objects" / "pack") if p.name.endswith(".pack"))
+        sample = path / "objects" / "17"
+        loose = sum(1 for _ in os.scandir(sample)) if sample.is_dir() else 0
+    except OSError:
+        return True
+    return packs > GC_AUTO_PACK_LIMIT or loose > GC_AUTO_LOOSE_SAMPLE
 
 
 def mirror_discard(*, location: str) -> None:
@@ -139,14 +171,56 @@ def mirror_discard(*, location: str) -> None:
 
 
 def mirror_state(path: Path) -> MirrorState:
-    """HEAD and every ref in one git call (``show-ref --head`` fails only without refs)."""
-    try:
-        refs = _git(["show-ref", "--head"], cwd=path)
-    except MirrorError:
-        return MirrorState(head="", refs_digest=hashlib.sha256(b"").hexdigest())
-    first, _, name = refs.partition("\n")[0].partition(" ")
+    """HEAD and every ref, as ``git show-ref --head`` lists them (so the digest is the same
+    either way), read from the ref files without starting git when they are as expected."""
+    listing = _ref_listing(path)
+    if listing is None:
+        try:
+            listing = _git(["show-ref", "--head"], cwd=path)
+        except MirrorError:  # show-ref fails only when there is no ref at all
+            listing = ""
+    first, _, name = listing.partition("\n")[0].partition(" ")
     head = first if name == "HEAD" else ""
-    return MirrorState(head=head, refs_digest=hashlib.sha256(refs.encode()).hexdigest())
+    return MirrorState(head=head, refs_digest=hashlib.sha256(listing.encode()).hexdigest())
+
+
+def _ref_listing(path: Path) -> str | None:
+    """``show-ref --head``'s output from git's files ref storage (``packed-refs`` overlaid by
+    loose refs under ``refs/``), or None for anything unexpected (git is asked then)."""
+    refs: dict[str, str] = {}
+    try:
+        packed = path / "packed-refs"
+        if packed.exists():
+            for line in packed.read_text(encoding="utf-8").splitlines():
+                if line.startswith(("#", "^")) or not line:
+                    continue
+                sha, _, name = line.partition(" ")
+                refs[name] = sha
+        symbolic: dict[str, str] = {}
+        for directory, _dirs, files in os.walk(path / "refs"):
+            for file in files:
+                if file.endswith(".lock"):
+                    return None  # a ref is being changed: let git read it
+                ref = os.path.join(directory, file)
+                name = Path(ref).relative_to(path).as_posix()
+                value = Path(ref).read_text(encoding="utf-8").strip()
+                if value.startswith("ref: "):
+                    symbolic[name] = value[5:]
+                else:
+                    refs[name] = value
+        head = (path / "HEAD").read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+    for name, target in symbolic.items():
+        if target not in refs:
+            return None
+        refs[name] = refs[target]
+    if not all(_OBJECT_ID.match(sha) for sha in refs.values()):
+        return None
+    head_sha = refs.get(head[5:]) if head.startswith("ref: ") else head
+    lines = [f"{head_sha} HEAD"] if head_sha and _OBJECT_ID.match(head_sha) else []
+    lines += [f"{refs[name]} {name}" for name in sorted(refs)]
+    return "".join(f"{line}\n" for line in lines)
 
 
 def count_new_commits(*, location: str, head: str, since: str) -> int:
