@@ -69,7 +69,7 @@ def test_problems_exit_3_with_json(cli, repo):
     violation = next(f for f in data["findings"] if f["check"] == "protocol_violations")
     assert violation["category"] == "git_conflicts"
     assert violation["severity"] == "critical"
-    assert violation["kb_article"] is None
+    assert violation["kb_article"] == "KB-1011"  # builder and validator talking directly
     assert violation["solutions"][0]["steps"]
     assert violation["evidence"][0]["commit"]
 
