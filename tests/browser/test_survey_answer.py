@@ -36,7 +36,7 @@ def test_a_customer_rates_a_resolved_ticket_from_the_email_link(
     )
     assert csat_send(ticket=ticket, now=now)
     survey = Survey.objects.get(ticket=ticket)
-    email = survey.ticket.deliveries.get(idempotency_key=f"email:survey:csat:{ticket.id}")
+    email = ticket.deliveries.get(idempotency_key=f"email:survey:csat:{ticket.id}")
     match = LINK.search(email.payload["text"])
     assert match is not None, email.payload["text"]
 
