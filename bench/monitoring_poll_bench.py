@@ -51,6 +51,9 @@ def setup_django(data_dir: Path) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    from lifebuoy.cli.commands.server import _prepare_broker
+
+    _prepare_broker()  # the embedded broker's folders, for the tasks a problem's ticket queues
 
 
 def append_commits(path: Path, start_ts: int, seed: int) -> int:
