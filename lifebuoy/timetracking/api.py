@@ -58,6 +58,16 @@ def time_entry_add_api(
     return Status(201, entry)
 
 
+@router.delete("/{ticket_id}/time/entries/{entry_id}", response={204: None})
+def time_entry_remove_api(request: AuthedRequest, ticket_id: int, entry_id: int) -> Status[None]:
+    """Remove an entry: your own, or anyone's for support leads and admins."""
+    entry = selectors.time_entry_get_for_user(
+        user=request.auth, ticket_id=ticket_id, entry_id=entry_id
+    )
+    services.time_entry_remove(entry=entry, actor=request.auth, now=timezone.now())
+    return Status(204, None)
+
+
 @running_router.get("/running", response=RunningOut)
 def time_running_api(request: AuthedRequest) -> dict[str, Any]:
     """Your running timer, if any (customers never have one)."""

@@ -23,6 +23,20 @@ def time_ticket_get_for_user(*, user: User, ticket_id: int) -> Ticket:
     return ticket
 
 
+def time_entry_get_for_user(*, user: User, ticket_id: int, entry_id: int) -> TimeEntry:
+    """An entry of a ticket the user may see the time of; a missing entry, one of another
+    ticket, and any entry asked for by a customer are the same 404."""
+    ticket = time_ticket_get_for_user(user=user, ticket_id=ticket_id)
+    entry = (
+        TimeEntry.objects.filter(id=entry_id, ticket=ticket)
+        .select_related("agent", "ticket")
+        .first()
+    )
+    if entry is None:
+        raise NotFound("time_entry_not_found", f"Time entry {entry_id} was not found.")
+    return entry
+
+
 def time_running_for_agent(*, agent: User) -> TimeEntry | None:
     return (
         TimeEntry.objects.filter(agent=agent, kind=EntryKind.TIMER, stopped_at__isnull=True)

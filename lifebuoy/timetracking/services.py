@@ -14,9 +14,9 @@ from datetime import date, datetime
 
 from django.db import transaction
 
-from lifebuoy.accounts.models import User
+from lifebuoy.accounts.models import Role, User
 from lifebuoy.core.errors import InvalidState, PermissionDenied, ValidationFailed
-from lifebuoy.tickets.models import Ticket
+from lifebuoy.tickets.models import Ticket, TicketEvent
 
 from .models import EntryKind, TimeEntry
 
@@ -109,5 +109,34 @@ def time_entry_add(*, ticket: Ticket, agent: User, data: ManualTime, now: dateti
         worked_on=data.worked_on,
         seconds=data.minutes * 60,
         note=data.note.strip(),
+        created_at=now,
+    )
+
+
+def time_entry_may_remove(*, entry: TimeEntry, actor: User) -> bool:
+    """People remove their own entries; support leads and admins anyone's."""
+    return entry.agent_id == actor.id or actor.role in (Role.LEAD, Role.ADMIN)
+
+
+@transaction.atomic
+def time_entry_remove(*, entry: TimeEntry, actor: User, now: datetime) -> None:
+    """Remove a time entry logged by mistake (a running timer is cancelled), with a line in the
+    ticket's audit trail saying whose time it was and how much."""
+    _require_staff(actor)
+    if not time_entry_may_remove(entry=entry, actor=actor):
+        raise PermissionDenied(
+            "not_allowed", "Only the person who logged this time, or a support lead, can remove it."
+        )
+    deleted, _ = TimeEntry.objects.filter(id=entry.id).delete()
+    if not deleted:
+        return  # removed meanwhile by someone else: nothing left to do
+    running = entry.stopped_at is None and entry.kind == EntryKind.TIMER
+    amount = "a running timer" if running else f"{(entry.seconds or 0) // 60} min"
+    TicketEvent.objects.create(
+        ticket_id=entry.ticket_id,
+        actor=actor,
+        action="time_removed",
+        field="time",
+        old_value=f"{amount} by {entry.agent.display_name} on {entry.worked_on:%Y-%m-%d}"[:300],
         created_at=now,
     )

@@ -70,3 +70,16 @@ def time_timer_stop_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
     except LifebuoyError as exc:
         apply_error(request, None, exc)
     return redirect("desk:detail", ticket_id=ticket.id)
+
+
+@staff_required
+@require_POST
+def time_entry_remove_view(request: WSGIRequest, ticket_id: int, entry_id: int) -> HttpResponse:
+    user = _user(request)
+    entry = selectors.time_entry_get_for_user(user=user, ticket_id=ticket_id, entry_id=entry_id)
+    try:
+        services.time_entry_remove(entry=entry, actor=user, now=timezone.now())
+        messages.success(request, "Time entry removed.")
+    except LifebuoyError as exc:
+        apply_error(request, None, exc)
+    return redirect("desk:detail", ticket_id=ticket_id)

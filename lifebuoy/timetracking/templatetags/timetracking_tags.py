@@ -12,6 +12,7 @@ from lifebuoy.accounts.models import User
 from lifebuoy.tickets.models import Ticket
 from lifebuoy.timetracking.forms import TimeEntryForm
 from lifebuoy.timetracking.selectors import duration_text, time_for_ticket
+from lifebuoy.timetracking.services import time_entry_may_remove
 
 register = template.Library()
 
@@ -29,7 +30,13 @@ def time_panel(context: dict[str, Any], ticket: Ticket) -> dict[str, Any]:
         "time": time_for_ticket(ticket=ticket, viewer=user, now=now, limit=PANEL_ENTRIES),
         "form": TimeEntryForm(initial={"worked_on": now.date()}),
         "csrf_token": context.get("csrf_token"),
+        "viewer": user,
     }
+
+
+@register.simple_tag
+def may_remove(entry: Any, viewer: User) -> bool:
+    return time_entry_may_remove(entry=entry, actor=viewer)
 
 
 @register.filter
