@@ -225,3 +225,22 @@ def dashboard_build(*, user: User, period: Period, scope: Scope, now: datetime) 
         metrics=metrics + sla_rows,
         tables={t.name: t for t in tables},
     )
+
+
+def board_as_dict(board: Dashboard) -> dict[str, object]:
+    """The dashboard as JSON: its period and filters, the metrics, and every table's rows."""
+    return {
+        "period": {
+            "label": board.period.label,
+            "start": board.period.start.isoformat(),
+            "end": board.period.end.isoformat(),
+        },
+        "tier": board.scope.tier,
+        "organization_id": board.scope.organization_id,
+        "as_of": board.now.isoformat(),
+        "metrics": [metric.as_dict() for metric in board.metrics],
+        "tables": {
+            name: {"title": t.title, "headers": t.headers, "rows": t.rows, "note": t.note}
+            for name, t in board.tables.items()
+        },
+    }

@@ -243,3 +243,18 @@ def test_the_query_count_does_not_grow_with_tickets(
         desk.tickets["T1"].save()
     with django_assert_max_num_queries(len(before.captured_queries)):
         dashboard_build(user=lena, period=period, scope=EVERYTHING, now=timezone.now())
+
+
+def test_the_dashboard_over_the_api_with_filters_and_field_errors(api, lena, ted, alice, now):
+    from lifebuoy.tickets.services import NewTicket, ticket_create
+
+    ticket_create(actor=alice, data=NewTicket("Hub stuck", "It is stuck."), now=now)
+    client = api(lena)
+    body = client.get(f"/api/reports/dashboard?organization={alice.organization_id}").json()
+    assert body["organization_id"] == alice.organization_id
+    assert {"open", "metrics"} <= set(body["tables"])
+    assert any(m["key"] == "csat" for m in body["metrics"])
+    bad = client.get("/api/reports/dashboard?period=custom&start=2026-11-30&end=2026-11-01")
+    assert bad.status_code == 422
+    assert "end" in bad.json()["extra"]["fields"]
+    assert api(ted).get("/api/reports/dashboard").status_code == 403
