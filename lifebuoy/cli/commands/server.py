@@ -45,10 +45,11 @@ def _prepare_broker() -> None:
 def _supervise(commands: dict[str, list[str]]) -> int:
     """Start every command, stop them all on Ctrl-C or when one of them dies."""
     procs = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}
-    stopping = False
+    stopping = requested = False
 
     def stop(signum: int, frame: FrameType | None) -> None:
-        nonlocal stopping
+        nonlocal stopping, requested
+        requested = requested or not stopping  # not when already stopping after a crash
         stopping = True
 
     signal.signal(signal.SIGINT, stop)
@@ -56,10 +57,14 @@ def _supervise(commands: dict[str, list[str]]) -> int:
     code = ExitStatus.SUCCESS
     while not stopping:
         for name, proc in procs.items():
-            if proc.poll() is not None:
+            if proc.poll() is not None and not stopping:
                 console.print(f"[red]{name} exited with status {proc.returncode}; stopping.[/]")
                 stopping, code = True, ExitStatus.ERROR
         time.sleep(0.3)
+    if requested:
+        # Ctrl-C reaches the whole process group: the children stop on their own, and a
+        # stop that was asked for is a success, whichever process noticed first.
+        code = ExitStatus.SUCCESS
     for proc in procs.values():
         if proc.poll() is None:
             proc.send_signal(signal.SIGTERM)
