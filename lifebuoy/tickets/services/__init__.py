@@ -1,0 +1,36 @@
+"""Writes for tickets: creation and routing, the conversation, changes with their audit trail.
+
+Invariants:
+- every change to a ticket writes a TicketEvent in the same transaction;
+- a customer can never write an internal note, and never changes anything but their own reply
+  and the confirmation that a ticket is resolved;
+- the ticket row is locked for the length of each change, so concurrent changes serialize.
+"""
+
+from .changes import (
+    TRANSITIONS,
+    TicketChanges,
+    ticket_autoclose_sweep,
+    ticket_confirm_resolved,
+    ticket_escalate_to,
+    ticket_update,
+)
+from .common import BODY_MAX, SUBJECT_MAX, AuditEntry, ticket_audit_record
+from .conversation import message_add
+from .creation import NewTicket, ticket_create
+
+__all__ = [
+    "BODY_MAX",
+    "SUBJECT_MAX",
+    "TRANSITIONS",
+    "AuditEntry",
+    "NewTicket",
+    "TicketChanges",
+    "message_add",
+    "ticket_audit_record",
+    "ticket_autoclose_sweep",
+    "ticket_confirm_resolved",
+    "ticket_create",
+    "ticket_escalate_to",
+    "ticket_update",
+]

@@ -1,0 +1,205 @@
+"""Changes staff and customers make to a ticket: status, priority, category, assignee and
+tags; escalation; the customer's confirmation; and closing quiet resolved tickets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import transaction
+
+from lifebuoy.accounts.models import Queue, User
+from lifebuoy.core.errors import InvalidState, PermissionDenied, ValidationFailed
+from lifebuoy.escalations.hooks import escalations_on_ticket_event
+from lifebuoy.notifications.services.outbox import (
+    notifications_on_priority_change,
+    notifications_on_resolved,
+)
+from lifebuoy.sla.services import (
+    sla_on_priority_change,
+    sla_on_status_change,
+)
+from lifebuoy.tickets.models import (
+    Category,
+    Priority,
+    Status,
+    Ticket,
+    TicketEvent,
+)
+
+from .common import _check_choice, _check_status, _event, _locked, _set_tags, _status_to
+
+# Staff may move a ticket between these statuses; closing needs a resolved ticket first,
+# because the playbook closes only after the customer confirms the fix.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.NEW: frozenset({Status.OPEN, Status.PENDING, Status.ESCALATED, Status.RESOLVED}),
+    Status.OPEN: frozenset({Status.PENDING, Status.ESCALATED, Status.RESOLVED}),
+    Status.PENDING: frozenset({Status.OPEN, Status.ESCALATED, Status.RESOLVED}),
+    Status.ESCALATED: frozenset({Status.OPEN, Status.PENDING, Status.RESOLVED}),
+    Status.RESOLVED: frozenset({Status.OPEN, Status.CLOSED}),
+    Status.CLOSED: frozenset({Status.OPEN}),
+}
+
+
+@dataclass(frozen=True)
+class TicketChanges:
+    status: str | None = None
+    priority: str | None = None
+    category: str | None = None
+    assignee_id: int | None = None
+    unassign: bool = False
+    tags: tuple[str, ...] | None = None
+
+
+def _validated_assignee(changes: TicketChanges) -> User | None:
+    """Check every field of ``changes`` at once; the new assignee, if one is named."""
+    errors: dict[str, str] = {}
+    if changes.priority is not None:
+        _check_choice(errors, "priority", changes.priority, Priority)
+    if changes.category is not None:
+        _check_choice(errors, "category", changes.category, Category)
+    if changes.status is not None:
+        _check_status(errors, changes.status)
+    assignee = None
+    if changes.assignee_id is not None:
+        assignee = User.objects.filter(id=changes.assignee_id, is_active=True).first()
+        if assignee is None or not assignee.is_support_staff:
+            errors["assignee_id"] = "Assign the ticket to an active member of the support staff."
+    if errors:
+        raise ValidationFailed.for_fields(errors)
+    return assignee
+
+
+def _change_status(ticket: Ticket, actor: User, new: str, now: datetime, fields: list[str]) -> None:
+    if new not in TRANSITIONS[ticket.status]:
+        raise InvalidState(
+            "invalid_transition",
+            f"A {ticket.get_status_display().lower()} ticket cannot become "
+            f"{Status(new).label.lower()}.",
+            {"allowed": sorted(TRANSITIONS[ticket.status])},
+        )
+    _status_to(ticket, actor, new, now, fields)
+    if new == Status.RESOLVED:
+        notifications_on_resolved(ticket=ticket, now=now)
+
+
+@transaction.atomic
+def ticket_update(*, ticket: Ticket, actor: User, changes: TicketChanges, now: datetime) -> Ticket:
+    """Staff change status, priority, category, assignee or tags; each change is audited."""
+    if not actor.is_support_staff:
+        raise PermissionDenied("not_allowed", "Only support staff can change a ticket.")
+    assignee = _validated_assignee(changes)
+    ticket = _locked(ticket)
+    fields: list[str] = ["updated_at"]
+    for name in ("priority", "category"):
+        value = getattr(changes, name)
+        if value is not None and value != getattr(ticket, name):
+            _event(ticket, actor, "changed", now, field=name, old=getattr(ticket, name), new=value)
+            setattr(ticket, name, value)
+            fields.append(name)
+    if assignee is not None and assignee.id != ticket.assignee_id:
+        _event(ticket, actor, "changed", now, field="assignee", old=ticket.assignee, new=assignee)
+        ticket.assignee = assignee
+        fields.append("assignee")
+    elif changes.unassign and ticket.assignee_id is not None:
+        _event(ticket, actor, "changed", now, field="assignee", old=ticket.assignee)
+        ticket.assignee = None
+        fields.append("assignee")
+    if changes.status is not None and changes.status != ticket.status:
+        _change_status(ticket, actor, changes.status, now, fields)
+    if changes.tags is not None:
+        old_tags = sorted(t.name for t in ticket.tags.all())
+        new_tags = _set_tags(ticket, changes.tags)
+        if new_tags != old_tags:
+            _event(
+                ticket,
+                actor,
+                "changed",
+                now,
+                field="tags",
+                old=",".join(old_tags),
+                new=",".join(new_tags),
+            )
+    if len(fields) > 1:
+        ticket.last_activity_at = now
+        fields.append("last_activity_at")
+    ticket.save(update_fields=fields)
+    if "priority" in fields:
+        sla_on_priority_change(ticket=ticket, now=now)
+        notifications_on_priority_change(ticket=ticket, now=now)
+    escalations_on_ticket_event(ticket_id=ticket.id, now=now)
+    ticket.refresh_from_db()
+    return ticket
+
+
+@transaction.atomic
+def ticket_escalate_to(
+    *, ticket: Ticket, actor: User | None, queue: Queue | None, assignee: User | None, now: datetime
+) -> Ticket:
+    """Escalation (lifebuoy.escalations) hands the ticket to the next level: status Escalated,
+    the level's queue and person. The owner stays; each change is audited like any other."""
+    ticket = _locked(ticket)
+    if not ticket.is_open:
+        raise InvalidState("ticket_closed", f"Ticket {ticket.number} is not open.")
+    fields = ["updated_at", "last_activity_at"]
+    ticket.last_activity_at = now
+    if queue is not None and queue.id != ticket.queue_id:
+        _event(ticket, actor, "changed", now, field="queue", old=ticket.queue, new=queue)
+        ticket.queue = queue
+        fields.append("queue")
+    if (assignee.id if assignee else None) != ticket.assignee_id:
+        # Nobody at the level had room: the ticket waits in the level's queue, unassigned.
+        _event(ticket, actor, "changed", now, field="assignee", old=ticket.assignee, new=assignee)
+        ticket.assignee = assignee
+        fields.append("assignee")
+    if ticket.status != Status.ESCALATED:
+        _status_to(ticket, actor, Status.ESCALATED, now, fields)
+    ticket.save(update_fields=fields)
+    return ticket
+
+
+@transaction.atomic
+def ticket_confirm_resolved(*, ticket: Ticket, actor: User, now: datetime) -> Ticket:
+    """The customer says the problem is solved: that is the confirmation that closes the ticket."""
+    ticket = _locked(ticket)
+    if ticket.status == Status.CLOSED:
+        raise InvalidState("ticket_closed", f"Ticket {ticket.number} is already closed.")
+    fields = ["updated_at", "last_activity_at"]
+    ticket.last_activity_at = now
+    if ticket.status != Status.RESOLVED:
+        _status_to(ticket, actor, Status.RESOLVED, now, fields)
+    _status_to(ticket, actor, Status.CLOSED, now, fields)
+    ticket.save(update_fields=list(dict.fromkeys(fields)))
+    return ticket
+
+
+def ticket_autoclose_sweep(*, now: datetime, quiet_days: int, batch_size: int = 500) -> int:
+    """Close resolved tickets that stayed quiet for ``quiet_days``. Safe with several workers:
+    each ticket closes only if it is still resolved and quiet at the moment of the update."""
+    cutoff = now - timedelta(days=quiet_days)
+    closed = 0
+    ids = list(
+        Ticket.objects.filter(status=Status.RESOLVED, last_activity_at__lt=cutoff)
+        .order_by("id")
+        .values_list("id", flat=True)[:batch_size]
+    )
+    for ticket_id in ids:
+        with transaction.atomic():
+            won = Ticket.objects.filter(
+                id=ticket_id, status=Status.RESOLVED, last_activity_at__lt=cutoff
+            ).update(status=Status.CLOSED, closed_at=now, updated_at=now)
+            if won == 1:
+                TicketEvent.objects.create(
+                    ticket_id=ticket_id,
+                    actor=None,
+                    action="closed_automatically",
+                    field="status",
+                    old_value=Status.RESOLVED,
+                    new_value=Status.CLOSED,
+                    created_at=now,
+                )
+                sla_on_status_change(
+                    ticket_id=ticket_id, old=Status.RESOLVED, new=Status.CLOSED, now=now
+                )
+                closed += 1
+    return closed

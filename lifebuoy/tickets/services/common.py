@@ -1,0 +1,152 @@
+"""What every ticket write shares: the audit trail, input checks, tags and attachments, the
+row lock, and moving a ticket to a new status with its SLA and notification hooks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import F
+
+from lifebuoy.accounts.models import User
+from lifebuoy.core.errors import PayloadTooLarge
+from lifebuoy.sla.services import sla_on_status_change
+from lifebuoy.tickets.models import (
+    Attachment,
+    Message,
+    Status,
+    Tag,
+    Ticket,
+    TicketEvent,
+)
+
+SUBJECT_MAX = 200
+
+
+BODY_MAX = 50_000
+
+
+def _event(
+    ticket: Ticket,
+    actor: User | None,
+    action: str,
+    now: datetime,
+    *,
+    field: str = "",
+    old: object = "",
+    new: object = "",
+) -> None:
+    TicketEvent.objects.create(
+        ticket=ticket,
+        actor=actor,
+        action=action,
+        field=field,
+        old_value=str(old or "")[:300],
+        new_value=str(new or "")[:300],
+        created_at=now,
+    )
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """An audit row written on behalf of another app (e.g. the SLA sweep), without an actor."""
+
+    ticket_id: int
+    action: str
+    field: str = ""
+    new: str = ""
+
+
+def ticket_audit_record(*, entries: Sequence[AuditEntry], now: datetime) -> None:
+    """Add system entries to tickets' audit trails, inside the caller's transaction."""
+    TicketEvent.objects.bulk_create(
+        TicketEvent(
+            ticket_id=e.ticket_id,
+            action=e.action,
+            field=e.field,
+            new_value=e.new[:300],
+            created_at=now,
+        )
+        for e in entries
+    )
+
+
+def _check_choice(errors: dict[str, str], name: str, value: str, choices: type) -> None:
+    if value not in choices.values:  # type: ignore[attr-defined]  # a TextChoices class
+        errors[name] = f"“{value}” is not one of: {', '.join(choices.values)}."  # type: ignore[attr-defined]  # idem
+
+
+def _check_status(errors: dict[str, str], value: str) -> None:
+    _check_choice(errors, "status", value, Status)
+    if value == Status.ESCALATED:
+        # Escalating needs the documented checklist and a next level: lifebuoy.escalations.
+        errors["status"] = "Use “Escalate…”: escalating needs the escalation checklist."
+
+
+def _validate_text(errors: dict[str, str], *, subject: str | None, body: str | None) -> None:
+    if subject is not None:
+        if not subject.strip():
+            errors["subject"] = "A subject is required."
+        elif len(subject) > SUBJECT_MAX:
+            errors["subject"] = f"Keep the subject under {SUBJECT_MAX} characters."
+    if body is not None and len(body) > BODY_MAX:
+        errors["description"] = f"Keep the text under {BODY_MAX:,} characters."
+
+
+def _check_files(files: Sequence[UploadedFile]) -> None:
+    limit: int = settings.LIFEBUOY_MAX_ATTACHMENT_BYTES
+    for upload in files:
+        if (upload.size or 0) > limit:
+            raise PayloadTooLarge(
+                "attachment_too_large",
+                f"“{upload.name}” is {upload.size:,} bytes; the limit is {limit:,} bytes.",
+                {"filename": upload.name, "limit_bytes": limit},
+            )
+
+
+def _set_tags(ticket: Ticket, names: Iterable[str]) -> list[str]:
+    clean = sorted({n.strip().lower()[:50] for n in names if n.strip()})
+    tags = [Tag.objects.get_or_create(name=n)[0] for n in clean]
+    ticket.tags.set(tags)
+    return clean
+
+
+def _store_attachments(message: Message, files: Sequence[UploadedFile]) -> None:
+    for upload in files:
+        name = (upload.name or "attachment").replace("/", "_")[-255:]
+        Attachment.objects.create(
+            message=message,
+            file=upload,
+            filename=name,
+            content_type=(upload.content_type or "application/octet-stream")[:100],
+            size=upload.size or 0,
+        )
+
+
+def _locked(ticket: Ticket) -> Ticket:
+    return Ticket.objects.select_for_update().select_related("organization").get(id=ticket.id)
+
+
+def _status_to(
+    ticket: Ticket, actor: User | None, new: str, now: datetime, fields: list[str]
+) -> None:
+    old = ticket.status
+    if new == Status.OPEN and old in (Status.RESOLVED, Status.CLOSED):
+        ticket.reopen_count = F("reopen_count") + 1  # updated in SQL
+        ticket.resolved_at = None
+        ticket.closed_at = None
+        fields += ["reopen_count", "resolved_at", "closed_at"]
+        _event(ticket, actor, "reopened", now)
+    if new == Status.RESOLVED:
+        ticket.resolved_at = now
+        fields.append("resolved_at")
+    if new == Status.CLOSED:
+        ticket.closed_at = now
+        fields.append("closed_at")
+    ticket.status = new
+    fields.append("status")
+    _event(ticket, actor, "changed", now, field="status", old=old, new=new)
+    sla_on_status_change(ticket_id=ticket.id, old=old, new=new, now=now)

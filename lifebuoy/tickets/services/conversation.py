@@ -1,0 +1,91 @@
+"""The conversation: public replies and internal notes, and what a reply does to the ticket."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+
+from lifebuoy.accounts.models import User
+from lifebuoy.core.errors import InvalidState, PermissionDenied, ValidationFailed
+from lifebuoy.core.markdown import render_markdown
+from lifebuoy.escalations.hooks import escalations_on_ticket_event
+from lifebuoy.notifications.services.outbox import notifications_on_message_added
+from lifebuoy.sla.services import sla_on_message
+from lifebuoy.tickets.models import (
+    Message,
+    Status,
+    Ticket,
+)
+
+from .common import BODY_MAX, _check_files, _event, _locked, _status_to, _store_attachments
+
+
+@transaction.atomic
+def message_add(
+    *,
+    ticket: Ticket,
+    author: User,
+    body: str,
+    now: datetime,
+    is_internal: bool = False,
+    files: Sequence[UploadedFile] = (),
+    is_automatic: bool = False,
+) -> Message:
+    """Add a reply or an internal note, and move the ticket along as a support desk would.
+
+    ``is_automatic`` marks a message the system sends in someone's name (a notice, an
+    auto-reply): it is never anyone's response, for the SLA clocks or ``first_response_at``.
+    """
+    if is_internal and not author.is_support_staff:
+        raise PermissionDenied("not_allowed", "Only support staff can write internal notes.")
+    if not body.strip() and not files:
+        raise ValidationFailed.for_fields({"body": "Write a message or attach a file."})
+    if len(body) > BODY_MAX:
+        raise ValidationFailed.for_fields({"body": f"Keep it under {BODY_MAX:,} characters."})
+    _check_files(files)
+    ticket = _locked(ticket)
+    if ticket.status == Status.CLOSED and not author.is_support_staff:
+        raise InvalidState(
+            "ticket_closed", f"Ticket {ticket.number} is closed; please open a new ticket."
+        )
+    message = Message.objects.create(
+        ticket=ticket,
+        author=author,
+        body=body,
+        body_html=render_markdown(body),
+        is_internal=is_internal,
+        created_at=now,
+    )
+    _store_attachments(message, files)
+    _event(ticket, author, "note_added" if is_internal else "reply_added", now)
+    if not is_internal:
+        _after_public_message(ticket, author, now, is_automatic=is_automatic)
+    sla_on_message(
+        ticket=ticket, author=author, is_internal=is_internal, is_automatic=is_automatic, now=now
+    )
+    notifications_on_message_added(message=message, now=now, is_automatic=is_automatic)
+    escalations_on_ticket_event(ticket_id=ticket.id, now=now)
+    return message
+
+
+def _after_public_message(
+    ticket: Ticket, author: User, now: datetime, *, is_automatic: bool
+) -> None:
+    fields = ["last_activity_at", "updated_at"]
+    ticket.last_activity_at = now
+    if author.is_support_staff:
+        if ticket.first_response_at is None and not is_automatic:
+            ticket.first_response_at = now
+            fields.append("first_response_at")
+        if ticket.owner_id is None:
+            ticket.owner = author
+            fields.append("owner")
+            _event(ticket, author, "changed", now, field="owner", new=author)
+        if ticket.status == Status.NEW:
+            _status_to(ticket, author, Status.OPEN, now, fields)
+    elif ticket.status in (Status.PENDING, Status.RESOLVED):
+        _status_to(ticket, author, Status.OPEN, now, fields)
+    ticket.save(update_fields=fields)

@@ -1,0 +1,124 @@
+"""Opening a ticket: validation, routing to a queue (and a Premium organization's named
+engineer), the SLA clocks, the acknowledgement and the escalation follow-up."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Q
+
+from lifebuoy.accounts.models import Organization, Queue, Role, User
+from lifebuoy.core.config_cache import config_cached
+from lifebuoy.core.errors import PermissionDenied, ValidationFailed
+from lifebuoy.core.markdown import render_markdown
+from lifebuoy.escalations.hooks import escalations_on_ticket_event
+from lifebuoy.notifications.services.outbox import notifications_on_ticket_created
+from lifebuoy.sla.services import sla_on_ticket_created
+from lifebuoy.tickets.models import (
+    Category,
+    Channel,
+    Message,
+    Priority,
+    Tag,
+    Ticket,
+)
+
+from .common import (
+    _check_choice,
+    _check_files,
+    _event,
+    _set_tags,
+    _store_attachments,
+    _validate_text,
+)
+
+
+def _route(org: Organization) -> tuple[int | None, User | None]:
+    """Premium organizations go to their dedicated queue and named engineer; others by tier.
+    Returns the queue's id and the engineer."""
+    tier = min(int(org.support_tier), 3)
+
+    def queue_id() -> int | None:
+        candidates = Queue.objects.filter(
+            Q(organization=org) | Q(tier=tier, organization__isnull=True)
+        ).values_list("id", "organization_id")
+        # A dedicated queue (organization set) wins over the shared queue of the tier.
+        best = min(candidates, key=lambda row: (row[1] is None, row[0]), default=None)
+        return None if best is None else best[0]
+
+    return config_cached(("route", org.id, tier), queue_id), org.named_engineer
+
+
+@dataclass(frozen=True)
+class NewTicket:
+    subject: str
+    description: str
+    priority: str = Priority.P3
+    category: str = Category.BUG
+    channel: str = Channel.PORTAL
+    tags: tuple[str, ...] = ()
+    deployment_url: str = ""
+
+
+@transaction.atomic
+def ticket_create(
+    *,
+    actor: User,
+    data: NewTicket,
+    now: datetime,
+    requester: User | None = None,
+    files: Sequence[UploadedFile] = (),
+) -> Ticket:
+    """Open a ticket. Customers file for themselves; staff file on behalf of a customer."""
+    requester = actor if requester is None else requester
+    if actor.is_customer and requester != actor:
+        raise PermissionDenied("not_allowed", "Customers file tickets for themselves only.")
+    if requester.role != Role.CUSTOMER or requester.organization is None:
+        raise ValidationFailed.for_fields({"requester": "The requester must be a customer."})
+    errors: dict[str, str] = {}
+    _validate_text(errors, subject=data.subject, body=data.description)
+    if not data.description.strip():
+        errors["description"] = "Describe the problem."
+    _check_choice(errors, "priority", data.priority, Priority)
+    _check_choice(errors, "category", data.category, Category)
+    _check_choice(errors, "channel", data.channel, Channel)
+    if errors:
+        raise ValidationFailed.for_fields(errors)
+    _check_files(files)
+    org = requester.organization
+    queue_id, engineer = _route(org)
+    ticket = Ticket.objects.create(
+        subject=data.subject.strip(),
+        description=data.description,
+        description_html=render_markdown(data.description),
+        requester=requester,
+        organization=org,
+        priority=data.priority,
+        category=data.category,
+        channel=data.channel,
+        queue_id=queue_id,
+        assignee=engineer,
+        owner=engineer,
+        deployment_url=data.deployment_url[:500],
+        last_activity_at=now,
+        created_at=now,
+    )
+    if data.tags:
+        _set_tags(ticket, data.tags)
+    else:
+        # Known to have no tags: whoever shows the new ticket needs no query to find that out.
+        ticket._prefetched_objects_cache = {"tags": Tag.objects.none()}  # type: ignore[attr-defined]
+    if files:
+        message = Message.objects.create(
+            ticket=ticket, author=requester, body="", body_html="", created_at=now
+        )
+        _store_attachments(message, files)
+    _event(ticket, actor, "created", now, new=f"{data.priority} via {data.channel}")
+    sla_on_ticket_created(ticket=ticket, now=now)
+    notifications_on_ticket_created(ticket=ticket, now=now)
+    escalations_on_ticket_event(ticket_id=ticket.id, now=now)
+    return ticket
