@@ -8,18 +8,22 @@ transports are refused, and credentials are never prompted for.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import os
 import re
 import shutil
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from django.conf import settings
 
 GIT_TIMEOUT = 300.0
+T = TypeVar("T")
 # A poll's fetch does only what a mirror needs: no FETCH_HEAD (nothing merges it), no check
 # for forced updates (it walks history to print a note; the poll compares refs itself), and
 # no housekeeping process on every fetch (``_housekeeping_due`` decides, as git's own
@@ -104,28 +108,53 @@ def _environment() -> dict[str, str]:
 
 
 def _git(args: list[str], *, cwd: Path | None = None) -> str:
+    return _git_wait(_git_start(args, cwd=cwd), args)
+
+
+def _git_start(args: list[str], *, cwd: Path | None = None) -> subprocess.Popen[str]:
     try:
-        result = subprocess.run(  # noqa: S603  # argument list, no shell
+        return subprocess.Popen(  # noqa: S603  # argument list, no shell
             ["git", "-c", "protocol.ext.allow=never", *args],  # noqa: S607  # git from PATH
             cwd=cwd,
             env=_environment(),
-            capture_output=True,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
-            timeout=GIT_TIMEOUT,
-            check=False,
         )
-    except subprocess.TimeoutExpired as exc:
-        raise MirrorError(f"git {args[0]} took longer than {GIT_TIMEOUT:.0f} s.") from exc
     except OSError as exc:
         raise MirrorError(f"git could not be started ({exc}).") from exc
-    if result.returncode != 0:
-        line = (result.stderr.strip().splitlines() or ["no message"])[-1]
+
+
+def _git_wait(process: subprocess.Popen[str], args: list[str]) -> str:
+    try:
+        stdout, stderr = process.communicate(timeout=GIT_TIMEOUT)
+    except subprocess.TimeoutExpired as exc:
+        process.kill()
+        process.communicate()
+        raise MirrorError(f"git {args[0]} took longer than {GIT_TIMEOUT:.0f} s.") from exc
+    if process.returncode != 0:
+        line = (stderr.strip().splitlines() or ["no message"])[-1]
         raise MirrorError(f"git {args[0]} failed: {line}")
-    return result.stdout
+    return stdout
 
 
 def mirror_sync(*, repository: str, location: str) -> MirrorState:
     """Clone ``repository`` into the mirror at ``location`` if needed, else fetch into it."""
+    state, _ = mirror_sync_while(repository=repository, location=location, work=_nothing)
+    return state
+
+
+def _nothing() -> None:
+    return None
+
+
+def mirror_sync_while(
+    *, repository: str, location: str, work: Callable[[], T]
+) -> tuple[MirrorState, T]:
+    """``mirror_sync``, doing ``work`` in this process while git clones or fetches (on the
+    other core): a poll prepares what it will need meanwhile. Git is always let finish, even
+    when ``work`` raises, so no lock file is left behind in the mirror."""
     problem = check_repository(repository)
     if problem:
         raise MirrorError(problem)
@@ -135,15 +164,26 @@ def mirror_sync(*, repository: str, location: str) -> MirrorState:
     # One git at a time per mirror: a scheduled poll and "run doctor now" may overlap.
     with (root / f"{location}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (path / "HEAD").exists():
-            _git(["clone", "--mirror", "--no-local", "--quiet", "--", repository, str(path)])
+        cloning = not (path / "HEAD").exists()
+        args = (
+            ["clone", "--mirror", "--no-local", "--quiet", "--", repository, str(path)]
+            if cloning
+            else _FETCH
+        )
+        process = _git_start(args, cwd=None if cloning else path)
+        try:
+            done = work()
+        except BaseException:
+            with contextlib.suppress(MirrorError):
+                _git_wait(process, args)  # let git finish; the work's error is the one raised
+            raise
+        _git_wait(process, args)
+        if cloning:
             # Belt and braces: a mistaken push from this mirror could not reach the customer.
             _git(["config", "remote.origin.pushurl", "/dev/null/no-push"], cwd=path)
-        else:
-            _git(_FETCH, cwd=path)
-            if _housekeeping_due(path):
-                _git(["maintenance", "run", "--auto", "--quiet"], cwd=path)
-        return mirror_state(path)
+        elif _housekeeping_due(path):
+            _git(["maintenance", "run", "--auto", "--quiet"], cwd=path)
+        return mirror_state(path), done
 
 
 def _housekeeping_due(path: Path) -> bool:

@@ -12,6 +12,7 @@ import subprocess
 import tempfile
 import threading
 import time
+import weakref
 from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -132,6 +133,49 @@ def git_environment() -> dict[str, str]:
     return env
 
 
+class PendingGit:
+    """A git process started by ``Repo.start``."""
+
+    def __init__(
+        self, process: subprocess.Popen[bytes], command: str, stdin: bytes | None, timeout: float
+    ) -> None:
+        self._process = process
+        self._command = command
+        self._stdin = stdin
+        self._deadline = time.monotonic() + timeout
+        self._timeout = timeout
+        self._done = False
+
+    def result(self, *, check: bool = True) -> GitResult:
+        """Wait for git (within the timeout given at start); raises ``GitError`` on a timeout
+        and, with ``check``, on a non-zero status."""
+        if self._done:
+            raise GitError(f"git {self._command} was already read or stopped.")
+        remaining = max(self._deadline - time.monotonic(), 0.001)
+        self._done = True
+        try:
+            stdout, stderr = self._process.communicate(self._stdin, timeout=remaining)
+        except subprocess.TimeoutExpired as exc:
+            self._process.kill()
+            self._process.communicate()
+            raise GitError(
+                f"git {self._command} took longer than {self._timeout:.0f} seconds."
+            ) from exc
+        result = GitResult(self._process.returncode, stdout, stderr.decode("utf-8", "replace"))
+        if check and result.returncode != 0:
+            raise GitError(f"git {self._command} failed: {result.first_error_line}")
+        return result
+
+    def cancel(self) -> None:
+        """Stop git if it is still running (its result is no longer wanted)."""
+        if self._done:
+            return
+        self._done = True
+        if self._process.poll() is None:
+            self._process.kill()
+        self._process.communicate()
+
+
 class Repo:
     """A repository opened for reading. ``open`` raises UnreadableRepositoryError."""
 
@@ -141,6 +185,7 @@ class Repo:
         self.work_tree = work_tree
         self.is_shallow = shallow
         self.log_error: str | None = None
+        self._refs: PendingGit | None = None  # started by ``open``, read by ``refs``
 
     @property
     def is_bare(self) -> bool:
@@ -151,23 +196,34 @@ class Repo:
         if not path.exists():
             raise UnreadableRepositoryError(f"{path} does not exist.")
         probe = cls(path, path, None, False)
-        result = probe.run(
-            "rev-parse",
-            "--path-format=absolute",
-            "--git-common-dir",
-            "--is-bare-repository",
-            "--is-shallow-repository",
-            "--show-toplevel",
-            check=False,
-        )
+        # The refs are listed by a second git running alongside (nearly every caller wants
+        # them next); any subdirectory of the repository lists the same refs.
+        refs = probe._start_refs()
+        try:
+            result = probe.run(
+                "rev-parse",
+                "--path-format=absolute",
+                "--git-common-dir",
+                "--is-bare-repository",
+                "--is-shallow-repository",
+                "--show-toplevel",
+                check=False,
+            )
+        except GitError:
+            refs.cancel()
+            raise
         lines = result.text.splitlines()
         if result.returncode != 0 and len(lines) < 3:
+            refs.cancel()
             reason = result.first_error_line.removeprefix("fatal: ")
             raise UnreadableRepositoryError(f"{path} cannot be read as a git repository: {reason}.")
         bare = lines[1].strip() == "true"
         work_tree = Path(lines[3]) if len(lines) > 3 and not bare else None
         # Run from the top of the work tree, so paths never depend on a subdirectory.
-        return cls(work_tree or path, Path(lines[0]), work_tree, lines[2].strip() == "true")
+        repo = cls(work_tree or path, Path(lines[0]), work_tree, lines[2].strip() == "true")
+        repo._refs = refs
+        weakref.finalize(repo, refs.cancel)  # reaped even if nobody asks for the refs
+        return repo
 
     # -- running git -------------------------------------------------------------------------
 
@@ -183,25 +239,25 @@ class Repo:
         stdin: bytes | None = None,
         timeout: float = TIMEOUT_SECONDS,
     ) -> GitResult:
+        return self.start(*args, stdin=stdin, timeout=timeout).result(check=check)
+
+    def start(
+        self, *args: str, stdin: bytes | None = None, timeout: float = TIMEOUT_SECONDS
+    ) -> PendingGit:
+        """Start git and return at once; ``result()`` waits for it. The caller does other
+        work meanwhile (git runs on another core)."""
+        argv = self._argv(args)
         try:
-            completed = subprocess.run(
-                self._argv(args),
-                input=stdin,
-                capture_output=True,
+            process = subprocess.Popen(
+                argv,
+                stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
                 env=git_environment(),
-                timeout=timeout,
-                check=False,
             )
-        except subprocess.TimeoutExpired as exc:
-            raise GitError(f"git {args[0]} took longer than {timeout:.0f} seconds.") from exc
         except OSError as exc:
             raise GitError(f"git could not be started ({exc.strerror}).") from exc
-        result = GitResult(
-            completed.returncode, completed.stdout, completed.stderr.decode("utf-8", "replace")
-        )
-        if check and result.returncode != 0:
-            raise GitError(f"git {args[0]} failed: {result.first_error_line}")
-        return result
+        return PendingGit(process, args[0], stdin, timeout)
 
     # -- history -----------------------------------------------------------------------------
 
@@ -259,15 +315,19 @@ class Repo:
 
     # -- refs --------------------------------------------------------------------------------
 
-    def refs(self) -> Refs:
-        result = self.run(
+    def _start_refs(self) -> PendingGit:
+        return self.start(
             "for-each-ref",
             "--format=%(HEAD)%00%(refname)%00%(refname:short)%00%(objectname)%00%(objecttype)"
             "%00%(upstream:short)%00%(upstream:track)",
             "refs/heads",
             "refs/remotes",
-            check=False,
         )
+
+    def refs(self) -> Refs:
+        """Branches and upstreams; the first call takes the listing ``open`` started."""
+        pending, self._refs = self._refs, None
+        result = (pending or self._start_refs()).result(check=False)
         head_branch = None
         branches: dict[str, str] = {}
         upstreams = []
@@ -336,12 +396,12 @@ class Repo:
                 found[name] = None
         return found
 
-    def grep(self, pattern: str, revs: Sequence[str], paths: Sequence[str] = ()) -> GitResult:
-        """``git grep`` for an extended regex in the given revisions (text files only),
+    def grep(self, pattern: str, revs: Sequence[str], paths: Sequence[str] = ()) -> PendingGit:
+        """Start ``git grep`` for an extended regex in the given revisions (text files only),
         optionally in the given paths only (taken literally)."""
         specs = [f":(literal){p}" for p in paths]
-        return self.run(
-            "grep", "-I", "-n", "-E", "--no-color", "-e", pattern, *revs, "--", *specs, check=False
+        return self.start(
+            "grep", "-I", "-n", "-E", "--no-color", "-e", pattern, *revs, "--", *specs
         )
 
     def unmerged_paths(self) -> list[str]:

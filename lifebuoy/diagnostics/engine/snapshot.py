@@ -11,13 +11,16 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Generic, NamedTuple, TypeVar
+from itertools import pairwise
+from operator import itemgetter
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from lifebuoy.diagnostics.engine.profiles import Profile
 from lifebuoy.diagnostics.engine.repo import Upstream
 from lifebuoy.diagnostics.engine.timeutil import from_epoch
 
 T = TypeVar("T")
+_third = itemgetter(2)
 
 
 class CommitRef(NamedTuple):
@@ -65,40 +68,70 @@ class Recent(Generic[T]):
         self.key = key
         self.total = 0
         self._heap: list[tuple[int, tuple[str, ...], T]] = []
-        self._sorted: list[T] | None = None
+        # The order is kept between runs: the entries as last sorted, plus those added since.
+        # Every entry that left the heap is older than every entry in it, so the kept ones are
+        # the newest ``len(heap)`` of the two merged (a linear merge, not a sort of all).
+        self._entries: list[tuple[int, tuple[str, ...], T]] | None = []
+        self._pending: list[tuple[int, tuple[str, ...], T]] = []
+        self._items: list[T] | None = []
 
     def add(self, ts: int, item: T) -> None:
         self.total += 1
         heap = self._heap
         if len(heap) < self.limit:
-            heapq.heappush(heap, (ts, self.key(item), item))
-            self._sorted = None
+            entry = (ts, self.key(item), item)
+            heapq.heappush(heap, entry)
         elif ts >= heap[0][0]:
             key = self.key(item)
-            if (ts, key) > heap[0][:2]:
-                heapq.heapreplace(heap, (ts, key, item))
-                self._sorted = None
+            if (ts, key) <= heap[0][:2]:
+                return
+            entry = (ts, key, item)
+            heapq.heapreplace(heap, entry)
+        else:
+            return
+        self._items = None
+        if self._entries is not None:
+            self._pending.append(entry)
+            if len(self._pending) > self.limit:  # cheaper to sort the heap when asked
+                self._entries, self._pending = None, []
 
     def kept(self) -> list[T]:
-        """The items kept, in no particular order (for saving)."""
-        return [item for _, _, item in self._heap]
+        """The items kept, oldest first (for saving: restored in this order, they need no
+        sorting)."""
+        return self.items()
 
     def restore(self, total: int, items: list[tuple[int, T]]) -> None:
-        """Refill from a saved state: ``total`` items seen, ``items`` those kept."""
+        """Refill from a saved state: ``total`` items seen, ``items`` those kept (in any
+        order; oldest first is cheapest, a sorted list being a heap already)."""
         key = self.key
-        self._heap = [(ts, key(item), item) for ts, item in items]
-        heapq.heapify(self._heap)
+        entries = [(ts, key(item), item) for ts, item in items]
+        in_order = all(a[:2] < b[:2] for a, b in pairwise(entries))
+        self._heap = entries
         self.total = total
-        self._sorted = None
+        if in_order:
+            self._entries, self._pending = list(entries), []
+            self._items = list(map(_third, entries))
+        else:
+            heapq.heapify(self._heap)
+            self._entries, self._pending, self._items = None, [], None
+
+    def _in_order(self) -> list[T]:
+        if self._items is None:
+            if self._entries is None:
+                entries = sorted(self._heap)
+            else:
+                merged = sorted(self._entries + self._pending)
+                entries = merged[len(merged) - len(self._heap) :]
+            self._entries, self._pending = entries, []
+            self._items = list(map(_third, entries))
+        return self._items
 
     def items(self) -> list[T]:
         """Oldest first. (ts, key) pairs are unique, so sorting never compares items."""
-        if self._sorted is None:
-            self._sorted = [item for _, _, item in sorted(self._heap)]
-        return list(self._sorted)
+        return list(self._in_order())
 
     def __iter__(self) -> Iterator[T]:
-        return iter(self.items())
+        return iter(self.items())  # a copy: adding while iterating is safe
 
     def __len__(self) -> int:
         return len(self._heap)
@@ -279,7 +312,16 @@ class RepoSnapshot:
     # "<sha>:<path>" of the channel writes in ``events.channel_messages`` -> the forbidden
     # pairs their headers show (writes without any are left out)
     history_headers: dict[str, tuple[HeaderHit, ...]] = field(default_factory=dict)
+    # what checks derive from the snapshot and share (see ``derived``)
+    _derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def now_ts(self) -> int:
         return int(self.now.timestamp())
+
+    def derived(self, key: str, compute: Callable[[RepoSnapshot], T]) -> T:
+        """``compute(self)``, worked out once per snapshot for every check that needs it."""
+        if key not in self._derived:
+            self._derived[key] = compute(self)
+        value: T = self._derived[key]
+        return value

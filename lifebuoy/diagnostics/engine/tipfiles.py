@@ -4,7 +4,7 @@ A full read lists each tip's tree once (``ls-tree -l``, which gives sizes too), 
 documents in one ``cat-file --batch`` and greps the tip for markers. ``update_tip_files``
 does the same for a tip that moved by a linear run of commits, from the previous read: it
 reads the documents again by blob id in one ``cat-file --batch`` and greps only the paths the
-new commits changed.
+new commits changed. The grep runs while the documents are read and parsed.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import re
 from collections.abc import Collection, Sequence
 
 from lifebuoy.diagnostics.engine.profiles import Profile
-from lifebuoy.diagnostics.engine.repo import GitError, GitObject, Repo
+from lifebuoy.diagnostics.engine.repo import GitError, GitObject, PendingGit, Repo
 from lifebuoy.diagnostics.engine.snapshot import MarkerHit, NotRead, TipFiles
 
 # A conflict marker: exactly seven '<', '=' or '>' at the start of a line, then a space or
@@ -43,31 +43,37 @@ def read_tip_files(
     unique = list(dict.fromkeys(tips.values()))
     names = {sha: name for name, sha in reversed(tips.items())}
     before = len(not_read)
-    for index, sha in enumerate(unique):
-        try:
-            entries = repo.ls_tree_sizes(sha)
-        except GitError as exc:
-            not_read.append(NotRead(f"files at {names[sha]}", str(exc)))
-            continue
-        wanted = [
-            (e.path, e.oid, e.size)
-            for e in entries
-            if e.path not in result.contents and _is_document(profile, e.path)
-        ]
-        objects = _read_documents(
-            repo,
-            branch=names[sha],
-            wanted=wanted,
-            result=result,
-            not_read=not_read,
-            extra=extra if index == 0 else (),
-            record=index == 0,
-        )
-        if index == 0:
-            extras = {name: objects.get(name) for name in extra}
-    if not unique and extra:
-        extras = repo.read_objects(extra)
-    _grep_markers(repo, unique, names, result, not_read)
+    grep = _start_grep(repo, unique)
+    try:
+        for index, sha in enumerate(unique):
+            try:
+                entries = repo.ls_tree_sizes(sha)
+            except GitError as exc:
+                not_read.append(NotRead(f"files at {names[sha]}", str(exc)))
+                continue
+            wanted = [
+                (e.path, e.oid, e.size)
+                for e in entries
+                if e.path not in result.contents and _is_document(profile, e.path)
+            ]
+            objects = _read_documents(
+                repo,
+                branch=names[sha],
+                wanted=wanted,
+                result=result,
+                not_read=not_read,
+                extra=extra if index == 0 else (),
+                record=index == 0,
+            )
+            if index == 0:
+                extras = {name: objects.get(name) for name in extra}
+        if not unique and extra:
+            extras = repo.read_objects(extra)
+    except BaseException:
+        if grep is not None:
+            grep.cancel()
+        raise
+    _collect_markers(grep, names, result, not_read)
     result.clean = len(not_read) == before and len(unique) == 1
     return result, extras
 
@@ -87,6 +93,53 @@ def update_tip_files(
     the commits in between changed. ``None`` when a full read is needed instead."""
     if not previous.clean:
         return None
+    kept = [m for m in previous.markers if m.path not in changed]
+    if len(changed) > MAX_GREP_PATHS:
+        kept, paths = [], []
+    else:
+        paths = sorted(changed)
+    grep = _start_grep(repo, [sha], paths) if changed else None
+    try:
+        read = _update_documents(
+            repo,
+            profile,
+            branch=branch,
+            sha=sha,
+            previous=previous,
+            changed=changed,
+            not_read=not_read,
+            extra=extra,
+        )
+    except BaseException:
+        if grep is not None:
+            grep.cancel()
+        raise
+    if read is None:
+        if grep is not None:
+            grep.cancel()
+        return None
+    result, objects = read
+    before = len(not_read)
+    _collect_markers(grep, {sha: branch}, result, not_read)
+    result.markers = sorted(
+        [MarkerHit(branch, m.path, m.line, m.text) for m in kept] + result.markers,
+        key=lambda m: (m.path, m.line),
+    )
+    result.clean = result.clean and len(not_read) == before
+    return result, {name: objects.get(name) for name in extra}
+
+
+def _update_documents(
+    repo: Repo,
+    profile: Profile,
+    *,
+    branch: str,
+    sha: str,
+    previous: TipFiles,
+    changed: Collection[str],
+    not_read: list[NotRead],
+    extra: Sequence[str],
+) -> tuple[TipFiles, Objects] | None:
     documents = {p: oid for p, oid in previous.documents.items() if p not in changed}
     candidates = sorted(p for p in changed if _is_document(profile, p))
     names = [*dict.fromkeys(documents.values()), *(f"{sha}:{p}" for p in candidates), *extra]
@@ -109,19 +162,8 @@ def update_tip_files(
         _add_document(result, path, objects.get(documents[path]))
     result.documents = documents
     result.files_scanned = len(documents)
-    kept = [m for m in previous.markers if m.path not in changed]
-    if len(changed) > MAX_GREP_PATHS:
-        kept, paths = [], []
-    else:
-        paths = sorted(changed)
-    if changed:
-        _grep_markers(repo, [sha], {sha: branch}, result, not_read, paths=paths)
-    result.markers = sorted(
-        [MarkerHit(branch, m.path, m.line, m.text) for m in kept] + result.markers,
-        key=lambda m: (m.path, m.line),
-    )
     result.clean = len(not_read) == before
-    return result, {name: objects.get(name) for name in extra}
+    return result, objects
 
 
 def _is_document(profile: Profile, path: str) -> bool:
@@ -172,18 +214,20 @@ def _add_document(result: TipFiles, path: str, found: GitObject | None) -> None:
         result.contents[path] = found.data.decode("utf-8", "replace")
 
 
-def _grep_markers(
-    repo: Repo,
-    revs: list[str],
+def _start_grep(repo: Repo, revs: list[str], paths: Sequence[str] = ()) -> PendingGit | None:
+    """Start looking for markers; git searches while the documents are read and parsed."""
+    return repo.grep(MARKER_ERE, revs, paths) if revs else None
+
+
+def _collect_markers(
+    grep: PendingGit | None,
     names: dict[str, str],
     result: TipFiles,
     not_read: list[NotRead],
-    *,
-    paths: Sequence[str] = (),
 ) -> None:
-    if not revs:
+    if grep is None:
         return
-    found = repo.grep(MARKER_ERE, revs, paths)
+    found = grep.result(check=False)
     if found.returncode not in (0, 1):
         not_read.append(NotRead("conflict markers", f"git grep failed: {found.first_error_line}"))
         return

@@ -19,7 +19,6 @@ stored state.
 
 from __future__ import annotations
 
-import bisect
 import logging
 import time
 from collections import OrderedDict
@@ -33,6 +32,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from lifebuoy.diagnostics.engine.build import Scope
+from lifebuoy.diagnostics.engine.checks.consolidation_time import latest_wait
 from lifebuoy.diagnostics.engine.incremental import StatefulReport, diagnose_with_state
 from lifebuoy.diagnostics.engine.profiles import Profile, load_profile
 from lifebuoy.diagnostics.engine.repo import GitError
@@ -49,7 +49,7 @@ from lifebuoy.monitoring.mirror import (
     MirrorError,
     count_new_commits,
     mirror_location,
-    mirror_sync,
+    mirror_sync_while,
     mirrors_root,
 )
 from lifebuoy.monitoring.models import (
@@ -132,24 +132,6 @@ def _offline_labels(deployment: Deployment) -> list[str]:
     return [s.label or s.agent for s in states]
 
 
-def _consolidation_seconds(snapshot: RepoSnapshot) -> int | None:
-    """How long the latest real consolidation waited after its last input."""
-    events = snapshot.history.events
-    kinds = snapshot.consolidation_content
-    real = [
-        w.commit for w in events.consolidations if kinds.get(f"{w.commit.sha}:{w.path}") == "real"
-    ]
-    real.extend(events.consolidation_merges)
-    if not real:
-        return None
-    ordered = sorted({c.sha: c for c in real}.values(), key=lambda c: c.ts)
-    last = ordered[-1]
-    previous = ordered[-2].ts if len(ordered) > 1 else -1
-    inputs = sorted(w.commit.ts for w in events.inputs)
-    lo, hi = bisect.bisect_right(inputs, previous), bisect.bisect_right(inputs, last.ts)
-    return last.ts - inputs[hi - 1] if hi > lo else None
-
-
 def _record_tasks(deployment: Deployment, snapshot: RepoSnapshot) -> None:
     """Store assignments from the newest one already stored on (the doctor keeps the last
     2,000, so a first run records at most that many)."""
@@ -202,25 +184,57 @@ def _stored_state(deployment: Deployment) -> _Stored | None:
     return _Stored(*row) if row is not None else None
 
 
-def _previous_state(deployment: Deployment, stored: _Stored | None) -> EngineState | None:
+@dataclass(frozen=True)
+class _Prior:
+    """What a doctor run would continue from, looked up while the mirror fetches."""
+
+    stored: _Stored | None
+    state: EngineState | None
+    in_memory: bool  # this process's own state (taken with ``_take``), not a decoded copy
+    complete: bool  # False when decoding the stored state was put off
+
+
+def _prior(deployment: Deployment, *, decode: bool) -> _Prior:
     """The state after the deployment's latest run: from this process's memory when this
-    process made that run, else the one stored in the database (possibly a few runs older,
-    which only means more commits to read). None when there is none or it is unusable."""
-    cached = _states.pop(deployment.id, None)
-    latest = DoctorRun.objects.filter(deployment=deployment).values_list("id", flat=True).first()
-    if cached is not None and cached[0] == latest:
-        return cached[1]
-    if stored is None:
-        return None
+    process made that run (or already decoded the stored one), else the one stored in the
+    database (possibly a few runs older, which only means more commits to read) when
+    ``decode``. None when there is none or it is unusable."""
+    stored = _stored_state(deployment)
+    cached = _states.get(deployment.id)
+    if cached is not None:
+        latest = DoctorRun.objects.filter(deployment=deployment).values_list("id", flat=True)
+        if cached[0] in (latest.first(), stored.run_id if stored else None):
+            return _Prior(stored, cached[1], in_memory=True, complete=True)
+    if stored is None or not decode:
+        return _Prior(stored, None, in_memory=False, complete=stored is None)
     blob = DoctorRun.objects.filter(id=stored.run_id).values_list("engine_state", flat=True)
     data = blob.first()
     if data is None:  # cleared by a concurrent poll since
-        return None
+        return _Prior(stored, None, in_memory=False, complete=True)
     try:
-        return state_decode(bytes(data))
+        state = state_decode(bytes(data))
     except StateError:
         logger.warning("Deployment %s: the stored doctor state is unusable", deployment.id)
+        return _Prior(stored, None, in_memory=False, complete=True)
+    _states[deployment.id] = (stored.run_id, state)  # decoded once per process
+    _states.move_to_end(deployment.id)
+    return _Prior(stored, state, in_memory=True, complete=True)
+
+
+def _take(deployment: Deployment, prior: _Prior) -> EngineState | None:
+    """Take the state out of memory for a run that changes it; None if another run in this
+    process took it first (the run then reads from the stored state)."""
+    if prior.state is None:
         return None
+    cached = _states.pop(deployment.id, None)
+    return prior.state if cached is not None and cached[1] is prior.state else None
+
+
+def _speculate(deployment: Deployment) -> bool:
+    """Whether to decode a stored state before knowing whether anything moved: when the last
+    poll found new commits, this one most likely will too."""
+    last = deployment.last_full_run_at
+    return last is not None and last == deployment.last_polled_at
 
 
 def _should_store(result: StatefulReport, stored: _Stored | None, now: datetime) -> bool:
@@ -265,7 +279,7 @@ def _store_run(
         new_commits=new_commits,
         commits_read=report.snapshot.history.commits_read,
         git_size_bytes=report.snapshot.git_size,
-        consolidation_seconds=_consolidation_seconds(report.snapshot),
+        consolidation_seconds=latest_wait(report.snapshot),
         worst=data["summary"]["worst"] or "",
         duration_ms=elapsed_ms,
         report=data,
@@ -288,12 +302,23 @@ def _store_run(
 
 
 def _full_poll(
-    deployment: Deployment, profile: Profile, head: str, digest: str, now: datetime
+    deployment: Deployment,
+    profile: Profile,
+    head: str,
+    digest: str,
+    now: datetime,
+    *,
+    prior: _Prior,
 ) -> PollResult:
     location = _location(deployment)
     started = time.perf_counter()
-    stored = _stored_state(deployment)
-    state = _previous_state(deployment, stored)
+    if not prior.complete:
+        prior = _prior(deployment, decode=True)
+    state = _take(deployment, prior)
+    if state is None and prior.state is not None:
+        prior = _prior(deployment, decode=True)
+        state = _take(deployment, prior)
+    stored = prior.stored
     old_tip = next(iter(state.tips.values()), "") if state is not None else ""
     result = diagnose_with_state(
         Path(mirrors_root() / location),
@@ -343,14 +368,19 @@ def deployment_poll(*, deployment: Deployment, now: datetime, force: bool = Fals
     """Fetch and, when something moved (or ``force``), diagnose. Refuses without consent."""
     require_consent(deployment)
     try:
-        state = mirror_sync(repository=deployment.repository, location=_location(deployment))
         profile = _profile(deployment.profile)
+        decode = force or _speculate(deployment)
+        state, prior = mirror_sync_while(
+            repository=deployment.repository,
+            location=_location(deployment),
+            work=lambda: _prior(deployment, decode=decode),
+        )
         stale = deployment.last_full_run_at is None or (
             now - deployment.last_full_run_at >= FULL_RUN_EVERY
         )
         if state.refs_digest == deployment.last_refs_digest and not stale and not force:
             return _cheap_poll(deployment, profile, now)
-        return _full_poll(deployment, profile, state.head, state.refs_digest, now)
+        return _full_poll(deployment, profile, state.head, state.refs_digest, now, prior=prior)
     except (MirrorError, GitError, ValueError) as exc:
         _mark_polled(deployment, now, last_poll_error=str(exc)[:2000])
         return PollResult("failed", error=str(exc))

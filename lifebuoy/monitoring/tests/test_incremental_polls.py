@@ -9,6 +9,7 @@ import pytest
 from lifebuoy.diagnostics.engine.profiles import load_profile
 from lifebuoy.diagnostics.engine.report import to_json
 from lifebuoy.diagnostics.engine.runner import diagnose
+from lifebuoy.diagnostics.engine.state import EngineState, state_decode
 from lifebuoy.monitoring.mirror import mirrors_root
 from lifebuoy.monitoring.models import DoctorRun
 from lifebuoy.monitoring.services import polling
@@ -115,3 +116,45 @@ def test_an_unusable_stored_state_means_a_full_run(deployment, customer_repo):
     assert result.run is not None
     assert not result.run.is_incremental
     assert result.run.engine_state is not None
+
+
+def test_a_worker_decodes_the_stored_state_once_and_only_when_it_may_need_it(
+    deployment, customer_repo, monkeypatch
+):
+    decoded: list[bytes] = []
+
+    def counting(blob: bytes) -> EngineState:
+        decoded.append(blob)
+        return state_decode(blob)
+
+    monkeypatch.setattr(polling, "state_decode", counting)
+    _history(customer_repo, T0 - timedelta(hours=2), 6)
+    deployment_poll(deployment=deployment, now=T0)
+    polling._states.clear()  # another process from here on
+    # The last poll found commits, so this one decodes while it fetches; nothing moved, and
+    # the decoded state is kept for the next poll.
+    idle = deployment_poll(deployment=deployment, now=T0 + timedelta(minutes=1))
+    assert idle.outcome == "unchanged"
+    assert len(decoded) == 1
+    _history(customer_repo, T0 + timedelta(minutes=2), 3)
+    now = T0 + timedelta(minutes=5)
+    moved = deployment_poll(deployment=deployment, now=now)
+    assert moved.run is not None
+    assert moved.run.is_incremental
+    assert moved.run.report == _full_report(deployment, now)
+    assert len(decoded) == 1  # not again
+    # A worker without the state, after an idle poll, waits for the fetch before decoding.
+    polling._states.clear()
+    deployment_poll(deployment=deployment, now=now + timedelta(minutes=1))
+    assert len(decoded) == 2  # speculating: the poll before had found commits
+    polling._states.clear()
+    idle_again = deployment_poll(deployment=deployment, now=now + timedelta(minutes=2))
+    assert idle_again.outcome == "unchanged"
+    assert len(decoded) == 2  # the poll before found nothing: no speculation
+    customer_repo.commit("C1: later", at=now + timedelta(minutes=2))
+    later = now + timedelta(minutes=3)
+    after_idle = deployment_poll(deployment=deployment, now=later)
+    assert after_idle.run is not None
+    assert after_idle.run.is_incremental
+    assert after_idle.run.report == _full_report(deployment, later)
+    assert len(decoded) == 3  # decoded after the fetch, once it was needed

@@ -59,14 +59,35 @@ def test_housekeeping_runs_only_past_the_pack_limit(customer_repo, monkeypatch, 
     mirror_sync(repository=str(customer_repo.path), location="m.git")
     customer_repo.commit("C2: build", at=T0 + timedelta(minutes=1))
     calls: list[list[str]] = []
-    real = mirror._git
+    real = mirror._git_start
 
     def spy(args, **kwargs):
         calls.append(args)
         return real(args, **kwargs)
 
     monkeypatch.setattr(mirror, "GC_AUTO_PACK_LIMIT", limit)
-    monkeypatch.setattr(mirror, "_git", spy)
+    monkeypatch.setattr(mirror, "_git_start", spy)
     mirror_sync(repository=str(customer_repo.path), location="m.git")
     assert (["maintenance", "run", "--auto", "--quiet"] in calls) is due
     assert "--no-auto-maintenance" in calls[0]
+
+
+def test_work_done_during_the_fetch_is_returned_and_its_error_leaves_a_whole_mirror(
+    customer_repo,
+):
+    customer_repo.commit("C1: plan", at=T0)
+    first, value = mirror.mirror_sync_while(
+        repository=str(customer_repo.path), location="m.git", work=lambda: 42
+    )
+    assert value == 42
+    assert first.head == customer_repo.git("rev-parse", "HEAD").strip()
+    customer_repo.commit("C2: build", at=T0 + timedelta(minutes=1))
+
+    def broken() -> None:
+        raise RuntimeError("the database went away")
+
+    with pytest.raises(RuntimeError, match="database went away"):
+        mirror.mirror_sync_while(repository=str(customer_repo.path), location="m.git", work=broken)
+    path = mirrors_root() / "m.git"
+    assert not list(path.rglob("*.lock"))  # git was let finish, not killed half-way
+    assert mirror_state(path).head == customer_repo.git("rev-parse", "HEAD").strip()

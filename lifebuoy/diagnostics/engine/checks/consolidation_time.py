@@ -20,15 +20,40 @@ SEVERITY = Severity.WARNING
 RECENT = 10
 
 
-def run(snapshot: RepoSnapshot) -> list[Finding]:
+def real_consolidations(snapshot: RepoSnapshot) -> list[CommitRef]:
+    """Real consolidations (content or merge), oldest first; worked out once per snapshot."""
+    return snapshot.derived("real_consolidations", _real)
+
+
+def input_times(snapshot: RepoSnapshot) -> list[int]:
+    """When each kept consolidation input was written, in order; once per snapshot."""
+    return snapshot.derived(
+        "consolidation_inputs", lambda s: sorted(w.commit.ts for w in s.history.events.inputs)
+    )
+
+
+def latest_wait(snapshot: RepoSnapshot) -> int | None:
+    """Seconds the latest real consolidation came after its last input (None: no input)."""
+    real, inputs = real_consolidations(snapshot), input_times(snapshot)
+    if not real:
+        return None
+    previous = real[-2].ts if len(real) > 1 else -1
+    lo, hi = bisect.bisect_right(inputs, previous), bisect.bisect_right(inputs, real[-1].ts)
+    return real[-1].ts - inputs[hi - 1] if hi > lo else None
+
+
+def _real(snapshot: RepoSnapshot) -> list[CommitRef]:
     events = snapshot.history.events
     kinds = snapshot.consolidation_content
     real = [
         w.commit for w in events.consolidations if kinds.get(f"{w.commit.sha}:{w.path}") == "real"
     ]
     real.extend(events.consolidation_merges)
-    real = sorted({c.sha: c for c in real}.values(), key=lambda c: c.ts)
-    inputs = sorted(w.commit.ts for w in events.inputs)
+    return sorted({c.sha: c for c in real}.values(), key=lambda c: c.ts)
+
+
+def run(snapshot: RepoSnapshot) -> list[Finding]:
+    real, inputs = real_consolidations(snapshot), input_times(snapshot)
     findings = _durations(snapshot, real, inputs)
     findings.extend(_pending(snapshot, real, inputs))
     findings.extend(_not_consolidations(snapshot))

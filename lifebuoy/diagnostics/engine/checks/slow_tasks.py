@@ -23,7 +23,12 @@ class Task:
 
 
 def tasks_by_trinity(snapshot: RepoSnapshot) -> dict[str, list[Task]]:
-    """Pair each first unanswered assignment with the next report in the same trinity."""
+    """Pair each first unanswered assignment with the next report in the same trinity
+    (worked out once per snapshot; do not change the lists)."""
+    return snapshot.derived("tasks_by_trinity", _pair_tasks)
+
+
+def _pair_tasks(snapshot: RepoSnapshot) -> dict[str, list[Task]]:
     events = snapshot.history.events
     timeline = [(w.commit.ts, 0, w) for w in events.assignments]
     timeline += [(w.commit.ts, 1, w) for w in events.reports]

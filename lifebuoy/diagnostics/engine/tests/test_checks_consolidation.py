@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from lifebuoy.diagnostics.engine.checks.consolidation_time import latest_wait
 from lifebuoy.diagnostics.engine.tests.gitrepo import CLOUD, HUB, TERMINAL, ago, checks
 
 REAL = "# Master consolidated output\n\n" + "A finding from both trinities.\n" * 30
@@ -116,3 +117,26 @@ def test_reports_on_unmerged_branches_wait_for_consolidation(repo):
     )
     repo.git("merge", "-q", "--no-edit", "c2-branch")
     assert not checks(repo.diagnose(profile="per-branch"), "unmerged_reports")
+
+
+def test_the_latest_wait_is_measured_from_the_input_before_the_latest_consolidation(repo):
+    repo.commit("C2: report", {f"{CLOUD}/c2_to_c1.md": "# C2 → C1: one\n"}, at=ago(hours=9))
+    repo.commit(
+        "TERMINAL-C1: consolidate", {f"{HUB}/master_consolidated.md": REAL}, at=ago(hours=8)
+    )
+    assert latest_wait(repo.diagnose().snapshot) == 3600
+    repo.commit("C2: report", {f"{CLOUD}/c2_to_c1.md": "# C2 → C1: two\n"}, at=ago(hours=5))
+    repo.commit("C2: report", {f"{CLOUD}/c2_to_c1.md": "# C2 → C1: three\n"}, at=ago(hours=3))
+    repo.commit(
+        "TERMINAL-C1: consolidate",
+        {f"{HUB}/master_consolidated.md": REAL + "more\n"},
+        at=ago(hours=2),
+    )
+    assert latest_wait(repo.diagnose().snapshot) == 3600  # from the third report, not the second
+    repo.commit("C1: placeholder", {f"{HUB}/master_consolidated.md": PLACEHOLDER}, at=ago(hours=1))
+    assert latest_wait(repo.diagnose().snapshot) == 3600  # a placeholder is not a consolidation
+
+
+def test_there_is_no_latest_wait_without_a_consolidation(repo):
+    repo.commit("C2: report", {f"{CLOUD}/c2_to_c1.md": "# C2 → C1\n"}, at=ago(hours=2))
+    assert latest_wait(repo.diagnose().snapshot) is None

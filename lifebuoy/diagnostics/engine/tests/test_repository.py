@@ -159,3 +159,13 @@ def test_history_streams_newest_first_and_can_stop_early(repo):
     stream.close()
     assert opened.log_error is None
     assert [c.subject for c in opened.iter_log(["HEAD"])][-1] == "C2: step 5"
+
+
+def test_the_refs_listed_alongside_open_are_the_branches(repo):
+    repo.commit("C1: plan", {"plan.md": "x"}, at=ago(hours=1))
+    repo.git("branch", "feature")
+    opened = Repo.open(repo.path)
+    first, again = opened.refs(), opened.refs()  # the second asks git afresh
+    assert first == again
+    assert set(first.branches) == {"main", "feature"}
+    assert first.head_branch == "main"
