@@ -216,8 +216,7 @@ def _prior(deployment: Deployment, *, decode: bool) -> _Prior:
     except StateError:
         logger.warning("Deployment %s: the stored doctor state is unusable", deployment.id)
         return _Prior(stored, None, in_memory=False, complete=True)
-    _states[deployment.id] = (stored.run_id, state)  # decoded once per process
-    _states.move_to_end(deployment.id)
+    _keep_state(deployment.id, stored.run_id, state)  # decoded once per process
     return _Prior(stored, state, in_memory=True, complete=True)
 
 
@@ -248,10 +247,12 @@ def _should_store(result: StatefulReport, stored: _Stored | None, now: datetime)
     return behind >= STORE_STATE_COMMITS or now - stored.created_at >= STORE_STATE_EVERY
 
 
-def _keep_state(deployment: Deployment, run: DoctorRun, state: EngineState | None) -> None:
+def _keep_state(deployment_id: int, run_id: int, state: EngineState | None) -> None:
+    """Remember the state after run ``run_id`` (the most recently used are kept)."""
     if state is None:
         return
-    _states[deployment.id] = (run.id, state)
+    _states[deployment_id] = (run_id, state)
+    _states.move_to_end(deployment_id)
     while len(_states) > STATE_CACHE_SIZE:
         _states.popitem(last=False)
 
@@ -346,7 +347,7 @@ def _full_poll(
         now=now,
         store_state=_should_store(result, stored, now),
     )
-    _keep_state(deployment, run, result.state)
+    _keep_state(deployment.id, run.id, result.state)
     findings = run.report["findings"]
     detected: dict[str, Detected] = problems_detect(findings, _offline_labels(deployment))
     opened, cleared = problems_reconcile(
