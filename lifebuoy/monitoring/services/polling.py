@@ -31,6 +31,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
+from lifebuoy.core.tasks import enqueue_on_commit
 from lifebuoy.diagnostics.engine.build import Scope
 from lifebuoy.diagnostics.engine.checks.consolidation_time import latest_wait
 from lifebuoy.diagnostics.engine.incremental import StatefulReport, diagnose_with_state
@@ -69,6 +70,7 @@ from lifebuoy.monitoring.services.usage import budget_evaluate
 
 logger = logging.getLogger(__name__)
 FULL_RUN_EVERY = timedelta(hours=6)
+DISPATCH_LIMIT = 2000  # deployments claimed per dispatch (one a minute on the beat schedule)
 REPO_KINDS = {k for k in ProblemKind.values if k != ProblemKind.BUDGET}
 STATE_CACHE_SIZE = 16
 STORE_STATE_COMMITS = 2000
@@ -400,10 +402,29 @@ def deployment_due_claim(*, deployment: Deployment, now: datetime) -> bool:
     return claimed.update(next_poll_at=lease) == 1
 
 
+def deployments_dispatch_due(*, now: datetime, limit: int = DISPATCH_LIMIT) -> int:
+    """Claim each due deployment (up to ``limit``) and queue its poll for any worker, so many
+    workers poll many deployments side by side. The claims and the queueing commit together:
+    the polls leave as one broker message after the commit, and a second dispatcher running at
+    the same time claims none of the same deployments. A poll whose task is lost waits for the
+    deployment's next interval, as a poll whose worker died does."""
+    from lifebuoy.monitoring.tasks import deployment_poll as deployment_poll_task
+
+    claimed = 0
+    with transaction.atomic():
+        for deployment in deployment_list_due(now=now, limit=limit):
+            if deployment_due_claim(deployment=deployment, now=now):
+                enqueue_on_commit(deployment_poll_task, deployment.id, force=False)
+                claimed += 1
+    return claimed
+
+
 def poll_due_deployments(
     *, now: datetime, batch_size: int = 20, deadline_seconds: float = 240
 ) -> int:
-    """Poll up to ``batch_size`` due deployments with consent, stopping at the deadline."""
+    """Poll up to ``batch_size`` due deployments with consent here, one after another,
+    stopping at the deadline (``manage.py monitoring_poll``; workers use
+    ``deployments_dispatch_due``)."""
     started = time.monotonic()
     due = deployment_list_due(now=now, limit=batch_size)
     polled = 0

@@ -11,7 +11,8 @@ from django.test import Client
 from django.urls import reverse
 
 from lifebuoy.core.errors import NotFound
-from lifebuoy.monitoring.models import UsageRecord
+from lifebuoy.core.tasks import enqueue_batch
+from lifebuoy.monitoring.models import Deployment, UsageRecord
 from lifebuoy.monitoring.selectors import deployment_get_for_user
 from lifebuoy.monitoring.services.deployments import deployment_usage_token_create
 from lifebuoy.monitoring.services.polling import deployment_poll
@@ -147,12 +148,34 @@ def test_the_desk_imports_a_usage_csv(deployment, bob):
     assert UsageRecord.objects.get(deployment=deployment).cost == 2.5
 
 
-def test_the_beat_schedule_runs_the_sweep_and_the_task_polls(deployment, customer_repo):
+def test_the_beat_schedule_queues_one_poll_per_due_deployment_for_any_worker(
+    deployment, customer_repo, acme, alice, monkeypatch, django_capture_on_commit_callbacks
+):
     entry = settings.CELERY_BEAT_SCHEDULE["monitoring-poll-due-deployments"]
     assert entry["task"] == poll_due_task.name == "lifebuoy.monitoring.poll_due_deployments"
     customer_repo.commit("C1: plan")
-    assert poll_due_task.run(batch_size=5) == 1
-    assert deployment_poll_task.run(deployment.id) == "diagnosed"
+    second = make_deployment(acme, alice, customer_repo.path, name="second")
+    make_deployment(acme, alice, customer_repo.path, name="no consent", consent=False)
+    queued: list[tuple[tuple[object, ...], dict[str, object]]] = []
+    monkeypatch.setattr(enqueue_batch, "delay", enqueue_batch)  # the batch's worker, in-process
+    monkeypatch.setattr(deployment_poll_task, "delay", lambda *a, **k: queued.append((a, k)))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert poll_due_task.run() == 2
+    assert sorted(queued, key=str) == [
+        ((deployment.id,), {"force": False}),
+        ((second.id,), {"force": False}),
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert poll_due_task.run() == 0  # claimed until their next interval
+    assert len(queued) == 2
+    assert deployment_poll_task.run(deployment.id, force=False) == "diagnosed"
+    assert deployment_poll_task.run(deployment.id, force=False) == "unchanged"
+    assert deployment_poll_task.run(deployment.id) == "diagnosed"  # "run doctor now"
+
+
+def test_a_queued_scheduled_poll_of_a_switched_off_deployment_is_skipped(deployment):
+    Deployment.objects.filter(id=deployment.id).update(is_active=False)
+    assert deployment_poll_task.run(deployment.id, force=False) == "skipped"
 
 
 def test_the_poll_task_skips_a_deployment_without_consent(acme, alice, customer_repo):
