@@ -191,8 +191,7 @@ class _Prior:
     """What a doctor run would continue from, looked up while the mirror fetches."""
 
     stored: _Stored | None
-    state: EngineState | None
-    in_memory: bool  # this process's own state (taken with ``_take``), not a decoded copy
+    state: EngineState | None  # held in this process's memory until a run takes it
     complete: bool  # False when decoding the stored state was put off
 
 
@@ -206,20 +205,20 @@ def _prior(deployment: Deployment, *, decode: bool) -> _Prior:
     if cached is not None:
         latest = DoctorRun.objects.filter(deployment=deployment).values_list("id", flat=True)
         if cached[0] in (latest.first(), stored.run_id if stored else None):
-            return _Prior(stored, cached[1], in_memory=True, complete=True)
+            return _Prior(stored, cached[1], complete=True)
     if stored is None or not decode:
-        return _Prior(stored, None, in_memory=False, complete=stored is None)
+        return _Prior(stored, None, complete=stored is None)
     blob = DoctorRun.objects.filter(id=stored.run_id).values_list("engine_state", flat=True)
     data = blob.first()
     if data is None:  # cleared by a concurrent poll since
-        return _Prior(stored, None, in_memory=False, complete=True)
+        return _Prior(stored, None, complete=True)
     try:
         state = state_decode(bytes(data))
     except StateError:
         logger.warning("Deployment %s: the stored doctor state is unusable", deployment.id)
-        return _Prior(stored, None, in_memory=False, complete=True)
+        return _Prior(stored, None, complete=True)
     _keep_state(deployment.id, stored.run_id, state)  # decoded once per process
-    return _Prior(stored, state, in_memory=True, complete=True)
+    return _Prior(stored, state, complete=True)
 
 
 def _take(deployment: Deployment, prior: _Prior) -> EngineState | None:
