@@ -174,6 +174,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 LIFEBUOY_AUTOCLOSE_DAYS = int(os.environ.get("LIFEBUOY_AUTOCLOSE_DAYS", "7"))
 # Monitored deployments may name a path on this server (off: https:// and ssh:// only).
 LIFEBUOY_MONITORING_ALLOW_LOCAL_PATHS = env_bool("LIFEBUOY_MONITORING_ALLOW_LOCAL_PATHS", False)
+# A deployment whose repository could not be fetched for this long gets a problem and a ticket.
+LIFEBUOY_MONITORING_UNREACHABLE_MINUTES = int(
+    os.environ.get("LIFEBUOY_MONITORING_UNREACHABLE_MINUTES", "60")
+)
 LIFEBUOY_BASE_URL = os.environ.get("LIFEBUOY_BASE_URL", "http://127.0.0.1:8000")
 
 # Celery: an embedded filesystem broker unless CELERY_BROKER_URL points at Redis.

@@ -127,16 +127,32 @@ def _git_start(args: list[str], *, cwd: Path | None = None) -> subprocess.Popen[
 
 
 def _git_wait(process: subprocess.Popen[str], args: list[str]) -> str:
+    command = _subcommand(args)
     try:
         stdout, stderr = process.communicate(timeout=GIT_TIMEOUT)
     except subprocess.TimeoutExpired as exc:
         process.kill()
         process.communicate()
-        raise MirrorError(f"git {args[0]} took longer than {GIT_TIMEOUT:.0f} s.") from exc
+        raise MirrorError(f"git {command} took longer than {GIT_TIMEOUT:.0f} s.") from exc
     if process.returncode != 0:
-        line = (stderr.strip().splitlines() or ["no message"])[-1]
-        raise MirrorError(f"git {args[0]} failed: {line}")
+        raise MirrorError(f"git {command} failed: {_reason(stderr)}")
     return stdout
+
+
+def _reason(stderr: str) -> str:
+    """git's first ``fatal:`` or ``error:`` line (the specific one: later lines are advice
+    such as "Please make sure you have the correct access rights"), else its last line."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    specific = [line for line in lines if line.startswith(("fatal:", "error:"))]
+    return (specific or lines or ["no message"])[0 if specific else -1]
+
+
+def _subcommand(args: list[str]) -> str:
+    """``fetch`` in ``-c name=value fetch …``: what a sentence about the failure names."""
+    index = 0
+    while index < len(args) and args[index].startswith("-"):
+        index += 2 if args[index] == "-c" else 1
+    return args[index] if index < len(args) else "(no command)"
 
 
 def mirror_sync(*, repository: str, location: str) -> MirrorState:

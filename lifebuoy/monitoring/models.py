@@ -62,6 +62,9 @@ class Deployment(TimeStampedModel):
     last_refs_digest = models.CharField(max_length=64, blank=True)
     last_full_run_at = models.DateTimeField(null=True, blank=True)
     last_poll_error = models.TextField(blank=True)
+    failing_since = models.DateTimeField(
+        null=True, blank=True, help_text="Since when every poll has failed (empty: it works)."
+    )
     mirror_path = models.CharField(
         max_length=300, blank=True, help_text="Relative to DATA_DIR/mirrors."
     )
@@ -197,6 +200,7 @@ class ProblemKind(models.TextChoices):
     PROTOCOL_VIOLATION = "protocol_violation", "Protocol violation"
     CONFLICT_MARKERS = "conflict_markers", "Conflict markers"
     REPO_OVER_SIZE = "repo_over_size", "Repository over size"
+    REPO_UNREACHABLE = "repo_unreachable", "Repository unreachable"
     BUDGET = "budget", "Budget threshold crossed"
 
 

@@ -29,6 +29,7 @@ class DeploymentOut(Schema):
     poll_interval_seconds: int
     last_polled_at: datetime | None
     last_polled_commit: str
+    failing_since: datetime | None  # every poll has failed since (the repository is unreachable)
     monthly_budget: Decimal | None
 
 

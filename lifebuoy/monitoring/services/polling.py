@@ -28,6 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 
@@ -65,7 +66,12 @@ from lifebuoy.monitoring.models import (
 from lifebuoy.monitoring.selectors import deployment_list_due
 from lifebuoy.monitoring.services.agents import ObservedAgent, agents_age, agents_record
 from lifebuoy.monitoring.services.deployments import require_consent
-from lifebuoy.monitoring.services.problems import Detected, problems_detect, problems_reconcile
+from lifebuoy.monitoring.services.problems import (
+    Detected,
+    problems_detect,
+    problems_reconcile,
+    unreachable_detected,
+)
 from lifebuoy.monitoring.services.usage import budget_evaluate
 
 logger = logging.getLogger(__name__)
@@ -161,9 +167,12 @@ def _cheap_poll(deployment: Deployment, profile: Profile, now: datetime) -> Poll
     offline = _offline_labels(deployment)
     detected = problems_detect([], offline)
     opened, cleared = problems_reconcile(
-        deployment=deployment, detected=detected, scope={ProblemKind.AGENT_OFFLINE}, now=now
+        deployment=deployment,
+        detected=detected,
+        scope={ProblemKind.AGENT_OFFLINE, ProblemKind.REPO_UNREACHABLE},
+        now=now,
     )
-    _mark_polled(deployment, now, last_poll_error="")
+    _mark_polled(deployment, now, last_poll_error="", failing_since=None)
     return PollResult("unchanged", None, changes, opened, cleared)
 
 
@@ -362,6 +371,7 @@ def _full_poll(
         last_refs_digest=digest,
         last_full_run_at=now,
         last_poll_error="",
+        failing_since=None,
     )
     return PollResult("diagnosed", run, changes, opened, cleared)
 
@@ -383,9 +393,31 @@ def deployment_poll(*, deployment: Deployment, now: datetime, force: bool = Fals
         if state.refs_digest == deployment.last_refs_digest and not stale and not force:
             return _cheap_poll(deployment, profile, now)
         return _full_poll(deployment, profile, state.head, state.refs_digest, now, prior=prior)
-    except (MirrorError, GitError, ValueError) as exc:
+    except MirrorError as exc:
+        return _unreachable_poll(deployment, now, str(exc))
+    except (GitError, ValueError) as exc:
         _mark_polled(deployment, now, last_poll_error=str(exc)[:2000])
         return PollResult("failed", error=str(exc))
+
+
+def _unreachable_poll(deployment: Deployment, now: datetime, error: str) -> PollResult:
+    """The repository could not be cloned or fetched. Once that has lasted
+    ``LIFEBUOY_MONITORING_UNREACHABLE_MINUTES``, it is a problem with a ticket: a deployment
+    nobody can see is not being monitored."""
+    since = deployment.failing_since or now
+    _mark_polled(deployment, now, last_poll_error=error[:2000], failing_since=since)
+    opened: list[Problem] = []
+    if now - since >= timedelta(minutes=settings.LIFEBUOY_MONITORING_UNREACHABLE_MINUTES):
+        detected: dict[str, Detected] = {
+            ProblemKind.REPO_UNREACHABLE: unreachable_detected(since=since, error=error)
+        }
+        opened, _ = problems_reconcile(
+            deployment=deployment,
+            detected=detected,
+            scope={ProblemKind.REPO_UNREACHABLE},
+            now=now,
+        )
+    return PollResult("failed", opened=opened, error=error)
 
 
 def deployment_due_claim(*, deployment: Deployment, now: datetime) -> bool:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
@@ -50,6 +50,7 @@ KIND_CATEGORY: dict[str, str] = {
     ProblemKind.PROTOCOL_VIOLATION: Category.GIT_CONFLICTS,
     ProblemKind.CONFLICT_MARKERS: Category.GIT_CONFLICTS,
     ProblemKind.REPO_OVER_SIZE: Category.SLOW_CONSOLIDATION,
+    ProblemKind.REPO_UNREACHABLE: Category.CONFIGURATION,
     ProblemKind.BUDGET: Category.COST_OVERRUNS,
 }
 # Priority from the organization's support tier and the problem's severity.
@@ -117,6 +118,38 @@ def problems_detect(
             findings=activity,
         )
     return detected
+
+
+def unreachable_detected(*, since: datetime, error: str) -> Detected:
+    """The repository could not be fetched since ``since``. The customer's ticket says only
+    that; git's own message (which may name hosts and paths) is in the internal note."""
+    finding = {
+        "check": "repository_access",
+        "severity": "warning",
+        "summary": error,
+        "evidence": [],
+        "solutions": [
+            {
+                "title": "Restore Lifebuoy's read access",
+                "expected_time": "15 minutes",
+                "steps": [
+                    "Check that the repository still exists at the registered URL.",
+                    "Check that Lifebuoy's deploy key or access token is still allowed to read.",
+                    "Edit the deployment if the repository moved, then run the doctor now.",
+                ],
+            }
+        ],
+    }
+    when = since.astimezone(UTC)
+    return Detected(
+        kind=ProblemKind.REPO_UNREACHABLE,
+        severity="warning",
+        summary=(
+            f"Lifebuoy has not been able to read the repository since {when:%Y-%m-%d %H:%M} "
+            "UTC, so the deployment is not being monitored."
+        ),
+        findings=[finding],
+    )
 
 
 def diagnosis_markdown(detected: Detected) -> str:

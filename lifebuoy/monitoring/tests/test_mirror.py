@@ -91,3 +91,14 @@ def test_work_done_during_the_fetch_is_returned_and_its_error_leaves_a_whole_mir
     path = mirrors_root() / "m.git"
     assert not list(path.rglob("*.lock"))  # git was let finish, not killed half-way
     assert mirror_state(path).head == customer_repo.git("rev-parse", "HEAD").strip()
+
+
+def test_a_failed_fetch_names_the_command_and_git_s_specific_reason(customer_repo, tmp_path):
+    customer_repo.commit("C1: plan", at=T0)
+    mirror_sync(repository=str(customer_repo.path), location="m.git")
+    customer_repo.path.rename(tmp_path / "gone")
+    with pytest.raises(mirror.MirrorError) as failure:
+        mirror_sync(repository=str(customer_repo.path), location="m.git")
+    message = str(failure.value)
+    assert message.startswith("git fetch failed: fatal: ")
+    assert "does not appear to be a git repository" in message
