@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Status
+from ninja import Query, Router, Status
 from ninja.security import HttpBearer
 
 from lifebuoy.core.auth import AuthedRequest
@@ -17,6 +17,8 @@ from .schemas import (
     ConsentIn,
     DeploymentCreateIn,
     DeploymentDetailOut,
+    DeploymentListOut,
+    DeploymentListQuery,
     DeploymentOut,
     DeploymentUpdateIn,
     PollQueuedOut,
@@ -46,9 +48,15 @@ class UsageTokenAuth(HttpBearer):
         return token or None
 
 
-@router.get("/deployments", response=list[DeploymentOut])
-def deployment_list_api(request: AuthedRequest) -> list[Deployment]:
-    return list(selectors.deployment_list_for_user(user=request.auth))
+@router.get("/deployments", response=list[DeploymentListOut])
+def deployment_list_api(
+    request: AuthedRequest, query: Query[DeploymentListQuery]
+) -> list[Deployment]:
+    """Those needing attention first (most open problems, then failing polls)."""
+    filters = selectors.DeploymentFilters(
+        organization=query.organization_id, text=query.q.strip(), attention=query.attention
+    )
+    return list(selectors.deployment_list_filtered(user=request.auth, filters=filters))
 
 
 @router.post("/deployments", response={201: DeploymentOut})

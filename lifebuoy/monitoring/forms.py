@@ -13,6 +13,7 @@ from lifebuoy.accounts.selectors import organization_list_for_user
 from lifebuoy.diagnostics.engine.profiles import DEFAULT_PROFILE, builtin_names
 
 from .models import DEFAULT_POLL_SECONDS, Deployment
+from .selectors import DeploymentFilters
 from .services.deployments import CONSENT_REQUIRED, DeploymentInput
 
 
@@ -106,3 +107,27 @@ def deployment_form_initial(deployment: Deployment) -> dict[str, object]:
         "owner_id": deployment.owner_id,
         "consent": deployment.has_read_consent,
     }
+
+
+class DeploymentFilterForm(forms.Form):
+    """The desk list's filters (query string)."""
+
+    q = forms.CharField(required=False, max_length=200, label="Search")
+    organization = forms.ModelChoiceField(
+        queryset=Organization.objects.none(), required=False, empty_label="Any organization"
+    )
+    attention = forms.BooleanField(required=False, label="Needs attention only")
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        organizations = organization_list_for_user(user=user).order_by("name")
+        self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]  # a ModelChoiceField
+
+    def filters(self) -> DeploymentFilters:
+        data = self.cleaned_data
+        organization = data.get("organization")
+        return DeploymentFilters(
+            organization=organization.id if organization is not None else None,
+            text=(data.get("q") or "").strip(),
+            attention=bool(data.get("attention")),
+        )

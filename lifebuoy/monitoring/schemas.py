@@ -33,6 +33,16 @@ class DeploymentOut(Schema):
     monthly_budget: Decimal | None
 
 
+class DeploymentListQuery(Schema):
+    organization_id: int | None = None
+    q: str = Field("", max_length=200, description="In the name or the repository.")
+    attention: bool = Field(False, description="Only those with open problems or failing polls.")
+
+
+class DeploymentListOut(DeploymentOut):
+    open_problems: int
+
+
 class AgentOut(Schema):
     agent: str
     label: str

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 
 from lifebuoy.accounts.models import User
 from lifebuoy.core.errors import NotFound
@@ -41,6 +41,33 @@ def deployment_visible(*, user: User) -> QuerySet[Deployment]:
 
 def deployment_list_for_user(*, user: User) -> QuerySet[Deployment]:
     return deployment_visible(user=user).select_related("organization", "owner")
+
+
+@dataclass(frozen=True)
+class DeploymentFilters:
+    organization: int | None = None
+    text: str = ""  # in the name or the repository
+    attention: bool = False  # only those with an open problem or failing polls
+
+
+def deployment_list_filtered(
+    *, user: User, filters: DeploymentFilters = DeploymentFilters()
+) -> QuerySet[Deployment]:
+    """The deployments ``user`` may see, those needing attention first (most open problems,
+    then failing polls), each with ``open_problems`` counted."""
+    deployments = deployment_list_for_user(user=user).annotate(
+        open_problems=Count("problems", filter=Q(problems__cleared_at__isnull=True))
+    )
+    if filters.organization is not None:
+        deployments = deployments.filter(organization_id=filters.organization)
+    if filters.text:
+        deployments = deployments.filter(
+            Q(name__icontains=filters.text) | Q(repository__icontains=filters.text)
+        )
+    if filters.attention:
+        deployments = deployments.filter(Q(open_problems__gt=0) | Q(failing_since__isnull=False))
+    failing_first = F("failing_since").asc(nulls_last=True)
+    return deployments.order_by("-open_problems", failing_first, "organization__name", "name", "id")
 
 
 def deployment_get_for_user(*, user: User, deployment_id: int) -> Deployment:

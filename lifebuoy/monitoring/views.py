@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.handlers.wsgi import WSGIRequest
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,7 +17,7 @@ from lifebuoy.core.views import apply_error, customer_required, staff_required
 
 from . import selectors
 from .capacity import capacity_trends
-from .forms import DeploymentForm, deployment_form_initial
+from .forms import DeploymentFilterForm, DeploymentForm, deployment_form_initial
 from .services.deployments import (
     deployment_create_for_user,
     deployment_poll_request,
@@ -27,6 +28,7 @@ from .services.usage import parse_usage_csv, usage_import
 
 UPTIME_DAYS = 14
 MAX_CSV_BYTES = 5 * 1024 * 1024
+LIST_PAGE_SIZE = 50
 
 
 def _user(request: WSGIRequest) -> User:
@@ -47,8 +49,18 @@ def _page(request: WSGIRequest, deployment_id: int, template: str) -> HttpRespon
 
 @staff_required
 def deployment_list_view(request: WSGIRequest) -> HttpResponse:
-    deployments = selectors.deployment_list_for_user(user=_user(request))
-    return render(request, "monitoring/desk_list.html", {"deployments": deployments})
+    """Every deployment, those needing attention first; filtered and paged."""
+    user = _user(request)
+    form = DeploymentFilterForm(request.GET, user=user)
+    if not form.is_valid():
+        context: dict[str, object] = {"form": form, "page": None, "query": ""}
+        return render(request, "monitoring/desk_list.html", context, status=400)
+    deployments = selectors.deployment_list_filtered(user=user, filters=form.filters())
+    page = Paginator(deployments, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    return render(request, "monitoring/desk_list.html", context)
 
 
 @staff_required

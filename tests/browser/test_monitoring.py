@@ -99,6 +99,15 @@ def test_register_run_the_doctor_and_see_it_in_desk_and_portal(
     page.wait_for_url(f"**/desk/tickets/{problem.ticket_id}/")
     assert "Acme trinity" in page.inner_text("body")
 
+    page.goto(f"{live_server.url}/desk/monitoring/")
+    page.check("input[name=attention]")
+    page.click("button:has-text('Filter')")
+    page.wait_for_url("**attention=on**")
+    row = page.locator("tr", has_text="Acme trinity")
+    open_count = int(row.locator("td.open-problems").inner_text())
+    assert open_count == Problem.objects.filter(deployment=deployment, cleared_at=None).count()
+    assert open_count >= 1
+
     portal = sign_in(chromium, live_server, alice)
     portal.goto(f"{live_server.url}/portal/monitoring/")
     portal.click("text=Acme trinity")
