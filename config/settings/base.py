@@ -174,6 +174,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 LIFEBUOY_AUTOCLOSE_DAYS = int(os.environ.get("LIFEBUOY_AUTOCLOSE_DAYS", "7"))
 # Monitored deployments may name a path on this server (off: https:// and ssh:// only).
 LIFEBUOY_MONITORING_ALLOW_LOCAL_PATHS = env_bool("LIFEBUOY_MONITORING_ALLOW_LOCAL_PATHS", False)
+# Mirrors spread over K machines: deployment d is polled from the queue monitoring-<d mod K>
+# (0: any worker polls any deployment; see lifebuoy/monitoring/routing.py and docs/deploy.md).
+LIFEBUOY_MONITORING_PARTITIONS = int(os.environ.get("LIFEBUOY_MONITORING_PARTITIONS", "0"))
 # A deployment whose repository could not be fetched for this long gets a problem and a ticket.
 LIFEBUOY_MONITORING_UNREACHABLE_MINUTES = int(
     os.environ.get("LIFEBUOY_MONITORING_UNREACHABLE_MINUTES", "60")
@@ -195,6 +198,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = (
     else {}
 )
 CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ROUTES = ["lifebuoy.monitoring.routing.route_task"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"

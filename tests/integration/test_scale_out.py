@@ -16,7 +16,7 @@ from django.db import connection
 from django.utils import timezone
 
 from lifebuoy.diagnostics.engine.tests.gitrepo import RepoBuilder
-from lifebuoy.monitoring.models import DoctorRun
+from lifebuoy.monitoring.models import Deployment, DoctorRun
 from lifebuoy.monitoring.services.deployments import NewDeployment, deployment_create
 from lifebuoy.tickets.models import Status, Ticket
 from lifebuoy.tickets.services import NewTicket, TicketChanges, ticket_create, ticket_update
@@ -41,7 +41,10 @@ def postgres_and_redis() -> None:
         pytest.skip(f"Redis is not reachable at {REDIS_URL}")
 
 
-def _start_worker(tmp_path: Path, name: str) -> subprocess.Popen[bytes]:
+def _start_worker(
+    data_dir: Path, name: str, *, queues: str = "celery", **extra: str
+) -> subprocess.Popen[bytes]:
+    """A worker process as on its own machine: its own data directory (mirrors included)."""
     database = settings.DATABASES["default"]["NAME"]
     env = {
         **os.environ,
@@ -49,9 +52,10 @@ def _start_worker(tmp_path: Path, name: str) -> subprocess.Popen[bytes]:
         "SECRET_KEY": "integration-test-secret-key",
         "DATABASE_URL": POSTGRES_URL.rsplit("/", 1)[0] + f"/{database}",
         "CELERY_BROKER_URL": REDIS_URL,
-        "LIFEBUOY_DATA_DIR": str(tmp_path / "data"),
+        "LIFEBUOY_DATA_DIR": str(data_dir),
         "LIFEBUOY_AUTOCLOSE_DAYS": "7",
         "LIFEBUOY_MONITORING_ALLOW_LOCAL_PATHS": "1",  # the monitored repositories are local
+        **extra,
     }
     return subprocess.Popen(
         [
@@ -65,6 +69,8 @@ def _start_worker(tmp_path: Path, name: str) -> subprocess.Popen[bytes]:
             "solo",
             "--hostname",
             f"{name}@%h",
+            "--queues",
+            queues,
             "-l",
             "warning",
         ],
@@ -85,14 +91,14 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 
 @pytest.fixture
 def worker(postgres_and_redis: None, tmp_path: Path):
-    proc = _start_worker(tmp_path, "one")
+    proc = _start_worker(tmp_path / "data", "one")
     yield proc
     _stop(proc)
 
 
 @pytest.fixture
 def two_workers(postgres_and_redis: None, tmp_path: Path):
-    procs = [_start_worker(tmp_path, name) for name in ("one", "two")]
+    procs = [_start_worker(tmp_path / "data", name) for name in ("one", "two")]
     yield procs
     for proc in procs:
         _stop(proc)
@@ -120,31 +126,80 @@ def test_due_polls_fan_out_to_the_workers_and_each_deployment_is_polled_once(
     two_workers, settings, tmp_path, acme, alice
 ):
     settings.LIFEBUOY_MONITORING_ALLOW_LOCAL_PATHS = True
-    deployments = []
-    for n in range(4):
-        repo = RepoBuilder(tmp_path / f"customer-{n}")
-        repo.commit(f"C1: plan {n}", at=timezone.now() - timedelta(minutes=10))
-        data = NewDeployment(name=f"trinity {n}", repository=str(repo.path), owner=alice)
-        deployments.append(
-            deployment_create(organization=acme, data=data, consent=True, now=timezone.now())
-        )
+    deployments = _deployments(tmp_path, acme, alice, 4)
 
     producer = Celery(broker=REDIS_URL)
     for _ in range(2):  # two beats at once: each deployment is claimed by one of them
         producer.send_task("lifebuoy.monitoring.poll_due_deployments")
 
     ids = [d.id for d in deployments]
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline and all(w.poll() is None for w in two_workers):
-        if DoctorRun.objects.filter(deployment_id__in=ids).count() >= len(ids):
-            break
-        time.sleep(0.5)
-    time.sleep(1)  # a duplicate poll would have landed by now
-    output = "".join(w.stdout.read().decode() for w in two_workers if w.poll() is not None)
-    runs = sorted(DoctorRun.objects.filter(deployment_id__in=ids).values_list("deployment_id"))
-    assert runs == [(i,) for i in sorted(ids)], output
+    runs, output = _wait_for_runs(ids, two_workers)
+    assert runs == sorted(ids), output
     for deployment in deployments:
         deployment.refresh_from_db()
         assert deployment.last_poll_error == ""
         assert deployment.next_poll_at is not None
         assert deployment.next_poll_at > timezone.now() + timedelta(minutes=50)
+
+
+def _deployments(tmp_path: Path, org, owner, count: int) -> list[Deployment]:
+    made = []
+    for n in range(count):
+        repo = RepoBuilder(tmp_path / f"customer-{n}")
+        repo.commit(f"C1: plan {n}", at=timezone.now() - timedelta(minutes=10))
+        data = NewDeployment(name=f"trinity {n}", repository=str(repo.path), owner=owner)
+        now = timezone.now()
+        made.append(deployment_create(organization=org, data=data, consent=True, now=now))
+    return made
+
+
+def _wait_for_runs(ids: list[int], workers: list[subprocess.Popen[bytes]]) -> tuple[list[int], str]:
+    """The deployments polled (one entry per doctor run), once every one was or after 90 s."""
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and all(w.poll() is None for w in workers):
+        if DoctorRun.objects.filter(deployment_id__in=ids).count() >= len(ids):
+            break
+        time.sleep(0.5)
+    time.sleep(1)  # a duplicate poll would have landed by now
+    output = "".join(
+        w.stdout.read().decode() for w in workers if w.poll() is not None and w.stdout is not None
+    )
+    runs = DoctorRun.objects.filter(deployment_id__in=ids).values_list("deployment_id", flat=True)
+    return sorted(runs), output
+
+
+@pytest.fixture
+def two_mirror_machines(postgres_and_redis: None, tmp_path: Path):
+    """Mirrors in two partitions: machine A also takes the default queue (the dispatch)."""
+    machines = {
+        "a": _start_worker(
+            tmp_path / "machine-a",
+            "a",
+            queues="celery,monitoring-0",
+            LIFEBUOY_MONITORING_PARTITIONS="2",
+        ),
+        "b": _start_worker(
+            tmp_path / "machine-b", "b", queues="monitoring-1", LIFEBUOY_MONITORING_PARTITIONS="2"
+        ),
+    }
+    yield machines
+    for proc in machines.values():
+        _stop(proc)
+
+
+def test_partitioned_mirrors_each_deployment_is_polled_on_its_own_machine(
+    two_mirror_machines, settings, tmp_path, acme, alice
+):
+    settings.LIFEBUOY_MONITORING_ALLOW_LOCAL_PATHS = True
+    deployments = _deployments(tmp_path, acme, alice, 4)
+    Celery(broker=REDIS_URL).send_task("lifebuoy.monitoring.poll_due_deployments")
+
+    ids = [d.id for d in deployments]
+    runs, output = _wait_for_runs(ids, list(two_mirror_machines.values()))
+    assert runs == sorted(ids), output
+    for deployment in deployments:
+        deployment.refresh_from_db()
+        home, other = ("a", "b") if deployment.id % 2 == 0 else ("b", "a")
+        mirror = f"mirrors/{deployment.mirror_path}"
+        assert (tmp_path / f"machine-{home}" / mirror / "HEAD").exists()
+        assert not (tmp_path / f"machine-{other}" / mirror).exists()

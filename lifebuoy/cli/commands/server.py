@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -14,8 +15,10 @@ import typer
 from lifebuoy.cli.exit_status import ExitStatus
 from lifebuoy.cli.output import console, fail
 
+_QUEUE = re.compile(r"^[A-Za-z0-9_.-]+$")
 
-def _celery_args(*, beat: bool, concurrency: int) -> list[str]:
+
+def _celery_args(*, beat: bool, concurrency: int, queues: str = "") -> list[str]:
     args = [
         sys.executable,
         "-m",
@@ -30,6 +33,8 @@ def _celery_args(*, beat: bool, concurrency: int) -> list[str]:
     ]
     if beat:
         args += ["-B"]
+    if queues:
+        args += ["--queues", queues]
     return args
 
 
@@ -133,13 +138,26 @@ def serve(
 def worker(
     beat: bool = typer.Option(False, help="Also run the scheduler (only one per deployment)."),
     concurrency: int = typer.Option(2, help="Worker processes."),
+    queues: str = typer.Option(
+        "",
+        help="Comma-separated queues to take tasks from (default: the default queue 'celery'); "
+        "e.g. monitoring-0 on a mirror machine.",
+    ),
 ) -> None:
     """Run a Celery worker (for scale-out: one or more per machine)."""
+    names = [q.strip() for q in queues.split(",") if q.strip()]
+    if queues and (not names or not all(_QUEUE.match(q) for q in names)):
+        fail(
+            f"--queues takes names of letters, digits, '-', '_' and '.', separated by commas; "
+            f"not '{queues}'.",
+            ExitStatus.USAGE,
+        )
     from lifebuoy.cli.django_setup import setup as django_setup
 
     django_setup()
     _prepare_broker()
-    raise typer.Exit(_supervise({"worker": _celery_args(beat=beat, concurrency=concurrency)}))
+    args = _celery_args(beat=beat, concurrency=concurrency, queues=",".join(names))
+    raise typer.Exit(_supervise({"worker": args}))
 
 
 def demo(

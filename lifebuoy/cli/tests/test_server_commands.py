@@ -28,3 +28,29 @@ def test_a_bad_option_is_a_usage_error_with_a_sentence():
     result = runner.invoke(build(), ["demo", "--tickets", "-3"])
     assert result.exit_code == ExitStatus.USAGE
     assert "Traceback" not in result.output
+
+
+def test_a_worker_takes_the_queues_it_is_given(monkeypatch):
+    from lifebuoy.cli.commands import server
+
+    started: list[dict[str, list[str]]] = []
+
+    def supervise(processes: dict[str, list[str]]) -> int:
+        started.append(processes)
+        return 0
+
+    monkeypatch.setattr(server, "_supervise", supervise)
+    result = runner.invoke(build(), ["worker", "--queues", "celery, monitoring-0"])
+    assert result.exit_code == ExitStatus.SUCCESS, result.output
+    argv = started[0]["worker"]
+    assert argv[argv.index("--queues") + 1] == "celery,monitoring-0"
+    plain = runner.invoke(build(), ["worker"])
+    assert plain.exit_code == ExitStatus.SUCCESS
+    assert "--queues" not in started[1]["worker"]
+
+
+def test_a_bad_queue_name_is_a_usage_error_with_a_sentence():
+    result = runner.invoke(build(), ["worker", "--queues", "monitoring 0"])
+    assert result.exit_code == ExitStatus.USAGE
+    assert "--queues takes names" in result.output
+    assert "Traceback" not in result.output
