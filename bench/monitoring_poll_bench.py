@@ -4,7 +4,8 @@
 
 For each history size: a synthetic Dual Trinity repository (bench/doctor/generate.py) is the
 "customer" repository; a deployment with consent is created in a throwaway SQLite database
-(DATABASE_URL is ignored, so no shared database is touched) and polled once (clone + first
+(DATABASE_URL is ignored, so no shared database is touched; ``--database-url`` names a
+PostgreSQL database to create and drop instead) and polled once (clone + first
 diagnosis).
 Then, each round, 100 agent and heartbeat commits are appended to the customer repository with
 ``git fast-import`` (not timed), and one ``deployment_poll`` is timed end to end: the fetch
@@ -32,14 +33,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.databases import drop_database, prepare_database  # noqa: E402
 from bench.doctor.generate import BOT, agent_commit, data, generate  # noqa: E402
 
 NEW_COMMITS = 100
 
 
-def setup_django(data_dir: Path) -> None:
+def setup_django(data_dir: Path, database_url: str | None = None) -> None:
     os.environ["LIFEBUOY_DATA_DIR"] = str(data_dir)
     os.environ.pop("DATABASE_URL", None)
+    if database_url:  # a throwaway database made from nothing (dropped at the end)
+        prepare_database(database_url)
+        os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
     os.environ.setdefault("DEBUG", "0")
     os.environ.setdefault("SECRET_KEY", "bench-only-not-secret")
@@ -182,10 +187,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--history", type=int, nargs="+", default=[2_000, 20_000])
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument(
+        "--database-url",
+        help="a PostgreSQL database to create, use and drop (default: a SQLite file in a "
+        "temporary directory), e.g. postgres://postgres@127.0.0.1:5432/lifebuoy_poll_bench",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="lifebuoy-poll-bench-") as tmp:
         workdir = Path(tmp)
-        setup_django(workdir / "data")
+        setup_django(workdir / "data", args.database_url)
         from django.db import connection
 
         print(f"# {machine()}; database {connection.vendor}")
@@ -193,15 +203,20 @@ def main() -> None:
             "history | first poll | poll +100 (median / best) | +100, state from the database"
             " | nothing new | fetch | full doctor"
         )
-        for history in args.history:
-            r = bench_history(workdir, history, args.rounds)
-            print(
-                f"{r['history']:>7,} | {r['first_poll_ms']:>8} ms | "
-                f"{r['poll_median_ms']} / {r['poll_best_ms']} ms | {r['cold_median_ms']} ms | "
-                f"{r['unchanged_median_ms']} ms | {r['fetch_median_ms']} ms | "
-                f"{r['doctor_median_ms']} ms",
-                flush=True,
-            )
+        try:
+            for history in args.history:
+                r = bench_history(workdir, history, args.rounds)
+                print(
+                    f"{r['history']:>7,} | {r['first_poll_ms']:>8} ms | "
+                    f"{r['poll_median_ms']} / {r['poll_best_ms']} ms | {r['cold_median_ms']} ms | "
+                    f"{r['unchanged_median_ms']} ms | {r['fetch_median_ms']} ms | "
+                    f"{r['doctor_median_ms']} ms",
+                    flush=True,
+                )
+        finally:
+            if args.database_url:
+                connection.close()
+                drop_database(args.database_url)
 
 
 if __name__ == "__main__":
