@@ -79,7 +79,9 @@ FULL_RUN_EVERY = timedelta(hours=6)
 DISPATCH_LIMIT = 2000  # deployments claimed per dispatch (one a minute on the beat schedule)
 REPO_KINDS = {k for k in ProblemKind.values if k != ProblemKind.BUDGET}
 STATE_CACHE_SIZE = 16
-STORE_STATE_COMMITS = 2000
+# A poll in another worker continues from the stored state and reads every commit since it
+# (about 0.1 ms each); writing the state costs about 25 ms at 20,000 commits of history.
+STORE_STATE_COMMITS = 500
 STORE_STATE_EVERY = FULL_RUN_EVERY
 # deployment id -> (id of the run that stored the state, the decoded state). A state is taken
 # out while a run continues from it (the run changes it) and put back by the run that wins.

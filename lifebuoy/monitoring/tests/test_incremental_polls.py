@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
+from lifebuoy.diagnostics.engine.incremental import StatefulReport, diagnose_with_state
 from lifebuoy.diagnostics.engine.profiles import load_profile
 from lifebuoy.diagnostics.engine.report import to_json
 from lifebuoy.diagnostics.engine.runner import diagnose
@@ -158,3 +160,39 @@ def test_a_worker_decodes_the_stored_state_once_and_only_when_it_may_need_it(
     assert after_idle.run.is_incremental
     assert after_idle.run.report == _full_report(deployment, later)
     assert len(decoded) == 3  # decoded after the fetch, once it was needed
+
+
+def test_the_state_is_stored_again_once_enough_commits_were_read(
+    deployment, customer_repo, monkeypatch
+):
+    monkeypatch.setattr(polling, "STORE_STATE_COMMITS", 5)
+    _history(customer_repo, T0 - timedelta(hours=2), 6)
+    first = deployment_poll(deployment=deployment, now=T0)
+    _history(customer_repo, T0 + timedelta(minutes=1), 3)
+    deployment_poll(deployment=deployment, now=T0 + timedelta(minutes=5))
+
+    def kept() -> list[int]:
+        return list(
+            DoctorRun.objects.filter(engine_state__isnull=False).values_list("id", flat=True)
+        )
+
+    assert first.run is not None
+    assert kept() == [first.run.id]  # 3 commits behind: not yet
+    _history(customer_repo, T0 + timedelta(minutes=6), 3)
+    third = deployment_poll(deployment=deployment, now=T0 + timedelta(minutes=10))
+    assert third.run is not None
+    assert kept() == [third.run.id]  # 6 behind the stored one: written, the old one cleared
+    polling._states.clear()  # another worker reads only what came after it
+    read: list[int | None] = []
+
+    def spy(*args: Any, **kwargs: Any) -> StatefulReport:
+        result = diagnose_with_state(*args, **kwargs)
+        read.append(result.new_commits)
+        return result
+
+    monkeypatch.setattr(polling, "diagnose_with_state", spy)
+    _history(customer_repo, T0 + timedelta(minutes=11), 2)
+    fourth = deployment_poll(deployment=deployment, now=T0 + timedelta(minutes=15))
+    assert fourth.run is not None
+    assert fourth.run.is_incremental
+    assert read == [2]
