@@ -127,6 +127,8 @@ class AgentStatus(models.TextChoices):
     ONLINE = "online", "Online"
     OFFLINE = "offline", "Offline"
     NEVER_SEEN = "never_seen", "Never seen"
+    # The repository could not be read: nobody knows, and uptime counts the time neither way.
+    UNMONITORED = "unmonitored", "Not monitored"
 
 
 class AgentState(models.Model):

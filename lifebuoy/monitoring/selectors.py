@@ -144,7 +144,8 @@ def uptime_from_changes(
 ) -> Uptime:
     """Exact seconds online in [start, end) from (time, new status) changes sorted by time.
 
-    Time before the first change is not monitored and counts neither way.
+    Time before the first change, and time while the repository could not be read
+    (``unmonitored``), is not monitored and counts neither way.
     """
     online = monitored = 0
     status: str | None = None
@@ -152,14 +153,14 @@ def uptime_from_changes(
     for at, new in changes:
         if at > cursor:
             span = int((min(at, end) - cursor).total_seconds())
-            if status is not None and span > 0:
+            if status not in (None, AgentStatus.UNMONITORED) and span > 0:
                 monitored += span
                 online += span if status == AgentStatus.ONLINE else 0
             cursor = max(cursor, min(at, end))
         if at >= end:
             break
         status = new
-    if status is not None and end > cursor:
+    if status not in (None, AgentStatus.UNMONITORED) and end > cursor:
         span = int((end - cursor).total_seconds())
         monitored += span
         online += span if status == AgentStatus.ONLINE else 0

@@ -3,7 +3,9 @@
 - online -> offline at the last activity plus the profile's offline threshold;
 - -> online at the commit that proves activity (the latest one, so an agent that came back
   between two polls is counted online from its latest commit: uptime errs on the low side);
-- the first observation of an agent starts its history at the poll time.
+- the first observation of an agent starts its history at the poll time;
+- -> unmonitored when the repository has been unreadable long enough to be a problem, at the
+  first failed poll (uptime counts that time neither way).
 Times never go back before the previous change and never past the poll.
 """
 
@@ -60,9 +62,15 @@ def _first_seen(deployment: Deployment, seen: ObservedAgent, now: datetime) -> b
 
 
 def _move(
-    state: AgentState, seen: ObservedAgent, threshold: timedelta, now: datetime
+    state: AgentState,
+    seen: ObservedAgent,
+    threshold: timedelta,
+    now: datetime,
+    *,
+    at: datetime | None = None,
 ) -> AgentStatusChange | None:
-    at = _change_time(seen.status, seen.last_seen_at, threshold, state.changed_at, now)
+    if at is None:
+        at = _change_time(seen.status, seen.last_seen_at, threshold, state.changed_at, now)
     won = AgentState.objects.filter(id=state.id, status=state.status).update(
         status=seen.status, changed_at=at, last_seen_at=seen.last_seen_at, label=seen.label
     )
@@ -95,6 +103,21 @@ def agents_record(
             AgentState.objects.filter(id=state.id).update(
                 last_seen_at=agent.last_seen_at, label=agent.label
             )
+    return changes
+
+
+@transaction.atomic
+def agents_unmonitored(*, deployment: Deployment, since: datetime, now: datetime) -> int:
+    """The repository could not be read since ``since``: every agent's status is unknown from
+    then (not offline: the agents may well be working) until a poll reads it again, when the
+    git evidence times what they did meanwhile."""
+    changes = 0
+    for state in AgentState.objects.filter(deployment=deployment).exclude(
+        status=AgentStatus.UNMONITORED
+    ):
+        seen = ObservedAgent(state.agent, state.label, AgentStatus.UNMONITORED, state.last_seen_at)
+        at = min(max(since, state.changed_at), now)
+        changes += _move(state, seen, timedelta(0), now, at=at) is not None
     return changes
 
 

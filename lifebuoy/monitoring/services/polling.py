@@ -64,7 +64,12 @@ from lifebuoy.monitoring.models import (
     ProblemKind,
 )
 from lifebuoy.monitoring.selectors import deployment_list_due
-from lifebuoy.monitoring.services.agents import ObservedAgent, agents_age, agents_record
+from lifebuoy.monitoring.services.agents import (
+    ObservedAgent,
+    agents_age,
+    agents_record,
+    agents_unmonitored,
+)
 from lifebuoy.monitoring.services.deployments import require_consent
 from lifebuoy.monitoring.services.problems import (
     Detected,
@@ -392,7 +397,10 @@ def deployment_poll(*, deployment: Deployment, now: datetime, force: bool = Fals
         stale = deployment.last_full_run_at is None or (
             now - deployment.last_full_run_at >= FULL_RUN_EVERY
         )
-        if state.refs_digest == deployment.last_refs_digest and not stale and not force:
+        # After failed polls the doctor runs even if nothing moved: the agents' statuses were
+        # left unknown and only a run can time them again from the git evidence.
+        recovering = deployment.failing_since is not None
+        if state.refs_digest == deployment.last_refs_digest and not (stale or force or recovering):
             return _cheap_poll(deployment, profile, now)
         return _full_poll(deployment, profile, state.head, state.refs_digest, now, prior=prior)
     except MirrorError as exc:
@@ -409,7 +417,9 @@ def _unreachable_poll(deployment: Deployment, now: datetime, error: str) -> Poll
     since = deployment.failing_since or now
     _mark_polled(deployment, now, last_poll_error=error[:2000], failing_since=since)
     opened: list[Problem] = []
+    changes = 0
     if now - since >= timedelta(minutes=settings.LIFEBUOY_MONITORING_UNREACHABLE_MINUTES):
+        changes = agents_unmonitored(deployment=deployment, since=since, now=now)
         detected: dict[str, Detected] = {
             ProblemKind.REPO_UNREACHABLE: unreachable_detected(since=since, error=error)
         }
@@ -419,7 +429,7 @@ def _unreachable_poll(deployment: Deployment, now: datetime, error: str) -> Poll
             scope={ProblemKind.REPO_UNREACHABLE},
             now=now,
         )
-    return PollResult("failed", opened=opened, error=error)
+    return PollResult("failed", status_changes=changes, opened=opened, error=error)
 
 
 def deployment_due_claim(*, deployment: Deployment, now: datetime) -> bool:

@@ -3,11 +3,18 @@ the customer gets a ticket, and it clears once a poll reads the repository again
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
-from lifebuoy.monitoring.models import Problem, ProblemKind
+from lifebuoy.monitoring.models import (
+    AgentState,
+    AgentStatus,
+    AgentStatusChange,
+    Problem,
+    ProblemKind,
+)
+from lifebuoy.monitoring.selectors import uptime_for_deployment, uptime_from_changes
 from lifebuoy.monitoring.services.polling import deployment_poll
 from lifebuoy.notifications.models import Delivery
 
@@ -55,7 +62,7 @@ def test_an_hour_of_failed_fetches_opens_one_problem_and_a_working_fetch_clears_
 
     hidden.rename(customer_repo.path)
     back = deployment_poll(deployment=deployment, now=T0 + timedelta(hours=3, minutes=5))
-    assert back.outcome == "unchanged"  # nothing new, but the fetch worked
+    assert back.outcome == "diagnosed"  # nothing new, but the agents' statuses need a run
     assert [p.id for p in back.cleared] == [problem.id]
     assert deployment.failing_since is None
     assert deployment.last_poll_error == ""
@@ -86,3 +93,43 @@ def test_the_wait_is_a_setting(deployment, customer_repo, settings):
     customer_repo.path.rename(customer_repo.path.with_name("moved-away"))
     result = deployment_poll(deployment=deployment, now=T0)  # the very first clone fails
     assert [p.kind for p in result.opened] == [ProblemKind.REPO_UNREACHABLE]
+
+
+def test_while_the_repository_is_unreadable_uptime_counts_neither_way(deployment, customer_repo):
+    customer_repo.commit("C1: plan", at=T0 - timedelta(minutes=5))
+    deployment_poll(deployment=deployment, now=T0)
+    assert AgentState.objects.get(agent="cloud/C1").status == AgentStatus.ONLINE
+    hidden = customer_repo.path.with_name("moved-away")
+    customer_repo.path.rename(hidden)
+    deployment_poll(deployment=deployment, now=T0 + timedelta(minutes=1))
+    assert AgentState.objects.get(agent="cloud/C1").status == AgentStatus.ONLINE  # not yet
+    deployment_poll(deployment=deployment, now=T0 + timedelta(minutes=61))
+    state = AgentState.objects.get(agent="cloud/C1")
+    assert state.status == AgentStatus.UNMONITORED
+    assert state.changed_at == T0 + timedelta(minutes=1)  # from the first failed poll
+
+    hidden.rename(customer_repo.path)
+    customer_repo.commit("C1: kept working", at=T0 + timedelta(minutes=90))
+    deployment_poll(deployment=deployment, now=T0 + timedelta(hours=3))
+    back = AgentStatusChange.objects.filter(agent="cloud/C1").order_by("at", "id").last()
+    assert back is not None
+    assert (back.old_status, back.new_status) == ("unmonitored", "online")
+    assert back.at == T0 + timedelta(minutes=90)  # timed by the git evidence
+    [c1] = [
+        u
+        for u in uptime_for_deployment(deployment=deployment, start=T0, end=T0 + timedelta(hours=3))
+        if u.agent == "cloud/C1"
+    ]
+    # Online 10:00-10:01 and 11:30-13:00; 10:01-11:30 was not monitored.
+    assert (c1.online_seconds, c1.monitored_seconds) == (60 + 90 * 60, 60 + 90 * 60)
+
+
+def test_unmonitored_spans_count_neither_way():
+    start = T0
+    changes: list[tuple[datetime, str]] = [
+        (T0, AgentStatus.ONLINE),
+        (T0 + timedelta(hours=1), AgentStatus.UNMONITORED),
+        (T0 + timedelta(hours=3), AgentStatus.OFFLINE),
+    ]
+    uptime = uptime_from_changes(changes, agent="a", start=start, end=T0 + timedelta(hours=4))
+    assert (uptime.online_seconds, uptime.monitored_seconds) == (3600, 7200)
