@@ -14,7 +14,12 @@ run records why. The state is written behind: a worker keeps the state of the de
 polled last in memory and stores it with a run after a full run, every ``STORE_STATE_COMMITS``
 commits or ``STORE_STATE_EVERY``; a poll in another process continues from the stored one
 (older, so it reads more commits, with the same result). Only one run per deployment keeps a
-stored state.
+stored state. That state is looked up, and decoded when needed, while the mirror fetches.
+
+Scheduled polls run anywhere: ``deployments_dispatch_due`` claims the due deployments and
+queues one poll task each. A repository that cannot be fetched for
+``LIFEBUOY_MONITORING_UNREACHABLE_MINUTES`` becomes a problem of its own, and its agents
+"not monitored" until a poll reads it again.
 """
 
 from __future__ import annotations
