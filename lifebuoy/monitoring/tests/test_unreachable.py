@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from lifebuoy.monitoring.models import (
     AgentState,
@@ -95,7 +97,9 @@ def test_the_wait_is_a_setting(deployment, customer_repo, settings):
     assert [p.kind for p in result.opened] == [ProblemKind.REPO_UNREACHABLE]
 
 
-def test_while_the_repository_is_unreadable_uptime_counts_neither_way(deployment, customer_repo):
+def test_while_the_repository_is_unreadable_uptime_counts_neither_way(
+    deployment, customer_repo, bob
+):
     customer_repo.commit("C1: plan", at=T0 - timedelta(minutes=5))
     deployment_poll(deployment=deployment, now=T0)
     assert AgentState.objects.get(agent="cloud/C1").status == AgentStatus.ONLINE
@@ -107,6 +111,11 @@ def test_while_the_repository_is_unreadable_uptime_counts_neither_way(deployment
     state = AgentState.objects.get(agent="cloud/C1")
     assert state.status == AgentStatus.UNMONITORED
     assert state.changed_at == T0 + timedelta(minutes=1)  # from the first failed poll
+    desk = Client()
+    desk.force_login(bob)
+    page = desk.get(reverse("monitoring:detail", args=[deployment.id])).content.decode()
+    assert "every poll since 2026-11-24 10:01" in page
+    assert "Not monitored" in page
 
     hidden.rename(customer_repo.path)
     customer_repo.commit("C1: kept working", at=T0 + timedelta(minutes=90))
