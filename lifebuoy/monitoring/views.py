@@ -3,11 +3,14 @@ customer's own organization). Same gate and selectors as the API; no internal no
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from django.contrib import messages
 from django.core.handlers.wsgi import WSGIRequest
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -18,6 +21,7 @@ from lifebuoy.core.views import apply_error, customer_required, staff_required
 from . import selectors
 from .capacity import capacity_trends
 from .forms import DeploymentFilterForm, DeploymentForm, deployment_form_initial
+from .models import Deployment
 from .services.deployments import (
     deployment_create_for_user,
     deployment_poll_request,
@@ -29,6 +33,7 @@ from .services.usage import parse_usage_csv, usage_import
 UPTIME_DAYS = 14
 MAX_CSV_BYTES = 5 * 1024 * 1024
 LIST_PAGE_SIZE = 50
+POLL_WAIT = timedelta(minutes=2)  # how long the page refreshes after "Run doctor now"
 
 
 def _user(request: WSGIRequest) -> User:
@@ -36,15 +41,34 @@ def _user(request: WSGIRequest) -> User:
     return request.user
 
 
-def _page(request: WSGIRequest, deployment_id: int, template: str) -> HttpResponse:
+def _page(
+    request: WSGIRequest, deployment_id: int, template: str, *, watch_poll: bool = False
+) -> HttpResponse:
     now = timezone.now()
     deployment = selectors.deployment_get_for_user(user=_user(request), deployment_id=deployment_id)
-    context = {
+    context: dict[str, object] = {
         "overview": selectors.deployment_overview(deployment=deployment, now=now),
         "daily": selectors.uptime_daily(deployment=deployment, end=now, days=UPTIME_DAYS),
         "trends": capacity_trends(deployment=deployment, now=now),
     }
+    if watch_poll:
+        context["waiting"] = _waiting_for_poll(request, deployment, now)
     return render(request, template, context)
+
+
+def _waiting_for_poll(request: WSGIRequest, deployment: Deployment, now: datetime) -> str:
+    """After "Run doctor now": "refresh" while the requested poll has not run (for up to
+    ``POLL_WAIT``), "late" once that is over, "" otherwise (or for a bad ``waiting`` value)."""
+    raw = request.GET.get("waiting", "")
+    if not raw.isdigit() or len(raw) > 12:
+        return ""
+    try:
+        requested = datetime.fromtimestamp(int(raw), tz=UTC)
+    except (ValueError, OverflowError, OSError):  # beyond the calendar: not a time we gave
+        return ""
+    if deployment.last_polled_at is not None and deployment.last_polled_at >= requested:
+        return ""
+    return "refresh" if now - requested < POLL_WAIT else "late"
 
 
 @staff_required
@@ -122,7 +146,7 @@ def deployment_withdraw_consent_view(request: WSGIRequest, deployment_id: int) -
 
 @staff_required
 def deployment_detail_view(request: WSGIRequest, deployment_id: int) -> HttpResponse:
-    return _page(request, deployment_id, "monitoring/desk_detail.html")
+    return _page(request, deployment_id, "monitoring/desk_detail.html", watch_poll=True)
 
 
 @staff_required
@@ -131,10 +155,13 @@ def deployment_poll_view(request: WSGIRequest, deployment_id: int) -> HttpRespon
     deployment = selectors.deployment_get_for_user(user=_user(request), deployment_id=deployment_id)
     try:
         deployment_poll_request(deployment=deployment)
-        messages.success(request, "The doctor will run in a moment; reload to see the result.")
     except LifebuoyError as exc:
         messages.error(request, exc.message)
-    return redirect("monitoring:detail", deployment_id=deployment.id)
+        return redirect("monitoring:detail", deployment_id=deployment.id)
+    messages.success(request, "The doctor will run in a moment.")
+    requested = int(timezone.now().timestamp())  # whole seconds: a poll after it counts
+    url = reverse("monitoring:detail", args=[deployment.id])
+    return redirect(f"{url}?waiting={requested}")
 
 
 @staff_required
