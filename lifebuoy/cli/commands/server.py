@@ -38,6 +38,17 @@ def _celery_args(*, beat: bool, concurrency: int, queues: str = "") -> list[str]
     return args
 
 
+def _all_queues() -> str:
+    """Every queue, for the one worker of a single-machine desk: the default one, plus the
+    monitoring partitions when ``LIFEBUOY_MONITORING_PARTITIONS`` is set ("" = the default)."""
+    from django.conf import settings
+
+    partitions = int(getattr(settings, "LIFEBUOY_MONITORING_PARTITIONS", 0))
+    if partitions <= 0:
+        return ""
+    return ",".join(["celery", *(f"monitoring-{k}" for k in range(partitions))])
+
+
 def _prepare_broker() -> None:
     from django.conf import settings
 
@@ -129,7 +140,7 @@ def serve(
         ],
     }
     if not web_only:
-        commands["worker"] = _celery_args(beat=True, concurrency=1)
+        commands["worker"] = _celery_args(beat=True, concurrency=1, queues=_all_queues())
     console.print(f"\n[bold]Lifebuoy is running at http://{host}:{port}/[/]  (Ctrl-C stops it)\n")
     _print_logins()
     raise typer.Exit(_supervise(commands))

@@ -30,16 +30,22 @@ def test_a_bad_option_is_a_usage_error_with_a_sentence():
     assert "Traceback" not in result.output
 
 
-def test_a_worker_takes_the_queues_it_is_given(monkeypatch):
+@pytest.fixture
+def started(monkeypatch) -> list[dict[str, list[str]]]:
+    """The processes a command would start (nothing is started)."""
     from lifebuoy.cli.commands import server
 
-    started: list[dict[str, list[str]]] = []
+    processes: list[dict[str, list[str]]] = []
 
-    def supervise(processes: dict[str, list[str]]) -> int:
-        started.append(processes)
+    def supervise(commands: dict[str, list[str]]) -> int:
+        processes.append(commands)
         return 0
 
     monkeypatch.setattr(server, "_supervise", supervise)
+    return processes
+
+
+def test_a_worker_takes_the_queues_it_is_given(started):
     result = runner.invoke(build(), ["worker", "--queues", "celery, monitoring-0"])
     assert result.exit_code == ExitStatus.SUCCESS, result.output
     argv = started[0]["worker"]
@@ -54,3 +60,13 @@ def test_a_bad_queue_name_is_a_usage_error_with_a_sentence():
     assert result.exit_code == ExitStatus.USAGE
     assert "--queues takes names" in result.output
     assert "Traceback" not in result.output
+
+
+def test_serve_s_one_worker_takes_every_monitoring_partition(started, settings):
+    settings.LIFEBUOY_MONITORING_PARTITIONS = 2
+    assert runner.invoke(build(), ["serve"]).exit_code == ExitStatus.SUCCESS
+    worker = started[0]["worker"]
+    assert worker[worker.index("--queues") + 1] == "celery,monitoring-0,monitoring-1"
+    settings.LIFEBUOY_MONITORING_PARTITIONS = 0
+    assert runner.invoke(build(), ["serve"]).exit_code == ExitStatus.SUCCESS
+    assert "--queues" not in started[1]["worker"]
