@@ -175,6 +175,12 @@ class PendingGit:
             self._process.kill()
         self._process.communicate()
 
+    def __enter__(self) -> PendingGit:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.cancel()  # a no-op once the result was read; else git is stopped, never orphaned
+
 
 class Repo:
     """A repository opened for reading. ``open`` raises UnreadableRepositoryError."""

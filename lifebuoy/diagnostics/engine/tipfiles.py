@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Sequence
+from contextlib import nullcontext
 
 from lifebuoy.diagnostics.engine.profiles import Profile
 from lifebuoy.diagnostics.engine.repo import GitError, GitObject, PendingGit, Repo
@@ -44,7 +45,7 @@ def read_tip_files(
     names = {sha: name for name, sha in reversed(tips.items())}
     before = len(not_read)
     grep = _start_grep(repo, unique)
-    try:
+    with grep or nullcontext():
         for index, sha in enumerate(unique):
             try:
                 entries = repo.ls_tree_sizes(sha)
@@ -69,11 +70,7 @@ def read_tip_files(
                 extras = {name: objects.get(name) for name in extra}
         if not unique and extra:
             extras = repo.read_objects(extra)
-    except BaseException:
-        if grep is not None:
-            grep.cancel()
-        raise
-    _collect_markers(grep, names, result, not_read)
+        _collect_markers(grep, names, result, not_read)
     result.clean = len(not_read) == before and len(unique) == 1
     return result, extras
 
@@ -99,7 +96,7 @@ def update_tip_files(
     else:
         paths = sorted(changed)
     grep = _start_grep(repo, [sha], paths) if changed else None
-    try:
+    with grep or nullcontext():  # stopped unless read: on an error, or a full read instead
         read = _update_documents(
             repo,
             profile,
@@ -110,17 +107,11 @@ def update_tip_files(
             not_read=not_read,
             extra=extra,
         )
-    except BaseException:
-        if grep is not None:
-            grep.cancel()
-        raise
-    if read is None:
-        if grep is not None:
-            grep.cancel()
-        return None
-    result, objects = read
-    before = len(not_read)
-    _collect_markers(grep, {sha: branch}, result, not_read)
+        if read is None:
+            return None
+        result, objects = read
+        before = len(not_read)
+        _collect_markers(grep, {sha: branch}, result, not_read)
     result.markers = sorted(
         [MarkerHit(branch, m.path, m.line, m.text) for m in kept] + result.markers,
         key=lambda m: (m.path, m.line),

@@ -169,3 +169,13 @@ def test_the_refs_listed_alongside_open_are_the_branches(repo):
     assert first == again
     assert set(first.branches) == {"main", "feature"}
     assert first.head_branch == "main"
+
+
+def test_a_git_started_and_left_is_stopped_when_its_block_ends(repo):
+    repo.commit("C1: plan", {"plan.md": "x"}, at=ago(hours=1))
+    opened = Repo.open(repo.path)
+    with pytest.raises(RuntimeError), opened.grep("^x", ["HEAD"]) as pending:
+        raise RuntimeError("the reader failed")
+    assert pending._process.returncode is not None  # reaped, not left running
+    with opened.grep("^x", ["HEAD"]) as pending:
+        assert "plan.md" in pending.result(check=False).text
