@@ -9,28 +9,33 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 
 from lifebuoy.accounts.models import User
-from lifebuoy.core.errors import LifebuoyError, NotFound, ValidationFailed
+from lifebuoy.core.errors import LifebuoyError, NotFound, PermissionDenied, ValidationFailed
 
 View = Callable[..., HttpResponse]
 
 
 def _role_required(check: Callable[[User], bool]) -> Callable[[View], View]:
+    """Anonymous visitors go to the sign-in form; a signed-in person whose role may not see the
+    page gets the 403 page (``403.html``, with a link home) instead of a sign-in loop."""
+
     def decorator(view: View) -> View:
         @wraps(view)
         @login_required
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             user = request.user
             if not isinstance(user, User) or not check(user):
-                return redirect_to_login(request.get_full_path())
+                raise DjangoPermissionDenied("This page is not open to your role.")
             try:
                 return view(request, *args, **kwargs)
             except NotFound as exc:
                 raise Http404(exc.message) from exc
+            except PermissionDenied as exc:
+                raise DjangoPermissionDenied(exc.message) from exc
 
         return wrapper
 

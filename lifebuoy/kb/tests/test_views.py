@@ -109,7 +109,7 @@ def test_a_resolved_ticket_without_article_offers_one_prefilled(client, alice, t
 def test_customers_cannot_prefill_from_a_ticket(client, alice, now):
     ticket = ticket_create(actor=alice, data=NewTicket("Mine", "mine"), now=now)
     client.force_login(alice)
-    assert client.get("/desk/kb/new/", {"ticket": ticket.id}).status_code == HTTPStatus.FOUND
+    assert client.get("/desk/kb/new/", {"ticket": ticket.id}).status_code == HTTPStatus.FORBIDDEN
 
 
 def test_the_portal_lists_searches_and_counts_views(client, alice):

@@ -94,7 +94,7 @@ def test_portal_pages(request, client, articles, persona, expected):
 def test_customers_cannot_open_the_desk_editor(request, client, articles, persona):
     client.force_login(request.getfixturevalue(persona))
     for url in ("/desk/kb/", f"/desk/kb/{articles['public'].article_id}/", "/desk/kb/review/"):
-        assert client.get(url).status_code == HTTPStatus.FOUND  # to the sign-in page
+        assert client.get(url).status_code == HTTPStatus.FORBIDDEN
 
 
 def test_cli_searches_what_customers_see_unless_run_as_staff(articles, ted):

@@ -141,7 +141,7 @@ def test_customers_cannot_reach_the_desk_forms(deployment, acme, alice, charlie,
     for user in (alice, charlie):
         client = _signed_in(user)
         for url in urls:
-            assert client.get(url).status_code == HTTPStatus.FOUND  # to the sign-in page
+            assert client.get(url).status_code == HTTPStatus.FORBIDDEN
         client.post(NEW, _form(acme, alice, customer_repo.path, name="Sneaky"))
         client.post(urls[1], _edit(deployment, name="Renamed"))
     assert list(Deployment.objects.values_list("name", flat=True)) == ["Acme trinity"]

@@ -77,7 +77,7 @@ def test_agents_and_customers_do_not_see_the_page(ted, alice):
     assert client.get("/desk/reports/weekly/").status_code == HTTPStatus.FORBIDDEN
     assert "Weekly report</a>" not in client.get("/desk/").content.decode()
     client.force_login(alice)
-    assert client.get("/desk/reports/weekly/").status_code == HTTPStatus.FOUND
+    assert client.get("/desk/reports/weekly/").status_code == HTTPStatus.FORBIDDEN
 
 
 def test_api_gives_leads_the_report_as_json(week: Week, lena, ted, api):

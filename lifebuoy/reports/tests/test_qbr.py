@@ -390,10 +390,10 @@ def test_an_unknown_format_is_a_400(q4: Quarter, ted):
         ("alice", "/portal/reports/qbr/acme/", HTTPStatus.NOT_FOUND),
         ("alice", "/portal/reports/qbr/", HTTPStatus.NOT_FOUND),
         # Customers never reach the desk; staff use the desk, not the portal.
-        ("charlie", "/desk/reports/qbr/globex/", HTTPStatus.FOUND),
-        ("charlie", "/desk/reports/qbr/globex/?format=markdown", HTTPStatus.FOUND),
-        ("charlie", "/desk/reports/qbr/", HTTPStatus.FOUND),
-        ("ted", "/portal/reports/qbr/globex/", HTTPStatus.FOUND),
+        ("charlie", "/desk/reports/qbr/globex/", HTTPStatus.FORBIDDEN),
+        ("charlie", "/desk/reports/qbr/globex/?format=markdown", HTTPStatus.FORBIDDEN),
+        ("charlie", "/desk/reports/qbr/", HTTPStatus.FORBIDDEN),
+        ("ted", "/portal/reports/qbr/globex/", HTTPStatus.FORBIDDEN),
         ("ted", "/desk/reports/qbr/nobody/", HTTPStatus.NOT_FOUND),
     ],
 )

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 NOT_FOUND = HTTPStatus.NOT_FOUND
 OK, CREATED, FORBIDDEN = HTTPStatus.OK, HTTPStatus.CREATED, HTTPStatus.FORBIDDEN
-LOGIN = HTTPStatus.FOUND  # an HTML page the role has no business on sends them to sign in
+WRONG_ROLE = FORBIDDEN  # an HTML page the role has no business on: the 403 page
 
 # (name, method, path, json body) — {t} is the ticket, {a} a public attachment, {n} a note's file
 API_ENDPOINTS = [
@@ -145,35 +145,35 @@ HTML_PAGES = [
 DESK_TIME = ["desk time", "desk time add", "desk timer start", "desk timer stop"]
 EXPECTED_HTML = {
     "charlie": {
-        "desk detail": LOGIN,
-        "desk reply": LOGIN,
-        "desk update": LOGIN,
+        "desk detail": WRONG_ROLE,
+        "desk reply": WRONG_ROLE,
+        "desk update": WRONG_ROLE,
         "portal detail": NOT_FOUND,
         "portal reply": NOT_FOUND,
         "portal confirm": NOT_FOUND,
         "attachment": NOT_FOUND,
         "note attachment": NOT_FOUND,
-        **dict.fromkeys(DESK_TIME, LOGIN),
+        **dict.fromkeys(DESK_TIME, WRONG_ROLE),
     },
     "carol": {
-        "desk detail": LOGIN,
-        "desk reply": LOGIN,
-        "desk update": LOGIN,
+        "desk detail": WRONG_ROLE,
+        "desk reply": WRONG_ROLE,
+        "desk update": WRONG_ROLE,
         "portal detail": OK,
         "portal reply": HTTPStatus.BAD_REQUEST,
         "portal confirm": HTTPStatus.FOUND,
         "attachment": OK,
         "note attachment": NOT_FOUND,
-        **dict.fromkeys(DESK_TIME, LOGIN),
+        **dict.fromkeys(DESK_TIME, WRONG_ROLE),
     },
     **{
         s: {
             "desk detail": OK,
             "desk reply": HTTPStatus.BAD_REQUEST,
             "desk update": HTTPStatus.FOUND,
-            "portal detail": LOGIN,
-            "portal reply": LOGIN,
-            "portal confirm": LOGIN,
+            "portal detail": WRONG_ROLE,
+            "portal reply": WRONG_ROLE,
+            "portal confirm": WRONG_ROLE,
             "attachment": OK,
             "note attachment": OK,
             "desk time": OK,
