@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from lifebuoy.accounts.models import User
-from lifebuoy.core.errors import LifebuoyError
+from lifebuoy.core.errors import LifebuoyError, ValidationFailed
 from lifebuoy.core.views import apply_error, customer_required
 from lifebuoy.kb.views.portal import kb_record_submitted
 from lifebuoy.sla.selectors import sla_clock_list_for_user
@@ -28,11 +28,17 @@ def _user(request: WSGIRequest) -> User:
 def ticket_list_view(request: WSGIRequest) -> HttpResponse:
     show = request.GET.get("show", "open")
     statuses = tuple(OPEN_STATUSES) if show == "open" else ()
-    page = selectors.ticket_list_for_user(
-        user=_user(request),
-        filters=selectors.TicketFilters(status=statuses, sort="activity"),
-        cursor=request.GET.get("cursor"),
-    )
+    try:
+        page = selectors.ticket_list_for_user(
+            user=_user(request),
+            filters=selectors.TicketFilters(status=statuses, sort="activity"),
+            cursor=request.GET.get("cursor"),
+        )
+    except ValidationFailed as exc:
+        for message in exc.extra["fields"].values():
+            messages.error(request, message)
+        empty = selectors.TicketPage(items=[], next_cursor=None)
+        return render(request, "portal/list.html", {"page": empty, "show": show}, status=400)
     return render(request, "portal/list.html", {"page": page, "show": show})
 
 

@@ -204,15 +204,16 @@ def ticket_filter_sla(qs: QuerySet[Ticket], *, user: User, state: str) -> QueryS
     return qs.filter(sla_summary__state=state)
 
 
-def ticket_order_by_deadline(qs: QuerySet[Ticket], after: list[Any] | None) -> QuerySet[Ticket]:
+def ticket_order_by_deadline(
+    qs: QuerySet[Ticket], after: tuple[datetime | None, int] | None
+) -> QuerySet[Ticket]:
     """Nearest open deadline first (no deadline last), keyset-paginated on (deadline, id)."""
     qs = qs.filter(sla_summary__isnull=False)
     if after:
-        due, last_id = after
-        if due is None:
+        at, last_id = after
+        if at is None:
             qs = qs.filter(sla_summary__next_due_at__isnull=True, id__gt=last_id)
         else:
-            at = datetime.fromisoformat(due)
             qs = qs.filter(
                 Q(sla_summary__next_due_at__gt=at)
                 | Q(sla_summary__next_due_at=at, id__gt=last_id)

@@ -72,6 +72,8 @@ class QueueFilterForm(forms.Form):
         ],
         required=False,
     )
+    # Read by the queue itself; here so a bad page link shows as this field's error.
+    cursor = forms.CharField(required=False, strip=False)
 
 
 class StaffTicketCreateForm(TicketCreateForm):

@@ -2,23 +2,37 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from django.db.models import Q, QuerySet
 
 from lifebuoy.accounts.models import PLAN_TIER, User
+from lifebuoy.core.cursors import (
+    Cursor,
+    KeyParser,
+    cursor_decode,
+    cursor_encode,
+    key_choice,
+    key_datetime,
+    key_none,
+    key_optional,
+)
 from lifebuoy.core.errors import NotFound, ValidationFailed
 from lifebuoy.sla.selectors import deadline_cursor_key, ticket_filter_sla, ticket_order_by_deadline
 
-from .models import Attachment, Message, Ticket, TicketEvent
+from .models import Attachment, Message, Priority, Ticket, TicketEvent
 
 PAGE_SIZE_MAX = 100
-SORTS = ("newest", "oldest", "priority", "activity", "deadline")
+# Each sort order and how its cursor's key reads back.
+SORT_KEYS: dict[str, KeyParser] = {
+    "newest": key_none,
+    "oldest": key_none,
+    "priority": key_choice(Priority.values),
+    "activity": key_datetime,
+    "deadline": key_optional(key_datetime),
+}
+SORTS = tuple(SORT_KEYS)
 
 
 def ticket_visible(*, user: User) -> QuerySet[Ticket]:
@@ -91,21 +105,6 @@ class TicketPage:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _encode_cursor(values: list[Any]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
-
-
-def _decode_cursor(cursor: str) -> list[Any]:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (ValueError, binascii.Error) as exc:
-        raise ValidationFailed.for_fields({"cursor": "This cursor is not valid."}) from exc
-    if not isinstance(values, list) or len(values) != 2:
-        raise ValidationFailed.for_fields({"cursor": "This cursor is not valid."})
-    return values
-
-
 def _apply_filters(qs: QuerySet[Ticket], *, user: User, f: TicketFilters) -> QuerySet[Ticket]:
     if f.status:
         qs = qs.filter(status__in=f.status)
@@ -137,24 +136,26 @@ def _apply_filters(qs: QuerySet[Ticket], *, user: User, f: TicketFilters) -> Que
 
 
 def _apply_sort(qs: QuerySet[Ticket], sort: str, cursor: str | None) -> QuerySet[Ticket]:
-    after = _decode_cursor(cursor) if cursor else None
+    after: Cursor | None = None
+    if cursor is not None:
+        after = cursor_decode(cursor, sort=sort, parse_key=SORT_KEYS[sort])
     if sort == "oldest":
         if after:
-            qs = qs.filter(id__gt=after[1])
+            qs = qs.filter(id__gt=after.id)
         return qs.order_by("id")
     if sort == "priority":
         if after:
-            qs = qs.filter(Q(priority__gt=after[0]) | Q(priority=after[0], id__lt=after[1]))
+            qs = qs.filter(Q(priority__gt=after.key) | Q(priority=after.key, id__lt=after.id))
         return qs.order_by("priority", "-id")
     if sort == "activity":
         if after:
-            at = datetime.fromisoformat(after[0])
-            qs = qs.filter(Q(last_activity_at__lt=at) | Q(last_activity_at=at, id__lt=after[1]))
+            at = after.key
+            qs = qs.filter(Q(last_activity_at__lt=at) | Q(last_activity_at=at, id__lt=after.id))
         return qs.order_by("-last_activity_at", "-id")
     if sort == "deadline":
-        return ticket_order_by_deadline(qs, after)
+        return ticket_order_by_deadline(qs, (after.key, after.id) if after else None)
     if after:
-        qs = qs.filter(id__lt=after[1])
+        qs = qs.filter(id__lt=after.id)
     return qs.order_by("-id")
 
 
@@ -166,7 +167,7 @@ def _cursor_for(ticket: Ticket, sort: str) -> str:
         key = ticket.last_activity_at.isoformat()
     elif sort == "deadline":
         key = deadline_cursor_key(ticket)
-    return _encode_cursor([key, ticket.id])
+    return cursor_encode(sort=sort, key=key, row_id=ticket.id)
 
 
 def ticket_list_for_user(

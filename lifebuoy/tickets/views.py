@@ -42,13 +42,14 @@ def queue_view(request: WSGIRequest) -> HttpResponse:
         sla=data.get("sla") or "",
         sort=data.get("sort") or "deadline",  # the desk works the most urgent first
     )
+    status = 200
     try:
         page = selectors.ticket_list_for_user(
             user=_user(request), filters=filters, cursor=request.GET.get("cursor")
         )
     except LifebuoyError as exc:
         apply_error(request, form, exc)
-        page = selectors.TicketPage(items=[], next_cursor=None)
+        page, status = selectors.TicketPage(items=[], next_cursor=None), 400
     params = request.GET.copy()
     params.pop("cursor", None)
     return render(
@@ -61,6 +62,7 @@ def queue_view(request: WSGIRequest) -> HttpResponse:
             "organizations": organization_list_for_user(user=_user(request)),
             "now": timezone.now(),
         },
+        status=status,
     )
 
 
