@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
 from celery.schedules import crontab
 
+from config.paths import BASE_DIR, data_dir_from_env
+
 # Lets admin and queryset classes be subscripted for the type checker at run time.
 django_stubs_ext.monkeypatch()
 
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
-DATA_DIR = Path(os.environ.get("LIFEBUOY_DATA_DIR", BASE_DIR / "var"))
+DATA_DIR = data_dir_from_env()
 
 
 def env_bool(name: str, default: bool) -> bool:

@@ -119,10 +119,15 @@ def serve(
     port: int = typer.Option(8000, help="Port of the web server."),
     workers: int = typer.Option(2, help="Web worker processes."),
     web_only: bool = typer.Option(False, help="Run only the web server (workers run elsewhere)."),
+    debug: bool = typer.Option(
+        False, help="Run with Django's DEBUG on: tracebacks in the browser (development only)."
+    ),
 ) -> None:
     """Serve the desk: web server, plus a Celery worker with the scheduler unless --web-only."""
     from lifebuoy.cli.django_setup import setup as django_setup
+    from lifebuoy.cli.embedded import serve_environment
 
+    serve_environment(debug=debug)
     django_setup()
     _prepare_broker()
     commands = {
