@@ -65,8 +65,16 @@ def _field_name(loc: list[object]) -> str:
     return ".".join(parts) or "body"
 
 
+def _in_path(err: dict[str, object]) -> bool:
+    loc = err.get("loc")
+    return isinstance(loc, list | tuple) and bool(loc) and loc[0] == "path"
+
+
 @api.exception_handler(NinjaValidationError)
 def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    if exc.errors and all(_in_path(err) for err in exc.errors):
+        # /tickets/abc names no ticket: the same 404 as one that does not exist.
+        return not_found(request, Http404())
     fields: dict[str, str] = {}
     for err in exc.errors:
         fields.setdefault(_field_name(list(err.get("loc", []))), str(err.get("msg", "Invalid.")))

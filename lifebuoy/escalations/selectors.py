@@ -11,6 +11,7 @@ from django.db.models import Count, OuterRef, QuerySet, Subquery
 
 from lifebuoy.accounts.models import STAFF_ROLES, User
 from lifebuoy.core.errors import NotFound
+from lifebuoy.core.parsing import parse_id
 from lifebuoy.sla.selectors import sla_clock_list_for_ticket
 from lifebuoy.tickets.models import OPEN_STATUSES, Message, Status, Ticket
 from lifebuoy.tickets.selectors import ticket_get_for_user
@@ -189,4 +190,5 @@ def rule_list() -> QuerySet[Rule]:
 
 
 def rule_get(*, rule_id: int | str) -> Rule | None:
-    return Rule.objects.filter(id=int(rule_id)).first() if str(rule_id).isdigit() else None
+    number = parse_id(str(rule_id))
+    return Rule.objects.filter(id=number).first() if number is not None else None

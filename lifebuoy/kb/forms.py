@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 
 from lifebuoy.accounts.selectors import staff_list
+from lifebuoy.kb.selectors import parse_article_key
 
 from .models import Category, State, Visibility
 
@@ -13,9 +14,9 @@ def parse_shown(raw: str) -> list[int]:
     """Article numbers from ``"1001,1004"`` or ``"KB-1001 KB-1004"``; junk is skipped."""
     numbers = []
     for part in raw.replace(",", " ").split()[:MAX_SHOWN]:
-        digits = part.upper().removeprefix("KB-")
-        if digits.isdigit() and len(digits) < 10:
-            numbers.append(int(digits))
+        number = parse_article_key(part)
+        if number is not None:
+            numbers.append(number)
     return numbers
 
 

@@ -91,8 +91,16 @@ class RevisionOut(Schema):
         return obj.editor.display_name if obj.editor else None
 
 
+# An article's key as people write it: KB-1001, kb-1001 or 1001 (ASCII digits only).
+ARTICLE_KEY_PATTERN = r"^(?:[Kk][Bb]-)?[0-9]{1,9}$"
+
+
 class DeflectionIn(Schema):
-    article: str = Field(..., description="The article that solved the problem, e.g. KB-1001.")
+    article: str = Field(
+        ...,
+        pattern=ARTICLE_KEY_PATTERN,
+        description="The article that solved the problem, e.g. KB-1001.",
+    )
     shown: list[int] = Field([], description="Numbers of every article that was suggested.")
     subject: str = ""
 
@@ -112,7 +120,7 @@ class DeflectionRateOut(Schema):
 
 
 class LinkIn(Schema):
-    article: str
+    article: str = Field(..., pattern=ARTICLE_KEY_PATTERN, description="e.g. KB-1001.")
 
 
 class ReviewOut(Schema):

@@ -11,6 +11,7 @@ from django.db.models import Count, Q, QuerySet
 
 from lifebuoy.accounts.models import STAFF_ROLES, Role, User
 from lifebuoy.core.errors import NotFound, PermissionDenied
+from lifebuoy.core.parsing import parse_id
 from lifebuoy.tickets.models import Ticket
 
 from . import template
@@ -29,6 +30,7 @@ SEARCH_LIMIT_MAX = 50
 SUGGESTION_COUNT = 3
 WEEKLY_REVIEW_DAYS = 7
 QUARTERLY_REVIEW_DAYS = 91
+ARTICLE_NUMBER_MAX = 999_999_999  # nine digits: KB-1001 and on
 
 
 def _is_staff(user: User | None) -> bool:
@@ -44,8 +46,7 @@ def kb_article_visible(*, user: User | None) -> QuerySet[Article]:
 
 def parse_article_key(key: str) -> int | None:
     """``KB-1001``, ``kb-1001`` or ``1001`` to 1001; anything else to None."""
-    digits = key.strip().upper().removeprefix("KB-")
-    return int(digits) if digits.isdigit() and len(digits) < 10 else None
+    return parse_id(key.strip().upper().removeprefix("KB-"), max_value=ARTICLE_NUMBER_MAX)
 
 
 def kb_article_get_for_user(*, user: User | None, key: str) -> Article:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from lifebuoy.accounts.models import User
 from lifebuoy.core.errors import LifebuoyError
+from lifebuoy.core.parsing import is_ascii_digits
 from lifebuoy.core.views import apply_error, customer_required, staff_required
 
 from . import selectors
@@ -60,7 +61,7 @@ def _waiting_for_poll(request: WSGIRequest, deployment: Deployment, now: datetim
     """After "Run doctor now": "refresh" while the requested poll has not run (for up to
     ``POLL_WAIT``), "late" once that is over, "" otherwise (or for a bad ``waiting`` value)."""
     raw = request.GET.get("waiting", "")
-    if not raw.isdigit() or len(raw) > 12:
+    if not is_ascii_digits(raw) or len(raw) > 12:
         return ""
     try:
         requested = datetime.fromtimestamp(int(raw), tz=UTC)

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from lifebuoy.accounts.models import User
 from lifebuoy.core.errors import LifebuoyError, NotFound, PermissionDenied
+from lifebuoy.core.parsing import parse_id
 from lifebuoy.core.views import apply_error
 
 from . import selectors
@@ -63,8 +64,7 @@ def _secret_page(request: WSGIRequest, created: services.EndpointWithSecret) -> 
 @_webhook_page
 def webhook_list_view(request: WSGIRequest) -> HttpResponse:
     user = _user(request)
-    raw = request.GET.get("organization", "")
-    organization_id = int(raw) if raw.isdigit() else None
+    organization_id = parse_id(request.GET.get("organization"))
     endpoints = list(
         selectors.webhook_endpoint_list_for_user(user=user, organization_id=organization_id)
     )

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+_WEEK = re.compile(r"^(\d{4})-W(\d{2})$", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ def previous_week(now: datetime) -> Period:
     return week_of(now - timedelta(days=7))
 
 
-_QUARTER = re.compile(r"^(\d{4})-Q(\d)$", re.IGNORECASE)
+_QUARTER = re.compile(r"^(\d{4})-Q(\d)$", re.IGNORECASE | re.ASCII)
 
 
 def quarter(text: str) -> Period:

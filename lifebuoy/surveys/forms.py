@@ -6,6 +6,8 @@ from typing import Any
 
 from django import forms
 
+from lifebuoy.core.parsing import is_ascii_digits
+
 from .models import Survey
 from .services.answers import COMMENT_MAX
 from .services.followups import NOTE_MAX
@@ -35,7 +37,7 @@ class SurveyAnswerForm(forms.Form):
 
 def preselected(survey: Survey, raw: str | None) -> int | None:
     """The rating a link from the email carries (``?rating=4``), if it is one of the scale."""
-    if raw is None or not raw.strip().isdigit():
+    if raw is None or not is_ascii_digits(raw.strip()) or len(raw.strip()) > 2:
         return None
     rating = int(raw.strip())
     return rating if rating in survey.scale else None

@@ -19,6 +19,7 @@ from lifebuoy.core.cursors import (
     key_optional,
 )
 from lifebuoy.core.errors import NotFound, ValidationFailed
+from lifebuoy.core.parsing import parse_id
 from lifebuoy.sla.selectors import deadline_cursor_key, ticket_filter_sla, ticket_order_by_deadline
 
 from .models import Attachment, Message, Priority, Ticket, TicketEvent
@@ -119,16 +120,16 @@ def _apply_filters(qs: QuerySet[Ticket], *, user: User, f: TicketFilters) -> Que
         qs = qs.filter(assignee=user)
     elif f.assignee == "none":
         qs = qs.filter(assignee__isnull=True)
-    elif f.assignee.isdigit():
-        qs = qs.filter(assignee_id=int(f.assignee))
+    elif (assignee_id := parse_id(f.assignee)) is not None:
+        qs = qs.filter(assignee_id=assignee_id)
     if f.organization is not None:
         qs = qs.filter(organization_id=f.organization)
     text = f.text.strip()
     if text:
-        number = text.lstrip("#")
+        number = parse_id(text.lstrip("#"))
         match = Q(subject__icontains=text) | Q(description__icontains=text)
-        if number.isdigit():
-            match |= Q(id=int(number))
+        if number is not None:
+            match |= Q(id=number)
         qs = qs.filter(match)
     if f.sla:
         qs = ticket_filter_sla(qs, user=user, state=f.sla)

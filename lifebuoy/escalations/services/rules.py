@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 
 from lifebuoy.accounts.models import Role, User
 from lifebuoy.core.errors import InvalidState, LifebuoyError, PermissionDenied, ValidationFailed
+from lifebuoy.core.parsing import is_ascii_digits
 from lifebuoy.escalations.models import Condition, Firing, FiringOutcome, Mode, Rule
 from lifebuoy.escalations.selectors import routing_level
 from lifebuoy.escalations.services.escalate import (
@@ -253,7 +254,7 @@ def rule_update(
     if mode not in Mode.values:
         errors["mode"] = f"Choose one of: {', '.join(Mode.values)}."
     numeric = (Condition.OPEN_LONGER_THAN, Condition.SUPPORT_TIER_AT_LEAST)
-    if rule.condition in numeric and not value.strip().isdigit():
+    if rule.condition in numeric and not is_ascii_digits(value.strip()):
         errors["value"] = "This condition needs a whole number."
     if errors:
         raise ValidationFailed.for_fields(errors)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from lifebuoy.accounts.models import User
 from lifebuoy.core.errors import LifebuoyError
+from lifebuoy.core.parsing import parse_id
 from lifebuoy.core.views import apply_error, staff_required
 from lifebuoy.kb import selectors, services
 from lifebuoy.kb.drafts import draft_from_article, parse_or_error
@@ -48,9 +49,9 @@ def kb_list_view(request: WSGIRequest) -> HttpResponse:
 
 
 def _initial_markdown(request: WSGIRequest, user: User) -> str:
-    ticket_id = request.GET.get("ticket", "")
-    if ticket_id.isdigit():
-        ticket = ticket_get_for_user(user=user, ticket_id=int(ticket_id))
+    ticket_id = parse_id(request.GET.get("ticket"))
+    if ticket_id is not None:
+        ticket = ticket_get_for_user(user=user, ticket_id=ticket_id)
         return render_article(selectors.kb_ticket_draft(ticket=ticket))
     return BLANK_ARTICLE
 
