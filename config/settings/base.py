@@ -332,6 +332,11 @@ LIFEBUOY_MAILGATEWAY_DOMAINS = env_list(
 LIFEBUOY_MAILGATEWAY_WORKERS = int(os.environ.get("LIFEBUOY_MAILGATEWAY_WORKERS", "1"))
 LIFEBUOY_INBOUND_UNKNOWN_SENDERS = os.environ.get("LIFEBUOY_INBOUND_UNKNOWN_SENDERS", "community")
 LIFEBUOY_INBOUND_MAX_MESSAGE_BYTES = 40 * 1024 * 1024
+# The authserv-id of the receiving mail server whose Authentication-Results header is trusted
+# (DMARC / aligned DKIM). Empty: no mail proves its sender (staff mail becomes internal notes).
+LIFEBUOY_INBOUND_TRUSTED_AUTHSERV_ID = os.environ.get("LIFEBUOY_INBOUND_TRUSTED_AUTHSERV_ID", "")
+# Refused, ignored and duplicate mail stays downloadable from the inbound log this long.
+LIFEBUOY_INBOUND_LOG_DAYS = int(os.environ.get("LIFEBUOY_INBOUND_LOG_DAYS", "30"))
 LIFEBUOY_INBOUND_MAX_TICKETS_PER_SENDER_HOUR = int(
     os.environ.get("LIFEBUOY_INBOUND_MAX_TICKETS_PER_SENDER_HOUR", "20")
 )

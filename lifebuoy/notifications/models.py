@@ -110,19 +110,25 @@ class InboundStatus(models.TextChoices):
     RECEIVED = "received", "Received, not processed yet"
     CREATED = "created", "Opened a ticket"
     ATTACHED = "attached", "Added to a ticket"
-    IGNORED = "ignored", "Ignored (automatic mail or loop)"
+    IGNORED = "ignored", "Ignored (automatic mail, loop or rate limit)"
     REJECTED = "rejected", "Rejected"
+    DUPLICATE = "duplicate", "Duplicate of a message already received"
     FAILED = "failed", "Failed; kept for another try"
 
 
 class InboundEmail(models.Model):
     """Every message the gateway accepted, stored raw before it is answered with 250.
 
-    The unique Message-ID is the duplicate filter; the raw bytes make reprocessing possible.
+    A message is a duplicate when the same sender sent the same Message-ID before: a Message-ID
+    alone is chosen by whoever writes the mail, so it cannot be the key. Duplicates are kept
+    too (status ``duplicate``), so the inbound log accounts for every message. The raw bytes
+    make reprocessing possible and are downloadable from the log.
     """
 
-    message_id = models.CharField(max_length=300, unique=True)
+    message_id = models.CharField(max_length=300, db_index=True)
+    sender = models.CharField(max_length=320, blank=True)  # the From address; "" if unusable
     raw = models.BinaryField()
+    raw_sha256 = models.CharField(max_length=64, blank=True)
     envelope_from = models.CharField(max_length=320, blank=True)
     status = models.CharField(
         max_length=16, choices=InboundStatus.choices, default=InboundStatus.RECEIVED
@@ -136,6 +142,16 @@ class InboundEmail(models.Model):
 
     class Meta:
         ordering = ["id"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["message_id", "sender"],
+                condition=~models.Q(status="duplicate"),
+                name="inbound_email_once_per_sender",
+            ),
+        ]
+        indexes: ClassVar = [
+            models.Index(fields=["status", "received_at"], name="inbound_email_status"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.message_id} ({self.status})"

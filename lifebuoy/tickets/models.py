@@ -153,6 +153,10 @@ class Message(models.Model):
     body = models.TextField(blank=True)
     body_html = models.TextField(blank=True)
     is_internal = models.BooleanField(default=False)
+    unverified = models.BooleanField(
+        default=False,
+        help_text="Came by mail that did not prove its sender; it changed nothing on the ticket.",
+    )
     created_at = models.DateTimeField(db_index=True)
 
     class Meta:

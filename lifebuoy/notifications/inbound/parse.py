@@ -9,31 +9,27 @@ the sanitizer, so no markup from a sender ever reaches an agent's browser.
 from __future__ import annotations
 
 import codecs
-import contextlib
 import hashlib
 import html
 import re
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
-from email.header import decode_header, make_header
 from email.message import Message
-from email.utils import getaddresses
 
 import nh3
+
+from lifebuoy.notifications.inbound.authentication import MailAuth, mail_authentication
+from lifebuoy.notifications.inbound.sender import decode_words, mail_sender, raw_header_values
 
 MESSAGE_ID_MAX = 300
 SUBJECT_MAX = 200
 TEXT_MAX = 45_000
 MAX_ATTACHMENTS = 20
+MAX_DEPTH = 60  # MIME nesting deeper than this is not read
 _ID = re.compile(r"<[^<>\s]{1,500}>")
-_ADDRESS = re.compile(r"^[^@\s<>]{1,64}@[^@\s<>]{1,255}\.[^@\s<>.]{1,63}$")
 _BLOCK_END = re.compile(r"(?i)<\s*(br|/p|/div|/li|/tr|/h[1-6]|/blockquote|/pre)\b[^>]*>")
 _CELL_END = re.compile(r"(?i)<\s*/t[dh]\s*>")
 _BLANK_LINES = re.compile(r"\n{3,}")
-
-
-class MailRejected(Exception):
-    """The message cannot become a ticket; ``str(exc)`` is the logged reason."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +51,7 @@ class ParsedMail:
     attachments: list[InboundAttachment] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)  # lower-cased names, first value
     content_type: str = "text/plain"
+    authentication: MailAuth = MailAuth.UNCHECKED
     notes: list[str] = field(default_factory=list)  # what we had to drop or repair
 
     @property
@@ -77,22 +74,11 @@ def decode_bytes(data: bytes, charset: str | None) -> str:
 
 
 def _header(msg: Message, name: str) -> str:
-    """A header as text, tolerating malformed encoded words and raw 8-bit bytes."""
-    try:
-        value = msg.get(name)
-    except Exception:  # the header parser can fail on garbage; fall back to the raw value
-        value = None
-        for key, raw in msg.raw_items():
-            if key.lower() == name.lower():
-                value = raw
-                break
-    if value is None:
+    """A header's first value as text: encoded-words decoded, raw 8-bit bytes read as UTF-8."""
+    values = raw_header_values(msg, name)
+    if not values:
         return ""
-    text = str(value)
-    if "=?" in text:
-        with contextlib.suppress(Exception):  # on failure, keep the undecoded text
-            text = str(make_header(decode_header(text)))
-    return " ".join(text.replace("\x00", "").split())
+    return " ".join(decode_words(values[0]).replace("\x00", "").split())
 
 
 def message_id_of(msg: Message, raw: bytes) -> str:
@@ -142,21 +128,68 @@ def _is_attachment(part: Message) -> bool:
     return not part.is_multipart()
 
 
-def _collect(msg: Message, parsed: ParsedMail, max_bytes: int) -> tuple[str, str]:
-    plain, markup = "", ""
-    for part in msg.walk():
-        if part.is_multipart() or part.get_content_type() == "message/rfc822":
-            continue
-        if part.get_content_maintype() == "multipart":  # no usable boundary: read it as text
-            plain = plain or _part_text(part)
-            continue
-        if _is_attachment(part):
+@dataclass
+class _Bodies:
+    plain: str = ""
+    markup: str = ""
+    forwarded: list[str] = field(default_factory=list)
+
+
+def _collect(msg: Message, parsed: ParsedMail, max_bytes: int) -> tuple[str, str, list[str]]:
+    """The message's plain and HTML text, and the quoted text of each forwarded message."""
+    bodies = _Bodies()
+    _visit(msg, parsed, max_bytes, bodies, attach=True, depth=0)
+    return bodies.plain, bodies.markup, bodies.forwarded
+
+
+def _visit(
+    part: Message, parsed: ParsedMail, max_bytes: int, bodies: _Bodies, *, attach: bool, depth: int
+) -> None:
+    if depth > MAX_DEPTH:
+        return
+    if part.get_content_type() == "message/rfc822":
+        if attach:
+            _forwarded(part, parsed, max_bytes, bodies, depth)
+        return
+    if part.is_multipart():
+        payload = part.get_payload()
+        for sub in payload if isinstance(payload, list) else []:
+            if isinstance(sub, Message):
+                _visit(sub, parsed, max_bytes, bodies, attach=attach, depth=depth + 1)
+        return
+    if part.get_content_maintype() == "multipart":  # no usable boundary: read it as text
+        bodies.plain = bodies.plain or _part_text(part)
+    elif _is_attachment(part):
+        if attach:
             _attach(part, parsed, max_bytes)
-        elif part.get_content_subtype() == "plain" and not plain:
-            plain = _part_text(part)
-        elif part.get_content_subtype() == "html" and not markup:
-            markup = _part_text(part)
-    return plain, markup
+    elif part.get_content_subtype() == "plain" and not bodies.plain:
+        bodies.plain = _part_text(part)
+    elif part.get_content_subtype() == "html" and not bodies.markup:
+        bodies.markup = _part_text(part)
+
+
+def _forwarded(
+    part: Message, parsed: ParsedMail, max_bytes: int, bodies: _Bodies, depth: int
+) -> None:
+    """A forwarded message: its text quoted in ours, the original kept as an .eml file."""
+    payload = part.get_payload()
+    inner = payload[0] if isinstance(payload, list) and payload else None
+    if not isinstance(inner, Message):
+        return
+    inner_bodies = _Bodies()
+    _visit(inner, parsed, max_bytes, inner_bodies, attach=False, depth=depth + 1)
+    text = inner_bodies.plain.strip() or html_to_text(inner_bodies.markup)
+    subject = _header(inner, "Subject") or "(no subject)"
+    sender = _header(inner, "From") or "an unknown sender"
+    quoted = "\n".join(f"> {line}".rstrip() for line in text.splitlines()) or "> (no text)"
+    bodies.forwarded.append(f"**Forwarded message** from {sender}: “{subject}”\n\n{quoted}")
+    try:
+        data = inner.as_bytes()
+    except Exception:  # a message too broken to write back out; its text is quoted above
+        parsed.notes.append(f"The forwarded message “{subject}” could not be kept as a file.")
+        return
+    number = len(bodies.forwarded)
+    _keep(parsed, f"forwarded-{number}.eml", "message/rfc822", data, max_bytes)
 
 
 def _attach(part: Message, parsed: ParsedMail, max_bytes: int) -> None:
@@ -165,6 +198,10 @@ def _attach(part: Message, parsed: ParsedMail, max_bytes: int) -> None:
     if not isinstance(data, bytes):
         parsed.notes.append(f"The attachment “{name}” could not be decoded and was dropped.")
         return
+    _keep(parsed, name, part.get_content_type(), data, max_bytes)
+
+
+def _keep(parsed: ParsedMail, name: str, content_type: str, data: bytes, max_bytes: int) -> None:
     if len(data) > max_bytes:
         parsed.notes.append(
             f"The attachment “{name}” ({len(data):,} bytes) was over the {max_bytes:,}-byte "
@@ -175,7 +212,7 @@ def _attach(part: Message, parsed: ParsedMail, max_bytes: int) -> None:
         parsed.notes.append(f"The attachment “{name}” was dropped: at most {MAX_ATTACHMENTS}.")
         return
     parsed.attachments.append(
-        InboundAttachment(filename=name, content_type=part.get_content_type()[:100], data=data)
+        InboundAttachment(filename=name, content_type=content_type[:100], data=data)
     )
 
 
@@ -192,30 +229,31 @@ _INTERESTING = (
 )
 
 
-def parse_mail(raw: bytes, *, max_attachment_bytes: int) -> ParsedMail:
-    """Parse ``raw``; raise MailRejected when there is no usable sender."""
+def parse_mail(
+    raw: bytes, *, max_attachment_bytes: int, trusted_authserv_id: str = ""
+) -> ParsedMail:
+    """Parse ``raw``; raise MailRejected when there is no one clear sender."""
     msg = message_from_bytes(raw, policy=policy.compat32)
-    try:
-        pairs = getaddresses([_header(msg, "From")])
-    except Exception:
-        pairs = []
-    name, address = pairs[0] if pairs else ("", "")
-    address = address.strip().lower()
-    if not _ADDRESS.match(address):
-        raise MailRejected(f"no usable sender address in From ({_header(msg, 'From')[:80]!r})")
+    sender = mail_sender(msg)
     parsed = ParsedMail(
         message_id=message_id_of(msg, raw),
-        from_address=address,
-        from_name=name.strip()[:200],
+        from_address=sender.address,
+        from_name=sender.name,
         subject=(_header(msg, "Subject") or "(no subject)")[:SUBJECT_MAX],
         text="",
         in_reply_to=_ID.findall(_header(msg, "In-Reply-To"))[:5],
         references=_ID.findall(_header(msg, "References"))[-50:],
         headers={h: _header(msg, h) for h in _INTERESTING if msg.get(h) is not None},
         content_type=msg.get_content_type(),
+        authentication=mail_authentication(
+            msg,
+            from_domain=sender.address.rpartition("@")[2],
+            trusted_authserv_id=trusted_authserv_id,
+        ),
     )
-    plain, markup = _collect(msg, parsed, max_attachment_bytes)
+    plain, markup, forwarded = _collect(msg, parsed, max_attachment_bytes)
     text = plain.strip() or html_to_text(markup)
+    text = "\n\n".join(part for part in (text, *forwarded) if part)
     if msg.defects:
         parsed.notes.append("The message was malformed; the text below is what we recovered.")
     if len(text) > TEXT_MAX:

@@ -1,24 +1,33 @@
 """Inbound email: store every accepted message, then turn it into a ticket or a reply.
 
 Order of business for one message:
-1. store the raw bytes under its Message-ID (a second copy is a duplicate and stops here);
-2. parse; automatic mail (auto-replies, bounces, lists, our own mail) is ignored;
+1. store the raw bytes under its sender and Message-ID (the same sender's second copy is
+   kept as a duplicate and stops here);
+2. parse; a message without one clear sender is refused (see ``sender.py``); automatic mail
+   (auto-replies, bounces, lists, our own mail) is ignored;
 3. find the ticket it answers: In-Reply-To/References against the thread's known
-   Message-IDs, then the ``[Ticket #N]`` token in the subject — but only when the sender may
-   write on that ticket (its requester, a colleague in a paying organization, or staff);
-4. a reply is added to the ticket (a reply to a resolved ticket reopens it; to a closed one, it
+   Message-IDs, then the ``[Ticket #N]`` token in the subject — the first of those the sender
+   may write on (its requester, a colleague in a paying organization, or staff);
+4. mail is unauthenticated, so a staff address never makes a public reply: unless the trusted
+   receiving server vouches for it (``authentication.py``) it becomes an internal note marked
+   unverified. With a trusted server configured, a customer's mail it does not vouch for is
+   kept as a message marked unverified that changes nothing: no confirmation, no reopening;
+5. a reply is added to the ticket (a reply to a resolved ticket reopens it; to a closed one, it
    opens a follow-up ticket); anything else opens a ticket, for an unknown sender in the
    Community bucket or not at all, as configured.
-A failure in 2–4 leaves the stored message marked ``failed`` with the reason, for a retry; the
-message is never lost once the gateway answered 250.
+A failure in 2–5 leaves the stored message marked ``failed`` with the reason, for a retry; the
+message is never lost once the gateway answered 250, and every message that is not a ticket
+or a reply keeps its reason for the inbound log.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email import policy
 from email.parser import BytesHeaderParser
 
 from django.conf import settings
@@ -33,13 +42,11 @@ from lifebuoy.accounts.services import (
     customer_create,
 )
 from lifebuoy.core.errors import InvalidState
+from lifebuoy.notifications.inbound.authentication import MailAuth
+from lifebuoy.notifications.inbound.errors import MailRejected
 from lifebuoy.notifications.inbound.loops import automatic_reason
-from lifebuoy.notifications.inbound.parse import (
-    MailRejected,
-    ParsedMail,
-    message_id_of,
-    parse_mail,
-)
+from lifebuoy.notifications.inbound.parse import ParsedMail, message_id_of, parse_mail
+from lifebuoy.notifications.inbound.sender import mail_sender
 from lifebuoy.notifications.models import InboundEmail, InboundStatus, MailReference
 from lifebuoy.tickets.models import Channel, Status, Ticket
 from lifebuoy.tickets.services import (
@@ -71,7 +78,8 @@ class InboundResult:
 
     def smtp_reply(self) -> str:
         if self.status == InboundStatus.REJECTED:
-            return f"550 5.7.1 {self.reason[:200]}"
+            reason = " ".join(self.reason.split())[:200]
+            return f"550 5.7.1 {reason.encode('ascii', 'backslashreplace').decode('ascii')}"
         return "250 2.0.0 Message accepted"
 
 
@@ -79,25 +87,54 @@ def inbound_email_receive(*, raw: bytes, envelope_from: str | None, now: datetim
     """Store, then process. Raises only when storing failed: the sender should try again."""
     inbound, duplicate = inbound_email_store(raw=raw, envelope_from=envelope_from, now=now)
     if duplicate:
-        logger.info("Inbound %s ignored: duplicate Message-ID", inbound.message_id)
-        return InboundResult("duplicate", "duplicate Message-ID", inbound.ticket_id)
+        logger.info("Inbound %s ignored: %s", inbound.message_id, inbound.reason)
+        return InboundResult(InboundStatus.DUPLICATE, inbound.reason, inbound.ticket_id)
     return inbound_email_process(inbound=inbound, now=now)
+
+
+def _store_key(raw: bytes) -> tuple[str, str]:
+    """The Message-ID and the sender's address ("" when there is no clear one)."""
+    headers = BytesHeaderParser(policy=policy.compat32).parsebytes(raw)
+    try:
+        sender = mail_sender(headers).address
+    except MailRejected:
+        sender = ""
+    return message_id_of(headers, raw), sender
 
 
 def inbound_email_store(
     *, raw: bytes, envelope_from: str | None, now: datetime
 ) -> tuple[InboundEmail, bool]:
-    """Keep the raw message under its Message-ID; True as second value for a duplicate."""
-    message_id = message_id_of(BytesHeaderParser().parsebytes(raw), raw)
+    """Keep the raw message; True as second value when the same sender sent it before."""
+    message_id, sender = _store_key(raw)
     envelope = NULL_SENDER if envelope_from == "" else (envelope_from or "")
+    fields = {
+        "message_id": message_id,
+        "sender": sender[:320],
+        "raw": raw,
+        "raw_sha256": hashlib.sha256(raw).hexdigest(),
+        "envelope_from": envelope[:320],
+        "received_at": now,
+    }
     try:
         with transaction.atomic():
-            inbound = InboundEmail.objects.create(
-                message_id=message_id, raw=raw, envelope_from=envelope[:320], received_at=now
-            )
+            return InboundEmail.objects.create(**fields), False
     except IntegrityError:
-        return InboundEmail.objects.get(message_id=message_id), True
-    return inbound, False
+        pass
+    original = (
+        InboundEmail.objects.exclude(status=InboundStatus.DUPLICATE)
+        .defer("raw")
+        .get(message_id=message_id, sender=sender[:320])
+    )
+    same = "the same bytes" if original.raw_sha256 == fields["raw_sha256"] else "other bytes"
+    copy = InboundEmail.objects.create(
+        **fields,
+        status=InboundStatus.DUPLICATE,
+        reason=f"duplicate of message {original.id} from the same sender ({same})",
+        ticket_id=original.ticket_id,
+        processed_at=now,
+    )
+    return copy, True
 
 
 def inbound_email_process(*, inbound: InboundEmail, now: datetime) -> InboundResult:
@@ -161,7 +198,9 @@ def inbound_email_retry(
 def _route(inbound: InboundEmail, now: datetime) -> InboundResult:
     try:
         mail = parse_mail(
-            bytes(inbound.raw), max_attachment_bytes=settings.LIFEBUOY_MAX_ATTACHMENT_BYTES
+            bytes(inbound.raw),
+            max_attachment_bytes=settings.LIFEBUOY_MAX_ATTACHMENT_BYTES,
+            trusted_authserv_id=settings.LIFEBUOY_INBOUND_TRUSTED_AUTHSERV_ID,
         )
     except MailRejected as exc:
         return InboundResult(InboundStatus.REJECTED, str(exc))
@@ -174,10 +213,51 @@ def _route(inbound: InboundEmail, now: datetime) -> InboundResult:
     if reason:
         return InboundResult(InboundStatus.IGNORED, reason)
     sender = _user_by_address(mail.from_address)
-    ticket = _find_ticket(mail)
-    if ticket is not None and sender is not None and _may_write(sender, ticket):
+    ticket = _find_ticket(mail, sender)
+    if sender is not None and sender.is_support_staff and mail.authentication != MailAuth.PASS:
+        return _staff_note(mail, sender, ticket, now)
+    if mail.authentication == MailAuth.FAIL:
+        mail.notes.append(UNVERIFIED_NOTE)
+    if ticket is not None and sender is not None:
         return _add_reply(mail, sender, ticket, now)
     return _open_ticket(mail, sender, now)
+
+
+UNVERIFIED_NOTE = (
+    "The receiving server could not confirm that this mail comes from its sender's domain "
+    "(DMARC): it may not be from them, and it changed nothing on the ticket."
+)
+
+
+def _staff_note(
+    mail: ParsedMail, sender: User, ticket: Ticket | None, now: datetime
+) -> InboundResult:
+    """Mail from a staff address proves nothing: an internal note at most, never a reply."""
+    if ticket is None:
+        return InboundResult(
+            InboundStatus.REJECTED,
+            "unverified mail from a staff address matched no ticket; staff answer on the desk",
+        )
+    body = (
+        f"**Unverified mail from a staff address** ({mail.from_address}). Mail does not prove "
+        "who sent it, so it was kept as this internal note and sent to no one.\n\n"
+        f"{_reply_text(mail.text)}"
+    )
+    message_add(
+        ticket=ticket,
+        author=sender,
+        body=_with_notes(body, mail),
+        files=_files(mail),
+        is_internal=True,
+        unverified=True,
+        now=now,
+    )
+    _remember(mail, ticket, now)
+    return InboundResult(
+        InboundStatus.ATTACHED,
+        "unverified mail from a staff address: kept as an internal note",
+        ticket.id,
+    )
 
 
 def _user_by_address(address: str) -> User | None:
@@ -186,18 +266,25 @@ def _user_by_address(address: str) -> User | None:
     return found or User.objects.filter(email__iexact=address).first()
 
 
-def _find_ticket(mail: ParsedMail) -> Ticket | None:
+def _find_ticket(mail: ParsedMail, sender: User | None) -> Ticket | None:
+    """The first ticket the mail answers that its sender may write on."""
+    if sender is None:
+        return None
     ids = mail.thread_ids
+    candidates: list[int] = []
     if ids:
         refs = dict(
             MailReference.objects.filter(message_id__in=ids).values_list("message_id", "ticket_id")
         )
-        for message_id in ids:
-            if message_id in refs:
-                return Ticket.objects.select_related("organization").get(id=refs[message_id])
+        candidates.extend(refs[message_id] for message_id in ids if message_id in refs)
     token = _TOKEN.search(mail.subject)
     if token:
-        return Ticket.objects.select_related("organization").filter(id=int(token[1])).first()
+        candidates.append(int(token[1]))
+    tickets = Ticket.objects.select_related("organization").in_bulk(candidates)
+    for ticket_id in dict.fromkeys(candidates):
+        ticket = tickets.get(ticket_id)
+        if ticket is not None and _may_write(sender, ticket):
+            return ticket
     return None
 
 
@@ -251,13 +338,21 @@ def _confirms_fix(ticket: Ticket, text: str) -> bool:
 
 def _add_reply(mail: ParsedMail, sender: User, ticket: Ticket, now: datetime) -> InboundResult:
     reply = _reply_text(mail.text)
-    if _confirms_fix(ticket, reply) and not mail.attachments:
+    unverified = mail.authentication == MailAuth.FAIL
+    if not unverified and _confirms_fix(ticket, reply) and not mail.attachments:
         ticket_confirm_resolved(ticket=ticket, actor=sender, now=now)
         _remember(mail, ticket, now)
         return InboundResult(InboundStatus.ATTACHED, ticket_id=ticket.id)
     body = _with_notes(reply, mail) or "(The message had no text.)"
     try:
-        message_add(ticket=ticket, author=sender, body=body, files=_files(mail), now=now)
+        message_add(
+            ticket=ticket,
+            author=sender,
+            body=body,
+            files=_files(mail),
+            unverified=unverified,
+            now=now,
+        )
     except InvalidState:  # closed: the customer's news deserves a ticket of its own
         return _open_ticket(mail, sender, now, follow_up=ticket)
     _remember(mail, ticket, now)
@@ -277,6 +372,13 @@ def _first_contact(mail: ParsedMail) -> User:
         return User.objects.get(email=mail.from_address)
 
 
+def _over_hourly_cap(sender: User, now: datetime) -> bool:
+    recent = Ticket.objects.filter(
+        requester=sender, channel=Channel.EMAIL, created_at__gte=now - timedelta(hours=1)
+    ).count()
+    return recent >= settings.LIFEBUOY_INBOUND_MAX_TICKETS_PER_SENDER_HOUR
+
+
 def _open_ticket(
     mail: ParsedMail, sender: User | None, now: datetime, follow_up: Ticket | None = None
 ) -> InboundResult:
@@ -288,10 +390,7 @@ def _open_ticket(
         return InboundResult(
             InboundStatus.REJECTED, "only customers open tickets by email; no ticket matched"
         )
-    recent = Ticket.objects.filter(
-        requester=sender, channel=Channel.EMAIL, created_at__gte=now - timedelta(hours=1)
-    ).count()
-    if recent >= settings.LIFEBUOY_INBOUND_MAX_TICKETS_PER_SENDER_HOUR:
+    if follow_up is None and _over_hourly_cap(sender, now):  # a reply is never capped
         return InboundResult(InboundStatus.IGNORED, "too many new tickets from this sender")
     text = mail.text or "(The message had no text.)"
     if follow_up is not None:

@@ -56,7 +56,7 @@ EXPECTED: dict[str, tuple[str, str, str]] = {
     "35_auto_submitted_uppercase.eml": (IGNORED, "auto-generated", ""),
     "36_auto_submitted_no.eml": (CREATED, "a person wrote this", ""),
     "37_x_failed_recipients.eml": (IGNORED, "delivery status report", ""),
-    "38_staff_new_mail.eml": (REJECTED, "only customers open tickets", ""),
+    "38_staff_new_mail.eml": (REJECTED, "staff address matched no ticket", ""),
     "39_deep_nesting.eml": (CREATED, "", ""),
     "40_binary_garbage.eml": (REJECTED, "no usable sender", ""),
     "41_precedence_list_return_path_null.eml": (IGNORED, "Return-Path <>", ""),

@@ -108,13 +108,36 @@ def test_a_stranger_cannot_write_on_someone_elses_ticket_by_guessing_its_token(
     assert receive(colleague, now).ticket_id == ticket.id
 
 
-def test_an_agent_answers_by_email_and_the_customer_is_emailed(alice, bob, now):
+@override_settings(LIFEBUOY_INBOUND_TRUSTED_AUTHSERV_ID="mx.lifebuoy.test")
+def test_an_agent_answers_by_email_when_the_trusted_server_vouches_and_the_customer_is_emailed(
+    alice, bob, now
+):
     ticket, first_id = open_by_mail(now)
-    raw, _ = mail(sender="Bob <bob@lifebuoy.test>", subject="Re: x", in_reply_to=first_id)
+    verdict = {"Authentication-Results": "mx.lifebuoy.test; dmarc=pass header.from=lifebuoy.test"}
+    raw, _ = mail(
+        sender="Bob <bob@lifebuoy.test>", subject="Re: x", in_reply_to=first_id, headers=verdict
+    )
     assert receive(raw, now).status == "attached"
     message = ticket.messages.get()
-    assert (message.author, message.is_internal) == (bob, False)
+    assert (message.author, message.is_internal, message.unverified) == (bob, False, False)
     assert Delivery.objects.filter(idempotency_key=f"email:message:{message.id}").exists()
+
+
+def test_unverified_mail_from_a_staff_address_is_an_internal_note_sent_to_no_one(alice, bob, now):
+    ticket, first_id = open_by_mail(now)
+    sent_before = Delivery.objects.filter(target="alice@acme.example").count()
+    raw, _ = mail(sender="Bob <bob@lifebuoy.test>", subject="Re: x", in_reply_to=first_id)
+    result = receive(raw, now)
+    assert (result.status, result.reason) == (
+        "attached",
+        "unverified mail from a staff address: kept as an internal note",
+    )
+    message = ticket.messages.get()
+    assert (message.author, message.is_internal, message.unverified) == (bob, True, True)
+    assert message.body.startswith("**Unverified mail from a staff address** (bob@lifebuoy.test)")
+    assert Delivery.objects.filter(target="alice@acme.example").count() == sent_before
+    ticket.refresh_from_db()
+    assert ticket.first_response_at is None
 
 
 def test_an_autoresponder_ping_pong_ends_after_one_round(alice, now):

@@ -33,11 +33,14 @@ def message_add(
     is_internal: bool = False,
     files: Sequence[UploadedFile] = (),
     is_automatic: bool = False,
+    unverified: bool = False,
 ) -> Message:
     """Add a reply or an internal note, and move the ticket along as a support desk would.
 
     ``is_automatic`` marks a message the system sends in someone's name (a notice, an
     auto-reply): it is never anyone's response, for the SLA clocks or ``first_response_at``.
+    ``unverified`` marks mail that did not prove its sender: it is recorded and changes
+    nothing else (no status, clock or escalation moves on it).
     """
     if is_internal and not author.is_support_staff:
         raise PermissionDenied("not_allowed", "Only support staff can write internal notes.")
@@ -57,10 +60,16 @@ def message_add(
         body=body,
         body_html=render_markdown(body),
         is_internal=is_internal,
+        unverified=unverified,
         created_at=now,
     )
     _store_attachments(message, files)
     _event(ticket, author, "note_added" if is_internal else "reply_added", now)
+    if unverified:
+        ticket.last_activity_at = now
+        ticket.save(update_fields=["last_activity_at", "updated_at"])
+        notifications_on_message_added(message=message, now=now, is_automatic=is_automatic)
+        return message
     if not is_internal:
         _after_public_message(ticket, author, now, is_automatic=is_automatic)
     sla_on_message(
