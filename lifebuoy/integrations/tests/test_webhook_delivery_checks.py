@@ -39,7 +39,7 @@ def dns(monkeypatch):
 def test_a_name_rebound_to_a_private_address_after_it_was_saved_is_refused(dns):
     answers, _ = dns
     answers["hooks.acme.example"] = ["93.184.215.14"]
-    assert webhook_url_problem("https://hooks.acme.example/in", debug=False) is None  # saved
+    assert webhook_url_problem("https://hooks.acme.example/in") is None  # saved
     answers["hooks.acme.example"] = ["169.254.169.254"]  # the owner's DNS now points inside
     with pytest.raises(TransportError) as refused:
         WebhookTransport().send(outgoing("https://hooks.acme.example/in"))
@@ -55,7 +55,7 @@ def test_an_unresolvable_host_is_retried_later(dns):
     assert failed.value.retryable is True
 
 
-@override_settings(DEBUG=True)  # plain http to this machine, as on a developer's laptop
+@override_settings(LIFEBUOY_WEBHOOK_PRIVATE_TARGETS=True)  # plain http to this machine
 def test_the_request_goes_to_the_checked_address_and_keeps_the_host_name(dns):
     answers, asked = dns
     answers["localhost"] = ["127.0.0.1"]
@@ -68,7 +68,7 @@ def test_the_request_goes_to_the_checked_address_and_keeps_the_host_name(dns):
     assert request["path"] == "/hook?team=7"
 
 
-@override_settings(DEBUG=True)
+@override_settings(LIFEBUOY_WEBHOOK_PRIVATE_TARGETS=True)
 def test_a_redirect_is_not_followed_nor_retried(dns):
     answers, _ = dns
     answers["127.0.0.1"] = ["127.0.0.1"]
@@ -83,8 +83,6 @@ def test_an_on_premises_installation_may_allow_private_targets(dns):
     answers, _ = dns
     answers["tools.corp.example"] = ["10.1.2.3"]
     url = "https://tools.corp.example/hook"
-    assert "private" in (webhook_url_problem(url, debug=False) or "")
-    assert webhook_url_problem(url, debug=False, allow_private=True) is None
-    assert "https" in (
-        webhook_url_problem("http://tools.corp.example/h", debug=False, allow_private=True) or ""
-    )
+    assert "private" in (webhook_url_problem(url) or "")
+    assert webhook_url_problem(url, allow_private=True) is None
+    assert "https" in (webhook_url_problem("http://tools.corp.example/h", allow_private=True) or "")

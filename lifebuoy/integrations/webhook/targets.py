@@ -13,15 +13,15 @@ worker for every delivery, which then connects to exactly the address it checked
   reserved or unspecified address. IPv4 addresses hidden inside IPv6 (``::ffff:10.0.0.1``,
   6to4, NAT64) are unwrapped first. Checking every address matters: a name with one public and
   one private address would otherwise pass half the time;
-- with ``DEBUG`` on (a developer's machine), ``http://`` or ``https://`` to ``localhost``,
-  ``127.0.0.1`` or ``[::1]`` is allowed, so a local receiver can be tried out.
+- the same rules in every settings module: ``DEBUG`` changes nothing here.
 
 Checking at sending time and connecting to the checked address (``delivery_address``) closes
 DNS rebinding: a name that answered with a public address when the endpoint was saved and
 answers with a private one later is refused when it is sent to. Redirects are not followed.
 
-``LIFEBUOY_WEBHOOK_PRIVATE_TARGETS`` lifts the address rules (not the URL ones) for an
-on-premises installation whose customers' tools live on the same private network.
+``LIFEBUOY_WEBHOOK_PRIVATE_TARGETS`` lifts the address rules for an on-premises installation
+whose customers' tools live on the same private network, and for a developer trying out a local
+receiver: plain ``http://`` is then allowed to ``localhost``, ``127.0.0.1`` or ``[::1]`` only.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 MAX_URL_LENGTH = 500
-LOCAL_DEV_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 _CGNAT = ipaddress.ip_network("100.64.0.0/10")
 
@@ -91,16 +91,16 @@ class TargetRefused(Exception):
         self.retryable = retryable
 
 
-def webhook_url_problem(url: str, *, debug: bool, allow_private: bool = False) -> str | None:
+def webhook_url_problem(url: str, *, allow_private: bool = False) -> str | None:
     """None when Lifebuoy may send to ``url``; otherwise why not, in a sentence for the form."""
     try:
-        delivery_address(url, debug=debug, allow_private=allow_private)
+        delivery_address(url, allow_private=allow_private)
     except TargetRefused as refused:
         return str(refused)
     return None
 
 
-def delivery_address(url: str, *, debug: bool, allow_private: bool = False) -> str:
+def delivery_address(url: str, *, allow_private: bool = False) -> str:
     """The address to connect to for ``url``, resolved and checked now; ``TargetRefused``
     (with a sentence for the customer) when Lifebuoy may not send there."""
     parts = _split(url)
@@ -111,11 +111,9 @@ def delivery_address(url: str, *, debug: bool, allow_private: bool = False) -> s
             "Leave user names and passwords out of the URL; verify our signature instead."
         )
     host = parts.hostname.rstrip(".").lower()
-    local_dev = debug and host in LOCAL_DEV_HOSTS
-    if parts.scheme.lower() != "https" and not local_dev:
-        raise TargetRefused(
-            "Use an https:// URL (plain http only for localhost, and only in development)."
-        )
+    plain_http_allowed = allow_private and host in LOOPBACK_HOSTS
+    if parts.scheme.lower() != "https" and not plain_http_allowed:
+        raise TargetRefused("Use an https:// URL.")
     default_port = 443 if parts.scheme.lower() == "https" else 80
     try:
         addresses = resolve_addresses(host, parts.port or default_port)
@@ -123,7 +121,7 @@ def delivery_address(url: str, *, debug: bool, allow_private: bool = False) -> s
         raise TargetRefused(f"The host “{host}” cannot be resolved.", retryable=True) from exc
     if not addresses:
         raise TargetRefused(f"The host “{host}” cannot be resolved.", retryable=True)
-    if not (local_dev or allow_private) and not all(is_public_address(a) for a in addresses):
+    if not allow_private and not all(is_public_address(a) for a in addresses):
         raise TargetRefused(
             f"The host “{host}” is a private, loopback or link-local address; "
             "webhooks go to public hosts only."

@@ -7,6 +7,11 @@ The URL's host is resolved and checked (``targets.delivery_address``) for every 
 the connection goes to exactly the address that passed, with the host name kept for the
 ``Host`` header and the TLS certificate check. Redirects are not followed: a receiver that
 answers 3xx has moved, and its owner must change the URL.
+
+A failure is recorded (and shown to the customer as the delivery's last error) as its kind and
+status code only: "HTTP 403", "connection refused", "timed out", "TLS error". Nothing the target
+sent back is kept: a misdirected webhook must not turn Lifebuoy into a way to read another
+server's answers.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import http.client
 import json
 import socket
+import ssl
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -47,13 +53,28 @@ def _connection(url: str, address: str) -> http.client.HTTPConnection:
     return connection
 
 
+def failure_kind(exc: OSError | http.client.HTTPException) -> str:
+    """What went wrong, in words that carry nothing the target sent."""
+    if isinstance(exc, ssl.SSLError):
+        return "TLS error"
+    if isinstance(exc, ConnectionRefusedError):
+        return "connection refused"
+    if isinstance(exc, TimeoutError):
+        return "timed out"
+    if isinstance(exc, http.client.RemoteDisconnected):
+        return "connection closed without a response"
+    if isinstance(exc, ConnectionResetError):
+        return "connection reset"
+    if isinstance(exc, http.client.HTTPException):
+        return "invalid HTTP response"
+    return "connection failed"
+
+
 class WebhookTransport:
     def send(self, outgoing: Outgoing) -> None:
         try:
             address = delivery_address(
-                outgoing.target,
-                debug=settings.DEBUG,
-                allow_private=settings.LIFEBUOY_WEBHOOK_PRIVATE_TARGETS,
+                outgoing.target, allow_private=settings.LIFEBUOY_WEBHOOK_PRIVATE_TARGETS
             )
         except TargetRefused as refused:
             raise TransportError(str(refused), retryable=refused.retryable) from refused
@@ -73,7 +94,7 @@ class WebhookTransport:
             response = connection.getresponse()
             response.read(1024)
         except (OSError, http.client.HTTPException) as exc:
-            raise TransportError(f"{type(exc).__name__}: {exc}") from exc
+            raise TransportError(failure_kind(exc)) from exc
         finally:
             connection.close()
         status = response.status
@@ -81,9 +102,8 @@ class WebhookTransport:
             return
         if 300 <= status < 400:  # HTTP redirects
             raise TransportError(
-                f"HTTP {status} from {outgoing.target}: redirects are not followed; "
-                "update the endpoint's URL.",
+                f"HTTP {status}: redirects are not followed; update the endpoint's URL.",
                 retryable=False,
             )
         retryable = status in (408, 429) or status >= 500  # HTTP codes
-        raise TransportError(f"HTTP {status} from {outgoing.target}", retryable=retryable)
+        raise TransportError(f"HTTP {status}", retryable=retryable)

@@ -99,7 +99,8 @@ def delivery_attempt(*, delivery_id: int, now: datetime) -> Attempt:
         return _record_failure(delivery, str(exc), exc.retryable, now)
     except Exception as exc:  # a bug in a transport must not leave the row claimed
         logger.exception("Delivery %s failed unexpectedly", delivery.id)
-        return _record_failure(delivery, f"{type(exc).__name__}: {exc}", True, now)
+        # The message stays in the log: the delivery, which customers see, records only the kind.
+        return _record_failure(delivery, f"internal error ({type(exc).__name__})", True, now)
     delivery_mark_sent(delivery=delivery, now=now)
     return Attempt("sent")
 

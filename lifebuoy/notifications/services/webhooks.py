@@ -63,9 +63,7 @@ def webhook_fields_validate(*, url: str | None = None, events: list[str] | None 
     """Raise one 422 naming every bad field; ``None`` means "not being changed"."""
     problems: dict[str, str] = {}
     if url is not None:
-        problem = webhook_url_problem(
-            url, debug=settings.DEBUG, allow_private=settings.LIFEBUOY_WEBHOOK_PRIVATE_TARGETS
-        )
+        problem = webhook_url_problem(url, allow_private=settings.LIFEBUOY_WEBHOOK_PRIVATE_TARGETS)
         if problem:
             problems["url"] = problem
     unknown = sorted(set(events or []) - set(WEBHOOK_EVENTS))

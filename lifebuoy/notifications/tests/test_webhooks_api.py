@@ -180,7 +180,10 @@ def test_a_disabled_endpoint_gets_no_test_event(api, alice):
 
 def test_the_test_event_reaches_a_receiver_signed_with_the_secret(api, alice, now):
     client = api(alice)
-    with http_receiver() as (received, url), override_settings(DEBUG=True):
+    with (
+        http_receiver() as (received, url),
+        override_settings(LIFEBUOY_WEBHOOK_PRIVATE_TARGETS=True),
+    ):
         created = create(client, url=url).json()
         client.post(f"/api/webhooks/{created['id']}/test")
         delivery = webhook_deliveries().get()
@@ -202,7 +205,10 @@ def test_the_test_event_reaches_a_receiver_signed_with_the_secret(api, alice, no
 
 def test_after_a_rotation_deliveries_are_signed_with_the_new_secret(api, alice, now):
     client = api(alice)
-    with http_receiver() as (received, url), override_settings(DEBUG=True):
+    with (
+        http_receiver() as (received, url),
+        override_settings(LIFEBUOY_WEBHOOK_PRIVATE_TARGETS=True),
+    ):
         created = create(client, url=url).json()
         client.post(f"/api/webhooks/{created['id']}/test")
         secret = client.post(f"/api/webhooks/{created['id']}/rotate-secret").json()["secret"]
@@ -225,7 +231,10 @@ def test_deleting_an_endpoint_stops_deliveries_for_new_events(api, alice, now):
 
 def test_a_delivery_queued_before_the_delete_is_not_sent(api, alice, now):
     client = api(alice)
-    with http_receiver() as (received, url), override_settings(DEBUG=True):
+    with (
+        http_receiver() as (received, url),
+        override_settings(LIFEBUOY_WEBHOOK_PRIVATE_TARGETS=True),
+    ):
         endpoint = create(client, url=url).json()
         new_ticket(alice, now)
         client.delete(f"/api/webhooks/{endpoint['id']}")
