@@ -11,10 +11,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 
 from lifebuoy.accounts.models import User
-from lifebuoy.core.errors import LifebuoyError, NotFound, PermissionDenied, ValidationFailed
+from lifebuoy.core.errors import (
+    LifebuoyError,
+    NotFound,
+    PayloadTooLarge,
+    PermissionDenied,
+    ValidationFailed,
+)
 
 View = Callable[..., HttpResponse]
 
@@ -62,6 +68,22 @@ def apply_error(request: HttpRequest, form: forms.Form | None, exc: LifebuoyErro
             form.add_error(field if field in form.fields else None, message)
         return
     messages.error(request, exc.message)
+
+
+def refused_response(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:
+    """A request refused before any form could show the error: the API's JSON error under
+    ``/api/``, else a short page with the message."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"code": code, "message": message, "extra": {}}, status=status)
+    title = "Too large" if status == 413 else "Bad request"
+    context = {"title": title, "message": message}
+    return render(request, "core/request_refused.html", context, status=status)
+
+
+def error_status(exc: LifebuoyError, default: int) -> int:
+    """The status of a page that shows ``exc`` on its form: ``default``, except that an upload
+    over the attachment limit is a 413 on every page, as it is in the API."""
+    return exc.http_status if isinstance(exc, PayloadTooLarge) else default
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from lifebuoy.accounts.models import User
 from lifebuoy.core.errors import LifebuoyError
 from lifebuoy.core.parsing import is_ascii_digits
-from lifebuoy.core.views import apply_error, customer_required, staff_required
+from lifebuoy.core.views import apply_error, customer_required, refused_response, staff_required
 
 from . import selectors
 from .capacity import capacity_trends
@@ -171,8 +171,12 @@ def deployment_usage_upload_view(request: WSGIRequest, deployment_id: int) -> Ht
     """The model provider's usage export (CSV)."""
     deployment = selectors.deployment_get_for_user(user=_user(request), deployment_id=deployment_id)
     upload = request.FILES.get("file")
+    if upload is not None and (upload.size or 0) > MAX_CSV_BYTES:
+        return refused_response(
+            request, 413, "payload_too_large", "The CSV file is over 5 MB; send a shorter export."
+        )
     try:
-        if upload is None or (upload.size or 0) > MAX_CSV_BYTES:
+        if upload is None:
             messages.error(request, "Choose a CSV file of at most 5 MB.")
         else:
             lines, errors = parse_usage_csv(upload.read().decode("utf-8", "replace"))

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from lifebuoy.accounts.models import User
 from lifebuoy.core.errors import LifebuoyError, ValidationFailed
-from lifebuoy.core.views import apply_error, customer_required
+from lifebuoy.core.views import apply_error, customer_required, error_status
 from lifebuoy.kb.views.portal import kb_record_submitted
 from lifebuoy.sla.selectors import sla_clock_list_for_user
 from lifebuoy.tickets import selectors, services
@@ -45,6 +45,7 @@ def ticket_list_view(request: WSGIRequest) -> HttpResponse:
 @customer_required
 def ticket_create_view(request: WSGIRequest) -> HttpResponse:
     form = TicketCreateForm(request.POST or None, request.FILES or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -66,7 +67,8 @@ def ticket_create_view(request: WSGIRequest) -> HttpResponse:
             return redirect("portal:detail", ticket_id=ticket.id)
         except LifebuoyError as exc:
             apply_error(request, form, exc)
-    return render(request, "portal/create.html", {"form": form})
+            status = error_status(exc, 200)
+    return render(request, "portal/create.html", {"form": form}, status=status)
 
 
 def _detail(
@@ -108,6 +110,7 @@ def ticket_reply_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
             return redirect("portal:detail", ticket_id=ticket.id)
         except LifebuoyError as exc:
             apply_error(request, form, exc)
+            return _detail(request, ticket_id, form, status=error_status(exc, 400))
     return _detail(request, ticket_id, form, status=400)
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from lifebuoy.accounts.models import User
 from lifebuoy.accounts.selectors import customer_get, organization_list_for_user
 from lifebuoy.core.errors import LifebuoyError, NotFound
-from lifebuoy.core.views import apply_error, staff_required
+from lifebuoy.core.views import apply_error, error_status, staff_required
 from lifebuoy.sla.selectors import sla_clock_list_for_ticket
 
 from . import selectors, services
@@ -99,6 +99,7 @@ def ticket_reply_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
     user = _user(request)
     ticket = selectors.ticket_get_for_user(user=user, ticket_id=ticket_id)
     form = StaffReplyForm(request.POST, request.FILES)
+    status = 400
     if form.is_valid():
         try:
             services.message_add(
@@ -115,9 +116,10 @@ def ticket_reply_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
             return redirect("desk:detail", ticket_id=ticket.id)
         except LifebuoyError as exc:
             apply_error(request, form, exc)
+            status = error_status(exc, 400)
     context = _detail_context(user, ticket)
     context.update(reply_form=form, update_form=TicketUpdateForm(initial={"status": ticket.status}))
-    return render(request, "tickets/detail.html", context, status=400)
+    return render(request, "tickets/detail.html", context, status=status)
 
 
 @staff_required
@@ -149,6 +151,7 @@ def ticket_update_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
 @staff_required
 def ticket_create_view(request: WSGIRequest) -> HttpResponse:
     form = StaffTicketCreateForm(request.POST or None, request.FILES or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -171,7 +174,8 @@ def ticket_create_view(request: WSGIRequest) -> HttpResponse:
             form.add_error("requester_email", "No customer has this email address.")
         except LifebuoyError as exc:
             apply_error(request, form, exc)
-    return render(request, "tickets/create.html", {"form": form})
+            status = error_status(exc, 200)
+    return render(request, "tickets/create.html", {"form": form}, status=status)
 
 
 def attachment_download_view(request: WSGIRequest, attachment_id: int) -> HttpResponseBase:

@@ -148,6 +148,19 @@ def test_the_desk_imports_a_usage_csv(deployment, bob):
     assert UsageRecord.objects.get(deployment=deployment).cost == 2.5
 
 
+def test_an_oversized_usage_csv_is_a_413_and_nothing_is_imported(deployment, bob, monkeypatch):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    monkeypatch.setattr("lifebuoy.monitoring.views.MAX_CSV_BYTES", 16)
+    upload = SimpleUploadedFile("usage.csv", b"date,model,cost\n2026-11-20,m,2.50\n")
+    response = _signed_in(bob).post(
+        reverse("monitoring:usage", args=[deployment.id]), {"file": upload}
+    )
+    assert response.status_code == HTTPStatus.REQUEST_ENTITY_TOO_LARGE
+    assert b"5 MB" in response.content
+    assert not UsageRecord.objects.filter(deployment=deployment).exists()
+
+
 def test_the_beat_schedule_queues_one_poll_per_due_deployment_for_any_worker(
     deployment, customer_repo, acme, alice, monkeypatch, django_capture_on_commit_callbacks
 ):
