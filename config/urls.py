@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/", include("lifebuoy.accounts.urls")),
     path("desk/kb/", include((kb_urls.desk_patterns, "kb"))),
     path("desk/templates/", include("lifebuoy.notifications.urls")),
+    path("desk/inbound/", include("lifebuoy.notifications.urls_inbound")),
     path("desk/escalations/", include("lifebuoy.escalations.urls")),
     path("desk/monitoring/", include((monitoring_urls.desk_patterns, "monitoring"))),
     path("desk/reports/", include("lifebuoy.reports.urls")),

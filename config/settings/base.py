@@ -227,6 +227,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "lifebuoy.notifications.inbound_retry",
         "schedule": 300.0,
     },
+    "inbound-log-purge": {
+        "task": "lifebuoy.notifications.inbound_log_purge",
+        "schedule": 6 * 60 * 60.0,
+    },
     "escalation-rules-sweep": {
         "task": "lifebuoy.escalations.rules_sweep",
         "schedule": 10 * 60.0,

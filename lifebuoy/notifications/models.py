@@ -127,6 +127,7 @@ class InboundEmail(models.Model):
 
     message_id = models.CharField(max_length=300, db_index=True)
     sender = models.CharField(max_length=320, blank=True)  # the From address; "" if unusable
+    subject = models.CharField(max_length=200, blank=True)
     raw = models.BinaryField()
     raw_sha256 = models.CharField(max_length=64, blank=True)
     envelope_from = models.CharField(max_length=320, blank=True)

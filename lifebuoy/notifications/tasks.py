@@ -62,3 +62,11 @@ def inbound_retry(batch_size: int = 200) -> int:
     from lifebuoy.notifications.inbound.services import inbound_email_retry
 
     return inbound_email_retry(now=timezone.now(), include_failed=False, batch_size=batch_size)
+
+
+@shared_task(name="lifebuoy.notifications.inbound_log_purge", time_limit=300, soft_time_limit=240)
+def inbound_log_purge() -> int:
+    """Forget the raw bytes of refused, ignored and duplicate mail past the log's window."""
+    from lifebuoy.notifications.inbound.services import inbound_log_purge as purge
+
+    return purge(now=timezone.now())

@@ -73,7 +73,7 @@ def decode_bytes(data: bytes, charset: str | None) -> str:
     return data.decode("cp1252", errors="replace")
 
 
-def _header(msg: Message, name: str) -> str:
+def header_value(msg: Message, name: str) -> str:
     """A header's first value as text: encoded-words decoded, raw 8-bit bytes read as UTF-8."""
     values = raw_header_values(msg, name)
     if not values:
@@ -83,7 +83,7 @@ def _header(msg: Message, name: str) -> str:
 
 def message_id_of(msg: Message, raw: bytes) -> str:
     """The Message-ID, or a stable one derived from the bytes when it is missing or absurd."""
-    found = _ID.findall(_header(msg, "Message-ID"))
+    found = _ID.findall(header_value(msg, "Message-ID"))
     if found and len(found[0]) <= MESSAGE_ID_MAX:
         return found[0]
     return f"<sha256.{hashlib.sha256(raw).hexdigest()[:40]}@inbound.lifebuoy.invalid>"
@@ -179,8 +179,8 @@ def _forwarded(
     inner_bodies = _Bodies()
     _visit(inner, parsed, max_bytes, inner_bodies, attach=False, depth=depth + 1)
     text = inner_bodies.plain.strip() or html_to_text(inner_bodies.markup)
-    subject = _header(inner, "Subject") or "(no subject)"
-    sender = _header(inner, "From") or "an unknown sender"
+    subject = header_value(inner, "Subject") or "(no subject)"
+    sender = header_value(inner, "From") or "an unknown sender"
     quoted = "\n".join(f"> {line}".rstrip() for line in text.splitlines()) or "> (no text)"
     bodies.forwarded.append(f"**Forwarded message** from {sender}: “{subject}”\n\n{quoted}")
     try:
@@ -239,11 +239,11 @@ def parse_mail(
         message_id=message_id_of(msg, raw),
         from_address=sender.address,
         from_name=sender.name,
-        subject=(_header(msg, "Subject") or "(no subject)")[:SUBJECT_MAX],
+        subject=(header_value(msg, "Subject") or "(no subject)")[:SUBJECT_MAX],
         text="",
-        in_reply_to=_ID.findall(_header(msg, "In-Reply-To"))[:5],
-        references=_ID.findall(_header(msg, "References"))[-50:],
-        headers={h: _header(msg, h) for h in _INTERESTING if msg.get(h) is not None},
+        in_reply_to=_ID.findall(header_value(msg, "In-Reply-To"))[:5],
+        references=_ID.findall(header_value(msg, "References"))[-50:],
+        headers={h: header_value(msg, h) for h in _INTERESTING if msg.get(h) is not None},
         content_type=msg.get_content_type(),
         authentication=mail_authentication(
             msg,

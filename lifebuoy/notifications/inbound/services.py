@@ -45,7 +45,12 @@ from lifebuoy.core.errors import InvalidState
 from lifebuoy.notifications.inbound.authentication import MailAuth
 from lifebuoy.notifications.inbound.errors import MailRejected
 from lifebuoy.notifications.inbound.loops import automatic_reason
-from lifebuoy.notifications.inbound.parse import ParsedMail, message_id_of, parse_mail
+from lifebuoy.notifications.inbound.parse import (
+    ParsedMail,
+    header_value,
+    message_id_of,
+    parse_mail,
+)
 from lifebuoy.notifications.inbound.sender import mail_sender
 from lifebuoy.notifications.models import InboundEmail, InboundStatus, MailReference
 from lifebuoy.tickets.models import Channel, Status, Ticket
@@ -92,25 +97,26 @@ def inbound_email_receive(*, raw: bytes, envelope_from: str | None, now: datetim
     return inbound_email_process(inbound=inbound, now=now)
 
 
-def _store_key(raw: bytes) -> tuple[str, str]:
-    """The Message-ID and the sender's address ("" when there is no clear one)."""
+def _store_key(raw: bytes) -> tuple[str, str, str]:
+    """The Message-ID, the sender's address ("" when there is no clear one) and the subject."""
     headers = BytesHeaderParser(policy=policy.compat32).parsebytes(raw)
     try:
         sender = mail_sender(headers).address
     except MailRejected:
         sender = ""
-    return message_id_of(headers, raw), sender
+    return message_id_of(headers, raw), sender, header_value(headers, "Subject")[:200]
 
 
 def inbound_email_store(
     *, raw: bytes, envelope_from: str | None, now: datetime
 ) -> tuple[InboundEmail, bool]:
     """Keep the raw message; True as second value when the same sender sent it before."""
-    message_id, sender = _store_key(raw)
+    message_id, sender, subject = _store_key(raw)
     envelope = NULL_SENDER if envelope_from == "" else (envelope_from or "")
     fields = {
         "message_id": message_id,
         "sender": sender[:320],
+        "subject": subject,
         "raw": raw,
         "raw_sha256": hashlib.sha256(raw).hexdigest(),
         "envelope_from": envelope[:320],
@@ -404,3 +410,13 @@ def _open_ticket(
     )
     _remember(mail, ticket, now)
     return InboundResult(InboundStatus.CREATED, ticket_id=ticket.id)
+
+
+def inbound_log_purge(*, now: datetime) -> int:
+    """Drop the raw bytes of logged mail (refused, ignored, duplicate) past the log's window."""
+    cutoff = now - timedelta(days=settings.LIFEBUOY_INBOUND_LOG_DAYS)
+    expired = InboundEmail.objects.filter(
+        status__in=[InboundStatus.REJECTED, InboundStatus.IGNORED, InboundStatus.DUPLICATE],
+        received_at__lt=cutoff,
+    ).exclude(raw=b"")
+    return expired.update(raw=b"")
