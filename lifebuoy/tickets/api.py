@@ -55,7 +55,7 @@ class TicketListQuery(Schema):
 
 
 def _requester(request: AuthedRequest, requester_id: int | None) -> User | None:
-    if requester_id is None or not request.auth.is_support_staff:
+    if requester_id is None:
         return None
     return customer_get(user_id=requester_id)
 
@@ -70,6 +70,7 @@ def ticket_list_api(request: AuthedRequest, query: Query[TicketListQuery]) -> Ti
 
 @router.post("/", response={201: TicketOut})
 def ticket_create_api(request: AuthedRequest, payload: TicketCreateIn) -> Status[Ticket]:
+    payload.check_staff_only(request.auth)
     data = services.NewTicket(
         subject=payload.subject,
         description=payload.description,
@@ -96,6 +97,7 @@ def ticket_detail_api(request: AuthedRequest, ticket_id: int) -> Ticket:
 @router.patch("/{ticket_id}", response=TicketOut)
 def ticket_update_api(request: AuthedRequest, ticket_id: int, payload: TicketUpdateIn) -> Ticket:
     ticket = selectors.ticket_get_for_user(user=request.auth, ticket_id=ticket_id)
+    payload.check_staff_only(request.auth)
     changes = services.TicketChanges(
         status=payload.status,
         priority=payload.priority,

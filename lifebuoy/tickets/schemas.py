@@ -5,6 +5,8 @@ from datetime import datetime
 from django.urls import reverse
 from ninja import Field, Schema
 
+from lifebuoy.core.schemas import StaffOnlyFieldsIn
+
 from .models import Message, Ticket, TicketEvent
 
 
@@ -13,20 +15,26 @@ class PersonOut(Schema):
     name: str = Field(..., alias="display_name")
 
 
-class TicketCreateIn(Schema):
+class TicketCreateIn(StaffOnlyFieldsIn):
+    STAFF_ONLY = frozenset({"channel", "tags", "requester_id"})
+
     subject: str
     description: str
     priority: str = "P3"
     category: str = "bug"
-    channel: str = "portal"
-    tags: list[str] = []
+    channel: str = Field("portal", description="Staff only: how the customer got in touch.")
+    tags: list[str] = Field([], description="Staff only.")
     deployment_url: str = ""
     requester_id: int | None = Field(
         None, description="Staff only: the customer the ticket is for."
     )
 
 
-class TicketUpdateIn(Schema):
+class TicketUpdateIn(StaffOnlyFieldsIn):
+    """Every field is the staff's: customers change a ticket by replying or confirming."""
+
+    STAFF_ONLY = frozenset({"status", "priority", "category", "assignee_id", "tags"})
+
     status: str | None = None
     priority: str | None = None
     category: str | None = None
