@@ -142,6 +142,8 @@ def serve(
             str(workers),
             "--access-logfile",
             "-",
+            "--logger-class",  # the access log without tokens (docs/security.md, "Logs")
+            "lifebuoy.core.gunicorn_logging.RedactingLogger",
         ],
     }
     if not web_only:

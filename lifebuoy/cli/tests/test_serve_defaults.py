@@ -60,6 +60,13 @@ def test_serve_turns_debug_off_and_keeps_a_generated_key_in_the_data_directory(s
 
 
 @pytest.mark.django_db
+def test_the_web_server_logs_through_the_secret_filter(started):
+    assert runner.invoke(build(), ["serve", "--web-only"]).exit_code == ExitStatus.SUCCESS
+    web = started[0]["web"]
+    assert web[web.index("--logger-class") + 1] == "lifebuoy.core.gunicorn_logging.RedactingLogger"
+
+
+@pytest.mark.django_db
 def test_serve_debug_turns_debug_on(started):
     result = runner.invoke(build(), ["serve", "--web-only", "--debug"])
     assert result.exit_code == ExitStatus.SUCCESS, result.output
