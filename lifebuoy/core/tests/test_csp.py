@@ -73,3 +73,17 @@ def test_templates_have_no_inline_scripts_handlers_or_styles():
         if INLINE_SCRIPT.search(text) or HANDLER.search(text) or INLINE_STYLE.search(text)
     ]
     assert offenders == []
+
+
+def test_a_view_that_sets_its_own_policy_keeps_it(rf):
+    from django.http import HttpResponse
+
+    from lifebuoy.core.csp import ContentSecurityPolicyMiddleware
+
+    def view(request):
+        response = HttpResponse("ok")
+        response["Content-Security-Policy"] = "default-src 'none'"
+        return response
+
+    response = ContentSecurityPolicyMiddleware(view)(rf.get("/"))
+    assert response["Content-Security-Policy"] == "default-src 'none'"

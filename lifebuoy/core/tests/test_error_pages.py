@@ -83,3 +83,19 @@ def test_a_failing_view_shows_the_500_page_without_a_traceback(settings):
     assert "Something went wrong" in page
     assert "Traceback" not in page
     assert "hunter2" not in page
+
+
+def test_a_service_refusal_inside_a_decorated_view_is_the_403_page(rf, ted):
+    from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+
+    from lifebuoy.core.errors import PermissionDenied
+    from lifebuoy.core.views import staff_required
+
+    @staff_required
+    def view(request: HttpRequest) -> HttpResponse:
+        raise PermissionDenied("not_lead", "Only leads may do this.")
+
+    request = rf.get("/desk/x/")
+    request.user = ted
+    with pytest.raises(DjangoPermissionDenied, match="Only leads may do this"):
+        view(request)
