@@ -22,7 +22,7 @@ from .schemas import (
     ContactOut,
     DoctorReportIn,
     EscalateIn,
-    FollowUpOut,
+    EscalationFollowUpOut,
     OnCallOut,
     OverrideIn,
     OverrideOut,
@@ -72,8 +72,10 @@ def _request(payload: EscalateIn) -> EscalationRequest:
     )
 
 
-@router.get("/", response=list[FollowUpOut])
-def escalated_list_api(request: AuthedRequest, overdue: bool = False) -> list[FollowUpOut]:
+@router.get("/", response=list[EscalationFollowUpOut])
+def escalated_list_api(
+    request: AuthedRequest, overdue: bool = False
+) -> list[EscalationFollowUpOut]:
     user = _staff(request.auth)
     rows = selectors.escalated_list_for_user(user=user, now=timezone.now(), overdue_only=overdue)
     return [follow_up_out(row) for row in rows]

@@ -77,7 +77,7 @@ class EscalationStaffOut(EscalationOut):
     suggestions: list[SuggestionOut]
 
 
-class FollowUpOut(Schema):
+class EscalationFollowUpOut(Schema):
     ticket_id: int
     ticket_number: str
     subject: str

@@ -8,9 +8,9 @@ from lifebuoy.escalations.models import Page, Rule, ScheduleOverride
 from lifebuoy.escalations.oncall import ContactRow, ScheduleNow
 from lifebuoy.escalations.schemas import (
     ContactOut,
+    EscalationFollowUpOut,
     EscalationOut,
     EscalationStaffOut,
-    FollowUpOut,
     OnCallOut,
     OverrideOut,
     PageOut,
@@ -67,9 +67,9 @@ def escalation_out(view: EscalationView) -> EscalationOut:
     )
 
 
-def follow_up_out(row: FollowUp) -> FollowUpOut:
+def follow_up_out(row: FollowUp) -> EscalationFollowUpOut:
     t = row.ticket
-    return FollowUpOut(
+    return EscalationFollowUpOut(
         ticket_id=t.id,
         ticket_number=t.number,
         subject=t.subject,

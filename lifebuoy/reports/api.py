@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
-from ninja import Router
+from ninja import Query, Router
 
 from lifebuoy.accounts.models import Role
 from lifebuoy.core.auth import AuthedRequest
@@ -16,6 +16,7 @@ from lifebuoy.core.errors import PermissionDenied, ValidationFailed
 from .dashboard.build import board_as_dict, dashboard_build
 from .dashboard.forms import DashboardFilterForm
 from .periods import iso_week, previous_week
+from .schemas import DashboardQuery
 from .services import weekly_report_build, weekly_report_markdown
 
 router = Router(tags=["reports"])
@@ -39,10 +40,10 @@ def weekly_report_api(request: AuthedRequest, week: str = "") -> dict[str, Any]:
 
 
 @router.get("/dashboard", response=dict[str, Any])
-def dashboard_api(request: AuthedRequest) -> dict[str, Any]:
+def dashboard_api(request: AuthedRequest, query: Query[DashboardQuery]) -> dict[str, Any]:
     """The live dashboard with the page's filters; each bad filter is named in a 422."""
     _require_lead(request, "dashboard")
-    form = DashboardFilterForm(request.GET, user=request.auth)
+    form = DashboardFilterForm(query.form_data(), user=request.auth)
     if not form.is_valid():
         raise ValidationFailed.for_fields(
             {name: " ".join(str(m) for m in e) for name, e in form.errors.items()}

@@ -14,7 +14,7 @@ from lifebuoy.reports.periods import iso_week
 
 from . import selectors
 from .models import FollowUpTask
-from .schemas import FollowUpDoneIn, FollowUpOut, SurveyResponsePage, SurveyResponseQuery
+from .schemas import FollowUpDoneIn, SurveyFollowUpOut, SurveyResponsePage, SurveyResponseQuery
 from .services.followups import follow_up_done
 
 router = Router(tags=["surveys"])
@@ -43,14 +43,14 @@ def survey_response_list_api(
     return {"count": answers.count(), "results": list(page)}
 
 
-@router.get("/follow-ups", response=list[FollowUpOut])
+@router.get("/follow-ups", response=list[SurveyFollowUpOut])
 def follow_up_list_api(
     request: AuthedRequest, status: Literal["open", "done"] | None = None
 ) -> list[FollowUpTask]:
     return list(selectors.follow_up_list_for_user(user=request.auth, status=status)[:200])
 
 
-@router.post("/follow-ups/{task_id}/done", response=FollowUpOut)
+@router.post("/follow-ups/{task_id}/done", response=SurveyFollowUpOut)
 def follow_up_done_api(
     request: AuthedRequest, task_id: int, payload: FollowUpDoneIn
 ) -> FollowUpTask:

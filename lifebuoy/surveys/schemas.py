@@ -34,7 +34,7 @@ class SurveyResponsePage(Schema):
     results: list[SurveyResponseOut]
 
 
-class FollowUpOut(Schema):
+class SurveyFollowUpOut(Schema):
     id: int
     status: str
     created_at: datetime
