@@ -16,7 +16,7 @@ from lifebuoy.tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
 
-AWKWARD = Path(__file__).parents[2] / "lifebuoy/notifications/tests/fixtures/mail"
+AWKWARD = Path(__file__).parent / "fixtures" / "mail"
 
 
 def receive(raw: bytes, now, envelope_from: str | None = "sender@example.net"):
