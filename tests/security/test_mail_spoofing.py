@@ -195,3 +195,34 @@ def test_customer_mail_passing_dmarc_confirms_the_fix(alices_ticket, now):
     inbound_email_receive(raw=raw, envelope_from=None, now=now)
     alices_ticket.refresh_from_db()
     assert alices_ticket.status == "closed"
+
+
+HONEST = [
+    (b'"Smith, John" <JSmith@Acme.Example>', "jsmith@acme.example", "Smith, John"),
+    (
+        b"=?utf-8?Q?M=C3=BCller=2C_J=C3=B6rg?= <joerg@acme.example>",
+        "joerg@acme.example",
+        "Müller, Jörg",
+    ),
+    (
+        b'"=?utf-8?Q?M=C3=BCller=2C_J=C3=B6rg?=" <joerg@acme.example>',
+        "joerg@acme.example",
+        "Müller, Jörg",
+    ),
+    (b"=?utf-8?q?J=C3=B6rg?=<joerg@acme.example>", "joerg@acme.example", "Jörg"),
+    (b"=?UTF-8?B?0JjQstCw0L0=?= <ivan@acme.example>", "ivan@acme.example", "Иван"),
+    ("Zoë Ångström <zoe@acme.example>".encode(), "zoe@acme.example", "Zoë Ångström"),
+    (b"john.smith@acme.example (John Smith)", "john.smith@acme.example", ""),
+    (b"Support <support+c2@acme.example>", "support+c2@acme.example", "Support"),
+    (b"=?utf-8?q?J=C3=B6rg?=\r\n <joerg@acme.example>", "joerg@acme.example", "Jörg"),
+]
+
+
+@pytest.mark.parametrize(("head", "address", "name"), HONEST)
+def test_what_real_mail_clients_send_is_read_as_its_sender(head, address, name, now, db):
+    result = _send(
+        b"From: " + head, subject="C2 down", message_id="<h@acme.example>", in_reply_to="", now=now
+    )
+    assert result.status == "created", result.reason
+    requester = Ticket.objects.get(id=result.ticket_id).requester
+    assert (requester.email, requester.full_name) == (address, name)

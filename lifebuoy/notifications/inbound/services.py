@@ -222,16 +222,16 @@ def _route(inbound: InboundEmail, now: datetime) -> InboundResult:
     ticket = _find_ticket(mail, sender)
     if sender is not None and sender.is_support_staff and mail.authentication != MailAuth.PASS:
         return _staff_note(mail, sender, ticket, now)
-    if mail.authentication == MailAuth.FAIL:
-        mail.notes.append(UNVERIFIED_NOTE)
     if ticket is not None and sender is not None:
         return _add_reply(mail, sender, ticket, now)
+    if mail.authentication == MailAuth.FAIL:
+        mail.notes.append(UNVERIFIED_NOTE)
     return _open_ticket(mail, sender, now)
 
 
 UNVERIFIED_NOTE = (
     "The receiving server could not confirm that this mail comes from its sender's domain "
-    "(DMARC): it may not be from them, and it changed nothing on the ticket."
+    "(DMARC): it may not be from them."
 )
 
 
@@ -345,6 +345,8 @@ def _confirms_fix(ticket: Ticket, text: str) -> bool:
 def _add_reply(mail: ParsedMail, sender: User, ticket: Ticket, now: datetime) -> InboundResult:
     reply = _reply_text(mail.text)
     unverified = mail.authentication == MailAuth.FAIL
+    if unverified:
+        mail.notes.append(f"{UNVERIFIED_NOTE} It changed nothing on the ticket.")
     if not unverified and _confirms_fix(ticket, reply) and not mail.attachments:
         ticket_confirm_resolved(ticket=ticket, actor=sender, now=now)
         _remember(mail, ticket, now)
