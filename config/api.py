@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.schema import OpenAPISchema
 
 from lifebuoy.accounts.api import router as accounts_router
 from lifebuoy.core.auth import api_auth
 from lifebuoy.core.errors import LifebuoyError
+from lifebuoy.core.schemas import ErrorOut
 from lifebuoy.escalations.api import router as escalations_router
 from lifebuoy.kb.api import router as kb_router
 from lifebuoy.monitoring.api import router as monitoring_router
@@ -23,7 +27,26 @@ from lifebuoy.tickets.api import router as tickets_router
 from lifebuoy.timetracking.api import router as timetracking_router
 from lifebuoy.timetracking.api import running_router as time_running_router
 
-api = NinjaAPI(
+
+class LifebuoyAPI(NinjaAPI):
+    """Documents the one error shape on every operation, so the schema covers each answer."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema["components"].setdefault("schemas", {})["ErrorOut"] = ErrorOut.model_json_schema()
+        error = {
+            "description": "The request was refused: a code, a sentence and details.",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+        }
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                operation["responses"].setdefault("4XX", error)
+        return schema
+
+
+api = LifebuoyAPI(
     title="Lifebuoy API",
     version="1.0.0",
     description="The support desk for Dual Trinity deployments. Authenticate with "

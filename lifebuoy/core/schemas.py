@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from ninja import Schema
 
@@ -10,6 +10,15 @@ from lifebuoy.accounts.models import User
 from lifebuoy.core.errors import ValidationFailed
 
 STAFF_ONLY_MESSAGE = "Only support staff can set this field."
+
+
+class ErrorOut(Schema):
+    """Every 4xx the API gives: a stable ``code``, a sentence, and details such as
+    ``extra.fields`` (one message per invalid field)."""
+
+    code: str
+    message: str
+    extra: dict[str, Any]
 
 
 class StaffOnlyFieldsIn(Schema):

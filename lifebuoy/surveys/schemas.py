@@ -47,10 +47,13 @@ class FollowUpDoneIn(Schema):
     note: str = Field("", max_length=2000)
 
 
+OFFSET_MAX = 1_000_000  # far past any real list, and far below what the database can hold
+
+
 class SurveyResponseQuery(Schema):
     kind: Literal["csat", "nps"] | None = None
     week: str = Field("", description="An ISO week, e.g. 2026-W47; overrides since/until.")
     since: datetime | None = None
     until: datetime | None = None
     limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=OFFSET_MAX)

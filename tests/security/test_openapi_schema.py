@@ -98,3 +98,18 @@ def test_the_dashboard_still_names_each_bad_filter_in_a_422(api: Any, lena: Any)
     assert set(response.json()["extra"]["fields"]) == {"end"}
     ok = client.get("/api/reports/dashboard", {"period": "7d", "tier": "3"})
     assert ok.status_code == 200, ok.content
+
+
+def test_every_operation_documents_the_error_shape() -> None:
+    schema = api.get_openapi_schema(path_prefix="/api/")
+    assert set(schema["components"]["schemas"]["ErrorOut"]["required"]) == {
+        "code",
+        "message",
+        "extra",
+    }
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            error = operation["responses"].get("4XX")
+            assert error is not None, f"{method.upper()} {path} documents no 4XX"
+            ref = error["content"]["application/json"]["schema"]["$ref"]
+            assert ref == "#/components/schemas/ErrorOut"
