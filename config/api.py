@@ -95,8 +95,8 @@ def _in_path(err: dict[str, object]) -> bool:
 
 @api.exception_handler(NinjaValidationError)
 def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    if exc.errors and all(_in_path(err) for err in exc.errors):
-        # /tickets/abc names no ticket: the same 404 as one that does not exist.
+    if any(_in_path(err) for err in exc.errors):
+        # /tickets/abc names no ticket: the same 404 as one that does not exist, whatever the body.
         return not_found(request, Http404())
     fields: dict[str, str] = {}
     for err in exc.errors:

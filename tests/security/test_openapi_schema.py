@@ -113,3 +113,23 @@ def test_every_operation_documents_the_error_shape() -> None:
             assert error is not None, f"{method.upper()} {path} documents no 4XX"
             ref = error["content"]["application/json"]["schema"]["$ref"]
             assert ref == "#/components/schemas/ErrorOut"
+
+
+@pytest.mark.django_db
+def test_a_method_a_path_does_not_take_is_a_405_in_the_error_shape(api: Any, lena: Any) -> None:
+    response = api(lena).put("/api/tickets/1", {}, content_type="application/json")
+    assert response.status_code == 405
+    assert response["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert body["code"] == "method_not_allowed"
+    assert set(body["extra"]["allowed"]) == {"GET", "PATCH"}
+    assert set(response["Allow"].split(", ")) == {"GET", "PATCH"}
+
+
+@pytest.mark.django_db
+def test_a_path_id_that_is_not_an_id_is_a_404_whatever_the_body(api: Any, lena: Any) -> None:
+    response = api(lena).put(
+        "/api/escalations/tickets/abc/checklist", {}, content_type="application/json"
+    )
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
