@@ -122,3 +122,32 @@ def test_a_numeric_escalation_rule_refuses_odd_digits(lena: User) -> None:
     assert rule is not None
     with pytest.raises(ValidationFailed):
         rule_update(rule=rule, actor=lena, mode=rule.mode, is_active=True, value="٤٨", also_tag="")
+
+
+HUGE = "9" * 30
+
+
+@pytest.mark.parametrize(
+    ("who", "path"),
+    [
+        ("ted", f"/desk/tickets/{HUGE}/"),
+        ("alice", f"/portal/tickets/{HUGE}/"),
+        ("ted", f"/desk/kb/{HUGE}/"),
+        ("alice", f"/portal/kb/KB-{HUGE}/"),
+        ("ted", f"/attachments/{HUGE}/"),
+        ("lena", f"/desk/monitoring/{HUGE}/"),
+        ("lena", f"/portal/webhooks/{HUGE}/"),
+    ],
+)
+def test_page_ids_past_any_database_integer_are_not_found(
+    client: Client, request: pytest.FixtureRequest, who: str, path: str
+) -> None:
+    client.force_login(request.getfixturevalue(who))
+    assert client.get(path).status_code == HTTPStatus.NOT_FOUND
+
+
+@pytest.mark.parametrize(
+    "path", [f"/api/tickets/{HUGE}", f"/api/kb/articles/{HUGE}", f"/api/attachments/{HUGE}"]
+)
+def test_api_ids_past_any_database_integer_are_not_found(api: Any, lena: User, path: str) -> None:
+    assert api(lena).get(path).status_code == HTTPStatus.NOT_FOUND
