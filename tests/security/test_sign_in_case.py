@@ -75,3 +75,26 @@ def test_the_axes_username_is_the_normalized_address() -> None:
     request = RequestFactory().post("/accounts/login/", {"username": " Amara@Banyan.Example "})
     assert axes_username(request, None) == "amara@banyan.example"
     assert axes_username(request, {"username": "X@Y.Example"}) == "x@y.example"
+
+
+def test_addresses_stored_with_capitals_are_lower_cased_unless_taken(amara: User) -> None:
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("lifebuoy.accounts.migrations.0004_lowercase_emails")
+    User.objects.filter(id=amara.id).update(email="Amara@Banyan.Example")
+    twin = User.objects.create_user("bo@banyan.example", PASSWORD, role=Role.LEAD)
+    clash = User.objects.create_user("other@banyan.example", PASSWORD, role=Role.LEAD)
+    User.objects.filter(id=clash.id).update(email="BO@banyan.example")
+    migration.lowercase_emails(apps, None)
+    emails = dict(User.objects.values_list("id", "email"))
+    assert emails[amara.id] == "amara@banyan.example"
+    assert emails[twin.id] == "bo@banyan.example"
+    assert emails[clash.id] == "BO@banyan.example"  # left for a person to decide
+
+
+def test_the_admin_stores_an_address_lower_cased(amara: User) -> None:
+    amara.email = " Amara@Banyan.Example "
+    amara.clean()
+    assert amara.email == "amara@banyan.example"
