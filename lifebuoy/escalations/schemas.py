@@ -7,6 +7,8 @@ from typing import Any
 
 from ninja import Schema
 
+from lifebuoy.core.schemas import UtcDatetime
+
 
 class EscalateIn(Schema):
     to_level: int | None = None
@@ -138,8 +140,8 @@ class RuleOut(Schema):
 
 class OverrideIn(Schema):
     user_id: int
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: UtcDatetime
+    ends_at: UtcDatetime
 
 
 class OverrideOut(Schema):

@@ -6,8 +6,6 @@ customer-facing articles; staff get everything.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django.utils import timezone
 from ninja import Query, Router, Schema
 from ninja.responses import Status
@@ -15,6 +13,7 @@ from ninja.responses import Status
 from lifebuoy.accounts.models import User
 from lifebuoy.core.auth import AuthedRequest
 from lifebuoy.core.errors import NotFound
+from lifebuoy.core.schemas import UtcDatetime
 from lifebuoy.tickets.selectors import ticket_get_for_user
 
 from . import selectors, services
@@ -163,7 +162,7 @@ def deflection_create_api(
 
 @router.get("/deflection-rate", response=DeflectionRateOut)
 def deflection_rate_api(
-    request: AuthedRequest, since: datetime | None = None, until: datetime | None = None
+    request: AuthedRequest, since: UtcDatetime | None = None, until: UtcDatetime | None = None
 ) -> selectors.DeflectionRate:
     selectors.kb_require_staff(user=request.auth)
     return selectors.kb_deflection_rate(since=since, until=until)

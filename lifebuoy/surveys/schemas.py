@@ -5,6 +5,8 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from lifebuoy.core.schemas import UtcDatetime
+
 
 class SurveyResponseOut(Schema):
     id: int
@@ -53,7 +55,7 @@ OFFSET_MAX = 1_000_000  # far past any real list, and far below what the databas
 class SurveyResponseQuery(Schema):
     kind: Literal["csat", "nps"] | None = None
     week: str = Field("", description="An ISO week, e.g. 2026-W47; overrides since/until.")
-    since: datetime | None = None
-    until: datetime | None = None
+    since: UtcDatetime | None = None
+    until: UtcDatetime | None = None
     limit: int = Field(50, ge=1, le=200)
     offset: int = Field(0, ge=0, le=OFFSET_MAX)
