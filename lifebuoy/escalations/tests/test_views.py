@@ -177,13 +177,13 @@ def test_leads_edit_rules_and_agents_cannot(lena, bob):
 @pytest.mark.parametrize("name", ["list", "oncall", "rules"])
 def test_customers_are_kept_out_of_desk_pages(alice, name):
     response = client_for(alice).get(reverse(f"escalations:{name}"))
-    assert response.status_code == HTTPStatus.FOUND
+    assert response.status_code == HTTPStatus.FORBIDDEN
 
 
 def test_charlie_gets_404_on_another_organizations_ticket_pages(ticket, charlie, bob):
-    # charlie is a customer: desk pages send him to sign in; the ticket gate 404s staff-only data
+    # charlie is a customer: desk pages are a 403; the ticket gate 404s staff-only data
     response = client_for(charlie).get(reverse("escalations:escalate", args=[ticket.id]))
-    assert response.status_code == HTTPStatus.FOUND
+    assert response.status_code == HTTPStatus.FORBIDDEN
     assert client_for(bob).get(reverse("escalations:escalate", args=[99999])).status_code == 404
 
 
