@@ -7,7 +7,9 @@ class EscalationsConfig(AppConfig):
     verbose_name = "Escalations and on-call"
 
     def ready(self) -> None:
+        from lifebuoy.escalations import subscribers
         from lifebuoy.escalations.hooks import on_sla_event
         from lifebuoy.sla.events import sla_event_subscribe
 
         sla_event_subscribe(on_sla_event)
+        subscribers.register()

@@ -1,8 +1,5 @@
-"""Entry points other apps call: ticket services after a change, the SLA engine's events.
-
-Kept free of module-level imports of escalation services, so ``lifebuoy.tickets.services`` can
-import this module without a cycle.
-"""
+"""What escalations do when something happens elsewhere: a ticket changed (through the ticket
+events in ``subscribers.py``), or the SLA engine reports a clock at risk or breached."""
 
 from __future__ import annotations
 
@@ -10,6 +7,9 @@ import logging
 from datetime import datetime
 
 from lifebuoy.core.tasks import enqueue_on_commit
+from lifebuoy.escalations.services.oncall import page_trigger_for_ticket
+from lifebuoy.escalations.services.rules import rules_evaluate_ticket
+from lifebuoy.escalations.tasks import ticket_event_followup
 from lifebuoy.sla.events import SlaEvent
 
 logger = logging.getLogger(__name__)
@@ -20,15 +20,10 @@ def escalations_on_ticket_event(*, ticket_id: int, now: datetime) -> None:
     for the ticket and pages on-call for a P1 from a 24/7 tier. Kept off the request so filing a
     ticket stays fast; a worker picks it up within moments, and the scheduled sweep catches
     anything a lost task would miss."""
-    from lifebuoy.escalations.tasks import ticket_event_followup
-
     enqueue_on_commit(ticket_event_followup, ticket_id=ticket_id, at=now.isoformat())
 
 
 def after_ticket_event(ticket_id: int, now: datetime) -> None:
-    from lifebuoy.escalations.services.oncall import page_trigger_for_ticket
-    from lifebuoy.escalations.services.rules import rules_evaluate_ticket
-
     for step in (rules_evaluate_ticket, page_trigger_for_ticket):
         try:
             step(ticket_id=ticket_id, now=now)
@@ -40,6 +35,4 @@ def after_ticket_event(ticket_id: int, now: datetime) -> None:
 
 def on_sla_event(event: SlaEvent) -> None:
     """At risk or breached: the "SLA at risk" rules get their chance right away."""
-    from lifebuoy.escalations.services.rules import rules_evaluate_ticket
-
     rules_evaluate_ticket(ticket_id=event.ticket_id, now=event.occurred_at, sla_at_risk=True)

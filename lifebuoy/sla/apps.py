@@ -8,6 +8,8 @@ class SlaConfig(AppConfig):
 
     def ready(self) -> None:
         from lifebuoy.core.config_cache import invalidate_on_change
+        from lifebuoy.sla import subscribers
         from lifebuoy.sla.models import Calendar, CalendarWindow, Holiday, Policy, Target
 
         invalidate_on_change(Policy, Target, Calendar, CalendarWindow, Holiday)
+        subscribers.register()

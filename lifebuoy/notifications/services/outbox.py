@@ -1,6 +1,6 @@
 """The transactional outbox: notifications written in the transaction of the event causing them.
 
-Ticket services call ``notifications_on_ticket_created`` and ``notifications_on_message_added``
+The ticket events call ``notifications_on_ticket_created`` and ``notifications_on_message_added``
 inside their own transaction. Each notification becomes a Delivery row with a unique
 idempotency key, and is handed to Celery only after the commit; if the transaction rolls back,
 nothing is sent, and if the broker or the SMTP server is down, the row waits for the sweep.

@@ -10,15 +10,8 @@ from django.db import transaction
 
 from lifebuoy.accounts.models import Queue, User
 from lifebuoy.core.errors import InvalidState, PermissionDenied, ValidationFailed
-from lifebuoy.escalations.hooks import escalations_on_ticket_event
-from lifebuoy.notifications.services.outbox import (
-    notifications_on_priority_change,
-    notifications_on_resolved,
-)
-from lifebuoy.sla.services import (
-    sla_on_priority_change,
-    sla_on_status_change,
-)
+from lifebuoy.tickets import events
+from lifebuoy.tickets.events import StatusCause
 from lifebuoy.tickets.models import (
     Category,
     Priority,
@@ -78,9 +71,7 @@ def _change_status(ticket: Ticket, actor: User, new: str, now: datetime, fields:
             f"{Status(new).label.lower()}.",
             {"allowed": sorted(TRANSITIONS[ticket.status])},
         )
-    _status_to(ticket, actor, new, now, fields)
-    if new == Status.RESOLVED:
-        notifications_on_resolved(ticket=ticket, now=now)
+    _status_to(ticket, actor, new, now, fields, cause=StatusCause.STAFF_UPDATE)
 
 
 @transaction.atomic
@@ -90,6 +81,7 @@ def ticket_update(*, ticket: Ticket, actor: User, changes: TicketChanges, now: d
         raise PermissionDenied("not_allowed", "Only support staff can change a ticket.")
     assignee = _validated_assignee(changes)
     ticket = _locked(ticket)
+    old_priority, old_assignee = ticket.priority, ticket.assignee
     fields: list[str] = ["updated_at"]
     for name in ("priority", "category"):
         value = getattr(changes, name)
@@ -125,9 +117,16 @@ def ticket_update(*, ticket: Ticket, actor: User, changes: TicketChanges, now: d
         fields.append("last_activity_at")
     ticket.save(update_fields=fields)
     if "priority" in fields:
-        sla_on_priority_change(ticket=ticket, now=now)
-        notifications_on_priority_change(ticket=ticket, now=now)
-    escalations_on_ticket_event(ticket_id=ticket.id, now=now)
+        events.publish(
+            events.PriorityChanged(ticket=ticket, old=old_priority, new=ticket.priority, now=now)
+        )
+    if "assignee" in fields:
+        events.publish(
+            events.AssignmentChanged(
+                ticket=ticket, old_assignee=old_assignee, new_assignee=ticket.assignee, now=now
+            )
+        )
+    events.publish(events.TicketUpdated(ticket=ticket, changed=frozenset(fields), now=now))
     ticket.refresh_from_db()
     return ticket
 
@@ -153,7 +152,7 @@ def ticket_escalate_to(
         ticket.assignee = assignee
         fields.append("assignee")
     if ticket.status != Status.ESCALATED:
-        _status_to(ticket, actor, Status.ESCALATED, now, fields)
+        _status_to(ticket, actor, Status.ESCALATED, now, fields, cause=StatusCause.ESCALATION)
     ticket.save(update_fields=fields)
     return ticket
 
@@ -167,8 +166,8 @@ def ticket_confirm_resolved(*, ticket: Ticket, actor: User, now: datetime) -> Ti
     fields = ["updated_at", "last_activity_at"]
     ticket.last_activity_at = now
     if ticket.status != Status.RESOLVED:
-        _status_to(ticket, actor, Status.RESOLVED, now, fields)
-    _status_to(ticket, actor, Status.CLOSED, now, fields)
+        _status_to(ticket, actor, Status.RESOLVED, now, fields, cause=StatusCause.CONFIRMATION)
+    _status_to(ticket, actor, Status.CLOSED, now, fields, cause=StatusCause.CONFIRMATION)
     ticket.save(update_fields=list(dict.fromkeys(fields)))
     return ticket
 
@@ -198,8 +197,14 @@ def ticket_autoclose_sweep(*, now: datetime, quiet_days: int, batch_size: int = 
                     new_value=Status.CLOSED,
                     created_at=now,
                 )
-                sla_on_status_change(
-                    ticket_id=ticket_id, old=Status.RESOLVED, new=Status.CLOSED, now=now
+                events.publish(
+                    events.StatusChanged(
+                        ticket_id=ticket_id,
+                        old=Status.RESOLVED,
+                        new=Status.CLOSED,
+                        cause=StatusCause.AUTOCLOSE,
+                        now=now,
+                    )
                 )
                 closed += 1
     return closed

@@ -1,5 +1,5 @@
 """What every ticket write shares: the audit trail, input checks, tags and attachments, the
-row lock, and moving a ticket to a new status with its SLA and notification hooks."""
+row lock, and moving a ticket to a new status (announced as a ``StatusChanged`` event)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from django.db.models import F
 
 from lifebuoy.accounts.models import User
 from lifebuoy.core.errors import PayloadTooLarge
-from lifebuoy.sla.services import sla_on_status_change
+from lifebuoy.tickets import events
+from lifebuoy.tickets.events import StatusCause
 from lifebuoy.tickets.models import (
     Attachment,
     Message,
@@ -131,7 +132,13 @@ def _locked(ticket: Ticket) -> Ticket:
 
 
 def _status_to(
-    ticket: Ticket, actor: User | None, new: str, now: datetime, fields: list[str]
+    ticket: Ticket,
+    actor: User | None,
+    new: str,
+    now: datetime,
+    fields: list[str],
+    *,
+    cause: StatusCause,
 ) -> None:
     old = ticket.status
     if new == Status.OPEN and old in (Status.RESOLVED, Status.CLOSED):
@@ -149,4 +156,8 @@ def _status_to(
     ticket.status = new
     fields.append("status")
     _event(ticket, actor, "changed", now, field="status", old=old, new=new)
-    sla_on_status_change(ticket_id=ticket.id, old=old, new=new, now=now)
+    events.publish(
+        events.StatusChanged(
+            ticket_id=ticket.id, old=old, new=new, cause=cause, now=now, ticket=ticket
+        )
+    )

@@ -11,14 +11,9 @@ from django.db import transaction
 from lifebuoy.accounts.models import User
 from lifebuoy.core.errors import InvalidState, PermissionDenied, ValidationFailed
 from lifebuoy.core.markdown import render_markdown
-from lifebuoy.escalations.hooks import escalations_on_ticket_event
-from lifebuoy.notifications.services.outbox import notifications_on_message_added
-from lifebuoy.sla.services import sla_on_message
-from lifebuoy.tickets.models import (
-    Message,
-    Status,
-    Ticket,
-)
+from lifebuoy.tickets import events
+from lifebuoy.tickets.events import StatusCause
+from lifebuoy.tickets.models import Message, Status, Ticket
 
 from .common import BODY_MAX, _check_files, _event, _locked, _status_to, _store_attachments
 
@@ -68,15 +63,13 @@ def message_add(
     if unverified:
         ticket.last_activity_at = now
         ticket.save(update_fields=["last_activity_at", "updated_at"])
-        notifications_on_message_added(message=message, now=now, is_automatic=is_automatic)
-        return message
-    if not is_internal:
+    elif not is_internal:
         _after_public_message(ticket, author, now, is_automatic=is_automatic)
-    sla_on_message(
-        ticket=ticket, author=author, is_internal=is_internal, is_automatic=is_automatic, now=now
+    events.publish(
+        events.MessageAdded(
+            message=message, now=now, is_automatic=is_automatic, unverified=unverified
+        )
     )
-    notifications_on_message_added(message=message, now=now, is_automatic=is_automatic)
-    escalations_on_ticket_event(ticket_id=ticket.id, now=now)
     return message
 
 
@@ -94,7 +87,7 @@ def _after_public_message(
             fields.append("owner")
             _event(ticket, author, "changed", now, field="owner", new=author)
         if ticket.status == Status.NEW:
-            _status_to(ticket, author, Status.OPEN, now, fields)
+            _status_to(ticket, author, Status.OPEN, now, fields, cause=StatusCause.MESSAGE)
     elif ticket.status in (Status.PENDING, Status.RESOLVED):
-        _status_to(ticket, author, Status.OPEN, now, fields)
+        _status_to(ticket, author, Status.OPEN, now, fields, cause=StatusCause.MESSAGE)
     ticket.save(update_fields=fields)

@@ -1,5 +1,6 @@
 """Opening a ticket: validation, routing to a queue (and a Premium organization's named
-engineer), the SLA clocks, the acknowledgement and the escalation follow-up."""
+engineer), and the ``TicketCreated`` event that starts its clocks, acknowledgement and
+escalation follow-up."""
 
 from __future__ import annotations
 
@@ -15,9 +16,7 @@ from lifebuoy.accounts.models import Organization, Queue, Role, User
 from lifebuoy.core.config_cache import config_cached
 from lifebuoy.core.errors import PermissionDenied, ValidationFailed
 from lifebuoy.core.markdown import render_markdown
-from lifebuoy.escalations.hooks import escalations_on_ticket_event
-from lifebuoy.notifications.services.outbox import notifications_on_ticket_created
-from lifebuoy.sla.services import sla_on_ticket_created
+from lifebuoy.tickets import events
 from lifebuoy.tickets.models import (
     Category,
     Channel,
@@ -118,7 +117,5 @@ def ticket_create(
         )
         _store_attachments(message, files)
     _event(ticket, actor, "created", now, new=f"{data.priority} via {data.channel}")
-    sla_on_ticket_created(ticket=ticket, now=now)
-    notifications_on_ticket_created(ticket=ticket, now=now)
-    escalations_on_ticket_event(ticket_id=ticket.id, now=now)
+    events.publish(events.TicketCreated(ticket=ticket, now=now))
     return ticket

@@ -1,0 +1,33 @@
+"""When escalation rules and on-call paging look at a ticket again.
+
+Reacts to: a new ticket, a message (not unverified mail, which moves nothing), and every staff
+save of a ticket's properties. Each queues one follow-up task after the commit
+(``escalations_on_ticket_event``). Not to status changes on their own (a confirmation, an
+escalation hand-off or an auto-close gives the rules nothing new), nor to priority or assignment
+changes apart from the save that made them.
+"""
+
+from __future__ import annotations
+
+from lifebuoy.escalations.hooks import escalations_on_ticket_event
+from lifebuoy.tickets import events
+
+
+def on_ticket_created(event: events.TicketCreated) -> None:
+    escalations_on_ticket_event(ticket_id=event.ticket.id, now=event.now)
+
+
+def on_message_added(event: events.MessageAdded) -> None:
+    if not event.unverified:
+        escalations_on_ticket_event(ticket_id=event.message.ticket_id, now=event.now)
+
+
+def on_ticket_updated(event: events.TicketUpdated) -> None:
+    escalations_on_ticket_event(ticket_id=event.ticket.id, now=event.now)
+
+
+def register() -> None:
+    order = events.ORDER_ESCALATIONS
+    events.subscribe(events.TicketCreated, on_ticket_created, order=order)
+    events.subscribe(events.MessageAdded, on_message_added, order=order)
+    events.subscribe(events.TicketUpdated, on_ticket_updated, order=order)

@@ -1,0 +1,49 @@
+"""What customers and the team are told when a ticket changes.
+
+Reacts to: a new ticket (the acknowledgement), a message (a public reply is mailed, CC'd, sent
+to webhooks), a resolution set by staff (the customer is asked to confirm the fix; not a
+resolution by the customer's own confirmation, nor an auto-close), a priority change (a P1
+alert). Not to assignment, escalation hand-offs (the escalation app writes its own notice) or
+plain saves.
+"""
+
+from __future__ import annotations
+
+from lifebuoy.notifications.services.outbox import (
+    notifications_on_message_added,
+    notifications_on_priority_change,
+    notifications_on_resolved,
+    notifications_on_ticket_created,
+)
+from lifebuoy.tickets import events
+from lifebuoy.tickets.models import Status
+
+
+def on_ticket_created(event: events.TicketCreated) -> None:
+    notifications_on_ticket_created(ticket=event.ticket, now=event.now)
+
+
+def on_message_added(event: events.MessageAdded) -> None:
+    notifications_on_message_added(
+        message=event.message, now=event.now, is_automatic=event.is_automatic
+    )
+
+
+def on_status_changed(event: events.StatusChanged) -> None:
+    resolved_by_staff = (
+        event.new == Status.RESOLVED and event.cause == events.StatusCause.STAFF_UPDATE
+    )
+    if resolved_by_staff and event.ticket is not None:
+        notifications_on_resolved(ticket=event.ticket, now=event.now)
+
+
+def on_priority_changed(event: events.PriorityChanged) -> None:
+    notifications_on_priority_change(ticket=event.ticket, now=event.now)
+
+
+def register() -> None:
+    order = events.ORDER_NOTIFICATIONS
+    events.subscribe(events.TicketCreated, on_ticket_created, order=order)
+    events.subscribe(events.MessageAdded, on_message_added, order=order)
+    events.subscribe(events.StatusChanged, on_status_changed, order=order)
+    events.subscribe(events.PriorityChanged, on_priority_changed, order=order)

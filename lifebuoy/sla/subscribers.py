@@ -1,0 +1,49 @@
+"""What the SLA clocks do when a ticket changes: every ticket event that can move a clock.
+
+Reacts to: a new ticket (start its clocks), a message (answer or start response clocks; not
+for unverified mail, which moves nothing), every status change whatever its cause (pause,
+resume, stop; auto-close included), a priority change (new deadlines). Not to assignment.
+"""
+
+from __future__ import annotations
+
+from lifebuoy.sla.services import (
+    sla_on_message,
+    sla_on_priority_change,
+    sla_on_status_change,
+    sla_on_ticket_created,
+)
+from lifebuoy.tickets import events
+
+
+def on_ticket_created(event: events.TicketCreated) -> None:
+    sla_on_ticket_created(ticket=event.ticket, now=event.now)
+
+
+def on_message_added(event: events.MessageAdded) -> None:
+    if event.unverified:
+        return
+    message = event.message
+    sla_on_message(
+        ticket=message.ticket,
+        author=message.author,
+        is_internal=message.is_internal,
+        is_automatic=event.is_automatic,
+        now=event.now,
+    )
+
+
+def on_status_changed(event: events.StatusChanged) -> None:
+    sla_on_status_change(ticket_id=event.ticket_id, old=event.old, new=event.new, now=event.now)
+
+
+def on_priority_changed(event: events.PriorityChanged) -> None:
+    sla_on_priority_change(ticket=event.ticket, now=event.now)
+
+
+def register() -> None:
+    order = events.ORDER_SLA
+    events.subscribe(events.TicketCreated, on_ticket_created, order=order)
+    events.subscribe(events.MessageAdded, on_message_added, order=order)
+    events.subscribe(events.StatusChanged, on_status_changed, order=order)
+    events.subscribe(events.PriorityChanged, on_priority_changed, order=order)
