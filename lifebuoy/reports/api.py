@@ -12,10 +12,10 @@ from ninja import Query, Router
 from lifebuoy.accounts.models import Role
 from lifebuoy.core.auth import AuthedRequest
 from lifebuoy.core.errors import PermissionDenied, ValidationFailed
+from lifebuoy.core.periods import iso_week, previous_week
 
 from .dashboard.build import board_as_dict, dashboard_build
 from .dashboard.forms import DashboardFilterForm
-from .periods import iso_week, previous_week
 from .schemas import DashboardQuery
 from .services import weekly_report_build, weekly_report_markdown
 

@@ -21,8 +21,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from lifebuoy.core.periods import Period, week_of
 from lifebuoy.reports.csat_source import csat_for
-from lifebuoy.reports.periods import Period, week_of
 from lifebuoy.reports.selectors.common import CSAT_TARGET, SLA_ATTAINMENT_TARGET, Metric
 
 if TYPE_CHECKING:

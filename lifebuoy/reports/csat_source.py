@@ -6,7 +6,7 @@ quarterly review, everyone's for the weekly chart). Tests pass their own source 
 
 from __future__ import annotations
 
-from lifebuoy.reports.periods import Period
+from lifebuoy.core.periods import Period
 from lifebuoy.reports.selectors.common import EVERYTHING, Metric, Scope
 from lifebuoy.reports.selectors.satisfaction import csat
 

@@ -9,9 +9,10 @@ from typing import Any
 
 from django.db import transaction
 
+from lifebuoy.core.periods import Period
+
 from . import selectors
 from .models import WeeklyReport
-from .periods import Period
 from .selectors import Metric
 
 # A category is "up sharply" when it at least doubled week over week and has this many tickets.

@@ -7,7 +7,7 @@ from django.utils import timezone
 @shared_task(name="lifebuoy.reports.weekly_report_generate", time_limit=600, soft_time_limit=540)
 def weekly_report_generate() -> str:
     """On Monday: the report of the ISO week that just ended, emailed to the support leads."""
-    from lifebuoy.reports.periods import previous_week
+    from lifebuoy.core.periods import previous_week
     from lifebuoy.reports.services import weekly_report_generate as run
 
     now = timezone.now()

@@ -15,11 +15,11 @@ from django.views.decorators.http import require_POST
 
 from lifebuoy.accounts.models import Organization, Role, User
 from lifebuoy.core.errors import LifebuoyError
+from lifebuoy.core.periods import Period, iso_week, previous_quarter, previous_week, quarter
 from lifebuoy.core.views import customer_required, staff_required
 
 from .charts import weekly_charts
 from .models import WeeklyReport
-from .periods import Period, iso_week, previous_quarter, previous_week, quarter
 from .qbr import qbr_build, qbr_email_send, qbr_html, qbr_markdown
 from .selectors.qbr import qbr_offered, qbr_organization_get_for_user, qbr_organization_list
 from .services import weekly_report_build, weekly_report_generate, weekly_report_markdown

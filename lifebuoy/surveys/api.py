@@ -10,7 +10,7 @@ from ninja import Query, Router
 
 from lifebuoy.core.auth import AuthedRequest
 from lifebuoy.core.errors import ValidationFailed
-from lifebuoy.reports.periods import iso_week
+from lifebuoy.core.periods import iso_week
 
 from . import selectors
 from .models import FollowUpTask

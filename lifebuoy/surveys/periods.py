@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from lifebuoy.reports.periods import Period
+from lifebuoy.core.periods import Period
 
 VALID_MONTHS = (1, 2, 3, 4, 6, 12)
 

@@ -28,7 +28,7 @@ def weekly(
     fmt: Annotated[str, typer.Option("--format", help="markdown or json.")] = "markdown",
 ) -> None:
     """The playbook's weekly report for one ISO week."""
-    from lifebuoy.reports.periods import iso_week
+    from lifebuoy.core.periods import iso_week
 
     if fmt not in FORMATS:
         output.fail(f"Unknown format “{fmt}”; use markdown or json.", ExitStatus.USAGE)
@@ -45,7 +45,7 @@ def weekly(
     from django.db import DatabaseError
     from django.utils import timezone
 
-    from lifebuoy.reports.periods import previous_week
+    from lifebuoy.core.periods import previous_week
     from lifebuoy.reports.services import weekly_report_build, weekly_report_markdown
 
     try:
@@ -73,7 +73,7 @@ def qbr(
     fmt: Annotated[str, typer.Option("--format", help="markdown or html.")] = "markdown",
 ) -> None:
     """The quarterly business review of a Premium or Managed Services organization."""
-    from lifebuoy.reports.periods import quarter as parse_quarter
+    from lifebuoy.core.periods import quarter as parse_quarter
 
     if fmt not in QBR_FORMATS:
         output.fail(f"Unknown format “{fmt}”; use markdown or html.", ExitStatus.USAGE)
@@ -90,7 +90,7 @@ def qbr(
     from django.db import DatabaseError
     from django.utils import timezone
 
-    from lifebuoy.reports.periods import previous_quarter
+    from lifebuoy.core.periods import previous_quarter
     from lifebuoy.reports.qbr import qbr_build, qbr_html, qbr_markdown
     from lifebuoy.reports.selectors.qbr import qbr_offered, qbr_organization_get
 

@@ -12,8 +12,8 @@ from datetime import datetime
 from django.urls import reverse
 
 from lifebuoy.accounts.models import User
+from lifebuoy.core.periods import Period
 from lifebuoy.reports import selectors
-from lifebuoy.reports.periods import Period
 from lifebuoy.reports.selectors import Metric
 from lifebuoy.reports.selectors import live as desk
 from lifebuoy.reports.selectors.common import Scope

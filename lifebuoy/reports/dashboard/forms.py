@@ -9,7 +9,7 @@ from django import forms
 
 from lifebuoy.accounts.models import Organization, SupportTier, User
 from lifebuoy.accounts.selectors import organization_list_for_user
-from lifebuoy.reports.periods import Period
+from lifebuoy.core.periods import Period
 from lifebuoy.reports.selectors.common import Scope
 
 PRESETS = [

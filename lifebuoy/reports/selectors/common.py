@@ -10,7 +10,7 @@ from django.db.models import Case, Value, When
 from django.db.models import IntegerField as IntField
 
 from lifebuoy.accounts.models import PLAN_TIER
-from lifebuoy.reports.periods import Period
+from lifebuoy.core.periods import Period
 from lifebuoy.tickets.models import Ticket
 
 SLA_ATTAINMENT_TARGET = 0.95

@@ -14,10 +14,10 @@ from typing import Any
 from django.db.models import Count, Q
 
 from lifebuoy.accounts.models import Organization, User
+from lifebuoy.core.periods import Period
 from lifebuoy.escalations.oncall import open_pages, schedule_overview
 from lifebuoy.escalations.selectors import FollowUp, escalated_list_for_user
 from lifebuoy.monitoring.models import Problem
-from lifebuoy.reports.periods import Period
 from lifebuoy.sla.models import Summary, SummaryState
 from lifebuoy.tickets.models import OPEN_STATUSES, Priority, Ticket
 

@@ -17,10 +17,10 @@ from django.db.models import Count, Q, QuerySet
 
 from lifebuoy.accounts.models import PLAN_TIER, Organization, Role, SupportTier, User
 from lifebuoy.core.errors import NotFound
+from lifebuoy.core.periods import Period
 from lifebuoy.escalations.models import EscalationStep, Level
 from lifebuoy.monitoring import selectors as monitoring
 from lifebuoy.monitoring.models import BudgetAlert, Deployment, Problem
-from lifebuoy.reports.periods import Period
 from lifebuoy.sla.models import Clock, ClockKind, ClockState
 from lifebuoy.tickets.models import OPEN_STATUSES, Category, Priority, Ticket
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from django.db.models import Avg, Count, Q, Sum
 
 from lifebuoy.accounts.models import STAFF_ROLES
+from lifebuoy.core.periods import Period
 from lifebuoy.kb.models import Outcome, SuggestionRecord
 from lifebuoy.kb.selectors import DeflectionRate, kb_deflection_rate
-from lifebuoy.reports.periods import Period
 
 from .common import (
     EVERYTHING,

@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
 
 from lifebuoy.accounts.models import SupportTier
-from lifebuoy.reports.periods import Period
+from lifebuoy.core.periods import Period
 from lifebuoy.sla.models import Clock, ClockKind, ClockState
 from lifebuoy.tickets.models import Ticket
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db.models import Avg, Count, Q, QuerySet
 
-from lifebuoy.reports.periods import Period
+from lifebuoy.core.periods import Period
 from lifebuoy.surveys.models import CSAT_MAX, NPS_DETRACTOR, NPS_PROMOTER, Survey, SurveyKind
 
 from .common import CSAT_TARGET, EVERYTHING, NPS_TARGET, Metric, Scope

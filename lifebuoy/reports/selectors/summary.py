@@ -6,9 +6,9 @@ from typing import Any
 
 from django.db.models import Count, Q
 
+from lifebuoy.core.periods import Period
 from lifebuoy.kb.selectors import kb_weekly_review
 from lifebuoy.monitoring.models import BudgetAlert
-from lifebuoy.reports.periods import Period
 from lifebuoy.tickets.models import Ticket
 
 from .common import EVERYTHING, Scope

@@ -8,8 +8,8 @@ from typing import Any
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDay, TruncMonth, TruncWeek
 
+from lifebuoy.core.periods import Period
 from lifebuoy.escalations.models import EscalationStep, Level
-from lifebuoy.reports.periods import Period
 from lifebuoy.tickets.models import Category, Channel, Priority, Ticket
 
 from .common import ESCALATION_TARGET, EVERYTHING, Metric, Scope, _created_in, _ratio

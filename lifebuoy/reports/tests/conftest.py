@@ -26,9 +26,9 @@ from datetime import UTC, datetime
 import pytest
 
 from lifebuoy.accounts.models import User
+from lifebuoy.core.periods import Period, iso_week
 from lifebuoy.escalations.models import EscalationStep, Level
 from lifebuoy.kb.models import Outcome, SuggestionRecord
-from lifebuoy.reports.periods import Period, iso_week
 from lifebuoy.tickets.models import Ticket
 from lifebuoy.tickets.services import NewTicket, TicketChanges, message_add, ticket_create
 from lifebuoy.tickets.services import ticket_update as _ticket_update

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from lifebuoy.core.periods import iso_week
 from lifebuoy.reports import charts
-from lifebuoy.reports.periods import iso_week
 from lifebuoy.reports.selectors.common import Metric
 from lifebuoy.reports.services import weekly_report_build
 

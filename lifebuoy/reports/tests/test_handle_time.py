@@ -18,7 +18,7 @@ from datetime import date
 
 import pytest
 
-from lifebuoy.reports.periods import iso_week
+from lifebuoy.core.periods import iso_week
 from lifebuoy.reports.selectors import average_handle_time
 from lifebuoy.reports.selectors.common import Scope
 from lifebuoy.timetracking.services import (

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from lifebuoy.core.periods import iso_week, previous_week
 from lifebuoy.reports import selectors
-from lifebuoy.reports.periods import iso_week, previous_week
 from lifebuoy.sla.models import Clock, ClockKind, ClockState
 
 from .conftest import Week, at

@@ -32,6 +32,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.test import Client
 
 from lifebuoy.accounts.models import Organization, Role, User
+from lifebuoy.core.periods import quarter
 from lifebuoy.escalations.models import Level
 from lifebuoy.monitoring.models import (
     AgentStatusChange,
@@ -44,7 +45,6 @@ from lifebuoy.monitoring.models import (
 from lifebuoy.notifications.models import Delivery
 from lifebuoy.notifications.services.delivery import delivery_attempt
 from lifebuoy.reports import tasks
-from lifebuoy.reports.periods import quarter
 from lifebuoy.reports.qbr import qbr_build, qbr_email_send, qbr_html, qbr_markdown
 from lifebuoy.surveys.models import Survey, SurveyKind
 from lifebuoy.tickets.models import Ticket

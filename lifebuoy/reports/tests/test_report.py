@@ -10,12 +10,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from lifebuoy.core.periods import iso_week
 from lifebuoy.kb.models import Article
 from lifebuoy.kb.services import kb_article_create
 from lifebuoy.kb.template import ArticleDraft
 from lifebuoy.monitoring.models import BudgetAlert, Deployment
 from lifebuoy.reports.models import WeeklyReport
-from lifebuoy.reports.periods import iso_week
 from lifebuoy.reports.services import (
     weekly_report_build,
     weekly_report_generate,

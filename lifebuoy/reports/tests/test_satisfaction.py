@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from lifebuoy.accounts.models import Organization, User
-from lifebuoy.reports.periods import iso_week
+from lifebuoy.core.periods import iso_week
 from lifebuoy.reports.selectors.common import Scope
 from lifebuoy.reports.selectors.satisfaction import csat, csat_praise, nps
 from lifebuoy.surveys.models import Survey

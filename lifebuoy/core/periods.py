@@ -1,4 +1,5 @@
-"""Reporting periods. Pure Python, so the CLI can check a week before it starts Django."""
+"""Reporting periods (weeks, quarters, NPS periods build on them). Pure Python, so the CLI can
+check a week before it starts Django."""
 
 from __future__ import annotations
 
