@@ -11,7 +11,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.schema import OpenAPISchema
 
 from lifebuoy.accounts.api import router as accounts_router
-from lifebuoy.core.auth import api_auth
+from lifebuoy.accounts.api_auth import api_auth
 from lifebuoy.core.errors import LifebuoyError
 from lifebuoy.core.schemas import ErrorOut
 from lifebuoy.escalations.api import router as escalations_router

@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config.api import api
-from lifebuoy.core.views import health_view, home_view
+from lifebuoy.accounts.views import home_view
+from lifebuoy.core.views import health_view
 from lifebuoy.kb import urls as kb_urls
 from lifebuoy.monitoring import urls as monitoring_urls
 from lifebuoy.tickets.views import attachment_download_view

@@ -7,7 +7,7 @@ from datetime import datetime
 from ninja import Router, Schema
 from ninja.responses import Status
 
-from lifebuoy.core.auth import AuthedRequest
+from lifebuoy.accounts.api_auth import AuthedRequest
 
 from . import selectors, services
 from .models import ApiToken, Organization, User

@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.handlers.wsgi import WSGIRequest
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -53,3 +53,13 @@ def token_revoke_view(request: WSGIRequest, token_id: int) -> HttpResponse:
     except LifebuoyError as exc:
         messages.error(request, exc.message)
     return redirect("accounts:tokens")
+
+
+def home_view(request: HttpRequest) -> HttpResponse:
+    """``/``: the desk for staff, the portal for customers, the sign-in form for anyone else."""
+    user = request.user
+    if isinstance(user, User) and user.is_support_staff:
+        return redirect("desk:queue")
+    if isinstance(user, User) and user.is_customer:
+        return redirect("portal:list")
+    return redirect("accounts:login")

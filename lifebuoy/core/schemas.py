@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any
 
 from ninja import Schema
 from pydantic import AfterValidator
-
-from lifebuoy.accounts.models import User
-from lifebuoy.core.errors import ValidationFailed
-
-STAFF_ONLY_MESSAGE = "Only support staff can set this field."
 
 
 def _as_utc(value: datetime) -> datetime:
@@ -36,18 +31,3 @@ class ErrorOut(Schema):
     code: str
     message: str
     extra: dict[str, Any]
-
-
-class StaffOnlyFieldsIn(Schema):
-    """An input whose ``STAFF_ONLY`` fields a customer may not send at all.
-
-    Sending one, even with its default value, is a 422 naming each such field: a field that
-    was quietly ignored would let a client believe it took effect.
-    """
-
-    STAFF_ONLY: ClassVar[frozenset[str]] = frozenset()
-
-    def check_staff_only(self, user: User) -> None:
-        sent = sorted(self.STAFF_ONLY & self.model_fields_set)
-        if sent and not user.is_support_staff:
-            raise ValidationFailed.for_fields(dict.fromkeys(sent, STAFF_ONLY_MESSAGE))

@@ -1,64 +1,23 @@
-"""Shared pieces of the HTML interface: access decorators and error handling for forms."""
+"""Shared pieces of the HTML interface: showing a service's error on a form, refusals, uploads
+of several files, and the health check. The role decorators are in ``accounts.decorators``."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 
-from lifebuoy.accounts.models import User
 from lifebuoy.core.errors import (
     LifebuoyError,
-    NotFound,
     PayloadTooLarge,
-    PermissionDenied,
     ValidationFailed,
 )
 
 View = Callable[..., HttpResponse]
-
-
-def _role_required(check: Callable[[User], bool]) -> Callable[[View], View]:
-    """Anonymous visitors go to the sign-in form; a signed-in person whose role may not see the
-    page gets the 403 page (``403.html``, with a link home) instead of a sign-in loop."""
-
-    def decorator(view: View) -> View:
-        @wraps(view)
-        @login_required
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            user = request.user
-            if not isinstance(user, User) or not check(user):
-                raise DjangoPermissionDenied("This page is not open to your role.")
-            try:
-                return view(request, *args, **kwargs)
-            except NotFound as exc:
-                raise Http404(exc.message) from exc
-            except PermissionDenied as exc:
-                raise DjangoPermissionDenied(exc.message) from exc
-
-        return wrapper
-
-    return decorator
-
-
-staff_required = _role_required(lambda user: user.is_support_staff)
-customer_required = _role_required(lambda user: user.is_customer)
-
-
-def home_view(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    if isinstance(user, User) and user.is_support_staff:
-        return redirect("desk:queue")
-    if isinstance(user, User) and user.is_customer:
-        return redirect("portal:list")
-    return redirect("accounts:login")
 
 
 def apply_error(request: HttpRequest, form: forms.Form | None, exc: LifebuoyError) -> None:

@@ -10,8 +10,8 @@ from django.utils import timezone
 from ninja import Router
 from ninja.responses import Status
 
+from lifebuoy.accounts.api_auth import AuthedRequest
 from lifebuoy.accounts.models import User
-from lifebuoy.core.auth import AuthedRequest
 from lifebuoy.core.errors import NotFound
 from lifebuoy.tickets.selectors import ticket_get_for_user
 from lifebuoy.tickets.services import ticket_confirm_resolved

@@ -7,7 +7,7 @@ from django.utils import timezone
 from ninja import Query, Router, Status
 from ninja.security import HttpBearer
 
-from lifebuoy.core.auth import AuthedRequest
+from lifebuoy.accounts.api_auth import AuthedRequest
 from lifebuoy.core.errors import NotFound, ValidationFailed
 
 from . import selectors

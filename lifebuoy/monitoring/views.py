@@ -14,10 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from lifebuoy.accounts.decorators import customer_required, staff_required
 from lifebuoy.accounts.models import User
 from lifebuoy.core.errors import LifebuoyError
 from lifebuoy.core.parsing import is_ascii_digits
-from lifebuoy.core.views import apply_error, customer_required, refused_response, staff_required
+from lifebuoy.core.views import apply_error, refused_response
 
 from . import selectors
 from .capacity import capacity_trends

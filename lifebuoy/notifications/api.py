@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ninja import Router
 
-from lifebuoy.core.auth import AuthedRequest
+from lifebuoy.accounts.api_auth import AuthedRequest
 from lifebuoy.tickets.selectors import ticket_get_for_user
 
 from . import selectors

@@ -12,7 +12,7 @@ from django.utils import timezone
 from ninja import Router
 from ninja.responses import Status
 
-from lifebuoy.core.auth import AuthedRequest
+from lifebuoy.accounts.api_auth import AuthedRequest
 
 from . import selectors
 from .models import WebhookEndpoint

@@ -7,9 +7,10 @@ from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
+from lifebuoy.accounts.decorators import staff_required
 from lifebuoy.accounts.models import User
 from lifebuoy.core.errors import LifebuoyError
-from lifebuoy.core.views import apply_error, staff_required
+from lifebuoy.core.views import apply_error
 
 from . import selectors
 from .forms import TemplateForm

@@ -7,9 +7,9 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from lifebuoy.accounts.decorators import staff_required
 from lifebuoy.accounts.models import User
 from lifebuoy.core.parsing import parse_id
-from lifebuoy.core.views import staff_required
 
 from . import selectors_inbound as selectors
 

@@ -9,9 +9,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from lifebuoy.accounts.decorators import customer_required
 from lifebuoy.accounts.models import User
 from lifebuoy.core.errors import LifebuoyError, ValidationFailed
-from lifebuoy.core.views import apply_error, customer_required, error_status
+from lifebuoy.core.views import apply_error, error_status
 from lifebuoy.kb.views.portal import kb_record_submitted
 from lifebuoy.sla.selectors import sla_clock_list_for_user
 from lifebuoy.tickets import selectors, services

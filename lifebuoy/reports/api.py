@@ -9,8 +9,8 @@ from typing import Any
 from django.utils import timezone
 from ninja import Query, Router
 
+from lifebuoy.accounts.api_auth import AuthedRequest
 from lifebuoy.accounts.models import Role
-from lifebuoy.core.auth import AuthedRequest
 from lifebuoy.core.errors import PermissionDenied, ValidationFailed
 from lifebuoy.core.periods import iso_week, previous_week
 

@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from lifebuoy.accounts.decorators import customer_required, staff_required
 from lifebuoy.accounts.models import Organization, Role, User
 from lifebuoy.core.errors import LifebuoyError
 from lifebuoy.core.periods import Period, iso_week, previous_quarter, previous_week, quarter
-from lifebuoy.core.views import customer_required, staff_required
 
 from .charts import weekly_charts
 from .models import WeeklyReport

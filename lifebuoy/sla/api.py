@@ -7,7 +7,7 @@ from typing import Any
 from django.utils import timezone
 from ninja import Router
 
-from lifebuoy.core.auth import AuthedRequest
+from lifebuoy.accounts.api_auth import AuthedRequest
 from lifebuoy.tickets.selectors import ticket_get_for_user
 
 from . import selectors

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from django.utils import timezone
 from ninja import Query, Router
 
-from lifebuoy.core.auth import AuthedRequest
+from lifebuoy.accounts.api_auth import AuthedRequest
 from lifebuoy.core.errors import ValidationFailed
 from lifebuoy.core.periods import iso_week
 

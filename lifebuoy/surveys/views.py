@@ -18,9 +18,10 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from lifebuoy.accounts.decorators import staff_required
 from lifebuoy.accounts.models import User
 from lifebuoy.core.errors import LifebuoyError, NotFound, ValidationFailed
-from lifebuoy.core.views import apply_error, staff_required
+from lifebuoy.core.views import apply_error
 
 from .forms import FollowUpDoneForm, SurveyAnswerForm, preselected
 from .models import Survey

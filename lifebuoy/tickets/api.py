@@ -8,9 +8,9 @@ from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
+from lifebuoy.accounts.api_auth import AuthedRequest
 from lifebuoy.accounts.models import User
 from lifebuoy.accounts.selectors import customer_get, staff_list
-from lifebuoy.core.auth import AuthedRequest
 
 from . import selectors, services
 from .models import Message, Ticket, TicketEvent

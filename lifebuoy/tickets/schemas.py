@@ -5,7 +5,7 @@ from datetime import datetime
 from django.urls import reverse
 from ninja import Field, Schema
 
-from lifebuoy.core.schemas import StaffOnlyFieldsIn
+from lifebuoy.accounts.schemas import StaffOnlyFieldsIn
 
 from .models import Message, Ticket, TicketEvent
 

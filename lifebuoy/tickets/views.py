@@ -11,10 +11,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from lifebuoy.accounts.decorators import staff_required
 from lifebuoy.accounts.models import User
 from lifebuoy.accounts.selectors import customer_get, organization_list_for_user
 from lifebuoy.core.errors import LifebuoyError, NotFound
-from lifebuoy.core.views import apply_error, error_status, staff_required
+from lifebuoy.core.views import apply_error, error_status
 from lifebuoy.sla.selectors import sla_clock_list_for_ticket
 
 from . import selectors, services

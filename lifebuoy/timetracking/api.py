@@ -9,7 +9,7 @@ from django.utils import timezone
 from ninja import Router
 from ninja.responses import Status
 
-from lifebuoy.core.auth import AuthedRequest
+from lifebuoy.accounts.api_auth import AuthedRequest
 
 from . import selectors, services
 from .models import TimeEntry

@@ -88,8 +88,8 @@ def test_a_failing_view_shows_the_500_page_without_a_traceback(settings):
 def test_a_service_refusal_inside_a_decorated_view_is_the_403_page(rf, ted):
     from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 
+    from lifebuoy.accounts.decorators import staff_required
     from lifebuoy.core.errors import PermissionDenied
-    from lifebuoy.core.views import staff_required
 
     @staff_required
     def view(request: HttpRequest) -> HttpResponse:

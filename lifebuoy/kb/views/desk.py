@@ -11,10 +11,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from lifebuoy.accounts.decorators import staff_required
 from lifebuoy.accounts.models import User
 from lifebuoy.core.errors import LifebuoyError
 from lifebuoy.core.parsing import parse_id
-from lifebuoy.core.views import apply_error, staff_required
+from lifebuoy.core.views import apply_error
 from lifebuoy.kb import selectors, services
 from lifebuoy.kb.drafts import draft_from_article, parse_or_error
 from lifebuoy.kb.forms import BLANK_ARTICLE, ArticleEditorForm, LinkForm, StaffSearchForm

@@ -8,8 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from lifebuoy.accounts.decorators import staff_required
 from lifebuoy.accounts.models import Role, User
-from lifebuoy.core.views import staff_required
 
 from .build import dashboard_build
 from .export import csv_response

@@ -9,6 +9,7 @@ from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
 
 from lifebuoy.accounts.models import User
+from lifebuoy.accounts.services import api_token_authenticate
 
 
 class AuthedRequest(HttpRequest):
@@ -17,8 +18,6 @@ class AuthedRequest(HttpRequest):
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        from lifebuoy.accounts.services import api_token_authenticate
-
         return api_token_authenticate(secret=token, now=timezone.now())
 
 
