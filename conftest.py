@@ -16,6 +16,9 @@ from django.test import Client
 from lifebuoy.accounts.models import Organization, Role, User
 from lifebuoy.accounts.services import api_token_create, organization_create
 from lifebuoy.core.config_cache import config_cache_clear
+from tests.chromium import chromium
+
+__all__ = ["chromium"]  # a fixture for the browser tests and the security suite
 
 
 @pytest.fixture(autouse=True)

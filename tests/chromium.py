@@ -1,4 +1,8 @@
-"""A real headless Chromium (Debian's package) driven by Playwright; never a downloaded browser."""
+"""A real headless Chromium (Debian's package) driven by Playwright; never a downloaded browser.
+
+One browser for the whole run, shared by the browser tests and the security suite (the root
+``conftest.py`` offers the fixture): Playwright's sync API allows one instance per thread.
+"""
 
 from __future__ import annotations
 
