@@ -13,7 +13,7 @@ from email.mime.image import MIMEImage
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 
-from lifebuoy.integrations.base import Outgoing, TransportError
+from lifebuoy.notifications.transports import Outgoing, TransportError
 
 # Refusals that will not change on a retry: the mailbox does not exist, or is not ours to use.
 _PERMANENT = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused)

@@ -8,7 +8,7 @@ import urllib.request
 
 from django.conf import settings
 
-from lifebuoy.integrations.base import Outgoing, TransportError
+from lifebuoy.notifications.transports import Outgoing, TransportError
 
 TIMEOUT_SECONDS = 10
 

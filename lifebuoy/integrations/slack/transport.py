@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
-from lifebuoy.integrations.base import Outgoing, TransportError
+from lifebuoy.notifications.transports import Outgoing, TransportError
 
 TIMEOUT_SECONDS = 10
 

@@ -5,8 +5,8 @@ import hmac
 
 import pytest
 
-from lifebuoy.integrations.registry import transport_for
 from lifebuoy.integrations.webhook.signing import sign, verify
+from lifebuoy.notifications.transport_registry import transport_for
 
 
 def test_signatures_are_hmac_sha256_of_the_raw_body():

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from django.test import override_settings
 
-from lifebuoy.integrations.base import Outgoing, TransportError
-from lifebuoy.integrations.webhook import targets
-from lifebuoy.integrations.webhook.targets import webhook_url_problem
 from lifebuoy.integrations.webhook.transport import WebhookTransport
+from lifebuoy.notifications import webhook_targets as targets
 from lifebuoy.notifications.tests.loopback import http_receiver
+from lifebuoy.notifications.transports import Outgoing, TransportError
+from lifebuoy.notifications.webhook_targets import webhook_url_problem
 
 
 def outgoing(url: str) -> Outgoing:

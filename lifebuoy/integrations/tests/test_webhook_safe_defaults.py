@@ -13,13 +13,13 @@ import pytest
 from django.test import override_settings
 
 from lifebuoy.core.errors import ValidationFailed
-from lifebuoy.integrations.base import Outgoing, TransportError
 from lifebuoy.integrations.webhook import transport
 from lifebuoy.integrations.webhook.transport import WebhookTransport
 from lifebuoy.notifications.models import WebhookEndpoint
 from lifebuoy.notifications.services import delivery as outbox
 from lifebuoy.notifications.services.webhooks import webhook_endpoint_ping, webhook_fields_validate
 from lifebuoy.notifications.tests.loopback import free_port
+from lifebuoy.notifications.transports import Outgoing, TransportError
 
 LEAK = b"db-password=hunter2"
 

@@ -25,9 +25,9 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
-from lifebuoy.integrations.base import Outgoing, TransportError
 from lifebuoy.integrations.webhook.signing import SIGNATURE_HEADER, sign
-from lifebuoy.integrations.webhook.targets import TargetRefused, delivery_address
+from lifebuoy.notifications.transports import Outgoing, TransportError
+from lifebuoy.notifications.webhook_targets import TargetRefused, delivery_address
 
 TIMEOUT_SECONDS = 10
 

@@ -25,10 +25,10 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db.models import F
 
-from lifebuoy.integrations.base import Outgoing, TransportError
-from lifebuoy.integrations.registry import transport_for
 from lifebuoy.notifications.models import Delivery, DeliveryKind, DeliveryStatus, WebhookEndpoint
 from lifebuoy.notifications.selectors import thread_headers
+from lifebuoy.notifications.transport_registry import transport_for
+from lifebuoy.notifications.transports import Outgoing, TransportError
 
 logger = logging.getLogger(__name__)
 

@@ -30,9 +30,9 @@ from django.db import transaction
 from lifebuoy.accounts.models import Organization, User
 from lifebuoy.core.config_cache import config_cache_clear
 from lifebuoy.core.errors import InvalidState, LifebuoyError, NotFound, ValidationFailed
-from lifebuoy.integrations.webhook.targets import webhook_url_problem
 from lifebuoy.notifications.models import Delivery, DeliveryKind, WebhookEndpoint
 from lifebuoy.notifications.services.outbox import delivery_enqueue
+from lifebuoy.notifications.webhook_targets import webhook_url_problem
 
 logger = logging.getLogger(__name__)
 

@@ -7,7 +7,7 @@ import socket
 
 import pytest
 
-from lifebuoy.integrations.webhook import targets as webhook_targets
+from lifebuoy.notifications import webhook_targets
 
 # Names the webhook tests use, and what they resolve to; the tests never ask real DNS.
 FAKE_DNS: dict[str, list[str]] = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lifebuoy.integrations.webhook.targets import is_public_address, webhook_url_problem
+from lifebuoy.notifications.webhook_targets import is_public_address, webhook_url_problem
 
 pytestmark = pytest.mark.usefixtures("fake_dns")
 

@@ -1,11 +1,16 @@
-"""Delivery kind -> transport, imported only when first used (one provider per folder)."""
+"""Delivery kind -> transport, imported only when first used.
+
+Each provider lives in its folder under ``lifebuoy/integrations/``, above this app; the outbox
+names them here by their dotted path, as Django names its back ends in settings, so this app
+never imports them (and a worker loads only the transports it uses).
+"""
 
 from __future__ import annotations
 
 import importlib
 from functools import cache
 
-from lifebuoy.integrations.base import Transport
+from lifebuoy.notifications.transports import Transport
 
 TRANSPORTS: dict[str, str] = {
     "email": "lifebuoy.integrations.email.transport:EmailTransport",
