@@ -23,7 +23,7 @@ urlpatterns = [
     path("desk/reports/", include("lifebuoy.reports.urls")),
     path("", include("lifebuoy.surveys.urls")),
     path("desk/", include("lifebuoy.timetracking.urls")),
-    path("desk/", include("lifebuoy.tickets.urls")),
+    path("desk/", include("lifebuoy.desk.urls")),
     path("portal/kb/", include((kb_urls.portal_patterns, "kb_portal"))),
     path("portal/monitoring/", include((monitoring_urls.portal_patterns, "monitoring_portal"))),
     path("portal/reports/", include("lifebuoy.reports.portal_urls")),

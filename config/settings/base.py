@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "lifebuoy.accounts",
     "lifebuoy.tickets",
     "lifebuoy.sla",
+    "lifebuoy.desk",
     "lifebuoy.portal",
     "lifebuoy.kb",
     "lifebuoy.notifications",

@@ -1,12 +1,18 @@
-"""What the SLA clocks do when a ticket changes: every ticket event that can move a clock.
+"""How the SLA app plugs into tickets: what its clocks do when a ticket changes, and the list's
+SLA sort and filter.
 
-Reacts to: a new ticket (start its clocks), a message (answer or start response clocks; not
-for unverified mail, which moves nothing), every status change whatever its cause (pause,
-resume, stop; auto-close included), a priority change (new deadlines). Not to assignment.
+Reacts to every ticket event that can move a clock: a new ticket (start its clocks), a message
+(answer or start response clocks; not for unverified mail, which moves nothing), every status
+change whatever its cause (pause, resume, stop; auto-close included), a priority change (new
+deadlines). Not to assignment.
+
+It also gives the ticket list its "next deadline" sort and its SLA-state filter.
 """
 
 from __future__ import annotations
 
+from lifebuoy.core.cursors import key_datetime, key_optional
+from lifebuoy.sla.selectors import deadline_cursor_key, ticket_filter_sla, ticket_order_by_deadline
 from lifebuoy.sla.services import (
     sla_on_message,
     sla_on_priority_change,
@@ -14,6 +20,7 @@ from lifebuoy.sla.services import (
     sla_on_ticket_created,
 )
 from lifebuoy.tickets import events
+from lifebuoy.tickets.selectors import ListSort, ticket_list_extend
 
 
 def on_ticket_created(event: events.TicketCreated) -> None:
@@ -42,6 +49,17 @@ def on_priority_changed(event: events.PriorityChanged) -> None:
 
 
 def register() -> None:
+    ticket_list_extend(
+        sorts={
+            "deadline": ListSort(
+                order=ticket_order_by_deadline,
+                cursor_key=deadline_cursor_key,
+                parse_key=key_optional(key_datetime),
+            )
+        },
+        filters={"sla": lambda qs, user, state: ticket_filter_sla(qs, user=user, state=state)},
+        related=("sla_summary",),
+    )
     order = events.ORDER_SLA
     events.subscribe(events.TicketCreated, on_ticket_created, order=order)
     events.subscribe(events.MessageAdded, on_message_added, order=order)

@@ -49,7 +49,7 @@ class TicketListQuery(Schema):
             assignee=self.assignee,
             organization=self.organization,
             text=self.q,
-            sla=self.sla,
+            extra={"sla": self.sla},
             sort=self.sort,
         )
 

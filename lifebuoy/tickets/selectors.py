@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,24 +17,58 @@ from lifebuoy.core.cursors import (
     key_choice,
     key_datetime,
     key_none,
-    key_optional,
 )
 from lifebuoy.core.errors import NotFound, ValidationFailed
 from lifebuoy.core.parsing import parse_id
-from lifebuoy.sla.selectors import deadline_cursor_key, ticket_filter_sla, ticket_order_by_deadline
 
 from .models import Attachment, Message, Priority, Ticket, TicketEvent
 
 PAGE_SIZE_MAX = 100
-# Each sort order and how its cursor's key reads back.
+# Each built-in sort order and how its cursor's key reads back.
 SORT_KEYS: dict[str, KeyParser] = {
     "newest": key_none,
     "oldest": key_none,
     "priority": key_choice(Priority.values),
     "activity": key_datetime,
-    "deadline": key_optional(key_datetime),
 }
-SORTS = tuple(SORT_KEYS)
+
+
+@dataclass(frozen=True)
+class ListSort:
+    """A sort order an app above ``tickets`` adds to the list (the SLA app: next deadline).
+
+    ``order`` sorts the queryset and continues after ``(key, id)`` when given; ``cursor_key``
+    reads that key from a ticket of the page; ``parse_key`` checks it when it comes back.
+    """
+
+    order: Callable[[QuerySet[Ticket], tuple[Any, int] | None], QuerySet[Ticket]]
+    cursor_key: Callable[[Ticket], Any]
+    parse_key: KeyParser
+
+
+# (queryset, user, value) -> queryset; raises ValidationFailed for a bad value.
+ListFilter = Callable[[QuerySet[Ticket], User, str], QuerySet[Ticket]]
+
+_extra_sorts: dict[str, ListSort] = {}
+_extra_filters: dict[str, ListFilter] = {}
+_extra_related: list[str] = []
+
+
+def ticket_list_extend(
+    *,
+    sorts: Mapping[str, ListSort] | None = None,
+    filters: Mapping[str, ListFilter] | None = None,
+    related: tuple[str, ...] = (),
+) -> None:
+    """Called from an app's ``ready()``: sort orders and filters of its own, and the relations
+    its list columns read (fetched with each page)."""
+    _extra_sorts.update(sorts or {})
+    _extra_filters.update(filters or {})
+    _extra_related.extend(name for name in related if name not in _extra_related)
+
+
+def ticket_sorts() -> tuple[str, ...]:
+    return (*SORT_KEYS, *_extra_sorts)
 
 
 def ticket_visible(*, user: User) -> QuerySet[Ticket]:
@@ -95,7 +130,7 @@ class TicketFilters:
     assignee: str = ""  # "me", "none" or a user id
     organization: int | None = None
     text: str = ""
-    sla: str = ""  # "at_risk" or "breached" (staff only)
+    extra: Mapping[str, str] = field(default_factory=dict)  # filters added by other apps
     sort: str = "newest"
 
 
@@ -131,15 +166,23 @@ def _apply_filters(qs: QuerySet[Ticket], *, user: User, f: TicketFilters) -> Que
         if number is not None:
             match |= Q(id=number)
         qs = qs.filter(match)
-    if f.sla:
-        qs = ticket_filter_sla(qs, user=user, state=f.sla)
+    for name, value in f.extra.items():
+        if not value:
+            continue
+        if name not in _extra_filters:
+            raise ValidationFailed.for_fields({name: "This list cannot be filtered by that."})
+        qs = _extra_filters[name](qs, user, value)
     return qs
 
 
 def _apply_sort(qs: QuerySet[Ticket], sort: str, cursor: str | None) -> QuerySet[Ticket]:
     after: Cursor | None = None
+    extra = _extra_sorts.get(sort)
     if cursor is not None:
-        after = cursor_decode(cursor, sort=sort, parse_key=SORT_KEYS[sort])
+        parse_key = extra.parse_key if extra else SORT_KEYS[sort]
+        after = cursor_decode(cursor, sort=sort, parse_key=parse_key)
+    if extra is not None:
+        return extra.order(qs, (after.key, after.id) if after else None)
     if sort == "oldest":
         if after:
             qs = qs.filter(id__gt=after.id)
@@ -153,8 +196,6 @@ def _apply_sort(qs: QuerySet[Ticket], sort: str, cursor: str | None) -> QuerySet
             at = after.key
             qs = qs.filter(Q(last_activity_at__lt=at) | Q(last_activity_at=at, id__lt=after.id))
         return qs.order_by("-last_activity_at", "-id")
-    if sort == "deadline":
-        return ticket_order_by_deadline(qs, (after.key, after.id) if after else None)
     if after:
         qs = qs.filter(id__lt=after.id)
     return qs.order_by("-id")
@@ -166,8 +207,8 @@ def _cursor_for(ticket: Ticket, sort: str) -> str:
         key = ticket.priority
     elif sort == "activity":
         key = ticket.last_activity_at.isoformat()
-    elif sort == "deadline":
-        key = deadline_cursor_key(ticket)
+    elif sort in _extra_sorts:
+        key = _extra_sorts[sort].cursor_key(ticket)
     return cursor_encode(sort=sort, key=key, row_id=ticket.id)
 
 
@@ -175,12 +216,13 @@ def ticket_list_for_user(
     *, user: User, filters: TicketFilters, cursor: str | None = None, limit: int = 50
 ) -> TicketPage:
     """One page of the queue, keyset-paginated so page 1,000 costs what page 1 does."""
-    if filters.sort not in SORTS:
-        raise ValidationFailed.for_fields({"sort": f"Sort by one of: {', '.join(SORTS)}."})
+    sorts = ticket_sorts()
+    if filters.sort not in sorts:
+        raise ValidationFailed.for_fields({"sort": f"Sort by one of: {', '.join(sorts)}."})
     limit = max(1, min(limit, PAGE_SIZE_MAX))
     qs = _apply_filters(ticket_visible(user=user), user=user, f=filters)
     qs = _apply_sort(qs, filters.sort, cursor)
-    qs = qs.select_related("organization", "requester", "assignee", "sla_summary")
+    qs = qs.select_related("organization", "requester", "assignee", *_extra_related)
     rows = list(qs.prefetch_related("tags")[: limit + 1])
     next_cursor = _cursor_for(rows[limit - 1], filters.sort) if len(rows) > limit else None
     return TicketPage(items=rows[:limit], next_cursor=next_cursor)

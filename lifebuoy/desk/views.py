@@ -1,0 +1,177 @@
+"""The agent desk: the queue, a ticket, replies and changes. Same gates and services as the API."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.handlers.wsgi import WSGIRequest
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from lifebuoy.accounts.decorators import staff_required
+from lifebuoy.accounts.models import User
+from lifebuoy.accounts.selectors import customer_get, organization_list_for_user
+from lifebuoy.core.errors import LifebuoyError, NotFound
+from lifebuoy.core.views import apply_error, error_status
+from lifebuoy.sla.selectors import sla_clock_list_for_ticket
+from lifebuoy.tickets import selectors, services
+from lifebuoy.tickets.models import Ticket
+
+from .forms import QueueFilterForm, StaffReplyForm, StaffTicketCreateForm, TicketUpdateForm
+
+
+def _user(request: WSGIRequest) -> User:
+    assert isinstance(request.user, User)  # noqa: S101  # guaranteed by staff_required
+    return request.user
+
+
+@staff_required
+def queue_view(request: WSGIRequest) -> HttpResponse:
+    form = QueueFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    filters = selectors.TicketFilters(
+        status=tuple(data.get("status") or ()),
+        priority=tuple(data.get("priority") or ()),
+        tier=tuple(data.get("tier") or ()),
+        category=tuple(data.get("category") or ()),
+        assignee=data.get("assignee") or "",
+        organization=data.get("organization"),
+        text=data.get("q") or "",
+        extra={"sla": data.get("sla") or ""},
+        sort=data.get("sort") or "deadline",  # the desk works the most urgent first
+    )
+    status = 200
+    try:
+        page = selectors.ticket_list_for_user(
+            user=_user(request), filters=filters, cursor=request.GET.get("cursor")
+        )
+    except LifebuoyError as exc:
+        apply_error(request, form, exc)
+        page, status = selectors.TicketPage(items=[], next_cursor=None), 400
+    params = request.GET.copy()
+    params.pop("cursor", None)
+    return render(
+        request,
+        "desk/queue.html",
+        {
+            "form": form,
+            "page": page,
+            "params": params.urlencode(),
+            "organizations": organization_list_for_user(user=_user(request)),
+            "now": timezone.now(),
+        },
+        status=status,
+    )
+
+
+def _detail_context(user: User, ticket: Ticket) -> dict[str, object]:
+    return {
+        "ticket": ticket,
+        "conversation": selectors.message_list_for_user(user=user, ticket=ticket),
+        "events": selectors.event_list_for_user(user=user, ticket=ticket),
+        "sla_clocks": sla_clock_list_for_ticket(ticket=ticket, now=timezone.now()),
+    }
+
+
+@staff_required
+def ticket_detail_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
+    user = _user(request)
+    ticket = selectors.ticket_get_for_user(user=user, ticket_id=ticket_id)
+    update_form = TicketUpdateForm(
+        initial={
+            "status": ticket.status,
+            "priority": ticket.priority,
+            "category": ticket.category,
+            "assignee": ticket.assignee_id,
+            "tags": ", ".join(t.name for t in ticket.tags.all()),
+        }
+    )
+    context = _detail_context(user, ticket)
+    context.update(reply_form=StaffReplyForm(), update_form=update_form)
+    return render(request, "desk/detail.html", context)
+
+
+@staff_required
+@require_POST
+def ticket_reply_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
+    user = _user(request)
+    ticket = selectors.ticket_get_for_user(user=user, ticket_id=ticket_id)
+    form = StaffReplyForm(request.POST, request.FILES)
+    status = 400
+    if form.is_valid():
+        try:
+            services.message_add(
+                ticket=ticket,
+                author=user,
+                body=form.cleaned_data["body"],
+                is_internal=form.cleaned_data["is_internal"],
+                files=form.cleaned_data["attachments"],
+                now=timezone.now(),
+            )
+            messages.success(
+                request, "Note added." if form.cleaned_data["is_internal"] else "Reply sent."
+            )
+            return redirect("desk:detail", ticket_id=ticket.id)
+        except LifebuoyError as exc:
+            apply_error(request, form, exc)
+            status = error_status(exc, 400)
+    context = _detail_context(user, ticket)
+    context.update(reply_form=form, update_form=TicketUpdateForm(initial={"status": ticket.status}))
+    return render(request, "desk/detail.html", context, status=status)
+
+
+@staff_required
+@require_POST
+def ticket_update_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
+    user = _user(request)
+    ticket = selectors.ticket_get_for_user(user=user, ticket_id=ticket_id)
+    form = TicketUpdateForm(request.POST)
+    if form.is_valid():
+        assignee = form.cleaned_data["assignee"]
+        changes = services.TicketChanges(
+            status=form.cleaned_data["status"],
+            priority=form.cleaned_data["priority"],
+            category=form.cleaned_data["category"],
+            assignee_id=assignee.id if assignee else None,
+            unassign=assignee is None,
+            tags=form.tag_list(),
+        )
+        try:
+            services.ticket_update(ticket=ticket, actor=user, changes=changes, now=timezone.now())
+            messages.success(request, "Ticket updated.")
+        except LifebuoyError as exc:
+            apply_error(request, None, exc)
+    else:
+        messages.error(request, "The change was not saved: " + form.errors.as_text())
+    return redirect("desk:detail", ticket_id=ticket.id)
+
+
+@staff_required
+def ticket_create_view(request: WSGIRequest) -> HttpResponse:
+    form = StaffTicketCreateForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            ticket = services.ticket_create(
+                actor=_user(request),
+                requester=customer_get(email=data["requester_email"]),
+                now=timezone.now(),
+                files=data["attachments"],
+                data=services.NewTicket(
+                    subject=data["subject"],
+                    description=data["description"],
+                    priority=data["priority"],
+                    category=data["category"],
+                    channel=data["channel"],
+                    deployment_url=data["deployment_url"],
+                ),
+            )
+            return redirect("desk:detail", ticket_id=ticket.id)
+        except NotFound:
+            form.add_error("requester_email", "No customer has this email address.")
+        except LifebuoyError as exc:
+            apply_error(request, form, exc)
+            status = error_status(exc, 200)
+    return render(request, "desk/create.html", {"form": form}, status=status)
