@@ -46,3 +46,11 @@ def _role_required(check: Callable[[User], bool]) -> Callable[[View], View]:
 
 staff_required = _role_required(lambda user: user.is_support_staff)
 customer_required = _role_required(lambda user: user.is_customer)
+
+
+def signed_in_user(request: HttpRequest) -> User:
+    """The person behind a request that ``login_required`` or a role decorator let through."""
+    user = request.user
+    if not isinstance(user, User):  # a view without a sign-in decorator: refuse, never guess
+        raise DjangoPermissionDenied("Sign in to open this page.")
+    return user

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from lifebuoy.accounts.decorators import signed_in_user
 from lifebuoy.core.errors import LifebuoyError
 from lifebuoy.core.views import apply_error
 
@@ -21,11 +22,6 @@ class TokenForm(forms.Form):
     name = forms.CharField(max_length=100, help_text="What the token is for, e.g. “CI alerts”.")
 
 
-def _user(request: WSGIRequest) -> User:
-    assert isinstance(request.user, User)  # noqa: S101  # guaranteed by login_required
-    return request.user
-
-
 @login_required
 def token_list_view(request: WSGIRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
@@ -33,12 +29,12 @@ def token_list_view(request: WSGIRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             _, secret = services.api_token_create(
-                user=_user(request), name=form.cleaned_data["name"]
+                user=signed_in_user(request), name=form.cleaned_data["name"]
             )
             form = TokenForm()
         except LifebuoyError as exc:
             apply_error(request, form, exc)
-    tokens = _user(request).api_tokens.order_by("-id")
+    tokens = signed_in_user(request).api_tokens.order_by("-id")
     return render(
         request, "accounts/tokens.html", {"form": form, "tokens": tokens, "secret": secret}
     )
@@ -48,7 +44,7 @@ def token_list_view(request: WSGIRequest) -> HttpResponse:
 @require_POST
 def token_revoke_view(request: WSGIRequest, token_id: int) -> HttpResponse:
     try:
-        services.api_token_revoke(user=_user(request), token_id=token_id)
+        services.api_token_revoke(user=signed_in_user(request), token_id=token_id)
         messages.success(request, "Token revoked.")
     except LifebuoyError as exc:
         messages.error(request, exc.message)

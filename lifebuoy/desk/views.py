@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from lifebuoy.accounts.decorators import staff_required
+from lifebuoy.accounts.decorators import signed_in_user, staff_required
 from lifebuoy.accounts.models import User
 from lifebuoy.accounts.selectors import customer_get, organization_list_for_user
 from lifebuoy.core.errors import LifebuoyError, NotFound
@@ -19,11 +19,6 @@ from lifebuoy.tickets import selectors, services
 from lifebuoy.tickets.models import Ticket
 
 from .forms import QueueFilterForm, StaffReplyForm, StaffTicketCreateForm, TicketUpdateForm
-
-
-def _user(request: WSGIRequest) -> User:
-    assert isinstance(request.user, User)  # noqa: S101  # guaranteed by staff_required
-    return request.user
 
 
 @staff_required
@@ -44,7 +39,7 @@ def queue_view(request: WSGIRequest) -> HttpResponse:
     status = 200
     try:
         page = selectors.ticket_list_for_user(
-            user=_user(request), filters=filters, cursor=request.GET.get("cursor")
+            user=signed_in_user(request), filters=filters, cursor=request.GET.get("cursor")
         )
     except LifebuoyError as exc:
         apply_error(request, form, exc)
@@ -58,7 +53,7 @@ def queue_view(request: WSGIRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "params": params.urlencode(),
-            "organizations": organization_list_for_user(user=_user(request)),
+            "organizations": organization_list_for_user(user=signed_in_user(request)),
             "now": timezone.now(),
         },
         status=status,
@@ -76,7 +71,7 @@ def _detail_context(user: User, ticket: Ticket) -> dict[str, object]:
 
 @staff_required
 def ticket_detail_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     ticket = selectors.ticket_get_for_user(user=user, ticket_id=ticket_id)
     update_form = TicketUpdateForm(
         initial={
@@ -95,7 +90,7 @@ def ticket_detail_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
 @staff_required
 @require_POST
 def ticket_reply_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     ticket = selectors.ticket_get_for_user(user=user, ticket_id=ticket_id)
     form = StaffReplyForm(request.POST, request.FILES)
     status = 400
@@ -124,7 +119,7 @@ def ticket_reply_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
 @staff_required
 @require_POST
 def ticket_update_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     ticket = selectors.ticket_get_for_user(user=user, ticket_id=ticket_id)
     form = TicketUpdateForm(request.POST)
     if form.is_valid():
@@ -155,7 +150,7 @@ def ticket_create_view(request: WSGIRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             ticket = services.ticket_create(
-                actor=_user(request),
+                actor=signed_in_user(request),
                 requester=customer_get(email=data["requester_email"]),
                 now=timezone.now(),
                 files=data["attachments"],

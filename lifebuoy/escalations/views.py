@@ -9,8 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from lifebuoy.accounts.decorators import staff_required
-from lifebuoy.accounts.models import User
+from lifebuoy.accounts.decorators import signed_in_user, staff_required
 from lifebuoy.core.errors import LifebuoyError
 from lifebuoy.core.views import apply_error
 from lifebuoy.tickets.selectors import ticket_get_for_user
@@ -24,11 +23,6 @@ from .services.oncall import page_acknowledge, page_acknowledge_by_token
 from .services.rules import rule_update, suggestion_accept, suggestion_dismiss
 from .services.schedules import schedule_override_add
 from .services.triage import scope_triage
-
-
-def _user(request: WSGIRequest) -> User:
-    assert isinstance(request.user, User)  # noqa: S101  # guaranteed by staff_required
-    return request.user
 
 
 def _request_from(form: EscalateForm) -> EscalationRequest:
@@ -47,7 +41,7 @@ def _request_from(form: EscalateForm) -> EscalationRequest:
 def escalated_list_view(request: WSGIRequest) -> HttpResponse:
     overdue = request.GET.get("overdue") == "1"
     rows = selectors.escalated_list_for_user(
-        user=_user(request), now=timezone.now(), overdue_only=overdue
+        user=signed_in_user(request), now=timezone.now(), overdue_only=overdue
     )
     return render(request, "escalations/list.html", {"rows": rows, "overdue": overdue})
 
@@ -56,7 +50,7 @@ def escalated_list_view(request: WSGIRequest) -> HttpResponse:
 def escalate_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
     """GET: the checklist form, prefilled from the draft. POST: escalate (or save the draft);
     a refusal re-renders with each missing item marked, as a 422."""
-    user, now = _user(request), timezone.now()
+    user, now = signed_in_user(request), timezone.now()
     view = selectors.escalation_view_for_user(user=user, ticket_id=ticket_id, now=now)
     initial = {**(view.checklist or {}), "to_level": min(view.level + 1, 4)}
     form = EscalateForm(request.POST or None, initial=initial)
@@ -85,7 +79,7 @@ def escalate_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
 @staff_required
 @require_POST
 def suggestion_decide_view(request: WSGIRequest, ticket_id: int, firing_id: int) -> HttpResponse:
-    user, now = _user(request), timezone.now()
+    user, now = signed_in_user(request), timezone.now()
     ticket = ticket_get_for_user(user=user, ticket_id=ticket_id)
     firing = selectors.firing_get_for_user(user=user, ticket=ticket, firing_id=firing_id)
     try:
@@ -104,7 +98,7 @@ def suggestion_decide_view(request: WSGIRequest, ticket_id: int, firing_id: int)
 @staff_required
 @require_POST
 def triage_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     ticket = ticket_get_for_user(user=user, ticket_id=ticket_id)
     try:
         scope_triage(
@@ -120,7 +114,7 @@ def triage_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
 @require_POST
 def confirm_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
     """The agent records the customer's confirmation (by phone or mail) that the fix works."""
-    user = _user(request)
+    user = signed_in_user(request)
     ticket = ticket_get_for_user(user=user, ticket_id=ticket_id)
     try:
         ticket_confirm_resolved(ticket=ticket, actor=user, now=timezone.now())
@@ -133,7 +127,7 @@ def confirm_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
 @staff_required
 @require_POST
 def page_ack_view(request: WSGIRequest, page_id: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     page = oncall.page_get_for_user(user=user, page_id=page_id)
     try:
         page_acknowledge(page=page, actor=user, now=timezone.now())
@@ -156,7 +150,7 @@ def ack_link_view(request: WSGIRequest, token: str) -> HttpResponse:
 
 @staff_required
 def oncall_view(request: WSGIRequest) -> HttpResponse:
-    user, now = _user(request), timezone.now()
+    user, now = signed_in_user(request), timezone.now()
     form = OverrideForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -185,7 +179,7 @@ def oncall_view(request: WSGIRequest) -> HttpResponse:
 
 @staff_required
 def rules_view(request: WSGIRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     if request.method == "POST":
         rule = selectors.rule_get(rule_id=request.POST.get("rule_id", ""))
         form = RuleForm(request.POST)

@@ -14,8 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from lifebuoy.accounts.decorators import customer_required, staff_required
-from lifebuoy.accounts.models import User
+from lifebuoy.accounts.decorators import customer_required, signed_in_user, staff_required
 from lifebuoy.core.errors import LifebuoyError
 from lifebuoy.core.parsing import is_ascii_digits
 from lifebuoy.core.views import apply_error, refused_response
@@ -38,16 +37,13 @@ LIST_PAGE_SIZE = 50
 POLL_WAIT = timedelta(minutes=2)  # how long the page refreshes after "Run doctor now"
 
 
-def _user(request: WSGIRequest) -> User:
-    assert isinstance(request.user, User)  # noqa: S101  # guaranteed by the decorators
-    return request.user
-
-
 def _page(
     request: WSGIRequest, deployment_id: int, template: str, *, watch_poll: bool = False
 ) -> HttpResponse:
     now = timezone.now()
-    deployment = selectors.deployment_get_for_user(user=_user(request), deployment_id=deployment_id)
+    deployment = selectors.deployment_get_for_user(
+        user=signed_in_user(request), deployment_id=deployment_id
+    )
     context: dict[str, object] = {
         "overview": selectors.deployment_overview(deployment=deployment, now=now),
         "daily": selectors.uptime_daily(deployment=deployment, end=now, days=UPTIME_DAYS),
@@ -76,7 +72,7 @@ def _waiting_for_poll(request: WSGIRequest, deployment: Deployment, now: datetim
 @staff_required
 def deployment_list_view(request: WSGIRequest) -> HttpResponse:
     """Every deployment, those needing attention first; filtered and paged."""
-    user = _user(request)
+    user = signed_in_user(request)
     form = DeploymentFilterForm(request.GET, user=user)
     if not form.is_valid():
         context: dict[str, object] = {"form": form, "page": None, "query": ""}
@@ -92,11 +88,13 @@ def deployment_list_view(request: WSGIRequest) -> HttpResponse:
 @staff_required
 def deployment_create_view(request: WSGIRequest) -> HttpResponse:
     """Register a customer's deployment (support staff: agents and up)."""
-    form = DeploymentForm(request.POST if request.method == "POST" else None, user=_user(request))
+    form = DeploymentForm(
+        request.POST if request.method == "POST" else None, user=signed_in_user(request)
+    )
     if form.is_bound and form.is_valid():
         try:
             deployment = deployment_create_for_user(
-                actor=_user(request),
+                actor=signed_in_user(request),
                 organization_id=form.cleaned_data["organization_id"].id,
                 data=form.to_input(),
                 consent=form.cleaned_data["consent"],
@@ -112,14 +110,18 @@ def deployment_create_view(request: WSGIRequest) -> HttpResponse:
 
 @staff_required
 def deployment_edit_view(request: WSGIRequest, deployment_id: int) -> HttpResponse:
-    deployment = selectors.deployment_get_for_user(user=_user(request), deployment_id=deployment_id)
+    deployment = selectors.deployment_get_for_user(
+        user=signed_in_user(request), deployment_id=deployment_id
+    )
     data = request.POST if request.method == "POST" else None
     initial = deployment_form_initial(deployment)
-    form = DeploymentForm(data, initial=initial, user=_user(request), deployment=deployment)
+    form = DeploymentForm(
+        data, initial=initial, user=signed_in_user(request), deployment=deployment
+    )
     if form.is_bound and form.is_valid():
         try:
             deployment_update_for_user(
-                actor=_user(request),
+                actor=signed_in_user(request),
                 deployment=deployment,
                 data=form.to_input(),
                 consent=form.cleaned_data["consent"],
@@ -138,9 +140,11 @@ def deployment_edit_view(request: WSGIRequest, deployment_id: int) -> HttpRespon
 @require_POST
 def deployment_withdraw_consent_view(request: WSGIRequest, deployment_id: int) -> HttpResponse:
     """Staff record that the customer withdrew read access: polling stops at once."""
-    deployment = selectors.deployment_get_for_user(user=_user(request), deployment_id=deployment_id)
+    deployment = selectors.deployment_get_for_user(
+        user=signed_in_user(request), deployment_id=deployment_id
+    )
     deployment_set_consent_for_user(
-        deployment=deployment, actor=_user(request), consent=False, now=timezone.now()
+        deployment=deployment, actor=signed_in_user(request), consent=False, now=timezone.now()
     )
     messages.success(request, "Read access withdrawn; polling has stopped.")
     return redirect("monitoring:detail", deployment_id=deployment.id)
@@ -154,7 +158,9 @@ def deployment_detail_view(request: WSGIRequest, deployment_id: int) -> HttpResp
 @staff_required
 @require_POST
 def deployment_poll_view(request: WSGIRequest, deployment_id: int) -> HttpResponse:
-    deployment = selectors.deployment_get_for_user(user=_user(request), deployment_id=deployment_id)
+    deployment = selectors.deployment_get_for_user(
+        user=signed_in_user(request), deployment_id=deployment_id
+    )
     try:
         deployment_poll_request(deployment=deployment)
     except LifebuoyError as exc:
@@ -170,7 +176,9 @@ def deployment_poll_view(request: WSGIRequest, deployment_id: int) -> HttpRespon
 @require_POST
 def deployment_usage_upload_view(request: WSGIRequest, deployment_id: int) -> HttpResponse:
     """The model provider's usage export (CSV)."""
-    deployment = selectors.deployment_get_for_user(user=_user(request), deployment_id=deployment_id)
+    deployment = selectors.deployment_get_for_user(
+        user=signed_in_user(request), deployment_id=deployment_id
+    )
     upload = request.FILES.get("file")
     if upload is not None and (upload.size or 0) > MAX_CSV_BYTES:
         return refused_response(
@@ -194,7 +202,7 @@ def deployment_usage_upload_view(request: WSGIRequest, deployment_id: int) -> Ht
 
 @customer_required
 def portal_deployment_list_view(request: WSGIRequest) -> HttpResponse:
-    deployments = selectors.deployment_list_for_user(user=_user(request))
+    deployments = selectors.deployment_list_for_user(user=signed_in_user(request))
     return render(request, "monitoring/portal_list.html", {"deployments": deployments})
 
 
@@ -207,10 +215,12 @@ def portal_deployment_detail_view(request: WSGIRequest, deployment_id: int) -> H
 @require_POST
 def portal_consent_view(request: WSGIRequest, deployment_id: int) -> HttpResponse:
     """The customer allows or withdraws Lifebuoy's read access to the repository."""
-    deployment = selectors.deployment_get_for_user(user=_user(request), deployment_id=deployment_id)
+    deployment = selectors.deployment_get_for_user(
+        user=signed_in_user(request), deployment_id=deployment_id
+    )
     consent = request.POST.get("consent") == "yes"
     deployment_set_consent_for_user(
-        deployment=deployment, actor=_user(request), consent=consent, now=timezone.now()
+        deployment=deployment, actor=signed_in_user(request), consent=consent, now=timezone.now()
     )
     done = "Read access allowed." if consent else "Read access withdrawn; polling has stopped."
     messages.success(request, done)

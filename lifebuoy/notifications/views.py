@@ -7,8 +7,7 @@ from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
-from lifebuoy.accounts.decorators import staff_required
-from lifebuoy.accounts.models import User
+from lifebuoy.accounts.decorators import signed_in_user, staff_required
 from lifebuoy.core.errors import LifebuoyError
 from lifebuoy.core.views import apply_error
 
@@ -18,14 +17,9 @@ from .placeholders import PLACEHOLDERS
 from .services.templates import EDITOR_ROLES, template_update
 
 
-def _user(request: WSGIRequest) -> User:
-    assert isinstance(request.user, User)  # noqa: S101  # guaranteed by staff_required
-    return request.user
-
-
 @staff_required
 def template_list_view(request: WSGIRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     return render(
         request,
         "notifications/template_list.html",
@@ -35,7 +29,7 @@ def template_list_view(request: WSGIRequest) -> HttpResponse:
 
 @staff_required
 def template_edit_view(request: WSGIRequest, key: str) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     template = selectors.template_get(user=user, key=key)
     initial = {"name": template.name, "subject": template.subject, "body": template.body}
     form = TemplateForm(request.POST or None, initial=initial)

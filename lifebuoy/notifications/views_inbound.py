@@ -7,16 +7,10 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from lifebuoy.accounts.decorators import staff_required
-from lifebuoy.accounts.models import User
+from lifebuoy.accounts.decorators import signed_in_user, staff_required
 from lifebuoy.core.parsing import parse_id
 
 from . import selectors_inbound as selectors
-
-
-def _user(request: WSGIRequest) -> User:
-    assert isinstance(request.user, User)  # noqa: S101  # guaranteed by staff_required
-    return request.user
 
 
 @staff_required
@@ -30,7 +24,9 @@ def inbound_log_view(request: WSGIRequest) -> HttpResponse:
         kind = ""
     if request.GET.get("before") and before is None:
         errors["before"] = "The page marker is not valid; showing the newest."
-    rows = selectors.inbound_log_list(user=_user(request), kind=kind, query=query, before=before)
+    rows = selectors.inbound_log_list(
+        user=signed_in_user(request), kind=kind, query=query, before=before
+    )
     now = timezone.now()
     context = {
         "rows": [(row, selectors.inbound_raw_downloadable(row, now=now)) for row in rows],
@@ -46,7 +42,9 @@ def inbound_log_view(request: WSGIRequest) -> HttpResponse:
 
 @staff_required
 def inbound_raw_view(request: WSGIRequest, inbound_id: int) -> HttpResponse:
-    row = selectors.inbound_raw_get(user=_user(request), inbound_id=inbound_id, now=timezone.now())
+    row = selectors.inbound_raw_get(
+        user=signed_in_user(request), inbound_id=inbound_id, now=timezone.now()
+    )
     response = HttpResponse(bytes(row.raw), content_type="application/octet-stream")
     response["Content-Disposition"] = f'attachment; filename="inbound-{row.id}.eml"'
     response["Cache-Control"] = "no-store"

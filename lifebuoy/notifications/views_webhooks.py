@@ -21,7 +21,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from lifebuoy.accounts.models import User
+from lifebuoy.accounts.decorators import signed_in_user
 from lifebuoy.core.errors import LifebuoyError, NotFound, PermissionDenied
 from lifebuoy.core.parsing import parse_id
 from lifebuoy.core.views import apply_error
@@ -49,11 +49,6 @@ def _webhook_page(view: View) -> View:
     return wrapper
 
 
-def _user(request: WSGIRequest) -> User:
-    assert isinstance(request.user, User)  # noqa: S101  # guaranteed by login_required
-    return request.user
-
-
 def _secret_page(request: WSGIRequest, created: services.EndpointWithSecret) -> HttpResponse:
     context = {"endpoint": created.endpoint, "secret": created.secret}
     response = render(request, "notifications/webhooks/secret.html", context)
@@ -63,7 +58,7 @@ def _secret_page(request: WSGIRequest, created: services.EndpointWithSecret) -> 
 
 @_webhook_page
 def webhook_list_view(request: WSGIRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     organization_id = parse_id(request.GET.get("organization"))
     endpoints = list(
         selectors.webhook_endpoint_list_for_user(user=user, organization_id=organization_id)
@@ -80,7 +75,7 @@ def webhook_list_view(request: WSGIRequest) -> HttpResponse:
 
 @_webhook_page
 def webhook_create_view(request: WSGIRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     organizations = selectors.webhook_organization_list_for_user(user=user)
     form = WebhookEndpointCreateForm(
         request.POST or None, organizations=None if user.is_customer else organizations
@@ -108,7 +103,7 @@ def webhook_create_view(request: WSGIRequest) -> HttpResponse:
 
 @_webhook_page
 def webhook_edit_view(request: WSGIRequest, endpoint_id: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     endpoint = selectors.webhook_endpoint_get_for_user(user=user, endpoint_id=endpoint_id)
     initial = {"url": endpoint.url, "events": endpoint.events, "is_active": endpoint.is_active}
     form = WebhookEndpointForm(request.POST or None, initial=initial)
@@ -128,7 +123,7 @@ def webhook_edit_view(request: WSGIRequest, endpoint_id: int) -> HttpResponse:
 @_webhook_page
 @require_POST
 def webhook_delete_view(request: WSGIRequest, endpoint_id: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     endpoint = selectors.webhook_endpoint_get_for_user(user=user, endpoint_id=endpoint_id)
     services.webhook_endpoint_delete(endpoint=endpoint, actor=user)
     messages.success(request, f"Deleted the webhook endpoint {endpoint.url}.")
@@ -138,7 +133,7 @@ def webhook_delete_view(request: WSGIRequest, endpoint_id: int) -> HttpResponse:
 @_webhook_page
 @require_POST
 def webhook_rotate_view(request: WSGIRequest, endpoint_id: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     endpoint = selectors.webhook_endpoint_get_for_user(user=user, endpoint_id=endpoint_id)
     return _secret_page(
         request, services.webhook_endpoint_rotate_secret(endpoint=endpoint, actor=user)
@@ -148,7 +143,7 @@ def webhook_rotate_view(request: WSGIRequest, endpoint_id: int) -> HttpResponse:
 @_webhook_page
 @require_POST
 def webhook_test_view(request: WSGIRequest, endpoint_id: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     endpoint = selectors.webhook_endpoint_get_for_user(user=user, endpoint_id=endpoint_id)
     try:
         services.webhook_endpoint_ping(endpoint=endpoint, actor=user, now=timezone.now())

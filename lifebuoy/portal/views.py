@@ -9,8 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from lifebuoy.accounts.decorators import customer_required
-from lifebuoy.accounts.models import User
+from lifebuoy.accounts.decorators import customer_required, signed_in_user
 from lifebuoy.core.errors import LifebuoyError, ValidationFailed
 from lifebuoy.core.views import apply_error, error_status
 from lifebuoy.kb.views.portal import kb_record_submitted
@@ -20,18 +19,13 @@ from lifebuoy.tickets.forms import ReplyForm, TicketCreateForm
 from lifebuoy.tickets.models import OPEN_STATUSES
 
 
-def _user(request: WSGIRequest) -> User:
-    assert isinstance(request.user, User)  # noqa: S101  # guaranteed by customer_required
-    return request.user
-
-
 @customer_required
 def ticket_list_view(request: WSGIRequest) -> HttpResponse:
     show = request.GET.get("show", "open")
     statuses = tuple(OPEN_STATUSES) if show == "open" else ()
     try:
         page = selectors.ticket_list_for_user(
-            user=_user(request),
+            user=signed_in_user(request),
             filters=selectors.TicketFilters(status=statuses, sort="activity"),
             cursor=request.GET.get("cursor"),
         )
@@ -51,7 +45,7 @@ def ticket_create_view(request: WSGIRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             ticket = services.ticket_create(
-                actor=_user(request),
+                actor=signed_in_user(request),
                 now=timezone.now(),
                 files=data["attachments"],
                 data=services.NewTicket(
@@ -75,7 +69,7 @@ def ticket_create_view(request: WSGIRequest) -> HttpResponse:
 def _detail(
     request: WSGIRequest, ticket_id: int, form: ReplyForm, status: int = 200
 ) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     ticket = selectors.ticket_get_for_user(user=user, ticket_id=ticket_id)
     conversation = selectors.message_list_for_user(user=user, ticket=ticket)
     targets = sla_clock_list_for_user(user=user, ticket=ticket, now=timezone.now())
@@ -95,7 +89,7 @@ def ticket_detail_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
 @customer_required
 @require_POST
 def ticket_reply_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     ticket = selectors.ticket_get_for_user(user=user, ticket_id=ticket_id)
     form = ReplyForm(request.POST, request.FILES)
     if form.is_valid():
@@ -118,7 +112,7 @@ def ticket_reply_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
 @customer_required
 @require_POST
 def ticket_confirm_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     ticket = selectors.ticket_get_for_user(user=user, ticket_id=ticket_id)
     try:
         services.ticket_confirm_resolved(ticket=ticket, actor=user, now=timezone.now())

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from lifebuoy.accounts.decorators import customer_required, staff_required
+from lifebuoy.accounts.decorators import customer_required, signed_in_user, staff_required
 from lifebuoy.accounts.models import Organization, Role, User
 from lifebuoy.core.errors import LifebuoyError
 from lifebuoy.core.periods import Period, iso_week, previous_quarter, previous_week, quarter
@@ -127,11 +127,6 @@ def _qbr_page(request: HttpRequest, organization: Organization, *, can_send: boo
     return render(request, "reports/qbr.html", context, status=400 if error else 200)
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)  # noqa: S101  # guaranteed by the decorators
-    return request.user
-
-
 @staff_required
 def qbr_index_view(request: HttpRequest) -> HttpResponse:
     context = {"organizations": qbr_organization_list(), "period": previous_quarter(timezone.now())}
@@ -141,7 +136,7 @@ def qbr_index_view(request: HttpRequest) -> HttpResponse:
 @staff_required
 def qbr_view(request: HttpRequest, slug: str) -> HttpResponse:
     """``?quarter=2026-Q4`` (default: last quarter); ``&format=markdown|html`` downloads it."""
-    user = _user(request)
+    user = signed_in_user(request)
     organization = qbr_organization_get_for_user(user=user, slug=slug)
     return _qbr_page(request, organization, can_send=user.role in LEAD_ROLES)
 
@@ -151,7 +146,7 @@ def qbr_view(request: HttpRequest, slug: str) -> HttpResponse:
 def qbr_send_view(request: HttpRequest, slug: str) -> HttpResponse:
     """A lead emails the review to the organization's contacts (each once per quarter)."""
     _require_lead(request)
-    organization = qbr_organization_get_for_user(user=_user(request), slug=slug)
+    organization = qbr_organization_get_for_user(user=signed_in_user(request), slug=slug)
     period, _, error = _qbr_request(request, timezone.now())
     if error:
         return _qbr_page(request, organization, can_send=True)
@@ -166,7 +161,7 @@ def qbr_send_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 @customer_required
 def portal_qbr_home_view(request: HttpRequest) -> HttpResponse:
-    organization = _user(request).organization
+    organization = signed_in_user(request).organization
     if organization is None or not qbr_offered(organization):
         raise Http404("Quarterly business reviews are for Premium and Managed Services.")
     return redirect("reports_portal:qbr", slug=organization.slug)
@@ -176,7 +171,7 @@ def portal_qbr_home_view(request: HttpRequest) -> HttpResponse:
 def portal_qbr_view(request: HttpRequest, slug: str) -> HttpResponse:
     """The customer's own organization's review; any other organization, or one without
     reviews (Community, Standard), is a 404."""
-    organization = qbr_organization_get_for_user(user=_user(request), slug=slug)
+    organization = qbr_organization_get_for_user(user=signed_in_user(request), slug=slug)
     if not qbr_offered(organization):
         raise Http404("Quarterly business reviews are for Premium and Managed Services.")
     return _qbr_page(request, organization, can_send=False)

@@ -10,8 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from lifebuoy.accounts.decorators import staff_required
-from lifebuoy.accounts.models import User
+from lifebuoy.accounts.decorators import signed_in_user, staff_required
 from lifebuoy.core.errors import LifebuoyError
 from lifebuoy.core.views import apply_error
 
@@ -19,16 +18,11 @@ from . import selectors, services
 from .forms import TimeEntryForm
 
 
-def _user(request: WSGIRequest) -> User:
-    assert isinstance(request.user, User)  # noqa: S101  # guaranteed by staff_required
-    return request.user
-
-
 @staff_required
 def ticket_time_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
     """GET: the ticket's whole time log. POST: log time by hand; a refusal shows each field's
     error here, as a 400."""
-    user, now = _user(request), timezone.now()
+    user, now = signed_in_user(request), timezone.now()
     ticket = selectors.time_ticket_get_for_user(user=user, ticket_id=ticket_id)
     posted = request.method == "POST"
     form = TimeEntryForm(request.POST if posted else None, initial={"worked_on": now.date()})
@@ -50,7 +44,7 @@ def ticket_time_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
 @staff_required
 @require_POST
 def time_timer_start_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     ticket = selectors.time_ticket_get_for_user(user=user, ticket_id=ticket_id)
     try:
         services.time_timer_start(ticket=ticket, agent=user, now=timezone.now())
@@ -63,7 +57,7 @@ def time_timer_start_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
 @staff_required
 @require_POST
 def time_timer_stop_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     ticket = selectors.time_ticket_get_for_user(user=user, ticket_id=ticket_id)
     try:
         entry = services.time_timer_stop(ticket=ticket, agent=user, now=timezone.now())
@@ -76,7 +70,7 @@ def time_timer_stop_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
 @staff_required
 @require_POST
 def time_entry_remove_view(request: WSGIRequest, ticket_id: int, entry_id: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     entry = selectors.time_entry_get_for_user(user=user, ticket_id=ticket_id, entry_id=entry_id)
     try:
         services.time_entry_remove(entry=entry, actor=user, now=timezone.now())

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from lifebuoy.accounts.decorators import staff_required
+from lifebuoy.accounts.decorators import signed_in_user, staff_required
 from lifebuoy.accounts.models import User
 from lifebuoy.core.errors import LifebuoyError
 from lifebuoy.core.parsing import parse_id
@@ -24,14 +24,9 @@ from lifebuoy.kb.template import render_article
 from lifebuoy.tickets.selectors import ticket_get_for_user
 
 
-def _user(request: WSGIRequest) -> User:
-    assert isinstance(request.user, User)  # noqa: S101  # guaranteed by staff_required
-    return request.user
-
-
 @staff_required
 def kb_list_view(request: WSGIRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     form = StaffSearchForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     restriction = selectors.kb_restriction_for(
@@ -59,7 +54,7 @@ def _initial_markdown(request: WSGIRequest, user: User) -> str:
 
 @staff_required
 def kb_create_view(request: WSGIRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     form = ArticleEditorForm(
         request.POST or None, initial={"markdown": _initial_markdown(request, user)}
     )
@@ -81,7 +76,7 @@ def kb_create_view(request: WSGIRequest) -> HttpResponse:
 
 @staff_required
 def kb_detail_view(request: WSGIRequest, key: str) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     article = selectors.kb_article_get_for_user(user=user, key=key)
     context = {
         "article": article,
@@ -95,7 +90,7 @@ def kb_detail_view(request: WSGIRequest, key: str) -> HttpResponse:
 
 @staff_required
 def kb_edit_view(request: WSGIRequest, key: str) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     article = selectors.kb_article_get_for_user(user=user, key=key)
     initial = {
         "markdown": render_article(draft_from_article(article)),
@@ -135,7 +130,7 @@ def _act(
 @staff_required
 @require_POST
 def kb_state_view(request: WSGIRequest, key: str) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     article = selectors.kb_article_get_for_user(user=user, key=key)
     state = request.POST.get("state", "")
     return _act(
@@ -151,7 +146,7 @@ def kb_state_view(request: WSGIRequest, key: str) -> HttpResponse:
 @staff_required
 @require_POST
 def kb_restore_view(request: WSGIRequest, key: str, number: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     article = selectors.kb_article_get_for_user(user=user, key=key)
     return _act(
         request,
@@ -166,7 +161,7 @@ def kb_restore_view(request: WSGIRequest, key: str, number: int) -> HttpResponse
 @staff_required
 @require_POST
 def kb_reviewed_view(request: WSGIRequest, key: str) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     article = selectors.kb_article_get_for_user(user=user, key=key)
     return _act(
         request,
@@ -191,7 +186,7 @@ def kb_review_view(request: WSGIRequest) -> HttpResponse:
 @require_POST
 def kb_link_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
     """Link an article to a ticket from the ticket page."""
-    user = _user(request)
+    user = signed_in_user(request)
     ticket = ticket_get_for_user(user=user, ticket_id=ticket_id)
     form = LinkForm(request.POST)
     if not form.is_valid():

@@ -10,17 +10,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from lifebuoy.accounts.decorators import signed_in_user
 from lifebuoy.accounts.models import User
 from lifebuoy.core.errors import NotFound
 from lifebuoy.kb import selectors, services
 from lifebuoy.kb.forms import SearchForm, SolvedForm, parse_shown
 from lifebuoy.kb.models import Article, Category, Outcome
 from lifebuoy.tickets.models import Ticket
-
-
-def _user(request: WSGIRequest) -> User:
-    assert isinstance(request.user, User)  # noqa: S101  # guaranteed by login_required
-    return request.user
 
 
 def _article(user: User, key: str) -> Article:
@@ -32,7 +28,7 @@ def _article(user: User, key: str) -> Article:
 
 @login_required
 def kb_home_view(request: WSGIRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     form = SearchForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     restriction = selectors.kb_restriction_for(
@@ -50,7 +46,7 @@ def kb_home_view(request: WSGIRequest) -> HttpResponse:
 
 @login_required
 def kb_article_view(request: WSGIRequest, key: str) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     article = _article(user, key)
     services.kb_article_record_view(article=article)
     related = selectors.kb_related_for_user(user=user, article=article)
@@ -61,7 +57,7 @@ def kb_article_view(request: WSGIRequest, key: str) -> HttpResponse:
 @require_POST
 def kb_solved_view(request: WSGIRequest) -> HttpResponse:
     """The customer read a suggestion and needs no ticket: a deflection."""
-    user = _user(request)
+    user = signed_in_user(request)
     form = SolvedForm(request.POST)
     if not form.is_valid():
         messages.error(request, "That did not work; please try again.")
@@ -83,7 +79,7 @@ def kb_record_submitted(request: WSGIRequest, ticket: Ticket) -> None:
     """Called by the portal's new-ticket view: the customer saw suggestions (their numbers
     come in the form's ``kb_shown`` field) and submitted the ticket anyway."""
     services.kb_suggestion_record(
-        user=_user(request),
+        user=signed_in_user(request),
         outcome=Outcome.SUBMITTED,
         shown=parse_shown(request.POST.get("kb_shown", "")),
         ticket=ticket,
