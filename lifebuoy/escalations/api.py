@@ -145,9 +145,10 @@ def scope_triage_api(request: AuthedRequest, ticket_id: int, payload: TriageIn) 
     return _view(request.auth, ticket_id)
 
 
-@router.post("/tickets/{ticket_id}/confirm", response=dict[str, Any])
+@router.post("/tickets/{ticket_id}/confirm", response=dict[str, Any], deprecated=True)
 def escalation_confirm_api(request: AuthedRequest, ticket_id: int) -> dict[str, Any]:
-    """The customer confirms the fix (or an agent records that they did): the ticket closes."""
+    """An alias of ``POST /api/tickets/{id}/confirm-resolved``, kept for existing clients: the
+    same confirmation (the ticket closes), answered with the escalation view."""
     ticket = ticket_get_for_user(user=request.auth, ticket_id=ticket_id)
     ticket_confirm_resolved(ticket=ticket, actor=request.auth, now=timezone.now())
     return _view(request.auth, ticket_id)

@@ -207,3 +207,13 @@ def test_staff_only_endpoints_are_404_for_customers(api, alice, path):
 def test_a_customer_cannot_see_pages_of_their_own_ticket(api, page, charlie):
     assert call(api(charlie), "get", f"/tickets/{page.ticket_id}/pages").status_code == 404
     assert call(api(charlie), "post", f"/pages/{page.id}/ack").status_code == 404
+
+
+def test_the_escalation_confirm_is_a_documented_alias_of_the_ticket_confirm(api):
+    from config.api import api as ninja_api
+
+    schema = ninja_api.get_openapi_schema()
+    alias = schema["paths"]["/api/escalations/tickets/{ticket_id}/confirm"]["post"]
+    assert alias.get("deprecated") is True
+    assert "confirm-resolved" in alias["description"]
+    assert "post" in schema["paths"]["/api/tickets/{ticket_id}/confirm-resolved"]
