@@ -97,6 +97,7 @@ def test_an_override_beats_every_layer(schedule, lena):
     assert oncall_at(schedule=schedule, at=at + timedelta(hours=5)) != lena
 
 
+@pytest.mark.usefixtures("followup_runs_inline")
 def test_a_p1_from_a_247_tier_pages_on_call_at_once(
     policy, charlie, engineers, django_capture_on_commit_callbacks
 ):
@@ -209,6 +210,7 @@ def test_concurrent_page_sweeps_page_each_level_once(policy, charlie):
     assert set(Page.objects.values_list("level_index", flat=True)) == {1}
 
 
+@pytest.mark.usefixtures("followup_runs_inline")
 def test_raising_a_ticket_to_p1_pages_too(
     policy, charlie, bob, engineers, django_capture_on_commit_callbacks
 ):

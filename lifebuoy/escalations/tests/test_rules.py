@@ -140,6 +140,7 @@ def test_the_sla_at_risk_event_triggers_evaluation(alice, bob, now):
     assert Firing.objects.get(ticket=ticket).rule.key == "t3-sla-at-risk"
 
 
+@pytest.mark.usefixtures("followup_runs_inline")
 def test_ticket_events_trigger_evaluation_after_commit(
     alice, bob, now, django_capture_on_commit_callbacks
 ):
