@@ -1,4 +1,5 @@
-"""The Celery application. Tasks are found in each app's ``tasks`` module."""
+"""The Celery application. Tasks are found in each app's ``tasks`` module, and in the
+sub-packages listed below that keep their own."""
 
 import os
 
@@ -9,3 +10,4 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 app = Celery("lifebuoy", task_cls="celery.contrib.django.task:DjangoTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+app.autodiscover_tasks(["lifebuoy.notifications.inbound"])

@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from lifebuoy.notifications.inbound.imap import Mailbox, imap_poll
 from lifebuoy.notifications.inbound.services import inbound_email_receive
+from lifebuoy.notifications.inbound.tasks import imap_poll as imap_poll_task
 from lifebuoy.notifications.models import InboundEmail
-from lifebuoy.notifications.tasks import imap_poll as imap_poll_task
 from lifebuoy.tickets.models import Ticket
 
 from .fake_imap import imap_server

@@ -245,7 +245,7 @@ def test_mail_stored_by_a_gateway_that_then_died_is_processed_once_by_the_sweep(
     alice, now, monkeypatch
 ):
     from lifebuoy.notifications.inbound import services as inbound
-    from lifebuoy.notifications.tasks import inbound_retry
+    from lifebuoy.notifications.inbound.tasks import inbound_retry
 
     raw, _ = mail(subject="Stored, then the gateway died")
     inbound.inbound_email_store(raw=raw, envelope_from="alice@acme.example", now=now)
