@@ -17,7 +17,7 @@ from lifebuoy.core.periods import iso_week, previous_week
 from .dashboard.build import board_as_dict, dashboard_build
 from .dashboard.forms import DashboardFilterForm
 from .schemas import DashboardQuery
-from .services import weekly_report_build, weekly_report_markdown
+from .weekly import weekly_report_build, weekly_report_markdown
 
 router = Router(tags=["reports"])
 

@@ -26,7 +26,7 @@ from lifebuoy.reports.csat_source import csat_for
 from lifebuoy.reports.selectors.common import CSAT_TARGET, SLA_ATTAINMENT_TARGET, Metric
 
 if TYPE_CHECKING:
-    from lifebuoy.reports.services import Report
+    from lifebuoy.reports.weekly import Report
 
 Format = Literal["png", "svg"]
 FORMATS: tuple[Format, ...] = ("png", "svg")

@@ -13,7 +13,7 @@ import base64
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -25,9 +25,7 @@ from lifebuoy.core.markdown import render_markdown
 from lifebuoy.notifications.models import DeliveryKind
 from lifebuoy.notifications.services.outbox import delivery_enqueue
 from lifebuoy.reports.charts import Chart, weekly_charts
-
-if TYPE_CHECKING:
-    from lifebuoy.reports.services import Report
+from lifebuoy.reports.weekly import Report, weekly_report_markdown
 
 # RFC 3834: a report is machine-made; autoresponders must not answer it.
 _HEADERS = {"Auto-Submitted": "auto-generated"}
@@ -131,8 +129,6 @@ def weekly_report_recipients() -> QuerySet[User]:
 def weekly_report_email_leads(*, report: Report, now: datetime) -> int:
     """Queue the week's report for every active lead who has not been sent it; returns how
     many were queued. Call inside the transaction that stores the report."""
-    from lifebuoy.reports.services import weekly_report_markdown
-
     leads = list(weekly_report_recipients())
     if not leads or not email_enabled():
         return 0

@@ -22,7 +22,8 @@ from .charts import weekly_charts
 from .models import WeeklyReport
 from .qbr import qbr_build, qbr_email_send, qbr_html, qbr_markdown
 from .selectors.qbr import qbr_offered, qbr_organization_get_for_user, qbr_organization_list
-from .services import weekly_report_build, weekly_report_generate, weekly_report_markdown
+from .services import weekly_report_generate
+from .weekly import weekly_report_build, weekly_report_markdown
 
 LEAD_ROLES = frozenset({Role.LEAD, Role.ADMIN})
 

@@ -46,7 +46,7 @@ def weekly(
     from django.utils import timezone
 
     from lifebuoy.core.periods import previous_week
-    from lifebuoy.reports.services import weekly_report_build, weekly_report_markdown
+    from lifebuoy.reports.weekly import weekly_report_build, weekly_report_markdown
 
     try:
         report = weekly_report_build(period=period or previous_week(timezone.now()))

@@ -11,7 +11,7 @@ import pytest
 from lifebuoy.core.periods import iso_week
 from lifebuoy.reports import charts
 from lifebuoy.reports.selectors.common import Metric
-from lifebuoy.reports.services import weekly_report_build
+from lifebuoy.reports.weekly import weekly_report_build
 
 from .conftest import Week
 

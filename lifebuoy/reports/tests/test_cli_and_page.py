@@ -98,7 +98,7 @@ def test_cli_says_so_when_the_database_is_not_ready(monkeypatch):
     def broken(**kwargs):
         raise OperationalError("no such table: sla_clock")
 
-    monkeypatch.setattr("lifebuoy.reports.services.weekly_report_build", broken)
+    monkeypatch.setattr("lifebuoy.reports.weekly.weekly_report_build", broken)
     result = CliRunner().invoke(build(), ["report", "weekly", "--week", "2026-W48"])
     assert result.exit_code == 1
     assert "lifebuoy setup" in result.output

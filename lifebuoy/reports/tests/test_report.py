@@ -16,12 +16,9 @@ from lifebuoy.kb.services import kb_article_create
 from lifebuoy.kb.template import ArticleDraft
 from lifebuoy.monitoring.models import BudgetAlert, Deployment
 from lifebuoy.reports.models import WeeklyReport
-from lifebuoy.reports.services import (
-    weekly_report_build,
-    weekly_report_generate,
-    weekly_report_markdown,
-)
+from lifebuoy.reports.services import weekly_report_generate
 from lifebuoy.reports.tasks import weekly_report_generate as weekly_task
+from lifebuoy.reports.weekly import weekly_report_build, weekly_report_markdown
 
 from .conftest import Week, at, open_ticket, reply, resolve
 
