@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from lifebuoy.accounts.models import Role, User
+from lifebuoy.core.links import absolute_url
 from lifebuoy.core.markdown import render_markdown
 from lifebuoy.notifications.models import DeliveryKind
 from lifebuoy.notifications.services.outbox import delivery_enqueue
@@ -42,10 +43,6 @@ class InlineChart:
 def _cid(chart: Chart, ref: str) -> str:
     domain = settings.LIFEBUOY_SUPPORT_EMAIL.rpartition("@")[2] or "lifebuoy.invalid"
     return f"{chart.series.key}.{ref}@{domain}"
-
-
-def absolute_url(path: str) -> str:
-    return settings.LIFEBUOY_BASE_URL.rstrip("/") + path
 
 
 def email_enabled() -> bool:

@@ -17,10 +17,11 @@ from django.urls import reverse
 
 from lifebuoy.accounts.models import Organization
 from lifebuoy.core.errors import InvalidState
+from lifebuoy.core.links import absolute_url
 from lifebuoy.core.periods import Period, previous_quarter
 
 from .csat_source import csat_for
-from .mail import absolute_url, email_each, email_enabled, email_payload
+from .mail import email_each, email_enabled, email_payload
 from .selectors.common import Metric, Scope
 from .selectors.qbr import (
     DeploymentReview,

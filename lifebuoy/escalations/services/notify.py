@@ -6,23 +6,19 @@ import html
 from datetime import datetime
 
 from django.conf import settings
-from django.urls import reverse
 
 from lifebuoy.accounts.models import User
+from lifebuoy.core.links import desk_ticket_url
 from lifebuoy.notifications.models import DeliveryKind
 from lifebuoy.notifications.services.outbox import delivery_enqueue
 from lifebuoy.tickets.models import Ticket
-
-
-def desk_url(ticket: Ticket) -> str:
-    return settings.LIFEBUOY_BASE_URL.rstrip("/") + reverse("desk:detail", args=[ticket.id])
 
 
 def staff_email(
     *, key: str, user: User, ticket: Ticket, subject: str, text: str, now: datetime
 ) -> bool:
     """Queue one email to a staff member; False if ``key`` was queued before."""
-    body = f"{text}\n\n{desk_url(ticket)}\n"
+    body = f"{text}\n\n{desk_ticket_url(ticket.id)}\n"
     payload = {
         "subject": subject,
         "text": body,

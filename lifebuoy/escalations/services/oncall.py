@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from lifebuoy.accounts.models import User
 from lifebuoy.core.errors import InvalidState, NotFound, PermissionDenied
+from lifebuoy.core.links import absolute_url
 from lifebuoy.escalations.models import (
     EscalationPolicy,
     Page,
@@ -48,7 +48,7 @@ def page_ack_token(*, page: Page, user: User) -> str:
 
 def page_ack_url(*, page: Page, user: User) -> str:
     path = reverse("escalations:ack_link", args=[page_ack_token(page=page, user=user)])
-    return settings.LIFEBUOY_BASE_URL.rstrip("/") + path
+    return absolute_url(path)
 
 
 def _page_level(page: Page, levels: list[PolicyLevel], now: datetime) -> None:

@@ -21,10 +21,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 
 from lifebuoy.accounts.models import SupportTier
 from lifebuoy.core.errors import LifebuoyError
+from lifebuoy.core.links import desk_ticket_url
 from lifebuoy.kb.selectors import kb_article_get_for_user
 from lifebuoy.kb.services import kb_ticket_link
 from lifebuoy.monitoring.models import Deployment, Problem, ProblemKind
@@ -174,15 +174,11 @@ def diagnosis_markdown(detected: Detected) -> str:
     return "\n".join(lines)
 
 
-def _desk_url(ticket: Ticket) -> str:
-    return settings.LIFEBUOY_BASE_URL.rstrip("/") + reverse("desk:detail", args=[ticket.id])
-
-
 def _slack(*, key: str, ticket: Ticket, text: str, now: datetime) -> None:
     target: str = settings.LIFEBUOY_SLACK_WEBHOOK_URL
     if not target:
         return
-    url = _desk_url(ticket)
+    url = desk_ticket_url(ticket.id)
     line = f"{text} <{url}|{ticket.number}>"
     payload = {
         "text": line,

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import logging
 
-from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
 
+from lifebuoy.core.links import desk_ticket_url
 from lifebuoy.notifications.models import DeliveryKind
 from lifebuoy.notifications.services.outbox import delivery_enqueue, slack_target
 from lifebuoy.sla.events import SlaEvent, SlaEventKind
@@ -35,7 +34,7 @@ def notifications_on_sla_event(event: SlaEvent) -> None:
     if ticket is None:
         return
     icon, label = _TEXT[event.kind]
-    link = settings.LIFEBUOY_BASE_URL.rstrip("/") + reverse("desk:detail", args=[ticket.id])
+    link = desk_ticket_url(ticket.id)
     clock = event.clock_kind.replace("_", " ")
     due = event.due_at.strftime("%Y-%m-%d %H:%M UTC")
     text = (

@@ -22,9 +22,9 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.urls import reverse
 
 from lifebuoy.core.config_cache import config_cached
+from lifebuoy.core.links import desk_ticket_url, portal_ticket_url
 from lifebuoy.core.tasks import enqueue_on_commit
 from lifebuoy.notifications.models import (
     Delivery,
@@ -98,16 +98,9 @@ def _footer(ticket: Ticket) -> str:
     )
     return (
         f"{confirm}Reply to this email to add to {ticket.number}; please keep "
-        f"{ticket.subject_token} in the subject.\nFollow the ticket online: {_portal_url(ticket)}"
+        f"{ticket.subject_token} in the subject.\n"
+        f"Follow the ticket online: {portal_ticket_url(ticket.id)}"
     )
-
-
-def _portal_url(ticket: Ticket) -> str:
-    return settings.LIFEBUOY_BASE_URL.rstrip("/") + reverse("portal:detail", args=[ticket.id])
-
-
-def _desk_url(ticket: Ticket) -> str:
-    return settings.LIFEBUOY_BASE_URL.rstrip("/") + reverse("desk:detail", args=[ticket.id])
 
 
 def _html(body_html: str, ticket: Ticket) -> str:
@@ -151,7 +144,7 @@ def _acknowledgement(ticket: Ticket) -> dict[str, Any]:
 
 
 def _slack_p1(ticket: Ticket) -> dict[str, Any]:
-    url = _desk_url(ticket)
+    url = desk_ticket_url(ticket.id)
     line = f"P1 {ticket.number} from {ticket.organization.name}: {ticket.subject}"
     return {
         "text": f"{line} <{url}|Open in Lifebuoy>",
@@ -180,7 +173,7 @@ def _webhook_payload(
             "subject": ticket.subject,
             "status": ticket.status,
             "priority": ticket.priority,
-            "url": _portal_url(ticket),
+            "url": portal_ticket_url(ticket.id),
         },
     }
     if message is not None:

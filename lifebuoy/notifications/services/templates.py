@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
 
 from lifebuoy.accounts.models import Role, User
 from lifebuoy.core.errors import PermissionDenied, ValidationFailed
+from lifebuoy.core.links import portal_ticket_url
 from lifebuoy.notifications.models import MessageTemplate
 from lifebuoy.notifications.placeholders import PlaceholderError, fill, placeholders_in
 from lifebuoy.tickets.models import Ticket
@@ -57,7 +56,6 @@ class Rendered:
 
 def ticket_values(*, ticket: Ticket, agent: User) -> dict[str, str]:
     """What the desk knows about a ticket, by placeholder name."""
-    base = settings.LIFEBUOY_BASE_URL.rstrip("/")
     return {
         "customer_name": ticket.requester.display_name,
         "ticket_number": ticket.number,
@@ -66,7 +64,7 @@ def ticket_values(*, ticket: Ticket, agent: User) -> dict[str, str]:
         "organization": ticket.organization.name,
         "priority": ticket.priority,
         "agent_name": agent.full_name or agent.display_name,
-        "ticket_url": base + reverse("portal:detail", args=[ticket.id]),
+        "ticket_url": portal_ticket_url(ticket.id),
     }
 
 

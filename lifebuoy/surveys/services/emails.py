@@ -7,10 +7,10 @@ import html
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.urls import reverse
 
 from lifebuoy.accounts.models import User
+from lifebuoy.core.links import absolute_url, desk_ticket_url
 from lifebuoy.surveys.models import CSAT_MAX, CSAT_MIN, NPS_MAX, NPS_MIN, Survey, SurveyKind
 from lifebuoy.tickets.models import Ticket
 
@@ -20,12 +20,8 @@ NPS_QUESTION = "How likely are you to recommend Dual Trinity to a friend or coll
 CSAT_QUESTION = "How satisfied are you with the support you received?"
 
 
-def absolute(path: str) -> str:
-    return str(settings.LIFEBUOY_BASE_URL).rstrip("/") + path
-
-
 def survey_link(token: str, rating: int | None = None) -> str:
-    link = absolute(reverse("surveys:answer", args=[token]))
+    link = absolute_url(reverse("surveys:answer", args=[token]))
     return link if rating is None else f"{link}?rating={rating}"
 
 
@@ -96,10 +92,8 @@ def follow_up_alert_text(survey: Survey) -> str:
 
 
 def follow_up_email(*, survey: Survey) -> dict[str, Any]:
-    link = absolute(reverse("surveys:follow_ups"))
-    ticket_link = (
-        absolute(reverse("desk:detail", args=[survey.ticket_id])) if survey.ticket_id else ""
-    )
+    link = absolute_url(reverse("surveys:follow_ups"))
+    ticket_link = desk_ticket_url(survey.ticket_id) if survey.ticket_id else ""
     text = f"{follow_up_alert_text(survey)}\n\nFollow up: {link}\n"
     if ticket_link:
         text += f"The ticket: {ticket_link}\n"

@@ -13,11 +13,12 @@ from django.urls import reverse
 
 from lifebuoy.accounts.models import User
 from lifebuoy.core.errors import InvalidState, PermissionDenied, ValidationFailed
+from lifebuoy.core.links import absolute_url
 from lifebuoy.notifications.models import DeliveryKind
 from lifebuoy.notifications.services.outbox import delivery_enqueue, slack_target
 from lifebuoy.surveys.models import FollowUpStatus, FollowUpTask, Survey
 from lifebuoy.surveys.selectors import is_lead, lead_recipients
-from lifebuoy.surveys.services.emails import absolute, follow_up_alert_text, follow_up_email
+from lifebuoy.surveys.services.emails import follow_up_alert_text, follow_up_email
 
 NOTE_MAX = 2000
 
@@ -36,7 +37,7 @@ def _alert(task: FollowUpTask, now: datetime) -> None:
         )
     target = slack_target()
     if target:
-        link = absolute(reverse("surveys:follow_ups"))
+        link = absolute_url(reverse("surveys:follow_ups"))
         delivery_enqueue(
             kind=DeliveryKind.SLACK,
             key=f"slack:survey-follow-up:{task.id}",
