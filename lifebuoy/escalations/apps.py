@@ -8,8 +8,8 @@ class EscalationsConfig(AppConfig):
 
     def ready(self) -> None:
         from lifebuoy.escalations import subscribers
-        from lifebuoy.escalations.hooks import on_sla_event
+        from lifebuoy.escalations.hooks import escalations_on_sla_event
         from lifebuoy.sla.events import sla_event_subscribe
 
-        sla_event_subscribe(on_sla_event)
+        sla_event_subscribe(escalations_on_sla_event)
         subscribers.register()

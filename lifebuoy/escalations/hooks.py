@@ -3,16 +3,12 @@ events in ``subscribers.py``), or the SLA engine reports a clock at risk or brea
 
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 
 from lifebuoy.core.tasks import enqueue_on_commit
-from lifebuoy.escalations.services.oncall import page_trigger_for_ticket
 from lifebuoy.escalations.services.rules import rules_evaluate_ticket
 from lifebuoy.escalations.tasks import ticket_event_followup
 from lifebuoy.sla.events import SlaEvent
-
-logger = logging.getLogger(__name__)
 
 
 def escalations_on_ticket_event(*, ticket_id: int, now: datetime) -> None:
@@ -23,16 +19,6 @@ def escalations_on_ticket_event(*, ticket_id: int, now: datetime) -> None:
     enqueue_on_commit(ticket_event_followup, ticket_id=ticket_id, at=now.isoformat())
 
 
-def after_ticket_event(ticket_id: int, now: datetime) -> None:
-    for step in (rules_evaluate_ticket, page_trigger_for_ticket):
-        try:
-            step(ticket_id=ticket_id, now=now)
-        except Exception:
-            logger.exception(
-                "Escalation follow-up %s failed for ticket %s", step.__name__, ticket_id
-            )
-
-
-def on_sla_event(event: SlaEvent) -> None:
+def escalations_on_sla_event(event: SlaEvent) -> None:
     """At risk or breached: the "SLA at risk" rules get their chance right away."""
     rules_evaluate_ticket(ticket_id=event.ticket_id, now=event.occurred_at, sla_at_risk=True)

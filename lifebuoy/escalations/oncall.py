@@ -1,4 +1,6 @@
-"""Who is on call: pure arithmetic over a schedule's layers and overrides at an instant.
+"""Who is on call, and the on-call reads. ``oncall_at`` and its helpers are pure arithmetic
+over a schedule's layers and overrides at an instant; the selectors below them read schedules
+and pages from the database for the desk and the API.
 
 Overrides beat layers; among layers the highest position whose weekly restrictions cover the
 instant wins; within a layer members take turns of ``shift_hours`` from ``rotation_start``.

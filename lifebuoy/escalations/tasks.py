@@ -1,31 +1,31 @@
-"""Scheduled sweeps. Each loads nothing itself: it reads the clock once and calls one service."""
+"""Escalations' background work: three scheduled sweeps, and the follow-up a ticket change
+queues. Each task reads the clock once (the follow-up gets the time it was queued at) and calls
+the service of the same name."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from celery import shared_task
+from django.core.cache import cache
 from django.utils import timezone
+
+from lifebuoy.escalations.services import followup, oncall, rules, ticket_events
 
 RULES_SWEEP_CURSOR = "lifebuoy.escalations.rules_sweep.after"
 
 
 @shared_task(name="lifebuoy.escalations.rules_sweep", time_limit=300, soft_time_limit=240)
 def rules_sweep(batch_size: int = 200) -> int:
-    from django.core.cache import cache
-
-    from lifebuoy.escalations.services.rules import rules_sweep as run
-
-    result = run(now=timezone.now(), batch_size=batch_size, after=cache.get(RULES_SWEEP_CURSOR, 0))
+    after = cache.get(RULES_SWEEP_CURSOR, 0)
+    result = rules.rules_sweep(now=timezone.now(), batch_size=batch_size, after=after)
     cache.set(RULES_SWEEP_CURSOR, result.resume_after, timeout=None)
     return result.made
 
 
 @shared_task(name="lifebuoy.escalations.followup_sweep", time_limit=300, soft_time_limit=240)
 def followup_sweep(batch_size: int = 200) -> dict[str, int]:
-    from lifebuoy.escalations.services.followup import followup_sweep as run
-
-    result = run(now=timezone.now(), batch_size=batch_size)
+    result = followup.followup_sweep(now=timezone.now(), batch_size=batch_size)
     return {
         "checkins": result.checkins,
         "update_warnings": result.update_warnings,
@@ -36,13 +36,9 @@ def followup_sweep(batch_size: int = 200) -> dict[str, int]:
 
 @shared_task(name="lifebuoy.escalations.page_sweep", time_limit=60, soft_time_limit=45)
 def page_sweep(batch_size: int = 200) -> int:
-    from lifebuoy.escalations.services.oncall import page_sweep as run
-
-    return run(now=timezone.now(), batch_size=batch_size)
+    return oncall.page_sweep(now=timezone.now(), batch_size=batch_size)
 
 
 @shared_task(name="lifebuoy.escalations.ticket_event_followup", time_limit=60, soft_time_limit=45)
 def ticket_event_followup(ticket_id: int, at: str) -> None:
-    from lifebuoy.escalations.hooks import after_ticket_event
-
-    after_ticket_event(ticket_id, datetime.fromisoformat(at))
+    ticket_events.ticket_event_followup(ticket_id=ticket_id, now=datetime.fromisoformat(at))

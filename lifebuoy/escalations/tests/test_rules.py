@@ -9,7 +9,7 @@ import pytest
 from django.db import connections
 
 from lifebuoy.core.errors import InvalidState, PermissionDenied, ValidationFailed
-from lifebuoy.escalations.hooks import on_sla_event
+from lifebuoy.escalations.hooks import escalations_on_sla_event
 from lifebuoy.escalations.models import EscalationState, Firing, FiringOutcome, Level, Mode, Rule
 from lifebuoy.escalations.services.escalate import EscalationRequest, escalation_checklist_save
 from lifebuoy.escalations.services.rules import (
@@ -136,7 +136,7 @@ def test_the_sla_at_risk_event_triggers_evaluation(alice, bob, now):
     only("t3-sla-at-risk")
     ticket = owned_by(open_ticket(alice, now), bob, now)
     event = SlaEvent(SlaEventKind.AT_RISK, ticket.id, 1, "resolution", now, now)
-    on_sla_event(event)
+    escalations_on_sla_event(event)
     assert Firing.objects.get(ticket=ticket).rule.key == "t3-sla-at-risk"
 
 
