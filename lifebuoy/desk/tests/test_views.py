@@ -111,3 +111,28 @@ def test_logging_a_call_for_an_unknown_or_staff_address_is_a_field_error(client,
         )
         assert "requester_email" in response.context["form"].errors
     assert not Ticket.objects.exists()
+
+
+def _queue_queries(client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == HTTPStatus.OK
+    return len(queries)
+
+
+@pytest.mark.parametrize(
+    "url", ["/desk/", "/desk/?sort=priority&status=new", "/desk/?assignee=none&sort=activity"]
+)
+def test_the_queue_costs_the_same_queries_for_5_or_50_tickets(client, alice, ted, now, url):
+    """Each row's organization, people, tags and SLA state come with the page, not per row."""
+    client.force_login(ted)
+    for n in range(5):
+        ticket_create(actor=alice, data=NewTicket(f"C{n} stuck", "since 9"), now=now)
+    few = _queue_queries(client, url)
+    for n in range(45):
+        ticket_create(actor=alice, data=NewTicket(f"D{n} stuck", "since 10"), now=now)
+    many = _queue_queries(client, url)
+    assert many == few
+    assert many <= 20
