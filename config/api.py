@@ -18,7 +18,7 @@ from lifebuoy.escalations.api import router as escalations_router
 from lifebuoy.kb.api import router as kb_router
 from lifebuoy.monitoring.api import router as monitoring_router
 from lifebuoy.notifications.api import router as notifications_router
-from lifebuoy.notifications.api_webhooks import router as webhooks_router
+from lifebuoy.notifications.webhooks.api import router as webhooks_router
 from lifebuoy.reports.api import router as reports_router
 from lifebuoy.sla.api import router as sla_router
 from lifebuoy.surveys.api import router as surveys_router

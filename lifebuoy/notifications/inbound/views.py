@@ -10,7 +10,7 @@ from django.utils import timezone
 from lifebuoy.accounts.decorators import signed_in_user, staff_required
 from lifebuoy.core.parsing import parse_id
 
-from . import selectors_inbound as selectors
+from . import selectors
 
 
 @staff_required

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from ninja import Field, Schema
 
-from .models import Delivery
+from lifebuoy.notifications.models import Delivery
 
 
 class WebhookDeliveryOut(Schema):

@@ -25,10 +25,10 @@ from lifebuoy.accounts.decorators import signed_in_user
 from lifebuoy.core.errors import LifebuoyError, NotFound, PermissionDenied
 from lifebuoy.core.parsing import parse_id
 from lifebuoy.core.views import apply_error
+from lifebuoy.notifications import selectors
+from lifebuoy.notifications.services import webhooks as services
 
-from . import selectors
-from .forms_webhooks import WebhookEndpointCreateForm, WebhookEndpointForm
-from .services import webhooks as services
+from .forms import WebhookEndpointCreateForm, WebhookEndpointForm
 
 View = Callable[..., HttpResponse]
 

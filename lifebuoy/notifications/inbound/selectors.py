@@ -13,8 +13,7 @@ from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 
 from lifebuoy.accounts.models import Role, User
 from lifebuoy.core.errors import NotFound, PermissionDenied
-
-from .models import InboundEmail, InboundStatus
+from lifebuoy.notifications.models import InboundEmail, InboundStatus
 
 LOGGED = (
     InboundStatus.REJECTED,

@@ -8,8 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from lifebuoy.accounts.models import Organization
-
-from .services.webhooks import WEBHOOK_EVENTS
+from lifebuoy.notifications.services.webhooks import WEBHOOK_EVENTS
 
 
 class WebhookEndpointForm(forms.Form):

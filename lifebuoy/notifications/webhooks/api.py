@@ -13,17 +13,17 @@ from ninja import Router
 from ninja.responses import Status
 
 from lifebuoy.accounts.api_auth import AuthedRequest
+from lifebuoy.notifications import selectors
+from lifebuoy.notifications.models import WebhookEndpoint
+from lifebuoy.notifications.services import webhooks as services
 
-from . import selectors
-from .models import WebhookEndpoint
-from .schemas_webhooks import (
+from .schemas import (
     WebhookEndpointCreateIn,
     WebhookEndpointOut,
     WebhookEndpointSecretOut,
     WebhookEndpointUpdateIn,
     WebhookPingOut,
 )
-from .services import webhooks as services
 
 router = Router(tags=["webhooks"])
 
