@@ -44,6 +44,7 @@ def _role_required(check: Callable[[User], bool]) -> Callable[[View], View]:
     return decorator
 
 
+signed_in_required = _role_required(lambda user: True)  # pages every role uses, gated inside
 staff_required = _role_required(lambda user: user.is_support_staff)
 customer_required = _role_required(lambda user: user.is_customer)
 

@@ -8,45 +8,21 @@ in services/webhooks.py; a new or rotated secret is shown on the answering page 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.handlers.wsgi import WSGIRequest
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from lifebuoy.accounts.decorators import signed_in_user
-from lifebuoy.core.errors import LifebuoyError, NotFound, PermissionDenied
+from lifebuoy.accounts.decorators import signed_in_required, signed_in_user
+from lifebuoy.core.errors import LifebuoyError
 from lifebuoy.core.parsing import parse_id
 from lifebuoy.core.views import apply_error
 from lifebuoy.notifications import selectors
 from lifebuoy.notifications.services import webhooks as services
 
 from .forms import WebhookEndpointCreateForm, WebhookEndpointForm
-
-View = Callable[..., HttpResponse]
-
-
-def _webhook_page(view: View) -> View:
-    """Signed in; the gates' 404 and 403 become Django's."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(request: WSGIRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(exc.message) from exc
-        except PermissionDenied as exc:
-            raise DjangoPermissionDenied(exc.message) from exc
-
-    return wrapper
 
 
 def _secret_page(request: WSGIRequest, created: services.EndpointWithSecret) -> HttpResponse:
@@ -56,7 +32,7 @@ def _secret_page(request: WSGIRequest, created: services.EndpointWithSecret) -> 
     return response
 
 
-@_webhook_page
+@signed_in_required
 def webhook_list_view(request: WSGIRequest) -> HttpResponse:
     user = signed_in_user(request)
     organization_id = parse_id(request.GET.get("organization"))
@@ -73,7 +49,7 @@ def webhook_list_view(request: WSGIRequest) -> HttpResponse:
     return render(request, "notifications/webhooks/list.html", context)
 
 
-@_webhook_page
+@signed_in_required
 def webhook_create_view(request: WSGIRequest) -> HttpResponse:
     user = signed_in_user(request)
     organizations = selectors.webhook_organization_list_for_user(user=user)
@@ -101,7 +77,7 @@ def webhook_create_view(request: WSGIRequest) -> HttpResponse:
     return render(request, "notifications/webhooks/form.html", {"form": form}, status=status)
 
 
-@_webhook_page
+@signed_in_required
 def webhook_edit_view(request: WSGIRequest, endpoint_id: int) -> HttpResponse:
     user = signed_in_user(request)
     endpoint = selectors.webhook_endpoint_get_for_user(user=user, endpoint_id=endpoint_id)
@@ -120,7 +96,7 @@ def webhook_edit_view(request: WSGIRequest, endpoint_id: int) -> HttpResponse:
     return render(request, "notifications/webhooks/form.html", context, status=status)
 
 
-@_webhook_page
+@signed_in_required
 @require_POST
 def webhook_delete_view(request: WSGIRequest, endpoint_id: int) -> HttpResponse:
     user = signed_in_user(request)
@@ -130,7 +106,7 @@ def webhook_delete_view(request: WSGIRequest, endpoint_id: int) -> HttpResponse:
     return redirect("webhooks:list")
 
 
-@_webhook_page
+@signed_in_required
 @require_POST
 def webhook_rotate_view(request: WSGIRequest, endpoint_id: int) -> HttpResponse:
     user = signed_in_user(request)
@@ -140,7 +116,7 @@ def webhook_rotate_view(request: WSGIRequest, endpoint_id: int) -> HttpResponse:
     )
 
 
-@_webhook_page
+@signed_in_required
 @require_POST
 def webhook_test_view(request: WSGIRequest, endpoint_id: int) -> HttpResponse:
     user = signed_in_user(request)
