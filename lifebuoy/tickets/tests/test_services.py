@@ -60,7 +60,7 @@ def test_it_reports_every_invalid_field_at_once(alice, now):
 
 
 def test_a_customer_cannot_file_for_someone_else(alice, carol, now):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="Customers file tickets for themselves only"):
         ticket_create(actor=alice, requester=carol, data=NewTicket("s", "d"), now=now)
 
 
@@ -86,7 +86,7 @@ def test_first_public_agent_reply_opens_the_ticket_and_takes_ownership(alice, te
 
 def test_customers_cannot_write_internal_notes(alice, now):
     ticket = new(alice, now)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="Only support staff can write internal notes"):
         message_add(ticket=ticket, author=alice, body="x", is_internal=True, now=now)
 
 
@@ -111,7 +111,7 @@ def test_customer_reply_while_pending_puts_the_ticket_back_to_open(alice, ted, n
 def test_a_closed_ticket_takes_no_customer_reply(alice, now):
     ticket = new(alice, now)
     ticket_confirm_resolved(ticket=ticket, actor=alice, now=now)
-    with pytest.raises(InvalidState):
+    with pytest.raises(InvalidState, match="is closed; please open a new ticket"):
         message_add(ticket=ticket, author=alice, body="one more thing", now=now)
 
 
@@ -144,7 +144,7 @@ def test_every_change_is_audited_with_old_and_new_values(alice, ted, bob, now):
 
 def test_customers_cannot_change_tickets(alice, now):
     ticket = new(alice, now)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="Only support staff can change a ticket"):
         ticket_update(ticket=ticket, actor=alice, changes=TicketChanges(priority="P1"), now=now)
 
 
@@ -161,7 +161,7 @@ def test_assigning_to_a_customer_is_rejected(alice, carol, ted, now):
 def test_an_oversized_attachment_is_refused_and_nothing_is_saved(alice, now):
     ticket = new(alice, now)
     big = SimpleUploadedFile("dump.log", b"x" * 11, content_type="text/plain")
-    with pytest.raises(PayloadTooLarge):
+    with pytest.raises(PayloadTooLarge, match="the limit is"):
         message_add(ticket=ticket, author=alice, body="see log", files=[big], now=now)
     assert Message.objects.count() == 0
     assert Attachment.objects.count() == 0
