@@ -53,7 +53,7 @@ def test_a_new_article_gets_the_next_number_and_a_first_revision(ted, now):
 
 
 def test_customers_cannot_write_articles(alice, now):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="Only support staff can change articles"):
         kb_article_create(actor=alice, draft=make_draft("Nope"), now=now)
 
 
@@ -97,7 +97,7 @@ def test_restore_brings_back_content_and_state_as_a_new_revision(ted, bob, publi
 
 
 def test_restoring_a_missing_revision_is_not_found(ted, public_article, now):
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound, match="has no revision 9"):
         kb_article_restore(article=public_article, actor=ted, revision_number=9, now=now)
 
 
@@ -124,7 +124,7 @@ def test_a_failed_save_leaves_article_and_index_unchanged(
         raise RuntimeError("disk full")
 
     monkeypatch.setattr("lifebuoy.kb.services.index_documents", boom)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="disk full"):
         kb_article_update(article=public_article, actor=ted, draft=make_draft("Zorblatt"), now=now)
 
     public_article.refresh_from_db()
@@ -163,9 +163,9 @@ def test_archived_articles_cannot_be_linked_and_customers_cannot_link(
     alice, ted, archived_article, public_article, now
 ):
     ticket = ticket_create(actor=alice, data=NewTicket("Dashboard empty", "nothing"), now=now)
-    with pytest.raises(InvalidState):
+    with pytest.raises(InvalidState, match="is archived"):
         kb_ticket_link(ticket=ticket, article=archived_article, actor=ted, now=now)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="Only support staff can change articles"):
         kb_ticket_link(ticket=ticket, article=public_article, actor=alice, now=now)
 
 
@@ -213,7 +213,7 @@ def test_quarterly_queue_holds_everything_unreviewed_for_a_quarter(lena, public_
 
 
 def test_only_a_lead_or_the_owner_marks_an_article_reviewed(ted, bob, lena, public_article, now):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="Only a support lead or the owner can review"):
         kb_article_mark_reviewed(article=public_article, actor=bob, now=now)
     kb_article_mark_reviewed(article=public_article, actor=ted, now=now)  # the owner
     kb_article_mark_reviewed(article=public_article, actor=lena, now=now)
@@ -237,7 +237,7 @@ def test_the_gate_hides_missing_and_private_articles_alike(alice, internal_artic
         kb_article_get_for_user(user=alice, key=internal_article.article_id)
     with pytest.raises(NotFound) as missing:
         kb_article_get_for_user(user=alice, key="KB-999999")
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound, match="Article nonsense was not found"):
         kb_article_get_for_user(user=alice, key="nonsense")
     assert private.value.code == missing.value.code == "article_not_found"
     assert kb_article_get_for_user(user=alice, key="kb-1001").number == 1001
