@@ -11,7 +11,6 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
 
 from lifebuoy.accounts.models import Organization, Role, User
@@ -31,25 +30,11 @@ from lifebuoy.monitoring.models import (
     MIN_POLL_SECONDS,
     Deployment,
 )
+from lifebuoy.monitoring.services.common import require_consent
+from lifebuoy.monitoring.tasks import deployment_poll as deployment_poll_task
 from lifebuoy.monitoring.tasks import mirror_discard as mirror_discard_task
 
 TOKEN_PREFIX = "lbd_"  # noqa: S105  # a prefix, not a secret
-
-
-def monitoring_actor() -> User:
-    """The desk's own identity for what monitoring writes: staff with an unusable password.
-
-    Active, because the knowledge-base gate shows internal articles only to active staff.
-    """
-    email: str = getattr(settings, "LIFEBUOY_MONITORING_ACTOR_EMAIL", "monitoring@lifebuoy.invalid")
-    user, created = User.objects.get_or_create(
-        email=email,
-        defaults={"full_name": "Lifebuoy monitoring", "role": Role.ENGINEER},
-    )
-    if created:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-    return user
 
 
 @dataclass(frozen=True)
@@ -333,17 +318,7 @@ def deployment_usage_token_matches(*, deployment: Deployment, secret: str) -> bo
     return bool(stored) and hmac.compare_digest(stored, _hash(secret))
 
 
-def require_consent(deployment: Deployment) -> None:
-    if not deployment.has_read_consent:
-        raise PermissionDenied(
-            "no_consent",
-            f"{deployment.name}: the customer has not allowed read access, so it is not polled.",
-        )
-
-
 def deployment_poll_request(*, deployment: Deployment) -> None:
     """ "Run the doctor now": queue a poll after the current transaction commits."""
-    from lifebuoy.monitoring.tasks import deployment_poll as deployment_poll_task
-
     require_consent(deployment)
     enqueue_on_commit(deployment_poll_task, deployment.id)

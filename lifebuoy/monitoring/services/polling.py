@@ -16,7 +16,7 @@ commits or ``STORE_STATE_EVERY``; a poll in another process continues from the s
 (older, so it reads more commits, with the same result). Only one run per deployment keeps a
 stored state. That state is looked up, and decoded when needed, while the mirror fetches.
 
-Scheduled polls run anywhere: ``deployments_dispatch_due`` claims the due deployments and
+Scheduled polls run anywhere: the ``poll_due_deployments`` task claims the due deployments and
 queues one poll task each. A repository that cannot be fetched for
 ``LIFEBUOY_MONITORING_UNREACHABLE_MINUTES`` becomes a problem of its own, and its agents
 "not monitored" until a poll reads it again.
@@ -37,7 +37,6 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 
-from lifebuoy.core.tasks import enqueue_on_commit
 from lifebuoy.diagnostics.engine.build import Scope
 from lifebuoy.diagnostics.engine.checks.consolidation_time import latest_wait
 from lifebuoy.diagnostics.engine.incremental import StatefulReport, diagnose_with_state
@@ -75,7 +74,7 @@ from lifebuoy.monitoring.services.agents import (
     agents_record,
     agents_unmonitored,
 )
-from lifebuoy.monitoring.services.deployments import require_consent
+from lifebuoy.monitoring.services.common import require_consent
 from lifebuoy.monitoring.services.problems import (
     Detected,
     problems_detect,
@@ -450,29 +449,12 @@ def deployment_due_claim(*, deployment: Deployment, now: datetime) -> bool:
     return claimed.update(next_poll_at=lease) == 1
 
 
-def deployments_dispatch_due(*, now: datetime, limit: int = DISPATCH_LIMIT) -> int:
-    """Claim each due deployment (up to ``limit``) and queue its poll for any worker, so many
-    workers poll many deployments side by side. The claims and the queueing commit together:
-    the polls leave as one broker message after the commit, and a second dispatcher running at
-    the same time claims none of the same deployments. A poll whose task is lost waits for the
-    deployment's next interval, as a poll whose worker died does."""
-    from lifebuoy.monitoring.tasks import deployment_poll as deployment_poll_task
-
-    claimed = 0
-    with transaction.atomic():
-        for deployment in deployment_list_due(now=now, limit=limit):
-            if deployment_due_claim(deployment=deployment, now=now):
-                enqueue_on_commit(deployment_poll_task, deployment.id, force=False)
-                claimed += 1
-    return claimed
-
-
 def poll_due_deployments(
     *, now: datetime, batch_size: int = 20, deadline_seconds: float = 240
 ) -> int:
     """Poll up to ``batch_size`` due deployments with consent here, one after another,
-    stopping at the deadline (``manage.py monitoring_poll``; workers use
-    ``deployments_dispatch_due``)."""
+    stopping at the deadline (``manage.py monitoring_poll``; workers use the
+    ``poll_due_deployments`` task, which queues each claimed poll for any worker)."""
     started = time.monotonic()
     due = deployment_list_due(now=now, limit=batch_size)
     polled = 0

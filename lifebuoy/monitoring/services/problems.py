@@ -28,7 +28,7 @@ from lifebuoy.core.links import desk_ticket_url
 from lifebuoy.kb.selectors import kb_article_get_for_user
 from lifebuoy.kb.services import kb_ticket_link
 from lifebuoy.monitoring.models import Deployment, Problem, ProblemKind
-from lifebuoy.monitoring.services.deployments import monitoring_actor
+from lifebuoy.monitoring.services.common import monitoring_actor
 from lifebuoy.notifications.models import DeliveryKind
 from lifebuoy.notifications.services.outbox import delivery_enqueue
 from lifebuoy.tickets.models import Category, Channel, Priority, Ticket

@@ -30,7 +30,7 @@ from lifebuoy.monitoring.models import (
     UsageRecord,
 )
 from lifebuoy.monitoring.selectors import month_start, next_month, usage_cost_between
-from lifebuoy.monitoring.services.deployments import monitoring_actor
+from lifebuoy.monitoring.services.common import monitoring_actor
 from lifebuoy.monitoring.services.problems import Detected, problem_clear, problem_open
 from lifebuoy.notifications.models import DeliveryKind
 from lifebuoy.notifications.services.outbox import delivery_enqueue
