@@ -7,9 +7,7 @@ class EscalationsConfig(AppConfig):
     verbose_name = "Escalations and on-call"
 
     def ready(self) -> None:
+        # Imported here, not at the top: models and subscribers load once the registry is ready.
         from lifebuoy.escalations import subscribers
-        from lifebuoy.escalations.hooks import escalations_on_sla_event
-        from lifebuoy.sla.events import sla_event_subscribe
 
-        sla_event_subscribe(escalations_on_sla_event)
         subscribers.register()

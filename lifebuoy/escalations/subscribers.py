@@ -4,12 +4,14 @@ Reacts to: a new ticket, a message (not unverified mail, which moves nothing), a
 save of a ticket's properties. Each queues one follow-up task after the commit
 (``escalations_on_ticket_event``). Not to status changes on their own (a confirmation, an
 escalation hand-off or an auto-close gives the rules nothing new), nor to priority or assignment
-changes apart from the save that made them.
+changes apart from the save that made them. And to every SLA event, after its commit: a breach
+or an at-risk warning may match a rule (``escalations_on_sla_event``).
 """
 
 from __future__ import annotations
 
-from lifebuoy.escalations.hooks import escalations_on_ticket_event
+from lifebuoy.escalations.hooks import escalations_on_sla_event, escalations_on_ticket_event
+from lifebuoy.sla.events import sla_event_subscribe
 from lifebuoy.tickets import events
 
 
@@ -27,6 +29,7 @@ def on_ticket_updated(event: events.TicketUpdated) -> None:
 
 
 def register() -> None:
+    sla_event_subscribe(escalations_on_sla_event)
     order = events.ORDER_ESCALATIONS
     events.subscribe(events.TicketCreated, on_ticket_created, order=order)
     events.subscribe(events.MessageAdded, on_message_added, order=order)

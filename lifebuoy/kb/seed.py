@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from . import template
+from .drafts import document_of, fields_from_draft, snapshot
+from .search import index_documents
 
 SEED_DIR = Path(__file__).resolve().parent / "seed" / "articles"
 
@@ -23,9 +25,6 @@ def load_seed_articles(*, article_model: Any, revision_model: Any, now: datetime
 
     Takes the model classes so the data migration can pass its historical models.
     """
-    from .drafts import document_of, fields_from_draft, snapshot
-    from .search import index_documents
-
     created = []
     for draft in seed_drafts():
         assert draft.article_id is not None  # noqa: S101  # checked by the seed tests

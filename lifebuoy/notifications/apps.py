@@ -7,12 +7,10 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Customer communication"
 
     def ready(self) -> None:
+        # Imported here, not at the top: models and subscribers load once the registry is ready.
         from lifebuoy.core.config_cache import invalidate_on_change
         from lifebuoy.notifications import subscribers
         from lifebuoy.notifications.models import WebhookEndpoint
-        from lifebuoy.notifications.services.alerts import notifications_on_sla_event
-        from lifebuoy.sla.events import sla_event_subscribe
 
-        sla_event_subscribe(notifications_on_sla_event)
         invalidate_on_change(WebhookEndpoint)
         subscribers.register()

@@ -4,17 +4,19 @@ Reacts to: a new ticket (the acknowledgement), a message (a public reply is mail
 to webhooks), a resolution set by staff (the customer is asked to confirm the fix; not a
 resolution by the customer's own confirmation, nor an auto-close), a priority change (a P1
 alert). Not to assignment, escalation hand-offs (the escalation app writes its own notice) or
-plain saves.
+plain saves. And to every SLA event, after its commit (at-risk and breach alerts).
 """
 
 from __future__ import annotations
 
+from lifebuoy.notifications.services.alerts import notifications_on_sla_event
 from lifebuoy.notifications.services.outbox import (
     notifications_on_message_added,
     notifications_on_priority_change,
     notifications_on_resolved,
     notifications_on_ticket_created,
 )
+from lifebuoy.sla.events import sla_event_subscribe
 from lifebuoy.tickets import events
 from lifebuoy.tickets.models import Status
 
@@ -42,6 +44,7 @@ def on_priority_changed(event: events.PriorityChanged) -> None:
 
 
 def register() -> None:
+    sla_event_subscribe(notifications_on_sla_event)
     order = events.ORDER_NOTIFICATIONS
     events.subscribe(events.TicketCreated, on_ticket_created, order=order)
     events.subscribe(events.MessageAdded, on_message_added, order=order)

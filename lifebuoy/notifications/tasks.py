@@ -8,13 +8,13 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils import timezone
 
+from lifebuoy.notifications.services import delivery
+
 
 @shared_task(name="lifebuoy.notifications.delivery_send", time_limit=60, soft_time_limit=45)
 def delivery_send(delivery_id: int) -> str:
     """Send one delivery; on a retryable failure, come back after the backoff."""
-    from lifebuoy.notifications.services.delivery import delivery_attempt
-
-    attempt = delivery_attempt(delivery_id=delivery_id, now=timezone.now())
+    attempt = delivery.delivery_attempt(delivery_id=delivery_id, now=timezone.now())
     if attempt.retry_in is not None:
         delivery_send.apply_async((delivery_id,), countdown=attempt.retry_in)
     return attempt.outcome
@@ -23,9 +23,7 @@ def delivery_send(delivery_id: int) -> str:
 @shared_task(name="lifebuoy.notifications.outbox_sweep", time_limit=120, soft_time_limit=100)
 def outbox_sweep(batch_size: int = 500) -> int:
     """Re-queue due and stuck deliveries (e.g. after the broker or a worker was down)."""
-    from lifebuoy.notifications.services.delivery import outbox_sweep as sweep
-
-    due = sweep(now=timezone.now(), batch_size=batch_size)
+    due = delivery.outbox_sweep(now=timezone.now(), batch_size=batch_size)
     for delivery_id in due:
         delivery_send.delay(delivery_id)
     return len(due)

@@ -7,6 +7,7 @@ class SlaConfig(AppConfig):
     verbose_name = "SLA"
 
     def ready(self) -> None:
+        # Imported here, not at the top: models and subscribers load once the registry is ready.
         from lifebuoy.core.config_cache import invalidate_on_change
         from lifebuoy.sla import subscribers
         from lifebuoy.sla.models import Calendar, CalendarWindow, Holiday, Policy, Target

@@ -19,6 +19,9 @@ escalations) is committed exactly when the event is used up: if the task is lost
 dies, the event stays and the minute sweep (``lifebuoy.sla.sla_events_redeliver``) hands it
 over. An exception in one subscriber is logged, its writes are rolled back, and the others still
 run.
+
+The delivery task is defined here, beside the emitter that queues it, rather than in
+``tasks.py``: the producers import this module, and ``tasks.py`` imports the producers.
 """
 
 from __future__ import annotations
@@ -29,9 +32,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from celery import shared_task
 from django.db import transaction
 
 from lifebuoy.core.tasks import enqueue_on_commit
+from lifebuoy.sla.models import PendingEvent
 
 logger = logging.getLogger(__name__)
 
@@ -92,16 +97,13 @@ def sla_events_emit(events: Sequence[SlaEvent]) -> None:
     """Write ``events`` in the current transaction; deliver them once it commits."""
     if not events:
         return
-    from lifebuoy.sla.models import PendingEvent
-    from lifebuoy.sla.tasks import sla_events_deliver as sla_events_deliver_task
-
     rows = PendingEvent.objects.bulk_create(
         PendingEvent(payload=event.to_json(), created_at=event.occurred_at) for event in events
     )
-    enqueue_on_commit(sla_events_deliver_task, [row.id for row in rows])
+    enqueue_on_commit(sla_events_deliver, [row.id for row in rows])
 
 
-def sla_events_deliver(events: Sequence[SlaEvent]) -> int:
+def sla_events_notify(events: Sequence[SlaEvent]) -> int:
     """Call every subscriber with each event, in order; the number of events delivered. Each
     subscriber's writes are undone when it fails, and the others still run."""
     for event in events:
@@ -120,8 +122,6 @@ def sla_events_deliver_pending(
     """Hand the pending events named by ``ids`` (or, for the sweep, those created before
     ``older_than``) to the subscribers and delete them, all in one transaction. Rows another
     worker is delivering are skipped; the number of events delivered."""
-    from lifebuoy.sla.models import PendingEvent
-
     with transaction.atomic():
         pending = PendingEvent.objects.select_for_update(skip_locked=True).order_by("id")
         if ids is not None:
@@ -129,6 +129,12 @@ def sla_events_deliver_pending(
         elif older_than is not None:
             pending = pending.filter(created_at__lt=older_than)
         rows = list(pending[:limit])
-        delivered = sla_events_deliver([SlaEvent.from_json(row.payload) for row in rows])
+        delivered = sla_events_notify([SlaEvent.from_json(row.payload) for row in rows])
         PendingEvent.objects.filter(id__in=[row.id for row in rows]).delete()
     return delivered
+
+
+@shared_task(name="lifebuoy.sla.sla_events_deliver", time_limit=600, soft_time_limit=540)
+def sla_events_deliver(event_ids: list[int]) -> int:
+    """Deliver the events one transaction emitted (by the ids of their pending rows)."""
+    return sla_events_deliver_pending(ids=event_ids)

@@ -1,24 +1,22 @@
-"""Background work for SLAs: the periodic sweep and event delivery. Tasks call one service."""
+"""Background work for SLAs: the periodic sweeps. Tasks call one service.
+
+The task that delivers freshly emitted SLA events, ``lifebuoy.sla.sla_events_deliver``, is in
+``events.py`` beside the emitter that queues it.
+"""
 
 from datetime import timedelta
 
 from celery import shared_task
 from django.utils import timezone
 
+from lifebuoy.sla.events import sla_events_deliver_pending
+from lifebuoy.sla.services import breaches
+
 
 @shared_task(name="lifebuoy.sla.sla_breach_scan", time_limit=120, soft_time_limit=100)
 def sla_breach_scan(batch_size: int = 500) -> dict[str, int]:
-    from lifebuoy.sla.services import sla_breach_scan as run
-
-    result = run(now=timezone.now(), batch_size=batch_size)
+    result = breaches.sla_breach_scan(now=timezone.now(), batch_size=batch_size)
     return {"at_risk": result.at_risk, "breached": result.breached}
-
-
-@shared_task(name="lifebuoy.sla.sla_events_deliver", time_limit=600, soft_time_limit=540)
-def sla_events_deliver(event_ids: list[int]) -> int:
-    from lifebuoy.sla.events import sla_events_deliver_pending
-
-    return sla_events_deliver_pending(ids=event_ids)
 
 
 # A pending event older than this lost its task (or its worker): the sweep delivers it.
@@ -27,6 +25,4 @@ REDELIVER_AFTER = timedelta(seconds=60)
 
 @shared_task(name="lifebuoy.sla.sla_events_redeliver", time_limit=600, soft_time_limit=540)
 def sla_events_redeliver() -> int:
-    from lifebuoy.sla.events import sla_events_deliver_pending
-
     return sla_events_deliver_pending(older_than=timezone.now() - REDELIVER_AFTER)

@@ -6,6 +6,7 @@ class TicketsConfig(AppConfig):
     label = "tickets"
 
     def ready(self) -> None:
+        # Imported here, not at the top: models and subscribers load once the registry is ready.
         from lifebuoy.accounts.models import Organization, Queue
         from lifebuoy.core.config_cache import invalidate_on_change
 

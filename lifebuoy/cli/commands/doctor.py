@@ -1,4 +1,7 @@
-"""``lifebuoy doctor PATH``: diagnose a Dual Trinity repository without touching it."""
+"""``lifebuoy doctor PATH``: diagnose a Dual Trinity repository without touching it.
+
+Imports inside the command function are deliberate: ``lifebuoy --help`` stays fast.
+"""
 
 from __future__ import annotations
 

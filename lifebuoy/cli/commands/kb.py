@@ -2,6 +2,9 @@
 
 Without ``--as`` it searches what customers see (published, customer-facing articles); with
 the email address of a support-staff member it searches everything that person may see.
+
+Imports inside the command functions are deliberate: Django and the services load only after
+``django_setup()``, and ``lifebuoy --help`` stays fast (see ``lifebuoy/cli/app.py``).
 """
 
 from __future__ import annotations

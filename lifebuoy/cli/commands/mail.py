@@ -1,4 +1,8 @@
-"""`lifebuoy mailgateway`: receive support mail over SMTP and turn it into tickets."""
+"""`lifebuoy mailgateway`: receive support mail over SMTP and turn it into tickets.
+
+Imports inside the command functions are deliberate: Django and the services load only after
+``django_setup()``, and ``lifebuoy --help`` stays fast (see ``lifebuoy/cli/app.py``).
+"""
 
 from __future__ import annotations
 

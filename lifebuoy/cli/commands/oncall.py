@@ -1,4 +1,8 @@
-"""``lifebuoy oncall``: who is on call now, per schedule, and the pages waiting for an ack."""
+"""``lifebuoy oncall``: who is on call now, per schedule, and the pages waiting for an ack.
+
+Imports inside the command functions are deliberate: Django and the services load only after
+``django_setup()``, and ``lifebuoy --help`` stays fast (see ``lifebuoy/cli/app.py``).
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,9 @@
 """``lifebuoy report weekly --week 2026-W47`` and ``lifebuoy report qbr --organization SLUG``:
-the weekly support report and an organization's quarterly business review, on demand."""
+the weekly support report and an organization's quarterly business review, on demand.
+
+Imports inside the command functions are deliberate: Django and the services load only after
+``django_setup()``, and ``lifebuoy --help`` stays fast (see ``lifebuoy/cli/app.py``).
+"""
 
 from __future__ import annotations
 

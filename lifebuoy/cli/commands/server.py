@@ -1,4 +1,8 @@
-"""Run the desk: `setup`, `serve` (web, worker and scheduler), `worker`, `demo`."""
+"""Run the desk: `setup`, `serve` (web, worker and scheduler), `worker`, `demo`.
+
+Imports inside the command functions are deliberate: Django and the services load only after
+``django_setup()``, and ``lifebuoy --help`` stays fast (see ``lifebuoy/cli/app.py``).
+"""
 
 from __future__ import annotations
 

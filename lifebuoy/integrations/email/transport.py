@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 
 from lifebuoy.notifications.transports import Outgoing, TransportError
+from lifebuoy.tickets.models import Attachment
 
 # Refusals that will not change on a retry: the mailbox does not exist, or is not ours to use.
 _PERMANENT = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused)
@@ -24,8 +25,6 @@ def _attach_files(message: EmailMultiAlternatives, attachment_ids: list[int]) ->
     stay on the ticket, which the footer links to."""
     if not attachment_ids:
         return
-    from lifebuoy.tickets.models import Attachment
-
     budget: int = settings.LIFEBUOY_EMAIL_ATTACHMENTS_MAX_BYTES
     for attachment in Attachment.objects.filter(id__in=attachment_ids).order_by("id"):
         if attachment.size > budget:

@@ -449,10 +449,10 @@ def deployment_due_claim(*, deployment: Deployment, now: datetime) -> bool:
     return claimed.update(next_poll_at=lease) == 1
 
 
-def poll_due_deployments(
+def poll_due_deployments_inline(
     *, now: datetime, batch_size: int = 20, deadline_seconds: float = 240
 ) -> int:
-    """Poll up to ``batch_size`` due deployments with consent here, one after another,
+    """Poll up to ``batch_size`` due deployments with consent in this process, one after another,
     stopping at the deadline (``manage.py monitoring_poll``; workers use the
     ``poll_due_deployments`` task, which queues each claimed poll for any worker)."""
     started = time.monotonic()

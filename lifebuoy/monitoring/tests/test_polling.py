@@ -10,7 +10,7 @@ import pytest
 from lifebuoy.core.errors import PermissionDenied
 from lifebuoy.monitoring.mirror import check_repository, mirrors_root
 from lifebuoy.monitoring.models import AgentState, AgentStatusChange, AgentTask, DoctorRun
-from lifebuoy.monitoring.services.polling import deployment_poll, poll_due_deployments
+from lifebuoy.monitoring.services.polling import deployment_poll, poll_due_deployments_inline
 
 from .conftest import T0, make_deployment
 
@@ -34,7 +34,7 @@ def test_without_consent_nothing_is_polled(acme, alice, customer_repo):
     deployment = make_deployment(acme, alice, customer_repo.path, consent=False)
     with pytest.raises(PermissionDenied):
         deployment_poll(deployment=deployment, now=T0)
-    assert poll_due_deployments(now=T0) == 0
+    assert poll_due_deployments_inline(now=T0) == 0
     assert not (mirrors_root() / deployment.mirror_path).exists()
     assert not DoctorRun.objects.exists()
 
@@ -117,9 +117,9 @@ def test_the_due_sweep_polls_each_due_deployment_once(acme, alice, customer_repo
     customer_repo.commit("C1: plan", at=T0 - timedelta(minutes=5))
     make_deployment(acme, alice, customer_repo.path, name="one")
     make_deployment(acme, alice, customer_repo.path, name="two", poll_interval_seconds=60)
-    assert poll_due_deployments(now=T0) == 2
-    assert poll_due_deployments(now=T0 + timedelta(seconds=30)) == 0
-    assert poll_due_deployments(now=T0 + timedelta(seconds=61)) == 1
+    assert poll_due_deployments_inline(now=T0) == 2
+    assert poll_due_deployments_inline(now=T0 + timedelta(seconds=30)) == 0
+    assert poll_due_deployments_inline(now=T0 + timedelta(seconds=61)) == 1
 
 
 def test_an_unreachable_repository_is_recorded_not_raised(acme, alice, tmp_path):

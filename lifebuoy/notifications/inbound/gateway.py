@@ -20,6 +20,10 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
+from django.db import close_old_connections
+from django.utils import timezone
+
+from lifebuoy.notifications.inbound.services import inbound_email_receive
 
 logger = logging.getLogger(__name__)
 
@@ -60,11 +64,6 @@ class GatewayHandler:
 
 def receive_with_django(raw: bytes, envelope_from: str | None) -> str:
     """Store and process one message (runs on the gateway's worker thread)."""
-    from django.db import close_old_connections
-    from django.utils import timezone
-
-    from lifebuoy.notifications.inbound.services import inbound_email_receive
-
     close_old_connections()
     result = inbound_email_receive(raw=raw, envelope_from=envelope_from, now=timezone.now())
     return result.smtp_reply()

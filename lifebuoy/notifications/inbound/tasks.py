@@ -1,29 +1,23 @@
 """Inbound mail's background work: polling an IMAP mailbox, processing what a stopped gateway
 left, and forgetting the raw bytes of logged mail past its window. Task names keep the
 ``lifebuoy.notifications.`` prefix the schedule and queued messages use.
-
-The services are imported inside each task: ``inbound.services`` reaches the ticket and
-notification services, which a worker loads only when such a task first runs.
 """
 
 from __future__ import annotations
 
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
+
+from lifebuoy.notifications.inbound import imap, services
 
 
 @shared_task(name="lifebuoy.notifications.imap_poll", time_limit=300, soft_time_limit=240)
 def imap_poll() -> int:
     """Fetch new mail from the configured IMAP mailbox, if there is one."""
-    from django.conf import settings
-
-    from lifebuoy.notifications.inbound.imap import Mailbox
-    from lifebuoy.notifications.inbound.imap import imap_poll as poll
-    from lifebuoy.notifications.inbound.services import inbound_email_receive
-
     if not settings.LIFEBUOY_IMAP_HOST:
         return 0
-    box = Mailbox(
+    box = imap.Mailbox(
         host=settings.LIFEBUOY_IMAP_HOST,
         port=settings.LIFEBUOY_IMAP_PORT,
         user=settings.LIFEBUOY_IMAP_USER,
@@ -34,23 +28,23 @@ def imap_poll() -> int:
     )
 
     def receive(raw: bytes) -> str:
-        return inbound_email_receive(raw=raw, envelope_from=None, now=timezone.now()).status
+        return services.inbound_email_receive(
+            raw=raw, envelope_from=None, now=timezone.now()
+        ).status
 
-    return poll(box=box, receive=receive)
+    return imap.imap_poll(box=box, receive=receive)
 
 
 @shared_task(name="lifebuoy.notifications.inbound_retry", time_limit=300, soft_time_limit=240)
 def inbound_retry(batch_size: int = 200) -> int:
     """Process mail a stopped gateway stored but never processed (failures wait for an
     operator: ``manage.py outbox_retry``)."""
-    from lifebuoy.notifications.inbound.services import inbound_email_retry
-
-    return inbound_email_retry(now=timezone.now(), include_failed=False, batch_size=batch_size)
+    return services.inbound_email_retry(
+        now=timezone.now(), include_failed=False, batch_size=batch_size
+    )
 
 
 @shared_task(name="lifebuoy.notifications.inbound_log_purge", time_limit=300, soft_time_limit=240)
 def inbound_log_purge() -> int:
     """Forget the raw bytes of refused, ignored and duplicate mail past the log's window."""
-    from lifebuoy.notifications.inbound.services import inbound_log_purge as purge
-
-    return purge(now=timezone.now())
+    return services.inbound_log_purge(now=timezone.now())

@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from lifebuoy.sla.events import SlaEvent, SlaEventKind, sla_events_emit
 from lifebuoy.sla.models import Clock, ClockState, Summary, SummaryState
 from lifebuoy.tickets.models import Ticket
+from lifebuoy.tickets.services import AuditEntry, ticket_audit_record
 
 AUDIT_ACTIONS = {SlaEventKind.AT_RISK: "sla_at_risk", SlaEventKind.BREACHED: "sla_breached"}
 
@@ -32,8 +33,6 @@ class ScanResult:
 
 def sla_events_record(*, events: Sequence[SlaEvent], now: datetime) -> None:
     """Write each event to its ticket's audit trail and emit it after commit."""
-    from lifebuoy.tickets.services import AuditEntry, ticket_audit_record
-
     ticket_audit_record(
         entries=[
             AuditEntry(

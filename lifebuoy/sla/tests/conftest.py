@@ -3,8 +3,7 @@ from __future__ import annotations
 import pytest
 
 from lifebuoy.sla import events as sla_events
-from lifebuoy.sla.events import SlaEvent
-from lifebuoy.sla.tasks import sla_events_deliver
+from lifebuoy.sla.events import SlaEvent, sla_events_deliver
 
 
 @pytest.fixture

@@ -14,12 +14,12 @@ from lifebuoy.sla.events import (
     SlaEventKind,
     sla_event_subscribe,
     sla_event_unsubscribe,
+    sla_events_deliver,
     sla_events_deliver_pending,
     sla_events_emit,
 )
 from lifebuoy.sla.models import PendingEvent
 from lifebuoy.sla.tasks import REDELIVER_AFTER
-from lifebuoy.sla.tasks import sla_events_deliver as sla_events_deliver_task
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +46,7 @@ def test_emitting_writes_the_events_and_queues_one_task_after_commit(
     django_capture_on_commit_callbacks, now
 ):
     with (
-        mock.patch.object(sla_events_deliver_task, "delay") as delay,
+        mock.patch.object(sla_events_deliver, "delay") as delay,
         django_capture_on_commit_callbacks(execute=True),
     ):
         sla_events_emit([event(now), event(now, SlaEventKind.AT_RISK)])
@@ -60,9 +60,9 @@ def test_the_task_delivers_its_events_once_to_every_subscriber(only, now):
     only(got.append, got.append)  # subscribing twice is once
     sla_events_emit([event(now)])
     ids = list(PendingEvent.objects.values_list("id", flat=True))
-    assert sla_events_deliver_task(ids) == 1
+    assert sla_events_deliver(ids) == 1
     assert got == [event(now)]
-    assert sla_events_deliver_task(ids) == 0  # a repeated task finds nothing left
+    assert sla_events_deliver(ids) == 0  # a repeated task finds nothing left
     assert got == [event(now)]
     sla_event_unsubscribe(got.append)
 

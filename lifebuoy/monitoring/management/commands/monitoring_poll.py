@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from lifebuoy.core.errors import LifebuoyError
 from lifebuoy.monitoring.selectors import deployment_get
-from lifebuoy.monitoring.services.polling import deployment_poll, poll_due_deployments
+from lifebuoy.monitoring.services.polling import deployment_poll, poll_due_deployments_inline
 
 
 class Command(BaseCommand):
@@ -22,7 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         now = timezone.now()
         if options["deployment_id"] is None:
-            self.stdout.write(f"Polled {poll_due_deployments(now=now)} due deployment(s).")
+            self.stdout.write(f"Polled {poll_due_deployments_inline(now=now)} due deployment(s).")
             return
         deployment = deployment_get(deployment_id=options["deployment_id"])
         if deployment is None:
