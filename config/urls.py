@@ -6,6 +6,7 @@ from lifebuoy.accounts.views import home_view
 from lifebuoy.core.views import health_view
 from lifebuoy.kb import urls as kb_urls
 from lifebuoy.monitoring import urls as monitoring_urls
+from lifebuoy.reports import urls as reports_urls
 from lifebuoy.tickets.views import attachment_download_view
 
 admin.site.site_header = "Lifebuoy administration"
@@ -20,13 +21,13 @@ urlpatterns = [
     path("desk/inbound/", include("lifebuoy.notifications.inbound.urls")),
     path("desk/escalations/", include("lifebuoy.escalations.urls")),
     path("desk/monitoring/", include((monitoring_urls.desk_patterns, "monitoring"))),
-    path("desk/reports/", include("lifebuoy.reports.urls")),
+    path("desk/reports/", include((reports_urls.desk_patterns, "reports"))),
     path("", include("lifebuoy.surveys.urls")),
     path("desk/", include("lifebuoy.timetracking.urls")),
     path("desk/", include("lifebuoy.desk.urls")),
     path("portal/kb/", include((kb_urls.portal_patterns, "kb_portal"))),
     path("portal/monitoring/", include((monitoring_urls.portal_patterns, "monitoring_portal"))),
-    path("portal/reports/", include("lifebuoy.reports.portal_urls")),
+    path("portal/reports/", include((reports_urls.portal_patterns, "reports_portal"))),
     path("portal/webhooks/", include("lifebuoy.notifications.webhooks.urls")),
     path("portal/", include("lifebuoy.portal.urls")),
     path("attachments/<int:attachment_id>/", attachment_download_view, name="attachment"),

@@ -16,7 +16,7 @@ from lifebuoy.core.errors import NotFound
 from lifebuoy.tickets.selectors import ticket_get_for_user
 from lifebuoy.tickets.services import ticket_confirm_resolved
 
-from . import oncall, selectors
+from . import selectors
 from .schemas import (
     ChecklistIn,
     ContactOut,
@@ -157,26 +157,26 @@ def escalation_confirm_api(request: AuthedRequest, ticket_id: int) -> dict[str, 
 @router.get("/tickets/{ticket_id}/pages", response=list[PageOut])
 def page_list_api(request: AuthedRequest, ticket_id: int) -> list[PageOut]:
     ticket = ticket_get_for_user(user=_staff(request.auth), ticket_id=ticket_id)
-    return [page_out(p) for p in oncall.page_list_for_ticket(user=request.auth, ticket=ticket)]
+    return [page_out(p) for p in selectors.page_list_for_ticket(user=request.auth, ticket=ticket)]
 
 
 @router.post("/pages/{page_id}/ack", response=PageOut)
 def page_acknowledge_api(request: AuthedRequest, page_id: int) -> PageOut:
-    page = oncall.page_get_for_user(user=request.auth, page_id=page_id)
+    page = selectors.page_get_for_user(user=request.auth, page_id=page_id)
     return page_out(page_acknowledge(page=page, actor=request.auth, now=timezone.now()))
 
 
 @router.get("/oncall", response=list[OnCallOut])
 def oncall_now_api(request: AuthedRequest) -> list[OnCallOut]:
     _staff(request.auth)
-    return [oncall_out(row) for row in oncall.schedule_overview(now=timezone.now())]
+    return [oncall_out(row) for row in selectors.schedule_overview(now=timezone.now())]
 
 
 @router.post("/schedules/{schedule_id}/overrides", response={201: OverrideOut})
 def schedule_override_add_api(
     request: AuthedRequest, schedule_id: int, payload: OverrideIn
 ) -> Status[OverrideOut]:
-    schedule = oncall.schedule_get(user=request.auth, schedule_id=schedule_id)
+    schedule = selectors.schedule_get(user=request.auth, schedule_id=schedule_id)
     override = schedule_override_add(
         schedule=schedule,
         actor=request.auth,
@@ -190,7 +190,7 @@ def schedule_override_add_api(
 @router.get("/contacts", response=list[ContactOut])
 def contact_list_api(request: AuthedRequest) -> list[ContactOut]:
     user = _staff(request.auth)
-    return [contact_out(r) for r in oncall.contact_list_for_user(user=user, now=timezone.now())]
+    return [contact_out(r) for r in selectors.contact_list_for_user(user=user, now=timezone.now())]
 
 
 @router.get("/rules", response=list[RuleOut])

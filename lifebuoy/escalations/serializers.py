@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from lifebuoy.escalations.models import Page, Rule, ScheduleOverride
-from lifebuoy.escalations.oncall import ContactRow, ScheduleNow
 from lifebuoy.escalations.schemas import (
     ContactOut,
     EscalationFollowUpOut,
@@ -18,7 +17,7 @@ from lifebuoy.escalations.schemas import (
     StepOut,
     SuggestionOut,
 )
-from lifebuoy.escalations.selectors import EscalationView, FollowUp
+from lifebuoy.escalations.selectors import ContactRow, EscalationView, FollowUp, ScheduleNow
 from lifebuoy.escalations.services.escalate import checklist_missing
 
 

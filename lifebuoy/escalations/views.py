@@ -15,7 +15,7 @@ from lifebuoy.core.views import apply_error
 from lifebuoy.tickets.selectors import ticket_get_for_user
 from lifebuoy.tickets.services import ticket_confirm_resolved
 
-from . import oncall, selectors
+from . import selectors
 from .forms import EscalateForm, OverrideForm, RuleForm
 from .models import Mode
 from .services.escalate import EscalationRequest, escalation_checklist_save, escalation_escalate
@@ -128,7 +128,7 @@ def confirm_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
 @require_POST
 def page_ack_view(request: WSGIRequest, page_id: int) -> HttpResponse:
     user = signed_in_user(request)
-    page = oncall.page_get_for_user(user=user, page_id=page_id)
+    page = selectors.page_get_for_user(user=user, page_id=page_id)
     try:
         page_acknowledge(page=page, actor=user, now=timezone.now())
         messages.success(request, "Page acknowledged.")
@@ -155,7 +155,9 @@ def oncall_view(request: WSGIRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             schedule_override_add(
-                schedule=oncall.schedule_get(user=user, schedule_id=form.cleaned_data["schedule"]),
+                schedule=selectors.schedule_get(
+                    user=user, schedule_id=form.cleaned_data["schedule"]
+                ),
                 actor=user,
                 user_id=form.cleaned_data["user"].id,
                 starts_at=form.cleaned_data["starts_at"],
@@ -168,10 +170,10 @@ def oncall_view(request: WSGIRequest) -> HttpResponse:
     context = {
         "override_form": form,
         "can_edit": user.role in ("lead", "admin"),
-        "schedules": oncall.schedule_overview(now=now),
-        "pages": oncall.open_pages(),
-        "contacts": oncall.contact_list_for_user(user=user, now=now),
-        "policies": oncall.policy_list(),
+        "schedules": selectors.schedule_overview(now=now),
+        "pages": selectors.open_pages(),
+        "contacts": selectors.contact_list_for_user(user=user, now=now),
+        "policies": selectors.policy_list(),
         "now": now,
     }
     return render(request, "escalations/oncall.html", context)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from lifebuoy.accounts.decorators import customer_required, signed_in_user
 from lifebuoy.core.errors import LifebuoyError, ValidationFailed
 from lifebuoy.core.views import apply_error, error_status
-from lifebuoy.kb.views.portal import kb_record_submitted
+from lifebuoy.kb.views import kb_record_submitted
 from lifebuoy.sla.selectors import sla_clock_list_for_user
 from lifebuoy.tickets import selectors, services
 from lifebuoy.tickets.forms import ReplyForm, TicketCreateForm

@@ -28,7 +28,7 @@ def oncall(
     django_setup()
     from django.utils import timezone
 
-    from lifebuoy.escalations.oncall import open_pages, schedule_overview
+    from lifebuoy.escalations.selectors import open_pages, schedule_overview
 
     now = timezone.now()
     rows = [

@@ -25,7 +25,7 @@ from lifebuoy.escalations.models import (
     PageStatus,
     PolicyLevel,
 )
-from lifebuoy.escalations.oncall import oncall_at
+from lifebuoy.escalations.selectors import oncall_at
 from lifebuoy.escalations.services.notify import slack_alert, staff_email
 from lifebuoy.tickets.models import OPEN_STATUSES, Priority, Ticket
 from lifebuoy.tickets.services import AuditEntry, ticket_audit_record

@@ -9,8 +9,7 @@ from django import template
 from django.utils import timezone
 
 from lifebuoy.accounts.models import User
-from lifebuoy.escalations.oncall import page_list_for_ticket
-from lifebuoy.escalations.selectors import escalation_view_for_user
+from lifebuoy.escalations.selectors import escalation_view_for_user, page_list_for_ticket
 from lifebuoy.escalations.services.triage import scope_referral
 from lifebuoy.tickets.models import Ticket
 

@@ -23,7 +23,7 @@ from lifebuoy.escalations.models import (
     ScheduleLayer,
     ScheduleOverride,
 )
-from lifebuoy.escalations.oncall import contact_list_for_user, oncall_at, page_get_for_user
+from lifebuoy.escalations.selectors import contact_list_for_user, oncall_at, page_get_for_user
 from lifebuoy.escalations.services.oncall import (
     page_ack_token,
     page_acknowledge,

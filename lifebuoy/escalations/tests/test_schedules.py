@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from lifebuoy.core.errors import PermissionDenied, ValidationFailed
 from lifebuoy.escalations.models import Schedule, ScheduleOverride
-from lifebuoy.escalations.oncall import oncall_at
+from lifebuoy.escalations.selectors import oncall_at
 from lifebuoy.escalations.services.schedules import schedule_override_add
 
 pytestmark = pytest.mark.django_db

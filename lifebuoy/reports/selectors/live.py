@@ -15,8 +15,12 @@ from django.db.models import Count, Q
 
 from lifebuoy.accounts.models import Organization, User
 from lifebuoy.core.periods import Period
-from lifebuoy.escalations.oncall import open_pages, schedule_overview
-from lifebuoy.escalations.selectors import FollowUp, escalated_list_for_user
+from lifebuoy.escalations.selectors import (
+    FollowUp,
+    escalated_list_for_user,
+    open_pages,
+    schedule_overview,
+)
 from lifebuoy.monitoring.models import Problem
 from lifebuoy.sla.models import Summary, SummaryState
 from lifebuoy.tickets.models import OPEN_STATUSES, Priority, Ticket
