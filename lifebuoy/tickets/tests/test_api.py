@@ -7,16 +7,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 
 from lifebuoy.tickets.models import Attachment, Message, Ticket
-from lifebuoy.tickets.services import NewTicket, message_add, ticket_create
+from lifebuoy.tickets.services import message_add
+
+from .factories import ticket_opened
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def ticket(alice, ted, now):
-    t = ticket_create(
-        actor=alice, data=NewTicket("C3 silent", "No validation since Monday"), now=now
-    )
+    t = ticket_opened(alice, now, subject="C3 silent", description="No validation since Monday")
     message_add(ticket=t, author=ted, body="Checking the repo", now=now)
     message_add(ticket=t, author=ted, body="SECRET internal theory", is_internal=True, now=now)
     return t
@@ -115,9 +115,7 @@ def test_an_invalid_transition_is_409_with_the_allowed_ones(api, bob, ticket):
 
 def test_list_filters_and_keyset_pagination_walk_every_ticket_once(api, alice, bob, now):
     for i in range(7):
-        ticket_create(
-            actor=alice, data=NewTicket(f"T{i}", "d", priority="P1" if i % 2 else "P4"), now=now
-        )
+        ticket_opened(alice, now, subject=f"T{i}", priority="P1" if i % 2 else "P4")
     client = api(bob)
     seen, cursor = [], None
     while True:

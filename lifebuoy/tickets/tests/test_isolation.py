@@ -13,7 +13,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from lifebuoy.tickets.models import Ticket
-from lifebuoy.tickets.services import NewTicket, message_add, ticket_create
+from lifebuoy.tickets.services import message_add
+
+from .factories import ticket_opened
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +75,7 @@ EXPECTED_API = {
 
 @pytest.fixture
 def acme_ticket(alice, ted, now):
-    ticket = ticket_create(actor=alice, data=NewTicket("Hub stuck", "placeholder"), now=now)
+    ticket = ticket_opened(alice, now, subject="Hub stuck", description="placeholder")
     public = message_add(
         ticket=ticket, author=alice, body="log", files=[SimpleUploadedFile("a.log", b"a")], now=now
     )

@@ -19,18 +19,13 @@ from lifebuoy.tickets.services import (
     ticket_update,
 )
 
+from .factories import ticket_opened
+
 pytestmark = pytest.mark.django_db
 
 
-def new(alice, now, **kw):
-    data = NewTicket(
-        subject=kw.pop("subject", "C2 silent"), description="No commits since 9am", **kw
-    )
-    return ticket_create(actor=alice, data=data, now=now)
-
-
 def test_a_customer_ticket_lands_in_their_tiers_queue_with_an_audit_entry(alice, now):
-    ticket = new(alice, now, priority="P2")
+    ticket = ticket_opened(alice, now, priority="P2")
     assert ticket.organization == alice.organization
     assert ticket.status == Status.NEW
     assert ticket.queue == Queue.objects.get(slug="tier-2")
@@ -42,7 +37,7 @@ def test_premium_tickets_go_to_the_dedicated_queue_and_named_engineer_first(char
     org = charlie.organization
     org.named_engineer = bob
     org.save(update_fields=["named_engineer"])
-    ticket = new(charlie, now)
+    ticket = ticket_opened(charlie, now)
     assert ticket.queue == Queue.objects.get(organization=org)
     assert ticket.assignee == bob
     assert ticket.owner == bob
@@ -73,7 +68,7 @@ def test_staff_file_on_behalf_of_a_customer(alice, ted, now):
 
 
 def test_first_public_agent_reply_opens_the_ticket_and_takes_ownership(alice, ted, now):
-    ticket = new(alice, now)
+    ticket = ticket_opened(alice, now)
     message_add(ticket=ticket, author=ted, body="looking", is_internal=True, now=now)
     ticket.refresh_from_db()
     assert ticket.status == Status.NEW
@@ -85,13 +80,13 @@ def test_first_public_agent_reply_opens_the_ticket_and_takes_ownership(alice, te
 
 
 def test_customers_cannot_write_internal_notes(alice, now):
-    ticket = new(alice, now)
+    ticket = ticket_opened(alice, now)
     with pytest.raises(PermissionDenied, match="Only support staff can write internal notes"):
         message_add(ticket=ticket, author=alice, body="x", is_internal=True, now=now)
 
 
 def test_customer_reply_to_a_resolved_ticket_reopens_it(alice, ted, now):
-    ticket = new(alice, now)
+    ticket = ticket_opened(alice, now)
     ticket_update(ticket=ticket, actor=ted, changes=TicketChanges(status="resolved"), now=now)
     message_add(ticket=ticket, author=alice, body="Broken again", now=now + timedelta(hours=1))
     ticket.refresh_from_db()
@@ -101,7 +96,7 @@ def test_customer_reply_to_a_resolved_ticket_reopens_it(alice, ted, now):
 
 
 def test_customer_reply_while_pending_puts_the_ticket_back_to_open(alice, ted, now):
-    ticket = new(alice, now)
+    ticket = ticket_opened(alice, now)
     ticket_update(ticket=ticket, actor=ted, changes=TicketChanges(status="pending"), now=now)
     message_add(ticket=ticket, author=alice, body="Here are the logs", now=now)
     ticket.refresh_from_db()
@@ -109,21 +104,21 @@ def test_customer_reply_while_pending_puts_the_ticket_back_to_open(alice, ted, n
 
 
 def test_a_closed_ticket_takes_no_customer_reply(alice, now):
-    ticket = new(alice, now)
+    ticket = ticket_opened(alice, now)
     ticket_confirm_resolved(ticket=ticket, actor=alice, now=now)
     with pytest.raises(InvalidState, match="is closed; please open a new ticket"):
         message_add(ticket=ticket, author=alice, body="one more thing", now=now)
 
 
 def test_closing_needs_a_resolved_ticket(alice, ted, now):
-    ticket = new(alice, now)
+    ticket = ticket_opened(alice, now)
     with pytest.raises(InvalidState) as err:
         ticket_update(ticket=ticket, actor=ted, changes=TicketChanges(status="closed"), now=now)
     assert "closed" not in err.value.extra["allowed"]
 
 
 def test_every_change_is_audited_with_old_and_new_values(alice, ted, bob, now):
-    ticket = new(alice, now)
+    ticket = ticket_opened(alice, now)
     ticket_update(
         ticket=ticket,
         actor=ted,
@@ -143,13 +138,13 @@ def test_every_change_is_audited_with_old_and_new_values(alice, ted, bob, now):
 
 
 def test_customers_cannot_change_tickets(alice, now):
-    ticket = new(alice, now)
+    ticket = ticket_opened(alice, now)
     with pytest.raises(PermissionDenied, match="Only support staff can change a ticket"):
         ticket_update(ticket=ticket, actor=alice, changes=TicketChanges(priority="P1"), now=now)
 
 
 def test_assigning_to_a_customer_is_rejected(alice, carol, ted, now):
-    ticket = new(alice, now)
+    ticket = ticket_opened(alice, now)
     with pytest.raises(ValidationFailed) as err:
         ticket_update(
             ticket=ticket, actor=ted, changes=TicketChanges(assignee_id=carol.id), now=now
@@ -159,7 +154,7 @@ def test_assigning_to_a_customer_is_rejected(alice, carol, ted, now):
 
 @override_settings(LIFEBUOY_MAX_ATTACHMENT_BYTES=10)
 def test_an_oversized_attachment_is_refused_and_nothing_is_saved(alice, now):
-    ticket = new(alice, now)
+    ticket = ticket_opened(alice, now)
     big = SimpleUploadedFile("dump.log", b"x" * 11, content_type="text/plain")
     with pytest.raises(PayloadTooLarge, match="the limit is"):
         message_add(ticket=ticket, author=alice, body="see log", files=[big], now=now)
@@ -168,7 +163,7 @@ def test_an_oversized_attachment_is_refused_and_nothing_is_saved(alice, now):
 
 
 def test_attachments_are_stored_with_their_metadata(alice, now):
-    ticket = new(alice, now)
+    ticket = ticket_opened(alice, now)
     log = SimpleUploadedFile("git.log", b"commit abc", content_type="text/plain")
     message = message_add(ticket=ticket, author=alice, body="", files=[log], now=now)
     attachment = message.attachments.get()
@@ -201,7 +196,7 @@ def _tags_and_attributes(html: str) -> list[tuple[str, dict[str, str | None]]]:
     ],
 )
 def test_stored_script_injection_is_neutralised(alice, ted, now, body):
-    ticket = new(alice, now)
+    ticket = ticket_opened(alice, now)
     message = message_add(ticket=ticket, author=ted, now=now, body=body + " **ok**")
     elements = _tags_and_attributes(message.body_html)
     assert {tag for tag, _ in elements} <= {"p", "strong", "a"}
@@ -212,7 +207,7 @@ def test_stored_script_injection_is_neutralised(alice, ted, now, body):
 
 
 def test_customer_confirmation_closes_the_ticket(alice, ted, now):
-    ticket = new(alice, now)
+    ticket = ticket_opened(alice, now)
     ticket_update(ticket=ticket, actor=ted, changes=TicketChanges(status="resolved"), now=now)
     ticket = ticket_confirm_resolved(ticket=ticket, actor=alice, now=now + timedelta(hours=1))
     assert ticket.status == Status.CLOSED
@@ -221,7 +216,7 @@ def test_customer_confirmation_closes_the_ticket(alice, ted, now):
 
 
 def test_quiet_resolved_tickets_close_once_even_when_swept_twice(alice, ted, now):
-    quiet, recent = new(alice, now), new(alice, now)
+    quiet, recent = ticket_opened(alice, now), ticket_opened(alice, now)
     for t in (quiet, recent):
         ticket_update(ticket=t, actor=ted, changes=TicketChanges(status="resolved"), now=now)
     Ticket.objects.filter(id=recent.id).update(last_activity_at=now + timedelta(days=6))
@@ -237,7 +232,7 @@ def test_quiet_resolved_tickets_close_once_even_when_swept_twice(alice, ted, now
 def test_inactive_users_cannot_see_tickets(alice, now):
     from lifebuoy.tickets.selectors import ticket_visible
 
-    new(alice, now)
+    ticket_opened(alice, now)
     User.objects.filter(id=alice.id).update(is_active=False)
     alice.refresh_from_db()
     assert not ticket_visible(user=alice).exists()
