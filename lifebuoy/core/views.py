@@ -4,6 +4,7 @@ of several files, and the health check. The role decorators are in ``accounts.de
 from __future__ import annotations
 
 from collections.abc import Callable
+from types import TracebackType
 from typing import Any
 
 from django import forms
@@ -27,6 +28,49 @@ def apply_error(request: HttpRequest, form: forms.Form | None, exc: LifebuoyErro
             form.add_error(field if field in form.fields else None, message)
         return
     messages.error(request, exc.message)
+
+
+class ServiceCall:
+    """A service called from a page, whose refusal the page shows rather than raises::
+
+        with ServiceCall(request, form) as call:
+            ticket_update(...)
+            messages.success(request, "Saved.")
+            return redirect(...)
+        return render(..., status=call.status(400))
+
+    A ``LifebuoyError`` raised inside the block is shown on ``form`` (``apply_error``) and
+    kept in ``error``; the block stops there and the code after it runs. Anything else
+    propagates."""
+
+    def __init__(self, request: HttpRequest, form: forms.Form | None = None) -> None:
+        self.request = request
+        self.form = form
+        self.error: LifebuoyError | None = None
+
+    def __enter__(self) -> ServiceCall:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> bool:
+        if not isinstance(exc, LifebuoyError):
+            return False
+        apply_error(self.request, self.form, exc)
+        self.error = exc
+        return True
+
+    @property
+    def failed(self) -> bool:
+        return self.error is not None
+
+    def status(self, default: int = 200) -> int:
+        """The status of the page shown after the block: ``default`` when the service
+        succeeded or refused as a form error, 413 for an upload over the limit."""
+        return default if self.error is None else error_status(self.error, default)
 
 
 def refused_response(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse:

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST
 from lifebuoy.accounts.decorators import signed_in_user, staff_required
 from lifebuoy.accounts.models import User
 from lifebuoy.accounts.selectors import customer_get, organization_list_for_user
-from lifebuoy.core.errors import LifebuoyError, NotFound
-from lifebuoy.core.views import apply_error, error_status
+from lifebuoy.core.errors import NotFound, ValidationFailed
+from lifebuoy.core.views import ServiceCall
 from lifebuoy.sla.selectors import sla_clock_list_for_ticket
 from lifebuoy.tickets import selectors, services
 from lifebuoy.tickets.models import Ticket
@@ -36,14 +36,12 @@ def queue_view(request: WSGIRequest) -> HttpResponse:
         extra={"sla": data.get("sla") or ""},
         sort=data.get("sort") or "deadline",  # the desk works the most urgent first
     )
-    status = 200
-    try:
+    page = selectors.TicketPage(items=[], next_cursor=None)
+    with ServiceCall(request, form) as call:
         page = selectors.ticket_list_for_user(
             user=signed_in_user(request), filters=filters, cursor=request.GET.get("cursor")
         )
-    except LifebuoyError as exc:
-        apply_error(request, form, exc)
-        page, status = selectors.TicketPage(items=[], next_cursor=None), 400
+    status = 400 if call.failed else 200
     params = request.GET.copy()
     params.pop("cursor", None)
     return render(
@@ -93,9 +91,9 @@ def ticket_reply_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
     user = signed_in_user(request)
     ticket = selectors.ticket_get_for_user(user=user, ticket_id=ticket_id)
     form = StaffReplyForm(request.POST, request.FILES)
-    status = 400
+    call = ServiceCall(request, form)
     if form.is_valid():
-        try:
+        with call:
             services.message_add(
                 ticket=ticket,
                 author=user,
@@ -108,12 +106,9 @@ def ticket_reply_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
                 request, "Note added." if form.cleaned_data["is_internal"] else "Reply sent."
             )
             return redirect("desk:detail", ticket_id=ticket.id)
-        except LifebuoyError as exc:
-            apply_error(request, form, exc)
-            status = error_status(exc, 400)
     context = _detail_context(user, ticket)
     context.update(reply_form=form, update_form=TicketUpdateForm(initial={"status": ticket.status}))
-    return render(request, "desk/detail.html", context, status=status)
+    return render(request, "desk/detail.html", context, status=call.status(400))
 
 
 @staff_required
@@ -132,11 +127,9 @@ def ticket_update_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
             unassign=assignee is None,
             tags=form.tag_list(),
         )
-        try:
+        with ServiceCall(request):
             services.ticket_update(ticket=ticket, actor=user, changes=changes, now=timezone.now())
             messages.success(request, "Ticket updated.")
-        except LifebuoyError as exc:
-            apply_error(request, None, exc)
     else:
         messages.error(request, "The change was not saved: " + form.errors.as_text())
     return redirect("desk:detail", ticket_id=ticket.id)
@@ -145,13 +138,14 @@ def ticket_update_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
 @staff_required
 def ticket_create_view(request: WSGIRequest) -> HttpResponse:
     form = StaffTicketCreateForm(request.POST or None, request.FILES or None)
-    status = 200
+    call = ServiceCall(request, form)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with call:
+            requester = _requester(data["requester_email"])
             ticket = services.ticket_create(
                 actor=signed_in_user(request),
-                requester=customer_get(email=data["requester_email"]),
+                requester=requester,
                 now=timezone.now(),
                 files=data["attachments"],
                 data=services.NewTicket(
@@ -164,9 +158,12 @@ def ticket_create_view(request: WSGIRequest) -> HttpResponse:
                 ),
             )
             return redirect("desk:detail", ticket_id=ticket.id)
-        except NotFound:
-            form.add_error("requester_email", "No customer has this email address.")
-        except LifebuoyError as exc:
-            apply_error(request, form, exc)
-            status = error_status(exc, 200)
-    return render(request, "desk/create.html", {"form": form}, status=status)
+    return render(request, "desk/create.html", {"form": form}, status=call.status(200))
+
+
+def _requester(email: str) -> User:
+    try:
+        return customer_get(email=email)
+    except NotFound:
+        message = "No customer has this email address."
+        raise ValidationFailed.for_fields({"requester_email": message}) from None
