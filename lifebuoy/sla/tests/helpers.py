@@ -1,4 +1,7 @@
-"""Shared helpers for the SLA tests: instants in local zones, tickets, clocks, event capture."""
+"""Shared helpers for the SLA tests: instants in local zones, changes to tickets, clocks.
+
+Tickets are opened with ``lifebuoy.tickets.tests.factories.ticket_opened``, through the real
+service, so their clocks start as in production."""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from lifebuoy.sla.models import Clock
 from lifebuoy.tickets.models import Ticket
-from lifebuoy.tickets.services import NewTicket, TicketChanges, ticket_create, ticket_update
+from lifebuoy.tickets.services import TicketChanges, ticket_update
 
 BERLIN = ZoneInfo("Europe/Berlin")
 KOLKATA = ZoneInfo("Asia/Kolkata")
@@ -15,11 +18,6 @@ KOLKATA = ZoneInfo("Asia/Kolkata")
 
 def berlin(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
     return datetime(year, month, day, hour, minute, tzinfo=BERLIN)
-
-
-def open_ticket(customer, at: datetime, priority: str = "P3", subject: str = "C2 silent") -> Ticket:
-    data = NewTicket(subject, "No commits since 9am", priority=priority)
-    return ticket_create(actor=customer, data=data, now=at)
 
 
 def change(ticket: Ticket, agent, at: datetime, **changes) -> Ticket:

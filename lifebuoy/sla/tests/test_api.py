@@ -13,8 +13,9 @@ from lifebuoy.sla.models import ClockKind
 from lifebuoy.sla.selectors import duration_text
 from lifebuoy.sla.services import sla_breach_scan
 from lifebuoy.tickets.services import message_add
+from lifebuoy.tickets.tests.factories import ticket_opened
 
-from .helpers import berlin, change, open_ticket
+from .helpers import berlin, change
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +24,7 @@ TUE_11 = berlin(2026, 11, 24, 11)
 
 @pytest.fixture
 def ticket(alice, ted):
-    t = open_ticket(alice, TUE_11, "P2")
+    t = ticket_opened(alice, TUE_11, priority="P2")
     change(t, ted, TUE_11 + timedelta(hours=1), status="pending")
     message_add(ticket=t, author=alice, body="logs", now=TUE_11 + timedelta(hours=2))
     return t
@@ -76,9 +77,11 @@ def test_the_sla_endpoint_needs_credentials(ticket):
 
 
 def test_staff_filter_the_ticket_list_by_sla_state(api, alice, ted):
-    late = open_ticket(alice, TUE_11, "P1", subject="late")
-    risky = open_ticket(alice, TUE_11 + timedelta(hours=1, minutes=30), "P1", subject="risky")
-    open_ticket(alice, TUE_11 + timedelta(hours=4), "P1", subject="fine")
+    late = ticket_opened(alice, TUE_11, priority="P1", subject="late")
+    risky = ticket_opened(
+        alice, TUE_11 + timedelta(hours=1, minutes=30), priority="P1", subject="risky"
+    )
+    ticket_opened(alice, TUE_11 + timedelta(hours=4), priority="P1", subject="fine")
     sla_breach_scan(now=TUE_11 + timedelta(hours=4, minutes=40))
     client = api(ted)
     breached = client.get("/api/tickets/", {"sla": "breached"}).json()["items"]
@@ -95,8 +98,11 @@ def test_customers_cannot_filter_by_sla_state(api, alice):
 
 
 def test_the_list_sorts_by_next_deadline_across_pages(api, alice, ted):
-    made = [open_ticket(alice, TUE_11 + timedelta(minutes=m), "P1") for m in (50, 10, 30, 40, 20)]
-    done = open_ticket(alice, TUE_11, "P1")
+    made = [
+        ticket_opened(alice, TUE_11 + timedelta(minutes=m), priority="P1")
+        for m in (50, 10, 30, 40, 20)
+    ]
+    done = ticket_opened(alice, TUE_11, priority="P1")
     change(done, ted, TUE_11 + timedelta(minutes=1), status="resolved")
     change(done, ted, TUE_11 + timedelta(minutes=2), status="closed")
     client = api(ted)
@@ -114,9 +120,9 @@ def test_the_list_sorts_by_next_deadline_across_pages(api, alice, ted):
 
 
 def test_the_queue_shows_the_next_deadline_with_its_colour(client, alice, ted):
-    late = open_ticket(alice, TUE_11, "P1", subject="late one")
+    late = ticket_opened(alice, TUE_11, priority="P1", subject="late one")
     sla_breach_scan(now=TUE_11 + timedelta(hours=5))
-    paused = open_ticket(alice, TUE_11, "P2", subject="paused one")
+    paused = ticket_opened(alice, TUE_11, priority="P2", subject="paused one")
     change(paused, ted, TUE_11 + timedelta(minutes=5), status="pending")
     message_add(ticket=paused, author=ted, body="Waiting on you", now=TUE_11 + timedelta(minutes=6))
     client.force_login(ted)
@@ -157,7 +163,7 @@ def test_targets_read_naturally(minutes, hours, text):
 
 
 def test_the_ticket_history_reads_sla_flags_plainly(client, alice, ted):
-    ticket = open_ticket(alice, TUE_11, "P1")
+    ticket = ticket_opened(alice, TUE_11, priority="P1")
     sla_breach_scan(now=TUE_11 + timedelta(hours=5))
     client.force_login(ted)
     page = client.get(f"/desk/tickets/{ticket.id}/").content.decode()
@@ -169,7 +175,7 @@ def test_a_community_goal_shows_in_grey_and_never_as_overdue(client, alice, ted)
     org = alice.organization
     org.plan = "community"
     org.save(update_fields=["plan"])
-    open_ticket(alice, TUE_11, "P1", subject="community question")
+    ticket_opened(alice, TUE_11, priority="P1", subject="community question")
     sla_breach_scan(now=TUE_11 + timedelta(days=9))
     client.force_login(ted)
     with time_machine.travel(TUE_11 + timedelta(days=9), tick=False):
@@ -180,7 +186,7 @@ def test_a_community_goal_shows_in_grey_and_never_as_overdue(client, alice, ted)
 
 
 def test_an_overdue_deadline_shows_red_before_the_sweep_records_it(client, alice, ted):
-    open_ticket(alice, TUE_11, "P1", subject="not swept yet")
+    ticket_opened(alice, TUE_11, priority="P1", subject="not swept yet")
     client.force_login(ted)
     with time_machine.travel(TUE_11 + timedelta(hours=5), tick=False):
         page = client.get("/desk/").content.decode()
@@ -191,7 +197,7 @@ def test_an_overdue_deadline_shows_red_before_the_sweep_records_it(client, alice
 def test_the_sla_endpoint_costs_the_same_few_queries_however_many_clocks(
     api, alice, ted, django_assert_max_num_queries
 ):
-    ticket = open_ticket(alice, TUE_11, "P2")
+    ticket = ticket_opened(alice, TUE_11, priority="P2")
     for hour in range(1, 6):  # five answered next-response clocks
         message_add(ticket=ticket, author=ted, body="Reply", now=TUE_11 + timedelta(hours=hour))
         message_add(ticket=ticket, author=alice, body="More", now=TUE_11 + timedelta(hours=hour))

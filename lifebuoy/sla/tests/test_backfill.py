@@ -20,15 +20,12 @@ pytestmark = pytest.mark.django_db
 FR, RES = ClockKind.FIRST_RESPONSE, ClockKind.RESOLUTION
 TUE_11 = berlin(2026, 11, 24, 11)
 
-
-def old_ticket(alice, **fields):
-    """A ticket written before the engine existed: no clocks."""
-    fields = {"created_at": TUE_11, "last_activity_at": TUE_11, "priority": "P2", **fields}
-    return TicketFactory(requester=alice, **fields)
+# The tickets here are rows written before the engine existed, so they are built by the factory,
+# which starts no clocks, rather than opened through the ticket service.
 
 
 def test_an_open_unanswered_ticket_gets_running_clocks_from_its_creation(alice):
-    ticket = old_ticket(alice, status=Status.OPEN)
+    ticket = TicketFactory(requester=alice, opened_at=TUE_11, priority="P2", status=Status.OPEN)
     assert sla_backfill(now=TUE_11 + timedelta(hours=1)) == ticket.id
     first = clock_of(ticket, FR)
     assert (first.state, first.started_at) == (ClockState.RUNNING, TUE_11)
@@ -38,12 +35,14 @@ def test_an_open_unanswered_ticket_gets_running_clocks_from_its_creation(alice):
 
 
 def test_answered_pending_and_closed_tickets_get_their_history(alice):
-    answered = old_ticket(
-        alice, status=Status.PENDING, first_response_at=TUE_11 + timedelta(hours=1),
+    answered = TicketFactory(
+        requester=alice, opened_at=TUE_11, priority="P2", status=Status.PENDING,
+        first_response_at=TUE_11 + timedelta(hours=1),
         last_activity_at=TUE_11 + timedelta(hours=2),
     )  # fmt: skip
-    closed = old_ticket(
-        alice, status=Status.CLOSED, first_response_at=TUE_11 + timedelta(hours=1),
+    closed = TicketFactory(
+        requester=alice, opened_at=TUE_11, priority="P2", status=Status.CLOSED,
+        first_response_at=TUE_11 + timedelta(hours=1),
         resolved_at=TUE_11 + timedelta(hours=3), closed_at=TUE_11 + timedelta(days=2),
     )  # fmt: skip
     sla_backfill(now=TUE_11 + timedelta(days=3))
@@ -58,7 +57,7 @@ def test_answered_pending_and_closed_tickets_get_their_history(alice):
 
 
 def test_deadlines_missed_before_the_switch_are_breaches_without_events(alice):
-    ticket = old_ticket(alice, status=Status.OPEN)
+    ticket = TicketFactory(requester=alice, opened_at=TUE_11, priority="P2", status=Status.OPEN)
     sla_backfill(now=TUE_11 + timedelta(days=10))
     first = clock_of(ticket, FR)
     assert (first.state, first.breached_at) == (ClockState.BREACHED, first.due_at)
@@ -71,7 +70,7 @@ def test_the_command_walks_every_ticket_once_even_those_that_get_no_clock(alice,
     from lifebuoy.sla.models import Policy, Target
 
     Target.objects.filter(policy=Policy.objects.get(tier=2)).delete()  # no targets at all
-    skipped = old_ticket(alice, status=Status.OPEN)
+    skipped = TicketFactory(requester=alice, opened_at=TUE_11, priority="P2", status=Status.OPEN)
     out = io.StringIO()
     call_command("sla_backfill", "--batch-size", "1", stdout=out)
     assert "Every ticket" in out.getvalue()

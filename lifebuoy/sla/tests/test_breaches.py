@@ -19,9 +19,10 @@ from lifebuoy.sla.services import sla_breach_scan
 from lifebuoy.sla.tasks import sla_breach_scan as sla_breach_scan_task
 from lifebuoy.tickets.models import TicketEvent
 from lifebuoy.tickets.services import message_add
+from lifebuoy.tickets.tests.factories import ticket_opened
 from tests.concurrency import threaded_db_test
 
-from .helpers import berlin, change, clock_of, open_ticket
+from .helpers import berlin, change, clock_of
 
 FR, RES = ClockKind.FIRST_RESPONSE, ClockKind.RESOLUTION
 TUE_11 = berlin(2026, 11, 24, 11)
@@ -44,7 +45,8 @@ def scan(now, **kw):
 def test_a_clock_is_at_risk_at_three_quarters_and_breached_after_its_deadline(
     alice, received, django_capture_on_commit_callbacks
 ):
-    ticket = open_ticket(alice, TUE_11, "P1")  # first response 4 h, resolution 4 h (24/7)
+    # First response 4 h, resolution 4 h (24/7)
+    ticket = ticket_opened(alice, TUE_11, priority="P1")
     first = clock_of(ticket, FR)
     assert first.at_risk_at == TUE_11 + timedelta(hours=3)
     with django_capture_on_commit_callbacks(execute=True):
@@ -79,7 +81,7 @@ def test_a_clock_is_at_risk_at_three_quarters_and_breached_after_its_deadline(
 
 @pytest.mark.django_db
 def test_a_sweep_that_runs_late_reports_the_breach_without_a_late_warning(alice, received):
-    ticket = open_ticket(alice, TUE_11, "P1")
+    ticket = ticket_opened(alice, TUE_11, priority="P1")
     result = scan(TUE_11 + timedelta(days=1))
     assert (result.at_risk, result.breached) == (0, 2)
     assert not ticket.events.filter(action="sla_at_risk").exists()
@@ -88,20 +90,20 @@ def test_a_sweep_that_runs_late_reports_the_breach_without_a_late_warning(alice,
 @pytest.mark.django_db
 @override_settings(LIFEBUOY_SLA_AT_RISK_SHARE=0.5)
 def test_the_at_risk_share_is_configurable(alice):
-    ticket = open_ticket(alice, TUE_11, "P1")
+    ticket = ticket_opened(alice, TUE_11, priority="P1")
     assert clock_of(ticket, FR).at_risk_at == TUE_11 + timedelta(hours=2)
 
 
 @pytest.mark.django_db
 def test_paused_met_and_goal_clocks_are_never_swept(alice, carol, ted, received):
-    paused = open_ticket(alice, TUE_11, "P1")
+    paused = ticket_opened(alice, TUE_11, priority="P1")
     change(paused, ted, TUE_11 + timedelta(minutes=10), status="pending")
-    answered = open_ticket(alice, TUE_11, "P1")
+    answered = ticket_opened(alice, TUE_11, priority="P1")
     message_add(ticket=answered, author=ted, body="On it", now=TUE_11 + timedelta(minutes=5))
     org = carol.organization
     org.plan = "community"
     org.save(update_fields=["plan"])
-    goal = open_ticket(carol, TUE_11, "P1")
+    goal = ticket_opened(carol, TUE_11, priority="P1")
     scan(TUE_11 + timedelta(days=60))
     assert clock_of(paused, RES).state == ClockState.PAUSED
     assert clock_of(answered, FR).state == ClockState.MET
@@ -112,7 +114,7 @@ def test_paused_met_and_goal_clocks_are_never_swept(alice, carol, ted, received)
 
 @pytest.mark.django_db
 def test_a_priority_change_before_the_update_keeps_the_clock_running(alice, ted):
-    ticket = open_ticket(alice, TUE_11, "P1")
+    ticket = ticket_opened(alice, TUE_11, priority="P1")
     change(ticket, ted, TUE_11 + timedelta(hours=1), priority="P4")  # resolution now 1 week
     assert scan(TUE_11 + timedelta(hours=5)).breached == 0
     assert clock_of(ticket, RES).state == ClockState.RUNNING
@@ -121,7 +123,7 @@ def test_a_priority_change_before_the_update_keeps_the_clock_running(alice, ted)
 @pytest.mark.django_db
 def test_the_sweep_works_in_bounded_batches(alice):
     for _ in range(7):
-        open_ticket(alice, TUE_11, "P1")
+        ticket_opened(alice, TUE_11, priority="P1")
     result = scan(TUE_11 + timedelta(hours=5), batch_size=3)
     assert result.breached == 14
     assert scan(TUE_11 + timedelta(hours=5), batch_size=3, max_batches=1).breached == 0
@@ -129,7 +131,7 @@ def test_the_sweep_works_in_bounded_batches(alice):
 
 @pytest.mark.django_db
 def test_the_task_runs_the_sweep_now(alice):
-    open_ticket(alice, TUE_11, "P1")
+    ticket_opened(alice, TUE_11, priority="P1")
     assert sla_breach_scan_task.name == "lifebuoy.sla.sla_breach_scan"
     with time_machine.travel(TUE_11 + timedelta(hours=3, minutes=30), tick=False):
         assert sla_breach_scan_task() == {"at_risk": 2, "breached": 0}
@@ -140,7 +142,7 @@ def test_two_sweeps_in_a_row_emit_each_event_once(
     alice, received, django_capture_on_commit_callbacks
 ):
     for _ in range(3):
-        open_ticket(alice, TUE_11, "P1")
+        ticket_opened(alice, TUE_11, priority="P1")
     with django_capture_on_commit_callbacks(execute=True):
         for at in (3, 3, 5, 5):
             scan(TUE_11 + timedelta(hours=at))
@@ -152,7 +154,7 @@ def test_two_sweeps_in_a_row_emit_each_event_once(
 @pytest.mark.usefixtures("seeded")
 def test_two_concurrent_sweeps_emit_each_warning_and_breach_once(alice, received):
     for _ in range(40):
-        open_ticket(alice, TUE_11, "P1")
+        ticket_opened(alice, TUE_11, priority="P1")
     barrier = threading.Barrier(2)
     errors: list[BaseException] = []
 
@@ -179,7 +181,7 @@ def test_two_concurrent_sweeps_emit_each_warning_and_breach_once(alice, received
 
 @pytest.mark.django_db
 def test_the_management_command_runs_one_sweep(alice):
-    open_ticket(alice, TUE_11, "P1")
+    ticket_opened(alice, TUE_11, priority="P1")
     out = io.StringIO()
     with time_machine.travel(TUE_11 + timedelta(hours=5), tick=False):
         call_command("sla_breach_scan", stdout=out)
@@ -189,7 +191,7 @@ def test_the_management_command_runs_one_sweep(alice):
 @threaded_db_test
 @pytest.mark.usefixtures("seeded")
 def test_replies_racing_the_sweep_neither_deadlock_nor_double_a_breach(alice, ted, received):
-    tickets = [open_ticket(alice, TUE_11, "P1") for _ in range(30)]
+    tickets = [ticket_opened(alice, TUE_11, priority="P1") for _ in range(30)]
     late = TUE_11 + timedelta(hours=5)
     barrier = threading.Barrier(2)
     errors: list[BaseException] = []

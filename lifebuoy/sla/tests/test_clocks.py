@@ -21,8 +21,9 @@ from lifebuoy.tickets.services import (
     ticket_autoclose_sweep,
     ticket_confirm_resolved,
 )
+from lifebuoy.tickets.tests.factories import ticket_opened
 
-from .helpers import KOLKATA, berlin, change, clock_of, open_ticket
+from .helpers import KOLKATA, berlin, change, clock_of
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,7 @@ TUE_11 = berlin(2026, 11, 24, 11)  # a Tuesday, inside Acme's office hours
 
 
 def test_a_new_ticket_starts_first_response_and_resolution_clocks(alice):
-    ticket = open_ticket(alice, TUE_11, "P2")
+    ticket = ticket_opened(alice, TUE_11, priority="P2")
     kinds = sorted(Clock.objects.filter(ticket=ticket).values_list("kind", flat=True))
     assert kinds == [FR, RES]
     first = clock_of(ticket, FR)
@@ -45,20 +46,21 @@ def test_a_new_ticket_starts_first_response_and_resolution_clocks(alice):
 
 def test_standard_p1_first_response_runs_four_hours_around_the_clock(alice):
     saturday_night = berlin(2026, 11, 28, 23, 30)
-    ticket = open_ticket(alice, saturday_night, "P1")
+    ticket = ticket_opened(alice, saturday_night, priority="P1")
     first = clock_of(ticket, FR)
     assert first.hours == Hours.CALENDAR
     assert first.due_at == saturday_night + timedelta(hours=4)
 
 
 def test_standard_p2_first_response_counts_eight_business_hours_in_the_customers_zone(alice):
-    ticket = open_ticket(alice, TUE_11, "P2")
+    ticket = ticket_opened(alice, TUE_11, priority="P2")
     assert clock_of(ticket, FR).due_at == berlin(2026, 11, 25, 11)
 
 
 def test_a_ticket_filed_after_hours_starts_counting_at_the_next_opening(alice):
     friday_evening = berlin(2026, 11, 27, 18)
-    ticket = open_ticket(alice, friday_evening, "P3")  # 24 business hours = three office days
+    # P3: 24 business hours = three office days
+    ticket = ticket_opened(alice, friday_evening, priority="P3")
     # Mon, Tue, Wed 9-17: used up exactly at Wednesday's close, so due then, not Thursday 9:00
     assert clock_of(ticket, FR).due_at == berlin(2026, 12, 2, 17)
 
@@ -68,27 +70,27 @@ def test_public_and_custom_holidays_are_closed_all_day(alice):
     org.country = "DE"
     org.save(update_fields=["country"])
     # Thu 24 Dec 16:00: one hour that day; 25 and 26 Dec are German public holidays
-    ticket = open_ticket(alice, berlin(2026, 12, 24, 16), "P2")
+    ticket = ticket_opened(alice, berlin(2026, 12, 24, 16), priority="P2")
     assert clock_of(ticket, FR).due_at == berlin(2026, 12, 28, 16)
     office = Policy.objects.get(tier=2).calendar
     Holiday.objects.create(calendar=office, date=date(2026, 12, 28), name="Company day")
     office.save()  # editing a calendar invalidates its cached open hours
-    later = open_ticket(alice, berlin(2026, 12, 24, 16), "P2")
+    later = ticket_opened(alice, berlin(2026, 12, 24, 16), priority="P2")
     assert clock_of(later, FR).due_at == berlin(2026, 12, 29, 16)
 
 
 def test_premium_targets_run_in_the_enterprise_customers_own_zone(charlie):
     at = datetime(2026, 11, 24, 9, 0, tzinfo=KOLKATA)
-    p1 = open_ticket(charlie, at, "P1")
+    p1 = ticket_opened(charlie, at, priority="P1")
     assert clock_of(p1, FR).due_at == at + timedelta(hours=1)
-    p2 = open_ticket(charlie, datetime(2026, 11, 24, 16, 30, tzinfo=KOLKATA), "P2")
+    p2 = ticket_opened(charlie, datetime(2026, 11, 24, 16, 30, tzinfo=KOLKATA), priority="P2")
     # 30 minutes on Tuesday, 90 on Wednesday from 9:00 Kolkata
     assert clock_of(p2, FR).due_at == datetime(2026, 11, 25, 10, 30, tzinfo=KOLKATA)
 
 
 @pytest.mark.parametrize(("priority", "hours"), [("P1", 4), ("P2", 24), ("P3", 48), ("P4", 7 * 24)])
 def test_paid_resolution_targets_run_on_calendar_time(alice, priority, hours):
-    ticket = open_ticket(alice, TUE_11, priority)
+    ticket = ticket_opened(alice, TUE_11, priority=priority)
     resolution = clock_of(ticket, RES)
     assert resolution.hours == Hours.CALENDAR
     assert resolution.due_at == TUE_11 + timedelta(hours=hours)
@@ -98,7 +100,7 @@ def test_paid_resolution_targets_run_on_calendar_time(alice, priority, hours):
 
 
 def test_only_a_public_staff_reply_meets_the_first_response(alice, ted):
-    ticket = open_ticket(alice, TUE_11, "P2")
+    ticket = ticket_opened(alice, TUE_11, priority="P2")
     message_add(ticket=ticket, author=ted, body="theory", is_internal=True, now=TUE_11)
     message_add(ticket=ticket, author=alice, body="any news?", now=TUE_11 + timedelta(hours=1))
     assert clock_of(ticket, FR).state == ClockState.RUNNING
@@ -111,7 +113,7 @@ def test_only_a_public_staff_reply_meets_the_first_response(alice, ted):
 
 
 def test_automatic_messages_neither_answer_nor_start_a_response_clock(alice, ted):
-    ticket = open_ticket(alice, TUE_11, "P2")
+    ticket = ticket_opened(alice, TUE_11, priority="P2")
     message_add(ticket=ticket, author=ted, body="Notice", now=TUE_11, is_automatic=True)
     assert clock_of(ticket, FR).state == ClockState.RUNNING
     ticket.refresh_from_db()
@@ -125,7 +127,7 @@ def test_automatic_messages_neither_answer_nor_start_a_response_clock(alice, ted
 
 
 def test_a_late_first_reply_is_recorded_as_a_breach_at_the_deadline(alice, ted):
-    ticket = open_ticket(alice, TUE_11, "P1")
+    ticket = ticket_opened(alice, TUE_11, priority="P1")
     message_add(ticket=ticket, author=ted, body="Sorry", now=TUE_11 + timedelta(hours=5))
     first = clock_of(ticket, FR)
     assert first.state == ClockState.BREACHED
@@ -138,7 +140,7 @@ def test_a_late_first_reply_is_recorded_as_a_breach_at_the_deadline(alice, ted):
 
 
 def test_each_unanswered_customer_message_starts_one_next_response_clock(alice, ted):
-    ticket = open_ticket(alice, TUE_11, "P2")
+    ticket = ticket_opened(alice, TUE_11, priority="P2")
     message_add(ticket=ticket, author=alice, body="more logs", now=TUE_11 + timedelta(minutes=5))
     assert not Clock.objects.filter(ticket=ticket, kind=NR).exists()  # first response covers it
     message_add(ticket=ticket, author=ted, body="On it", now=TUE_11 + timedelta(hours=1))
@@ -160,7 +162,7 @@ def test_each_unanswered_customer_message_starts_one_next_response_clock(alice, 
 def test_next_response_uses_its_own_target_when_one_is_configured(alice, ted):
     policy = Policy.objects.get(tier=2)
     policy.targets.create(kind=NR, priority="P2", minutes=30, hours=Hours.CALENDAR)
-    ticket = open_ticket(alice, TUE_11, "P2")
+    ticket = ticket_opened(alice, TUE_11, priority="P2")
     message_add(ticket=ticket, author=ted, body="On it", now=TUE_11)
     message_add(ticket=ticket, author=alice, body="?", now=TUE_11 + timedelta(hours=1))
     assert clock_of(ticket, NR).due_at == TUE_11 + timedelta(hours=1, minutes=30)
@@ -170,7 +172,7 @@ def test_next_response_uses_its_own_target_when_one_is_configured(alice, ted):
 
 
 def test_resolution_pauses_while_pending_customer(alice, ted):
-    ticket = open_ticket(alice, TUE_11, "P1")  # 4 hours
+    ticket = ticket_opened(alice, TUE_11, priority="P1")  # 4 hours
     change(ticket, ted, TUE_11 + timedelta(hours=1), status="pending")
     resolution = clock_of(ticket, RES)
     assert resolution.state == ClockState.PAUSED
@@ -184,7 +186,7 @@ def test_resolution_pauses_while_pending_customer(alice, ted):
 
 
 def test_resolution_pauses_while_resolved_and_resumes_on_reopen(alice, ted):
-    ticket = open_ticket(alice, TUE_11, "P2")  # 24 hours
+    ticket = ticket_opened(alice, TUE_11, priority="P2")  # 24 hours
     change(ticket, ted, TUE_11 + timedelta(hours=2), status="resolved")
     assert clock_of(ticket, RES).state == ClockState.PAUSED
     message_add(ticket=ticket, author=alice, body="Broken again", now=TUE_11 + timedelta(hours=5))
@@ -194,7 +196,7 @@ def test_resolution_pauses_while_resolved_and_resumes_on_reopen(alice, ted):
 
 
 def test_closing_a_resolved_ticket_meets_resolution_at_the_time_it_was_resolved(alice, ted):
-    ticket = open_ticket(alice, TUE_11, "P2")
+    ticket = ticket_opened(alice, TUE_11, priority="P2")
     resolved = TUE_11 + timedelta(hours=2)
     change(ticket, ted, resolved, status="resolved")
     ticket_confirm_resolved(ticket=ticket, actor=alice, now=TUE_11 + timedelta(days=3))
@@ -204,7 +206,7 @@ def test_closing_a_resolved_ticket_meets_resolution_at_the_time_it_was_resolved(
 
 
 def test_reopening_a_closed_ticket_resumes_its_resolution_clock(alice, ted):
-    ticket = open_ticket(alice, TUE_11, "P2")
+    ticket = ticket_opened(alice, TUE_11, priority="P2")
     change(ticket, ted, TUE_11 + timedelta(hours=2), status="resolved")
     change(ticket, ted, TUE_11 + timedelta(hours=3), status="closed")
     change(ticket, ted, TUE_11 + timedelta(hours=10), status="open")
@@ -214,14 +216,14 @@ def test_reopening_a_closed_ticket_resumes_its_resolution_clock(alice, ted):
 
 
 def test_automatic_closing_meets_the_resolution_clock(alice, ted):
-    ticket = open_ticket(alice, TUE_11, "P2")
+    ticket = ticket_opened(alice, TUE_11, priority="P2")
     change(ticket, ted, TUE_11 + timedelta(hours=1), status="resolved")
     assert ticket_autoclose_sweep(now=TUE_11 + timedelta(days=30), quiet_days=7) == 1
     assert clock_of(ticket, RES).state == ClockState.MET
 
 
 def test_resolving_stops_the_response_clocks(alice, ted):
-    ticket = open_ticket(alice, TUE_11, "P2")
+    ticket = ticket_opened(alice, TUE_11, priority="P2")
     change(ticket, ted, TUE_11 + timedelta(hours=1), status="resolved")
     assert clock_of(ticket, FR).state == ClockState.MET
 
@@ -230,7 +232,7 @@ def test_resolving_stops_the_response_clocks(alice, ted):
 
 
 def test_a_priority_change_recomputes_from_the_start_and_the_time_used(alice, ted):
-    ticket = open_ticket(alice, TUE_11, "P3")  # resolution 48 hours
+    ticket = ticket_opened(alice, TUE_11, priority="P3")  # resolution 48 hours
     change(ticket, ted, TUE_11 + timedelta(hours=1), status="pending")
     change(ticket, ted, TUE_11 + timedelta(hours=3), status="open")
     change(ticket, ted, TUE_11 + timedelta(hours=4), priority="P1")  # resolution 4 hours
@@ -242,7 +244,7 @@ def test_a_priority_change_recomputes_from_the_start_and_the_time_used(alice, te
 
 def test_a_priority_change_can_move_a_clock_between_business_hours_and_24_7(alice, ted):
     saturday = datetime(2026, 11, 28, 10, tzinfo=UTC)
-    ticket = open_ticket(alice, saturday, "P3")
+    ticket = ticket_opened(alice, saturday, priority="P3")
     assert clock_of(ticket, FR).due_at == berlin(2026, 12, 2, 17)
     change(ticket, ted, saturday + timedelta(hours=1), priority="P1")
     first = clock_of(ticket, FR)
@@ -253,13 +255,13 @@ def test_a_priority_change_can_move_a_clock_between_business_hours_and_24_7(alic
 
 
 def test_a_priority_change_past_the_new_target_makes_the_clock_overdue(alice, ted):
-    ticket = open_ticket(alice, TUE_11, "P3")
+    ticket = ticket_opened(alice, TUE_11, priority="P3")
     change(ticket, ted, TUE_11 + timedelta(hours=5), priority="P1")
     assert clock_of(ticket, RES).due_at == TUE_11 + timedelta(hours=4)
 
 
 def test_policy_edits_reach_a_ticket_at_its_next_event_and_the_version_is_kept(alice, ted):
-    ticket = open_ticket(alice, TUE_11, "P2")
+    ticket = ticket_opened(alice, TUE_11, priority="P2")
     policy = Policy.objects.get(tier=2)
     policy.targets.filter(kind=RES, priority="P1").update(minutes=120)
     Policy.objects.filter(id=policy.id).update(version=2)
@@ -276,7 +278,7 @@ def test_community_gets_a_best_effort_goal_and_no_resolution_clock(alice):
     org = alice.organization
     org.plan = "community"
     org.save(update_fields=["plan"])
-    ticket = open_ticket(alice, TUE_11, "P1")
+    ticket = ticket_opened(alice, TUE_11, priority="P1")
     first = Clock.objects.get(ticket=ticket)
     assert first.kind == FR
     assert first.is_goal
@@ -289,12 +291,12 @@ def test_a_managed_organization_uses_its_own_policy(alice):
     org.plan = "managed"
     org.save(update_fields=["plan"])
     tier_policy = Policy.objects.get(tier=4)
-    assert clock_of(open_ticket(alice, TUE_11, "P1"), FR).policy == tier_policy
+    assert clock_of(ticket_opened(alice, TUE_11, priority="P1"), FR).policy == tier_policy
     custom = Policy.objects.create(
         name="Acme custom", organization=org, calendar=tier_policy.calendar
     )
     custom.targets.create(kind=FR, priority="P1", minutes=15, hours=Hours.CALENDAR)
-    ticket = open_ticket(alice, TUE_11, "P1")
+    ticket = ticket_opened(alice, TUE_11, priority="P1")
     assert clock_of(ticket, FR).due_at == TUE_11 + timedelta(minutes=15)
     assert not Clock.objects.filter(ticket=ticket, kind=RES).exists()  # no target, no clock
 
@@ -306,7 +308,7 @@ def test_an_unknown_holiday_country_is_ignored(alice):
     org = alice.organization
     org.country = "XX"
     org.save(update_fields=["country"])
-    ticket = open_ticket(alice, TUE_11, "P2")
+    ticket = ticket_opened(alice, TUE_11, priority="P2")
     assert clock_of(ticket, FR).due_at == berlin(2026, 11, 25, 11)
 
 
@@ -314,7 +316,7 @@ def test_a_calendar_without_open_windows_counts_around_the_clock(alice):
     office = Policy.objects.get(tier=2).calendar
     office.windows.all().delete()
     office.save()
-    ticket = open_ticket(alice, TUE_11, "P2")
+    ticket = ticket_opened(alice, TUE_11, priority="P2")
     assert clock_of(ticket, FR).due_at == TUE_11 + timedelta(hours=8)
 
 
@@ -326,7 +328,7 @@ def test_a_window_must_close_after_it_opens_unless_it_runs_to_midnight():
 
 
 def test_reopening_and_raising_priority_in_one_change_uses_the_new_priority(alice, ted):
-    ticket = open_ticket(alice, TUE_11, "P3")
+    ticket = ticket_opened(alice, TUE_11, priority="P3")
     change(ticket, ted, TUE_11 + timedelta(hours=1), status="pending")
     change(ticket, ted, TUE_11 + timedelta(hours=5), status="open", priority="P1")
     resolution = clock_of(ticket, RES)
