@@ -1,4 +1,5 @@
-"""Shared set-up for escalation tests: tickets, a complete checklist, staff in queues."""
+"""Shared set-up for escalation tests: a complete checklist, owners and tags on tickets, staff
+in queues. Tickets are opened with ``lifebuoy.tickets.tests.factories.ticket_opened``."""
 
 from __future__ import annotations
 
@@ -8,41 +9,13 @@ from lifebuoy.accounts.models import Organization, Queue, Role, User
 from lifebuoy.accounts.services import organization_create
 from lifebuoy.escalations.models import CHECKLIST_ITEMS
 from lifebuoy.tickets.models import Ticket
-from lifebuoy.tickets.services import (
-    NewTicket,
-    TicketChanges,
-    message_add,
-    ticket_create,
-    ticket_update,
-)
+from lifebuoy.tickets.services import TicketChanges, message_add, ticket_update
 
 
 def checklist(**overrides: str) -> dict[str, str]:
     items = {key: f"{label} — documented." for key, label in CHECKLIST_ITEMS.items()}
     items.update(overrides)
     return items
-
-
-def open_ticket(
-    requester: User,
-    now: datetime,
-    *,
-    priority: str = "P3",
-    category: str = "bug",
-    subject: str = "C1 stopped committing",
-    tags: tuple[str, ...] = (),
-) -> Ticket:
-    return ticket_create(
-        actor=requester,
-        now=now,
-        data=NewTicket(
-            subject=subject,
-            description="Nothing new since Monday.",
-            priority=priority,
-            category=category,
-            tags=tags,
-        ),
-    )
 
 
 def owned_by(ticket: Ticket, agent: User, now: datetime) -> Ticket:

@@ -26,8 +26,9 @@ from lifebuoy.escalations.models import (
 from lifebuoy.escalations.services.oncall import page_trigger_for_ticket
 from lifebuoy.escalations.services.rules import rules_evaluate_ticket
 from lifebuoy.tickets.models import Status
+from lifebuoy.tickets.tests.factories import ticket_opened
 
-from .helpers import checklist, open_ticket, owned_by
+from .helpers import checklist, owned_by
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/escalations"
@@ -43,7 +44,7 @@ def call(client, method, path, body=None):
 @pytest.fixture
 def ticket(alice, bob):
     now = timezone.now()
-    return owned_by(open_ticket(alice, now), bob, now)
+    return owned_by(ticket_opened(alice, now), bob, now)
 
 
 def test_staff_escalate_and_see_everything(api, ticket, bob):
@@ -122,7 +123,7 @@ def test_checklist_draft_and_suggestions(api, ticket, bob):
 
 
 def test_triage_over_the_api(api, alice, bob):
-    training = open_ticket(alice, timezone.now(), category="training")
+    training = ticket_opened(alice, timezone.now(), category="training")
     response = call(api(bob), "post", f"/tickets/{training.id}/triage", {"close": False})
     assert response.json()["status"] == Status.PENDING
 
@@ -137,7 +138,7 @@ def page(charlie, grace, lena):
     policy = EscalationPolicy.objects.create(name="24/7", covered_tiers=[3, 4])
     PolicyLevel.objects.create(policy=policy, schedule=schedule, timeout_minutes=5)
     EmergencyContact.objects.create(kind="support_lead", name="Lena", email=lena.email)
-    ticket = open_ticket(charlie, timezone.now(), priority="P1")
+    ticket = ticket_opened(charlie, timezone.now(), priority="P1")
     page = page_trigger_for_ticket(ticket_id=ticket.id, now=timezone.now())
     assert page is not None
     return page
@@ -187,7 +188,7 @@ def endpoints(ticket_id: int, page_id: int, firing_id: int, rule_id: int):
 
 def test_charlie_gets_404_on_every_escalation_endpoint(api, alice, bob, charlie, page):
     now = timezone.now()
-    acme_ticket = owned_by(open_ticket(alice, now, tags=("complex",)), bob, now)
+    acme_ticket = owned_by(ticket_opened(alice, now, tags=("complex",)), bob, now)
     Rule.objects.exclude(key="t3-complex").update(is_active=False)
     [firing] = rules_evaluate_ticket(ticket_id=acme_ticket.id, now=now)
     client = api(charlie)

@@ -9,8 +9,7 @@ from django.utils import timezone
 
 from lifebuoy.escalations.models import EscalationState
 from lifebuoy.escalations.services.doctor import checklist_from_doctor
-
-from .helpers import open_ticket
+from lifebuoy.tickets.tests.factories import ticket_opened
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +51,7 @@ def test_the_report_becomes_git_logs_and_error_messages():
 
 
 def test_the_api_fills_only_what_the_agent_left_blank(api, alice, bob):
-    ticket = open_ticket(alice, timezone.now())
+    ticket = ticket_opened(alice, timezone.now())
     client = api(bob)
     client.put(
         f"/api/escalations/tickets/{ticket.id}/checklist",
@@ -71,7 +70,7 @@ def test_the_api_fills_only_what_the_agent_left_blank(api, alice, bob):
 
 
 def test_charlie_cannot_fill_acme_checklists(api, alice, charlie):
-    ticket = open_ticket(alice, timezone.now())
+    ticket = ticket_opened(alice, timezone.now())
     response = api(charlie).put(
         f"/api/escalations/tickets/{ticket.id}/checklist/doctor",
         data=json.dumps({"report": REPORT}),

@@ -23,15 +23,16 @@ from lifebuoy.escalations.services.escalate import (
 from lifebuoy.notifications.models import Delivery
 from lifebuoy.tickets.models import Message, Status, TicketEvent
 from lifebuoy.tickets.services import TicketChanges, ticket_update
+from lifebuoy.tickets.tests.factories import ticket_opened
 
-from .helpers import checklist, open_ticket, owned_by, staff
+from .helpers import checklist, owned_by, staff
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def ticket(alice, bob, now):
-    return owned_by(open_ticket(alice, now), bob, now)
+    return owned_by(ticket_opened(alice, now), bob, now)
 
 
 @pytest.fixture
@@ -109,8 +110,8 @@ def test_it_escalates_to_the_next_level_with_note_deadline_and_notice(
 def test_round_robin_takes_turns_and_skips_people_at_capacity(alice, bob, tier3, now):
     AgentCapacity.objects.create(user=tier3[1], max_open_tickets=0)
     AgentCapacity.objects.create(user=tier3[2], is_available=False)
-    first = owned_by(open_ticket(alice, now), bob, now)
-    second = owned_by(open_ticket(alice, now), bob, now)
+    first = owned_by(ticket_opened(alice, now), bob, now)
+    second = owned_by(ticket_opened(alice, now), bob, now)
     request = EscalationRequest(checklist=checklist())
     escalation_escalate(ticket=first, actor=bob, request=request, now=now)
     AgentCapacity.objects.filter(user=tier3[1]).update(max_open_tickets=5)

@@ -21,9 +21,10 @@ from lifebuoy.tickets.services import (
     ticket_confirm_resolved,
     ticket_update,
 )
+from lifebuoy.tickets.tests.factories import ticket_opened
 from tests.concurrency import threaded_db_test
 
-from .helpers import checklist, open_ticket, owned_by
+from .helpers import checklist, owned_by
 
 pytestmark = pytest.mark.django_db
 DAY = timedelta(days=1)
@@ -31,7 +32,7 @@ DAY = timedelta(days=1)
 
 @pytest.fixture
 def escalated(alice, bob, now):
-    ticket = owned_by(open_ticket(alice, now), bob, now)
+    ticket = owned_by(ticket_opened(alice, now), bob, now)
     escalation_escalate(
         ticket=ticket, actor=bob, request=EscalationRequest(checklist=checklist()), now=now
     )
@@ -126,7 +127,7 @@ def test_a_customer_reply_after_the_final_notice_keeps_it_open(escalated, alice,
 def test_concurrent_sweeps_remind_and_warn_once(alice, bob, now):
     Rule.objects.update(is_active=False)
     for _ in range(8):
-        ticket = owned_by(open_ticket(alice, now), bob, now)
+        ticket = owned_by(ticket_opened(alice, now), bob, now)
         escalation_escalate(
             ticket=ticket, actor=bob, request=EscalationRequest(checklist=checklist()), now=now
         )
@@ -155,7 +156,7 @@ def test_concurrent_sweeps_remind_and_warn_once(alice, bob, now):
 def test_warned_tickets_do_not_fill_the_batch(alice, bob, now):
     tickets = []
     for _ in range(3):
-        ticket = owned_by(open_ticket(alice, now), bob, now)
+        ticket = owned_by(ticket_opened(alice, now), bob, now)
         escalation_escalate(
             ticket=ticket, actor=bob, request=EscalationRequest(checklist=checklist()), now=now
         )

@@ -34,9 +34,10 @@ from lifebuoy.escalations.services.oncall import (
 from lifebuoy.notifications.models import Delivery
 from lifebuoy.tickets.models import TicketEvent
 from lifebuoy.tickets.services import TicketChanges, ticket_update
+from lifebuoy.tickets.tests.factories import ticket_opened
 from tests.concurrency import threaded_db_test
 
-from .helpers import open_ticket, staff
+from .helpers import staff
 
 pytestmark = pytest.mark.django_db
 MONDAY = datetime(2026, 11, 23, 0, 0, tzinfo=UTC)
@@ -103,7 +104,7 @@ def test_a_p1_from_a_247_tier_pages_on_call_at_once(
 ):
     at = MONDAY + timedelta(days=1, hours=3)  # 04:00 Berlin
     with django_capture_on_commit_callbacks(execute=True):
-        ticket = open_ticket(charlie, at, priority="P1")
+        ticket = ticket_opened(charlie, at, priority="P1")
     page = Page.objects.get(ticket=ticket)
     assert page.paged_user == engineers[0]
     assert page.ack_due_at == at + timedelta(minutes=15)
@@ -114,15 +115,15 @@ def test_a_p1_from_a_247_tier_pages_on_call_at_once(
 
 
 def test_no_page_for_a_tier_without_247_cover_or_below_p1(policy, alice, charlie, now):
-    standard_p1 = open_ticket(alice, now, priority="P1")
-    premium_p2 = open_ticket(charlie, now, priority="P2")
+    standard_p1 = ticket_opened(alice, now, priority="P1")
+    premium_p2 = ticket_opened(charlie, now, priority="P2")
     assert page_trigger_for_ticket(ticket_id=standard_p1.id, now=now) is None
     assert page_trigger_for_ticket(ticket_id=premium_p2.id, now=now) is None
 
 
 def test_no_ack_pages_the_next_level_then_ack_stops_it(policy, charlie, engineers, lena):
     at = MONDAY + timedelta(days=1)
-    ticket = open_ticket(charlie, at, priority="P1")
+    ticket = ticket_opened(charlie, at, priority="P1")
     page = page_trigger_for_ticket(ticket_id=ticket.id, now=at)
     assert page is not None
     assert page_trigger_for_ticket(ticket_id=ticket.id, now=at) is None  # once per ticket
@@ -142,7 +143,7 @@ def test_no_ack_pages_the_next_level_then_ack_stops_it(policy, charlie, engineer
 
 def test_it_repeats_then_gives_up(policy, charlie, engineers, lena):
     at = MONDAY + timedelta(days=1)
-    ticket = open_ticket(charlie, at, priority="P1")
+    ticket = ticket_opened(charlie, at, priority="P1")
     page = page_trigger_for_ticket(ticket_id=ticket.id, now=at)
     assert page is not None
     t = at
@@ -161,7 +162,7 @@ def test_it_repeats_then_gives_up(policy, charlie, engineers, lena):
 
 def test_the_signed_link_acknowledges_for_the_person_paged(policy, charlie, engineers):
     at = MONDAY + timedelta(days=1)
-    page = page_trigger_for_ticket(ticket_id=open_ticket(charlie, at, priority="P1").id, now=at)
+    page = page_trigger_for_ticket(ticket_id=ticket_opened(charlie, at, priority="P1").id, now=at)
     assert page is not None
     token = page_ack_token(page=page, user=engineers[0])
     acked = page_acknowledge_by_token(token=token, now=at + timedelta(minutes=3))
@@ -183,7 +184,7 @@ def test_emergency_contacts_are_for_agents(schedule, engineers, bob, alice):
 def test_concurrent_page_sweeps_page_each_level_once(policy, charlie):
     at = MONDAY + timedelta(days=1)
     EscalationPolicy.objects.update(is_active=False)  # no paging from ticket events here
-    tickets = [open_ticket(charlie, at, priority="P1") for _ in range(10)]
+    tickets = [ticket_opened(charlie, at, priority="P1") for _ in range(10)]
     EscalationPolicy.objects.update(is_active=True)
     for ticket in tickets:
         page_trigger_for_ticket(ticket_id=ticket.id, now=at)
@@ -215,7 +216,7 @@ def test_raising_a_ticket_to_p1_pages_too(
     policy, charlie, bob, engineers, django_capture_on_commit_callbacks
 ):
     at = MONDAY + timedelta(days=1)
-    ticket = open_ticket(charlie, at, priority="P2")
+    ticket = ticket_opened(charlie, at, priority="P2")
     assert not Page.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
         ticket_update(ticket=ticket, actor=bob, changes=TicketChanges(priority="P1"), now=at)
@@ -224,7 +225,7 @@ def test_raising_a_ticket_to_p1_pages_too(
 
 def test_the_page_gate(policy, charlie, bob, alice):
     at = MONDAY + timedelta(days=1)
-    page = page_trigger_for_ticket(ticket_id=open_ticket(charlie, at, priority="P1").id, now=at)
+    page = page_trigger_for_ticket(ticket_id=ticket_opened(charlie, at, priority="P1").id, now=at)
     assert page is not None
     assert page_get_for_user(user=bob, page_id=page.id) == page
     with pytest.raises(NotFound):
@@ -247,7 +248,7 @@ def test_filing_a_p1_only_queues_the_page_and_a_worker_sends_it(
         mock.patch.object(enqueue_batch, "delay", side_effect=enqueue_batch),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        ticket = open_ticket(charlie, at, priority="P1")
+        ticket = ticket_opened(charlie, at, priority="P1")
     assert not Page.objects.filter(ticket=ticket).exists()
     kwargs = queued.call_args.kwargs
     ticket_event_followup(**kwargs)  # what the worker runs

@@ -21,9 +21,10 @@ from lifebuoy.escalations.services.rules import (
 )
 from lifebuoy.sla.events import SlaEvent, SlaEventKind
 from lifebuoy.tickets.models import Status, TicketEvent
+from lifebuoy.tickets.tests.factories import ticket_opened
 from tests.concurrency import threaded_db_test
 
-from .helpers import checklist, community_org, customer, open_ticket, owned_by, tag
+from .helpers import checklist, community_org, customer, owned_by, tag
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +68,7 @@ def test_each_playbook_rule_fires_when_its_condition_holds(
     key, org, level, kwargs, tags, hours, risk, requester, bob, now
 ):
     rule = only(key)
-    ticket = owned_by(open_ticket(requester(org), now, **kwargs), bob, now)
+    ticket = owned_by(ticket_opened(requester(org), now, **kwargs), bob, now)
     if level is not None:
         EscalationState.objects.update_or_create(ticket=ticket, defaults={"level": level})
     if tags:
@@ -96,14 +97,14 @@ def test_each_playbook_rule_fires_when_its_condition_holds(
 
 def test_a_rule_does_not_fire_without_its_condition(alice, bob, now):
     only("t3-complex")
-    ticket = owned_by(open_ticket(alice, now), bob, now)
+    ticket = owned_by(ticket_opened(alice, now), bob, now)
     tag(ticket, bob, now, "simple")
     assert rules_evaluate_ticket(ticket_id=ticket.id, now=now) == []
 
 
 def test_a_rule_fires_once_per_ticket(alice, bob, now):
     only("t3-complex")
-    ticket = owned_by(open_ticket(alice, now, tags=("complex",)), bob, now)
+    ticket = owned_by(ticket_opened(alice, now, tags=("complex",)), bob, now)
     assert len(rules_evaluate_ticket(ticket_id=ticket.id, now=now)) == 1
     assert rules_evaluate_ticket(ticket_id=ticket.id, now=now) == []
     assert rules_sweep(now=now + timedelta(hours=1)).made == 0
@@ -112,7 +113,7 @@ def test_a_rule_fires_once_per_ticket(alice, bob, now):
 
 def test_an_automatic_rule_without_the_checklist_becomes_a_suggestion(alice, bob, now):
     only("t3-p1")
-    ticket = owned_by(open_ticket(alice, now, priority="P1"), bob, now)
+    ticket = owned_by(ticket_opened(alice, now, priority="P1"), bob, now)
     [firing] = rules_evaluate_ticket(ticket_id=ticket.id, now=now)
     assert firing.outcome == FiringOutcome.SUGGESTED
     assert "Not applied" in firing.reason
@@ -123,7 +124,7 @@ def test_an_automatic_rule_without_the_checklist_becomes_a_suggestion(alice, bob
 
 def test_higher_automatic_rule_makes_lower_ones_moot(alice, bob, now):
     Rule.objects.exclude(key__in=["t3-p1", "eng-security-vulnerability"]).update(is_active=False)
-    ticket = owned_by(open_ticket(alice, now, priority="P1", tags=("vulnerability",)), bob, now)
+    ticket = owned_by(ticket_opened(alice, now, priority="P1", tags=("vulnerability",)), bob, now)
     escalation_checklist_save(ticket=ticket, actor=bob, checklist=checklist())
     fired = rules_evaluate_ticket(ticket_id=ticket.id, now=now)
     assert [(f.rule.key, f.outcome) for f in fired] == [
@@ -134,7 +135,7 @@ def test_higher_automatic_rule_makes_lower_ones_moot(alice, bob, now):
 
 def test_the_sla_at_risk_event_triggers_evaluation(alice, bob, now):
     only("t3-sla-at-risk")
-    ticket = owned_by(open_ticket(alice, now), bob, now)
+    ticket = owned_by(ticket_opened(alice, now), bob, now)
     event = SlaEvent(SlaEventKind.AT_RISK, ticket.id, 1, "resolution", now, now)
     escalations_on_sla_event(event)
     assert Firing.objects.get(ticket=ticket).rule.key == "t3-sla-at-risk"
@@ -146,14 +147,14 @@ def test_ticket_events_trigger_evaluation_after_commit(
 ):
     only("t3-complex")
     with django_capture_on_commit_callbacks(execute=True):
-        ticket = open_ticket(alice, now, tags=("complex",))
+        ticket = ticket_opened(alice, now, tags=("complex",))
     assert Firing.objects.get(ticket=ticket).outcome == FiringOutcome.SUGGESTED
 
 
 def test_the_sweep_catches_time_based_conditions(bob, now):
     only("t2-persists-48h")
     peter = customer(community_org(), "peter@initech.example")
-    ticket = owned_by(open_ticket(peter, now), bob, now)
+    ticket = owned_by(ticket_opened(peter, now), bob, now)
     assert rules_sweep(now=now + timedelta(hours=47)).made == 0
     assert rules_sweep(now=now + timedelta(hours=48)).made == 1
     assert Firing.objects.get(ticket=ticket).rule.key == "t2-persists-48h"
@@ -161,7 +162,7 @@ def test_the_sweep_catches_time_based_conditions(bob, now):
 
 def test_accepting_a_suggestion_escalates_with_the_checklist(alice, bob, now):
     only("t3-complex")
-    ticket = owned_by(open_ticket(alice, now, tags=("complex",)), bob, now)
+    ticket = owned_by(ticket_opened(alice, now, tags=("complex",)), bob, now)
     [firing] = rules_evaluate_ticket(ticket_id=ticket.id, now=now)
     with pytest.raises(ValidationFailed):
         suggestion_accept(firing=firing, actor=bob, request=EscalationRequest(), now=now)
@@ -178,7 +179,7 @@ def test_accepting_a_suggestion_escalates_with_the_checklist(alice, bob, now):
 
 def test_dismissing_a_suggestion(alice, bob, now):
     only("t3-complex")
-    ticket = owned_by(open_ticket(alice, now, tags=("complex",)), bob, now)
+    ticket = owned_by(ticket_opened(alice, now, tags=("complex",)), bob, now)
     [firing] = rules_evaluate_ticket(ticket_id=ticket.id, now=now)
     assert suggestion_dismiss(firing=firing, actor=bob, now=now).outcome == FiringOutcome.DISMISSED
     assert rules_evaluate_ticket(ticket_id=ticket.id, now=now) == []
@@ -199,7 +200,7 @@ def test_support_leads_edit_rules(lena, bob):
 def test_concurrent_sweeps_fire_each_rule_once(alice, bob, now):
     Rule.objects.update(is_active=False)  # ticket events evaluate after each commit here
     tickets = [
-        owned_by(open_ticket(alice, now, priority="P1", tags=("complex",)), bob, now)
+        owned_by(ticket_opened(alice, now, priority="P1", tags=("complex",)), bob, now)
         for _ in range(20)
     ]
     for ticket in tickets[:10]:
@@ -232,7 +233,7 @@ def test_concurrent_sweeps_fire_each_rule_once(alice, bob, now):
 
 def test_a_long_sweep_resumes_where_it_stopped(alice, bob, now):
     only("t3-complex")
-    tickets = [open_ticket(alice, now, tags=("complex",)) for _ in range(5)]
+    tickets = [ticket_opened(alice, now, tags=("complex",)) for _ in range(5)]
     first = rules_sweep(now=now, batch_size=2, max_batches=1)
     assert (first.made, first.resume_after) == (2, tickets[1].id)
     second = rules_sweep(now=now, batch_size=2, max_batches=5, after=first.resume_after)
@@ -244,7 +245,7 @@ def test_an_automatic_notice_is_not_the_first_response(acme, alice, bob, now):
     only("t3-p1")
     acme.named_engineer = bob  # owner from the start, without answering
     acme.save(update_fields=["named_engineer"])
-    ticket = open_ticket(alice, now, priority="P1")
+    ticket = ticket_opened(alice, now, priority="P1")
     escalation_checklist_save(ticket=ticket, actor=bob, checklist=checklist())
     [firing] = rules_evaluate_ticket(ticket_id=ticket.id, now=now)
     assert firing.outcome == FiringOutcome.APPLIED

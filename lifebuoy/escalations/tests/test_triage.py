@@ -7,8 +7,7 @@ import pytest
 from lifebuoy.core.errors import InvalidState, PermissionDenied
 from lifebuoy.escalations.services.triage import scope_triage
 from lifebuoy.tickets.models import Message, Status
-
-from .helpers import open_ticket
+from lifebuoy.tickets.tests.factories import ticket_opened
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +22,7 @@ pytestmark = pytest.mark.django_db
     ],
 )
 def test_out_of_scope_is_handed_off_with_the_template(alice, bob, now, category, team, tag):
-    ticket = open_ticket(alice, now, category=category)
+    ticket = ticket_opened(alice, now, category=category)
     ticket = scope_triage(ticket=ticket, actor=bob, close=False, now=now)
     reply = Message.objects.get(ticket=ticket, is_internal=False)
     assert team in reply.body
@@ -33,18 +32,18 @@ def test_out_of_scope_is_handed_off_with_the_template(alice, bob, now, category,
 
 
 def test_out_of_scope_can_be_closed(alice, bob, now):
-    ticket = open_ticket(alice, now, category="training")
+    ticket = ticket_opened(alice, now, category="training")
     ticket = scope_triage(ticket=ticket, actor=bob, close=True, now=now)
     assert ticket.status == Status.CLOSED
 
 
 def test_in_scope_tickets_are_not_triaged_away(alice, bob, now):
-    ticket = open_ticket(alice, now, category="bug")
+    ticket = ticket_opened(alice, now, category="bug")
     with pytest.raises(InvalidState):
         scope_triage(ticket=ticket, actor=bob, close=True, now=now)
 
 
 def test_customers_cannot_triage(alice, now):
-    ticket = open_ticket(alice, now, category="training")
+    ticket = ticket_opened(alice, now, category="training")
     with pytest.raises(PermissionDenied):
         scope_triage(ticket=ticket, actor=alice, close=True, now=now)

@@ -29,8 +29,9 @@ from lifebuoy.escalations.services.escalate import EscalationRequest, escalation
 from lifebuoy.escalations.services.oncall import page_ack_token, page_trigger_for_ticket
 from lifebuoy.escalations.services.rules import rules_evaluate_ticket
 from lifebuoy.tickets.models import Status
+from lifebuoy.tickets.tests.factories import ticket_opened
 
-from .helpers import checklist, open_ticket, owned_by
+from .helpers import checklist, owned_by
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +45,7 @@ def client_for(user) -> Client:
 @pytest.fixture
 def ticket(alice, bob):
     now = timezone.now()
-    return owned_by(open_ticket(alice, now), bob, now)
+    return owned_by(ticket_opened(alice, now), bob, now)
 
 
 def test_the_ticket_page_shows_the_panel_to_staff(ticket, bob):
@@ -96,7 +97,7 @@ def test_accepting_and_dismissing_suggestions(ticket, bob):
 
 def test_the_escalated_view_shows_overdue_updates(alice, bob, lena):
     then = timezone.now() - timedelta(days=2)
-    ticket = owned_by(open_ticket(alice, then), bob, then)
+    ticket = owned_by(ticket_opened(alice, then), bob, then)
     escalation_escalate(
         ticket=ticket, actor=bob, request=EscalationRequest(checklist=checklist()), now=then
     )
@@ -108,11 +109,11 @@ def test_the_escalated_view_shows_overdue_updates(alice, bob, lena):
 
 def test_triage_and_confirm_from_the_desk(alice, bob):
     now = timezone.now()
-    training = open_ticket(alice, now, category="training")
+    training = ticket_opened(alice, now, category="training")
     client_for(bob).post(reverse("escalations:triage", args=[training.id]), {"close": "1"})
     training.refresh_from_db()
     assert training.status == Status.CLOSED
-    bug = open_ticket(alice, now)
+    bug = ticket_opened(alice, now)
     client_for(bob).post(reverse("escalations:confirm", args=[bug.id]))
     bug.refresh_from_db()
     assert bug.status == Status.CLOSED
@@ -128,7 +129,7 @@ def paged(charlie, grace):
     policy = EscalationPolicy.objects.create(name="24/7", covered_tiers=[3, 4])
     PolicyLevel.objects.create(policy=policy, schedule=schedule, timeout_minutes=5)
     EmergencyContact.objects.create(kind="engineering_oncall", name="Rotation", schedule=schedule)
-    ticket = open_ticket(charlie, timezone.now(), priority="P1")
+    ticket = ticket_opened(charlie, timezone.now(), priority="P1")
     page = page_trigger_for_ticket(ticket_id=ticket.id, now=timezone.now())
     assert page is not None
     return page
@@ -206,7 +207,7 @@ def test_the_escalated_view_costs_the_same_for_many_tickets(
 ):
     now = timezone.now()
     for _ in range(5):
-        ticket = owned_by(open_ticket(alice, now), bob, now)
+        ticket = owned_by(ticket_opened(alice, now), bob, now)
         escalation_escalate(
             ticket=ticket, actor=bob, request=EscalationRequest(checklist=checklist()), now=now
         )
