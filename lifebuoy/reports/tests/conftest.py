@@ -30,25 +30,13 @@ from lifebuoy.core.periods import Period, iso_week
 from lifebuoy.escalations.models import EscalationStep, Level
 from lifebuoy.kb.models import Outcome, SuggestionRecord
 from lifebuoy.tickets.models import Ticket
-from lifebuoy.tickets.services import NewTicket, TicketChanges, message_add, ticket_create
+from lifebuoy.tickets.services import TicketChanges, message_add
 from lifebuoy.tickets.services import ticket_update as _ticket_update
+from lifebuoy.tickets.tests.factories import ticket_opened
 
 
 def at(day: int, hour: int, minute: int = 0) -> datetime:
     return datetime(2026, 11, day, hour, minute, tzinfo=UTC)
-
-
-def open_ticket(
-    requester: User, priority: str, category: str, channel: str, when: datetime
-) -> Ticket:
-    data = NewTicket(
-        subject=f"{priority} {category}",
-        description="Something is wrong.",
-        priority=priority,
-        category=category,
-        channel=channel,
-    )
-    return ticket_create(actor=requester, data=data, now=when)
 
 
 def reply(ticket: Ticket, author: User, when: datetime, *, internal: bool = False) -> None:
@@ -74,32 +62,32 @@ class Week:
 
 @pytest.fixture
 def week(alice: User, carol: User, charlie: User, ted: User, bob: User) -> Week:
-    t1 = open_ticket(alice, "P1", "bug", "email", at(23, 10))
+    t1 = ticket_opened(alice, at(23, 10), priority="P1", category="bug", channel="email")
     reply(t1, ted, at(23, 10, 30))
     resolve(t1, ted, at(23, 12))
 
-    t2 = open_ticket(carol, "P2", "bug", "portal", at(25, 15))
+    t2 = ticket_opened(carol, at(25, 15), priority="P2", category="bug", channel="portal")
     escalate(t2, Level.TIER_2, Level.ENGINEERING, at(26, 8))
     reply(t2, ted, at(26, 9))
     reply(t2, bob, at(26, 10))
     resolve(t2, ted, at(26, 11))
 
-    t3 = open_ticket(alice, "P2", "performance", "portal", at(23, 8))
+    t3 = ticket_opened(alice, at(23, 8), priority="P2", category="performance", channel="portal")
     reply(t3, ted, at(24, 8, 30))
     resolve(t3, ted, at(24, 9))
     reply(t3, alice, at(24, 12))
     resolve(t3, ted, at(25, 9))
 
-    t4 = open_ticket(charlie, "P3", "performance", "slack", at(24, 6))
+    t4 = ticket_opened(charlie, at(24, 6), priority="P3", category="performance", channel="slack")
     escalate(t4, Level.COMMUNITY, Level.TIER_2, at(24, 7))
     escalate(t4, Level.TIER_2, Level.PRODUCT, at(25, 7))
 
-    t5 = open_ticket(alice, "P3", "bug", "phone", at(24, 12))
+    t5 = ticket_opened(alice, at(24, 12), priority="P3", category="bug", channel="phone")
     reply(t5, bob, at(24, 12, 30), internal=True)
     reply(t5, ted, at(24, 13))
     resolve(t5, ted, at(24, 14))
 
-    t6 = open_ticket(alice, "P4", "bug", "email", at(20, 10))
+    t6 = ticket_opened(alice, at(20, 10), priority="P4", category="bug", channel="email")
     reply(t6, ted, at(20, 11))
     resolve(t6, ted, at(23, 10))
 

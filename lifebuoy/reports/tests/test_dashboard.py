@@ -23,6 +23,7 @@ from lifebuoy.reports.dashboard.export import safe_cell
 from lifebuoy.reports.dashboard.forms import preset_period
 from lifebuoy.sla.models import Summary, SummaryState
 from lifebuoy.tickets.models import Status, Ticket
+from lifebuoy.tickets.tests.factories import ticket_opened
 
 from .conftest import Week
 
@@ -245,9 +246,7 @@ def test_the_query_count_does_not_grow_with_tickets(
 
 
 def test_the_dashboard_over_the_api_with_filters_and_field_errors(api, lena, ted, alice, now):
-    from lifebuoy.tickets.services import NewTicket, ticket_create
-
-    ticket_create(actor=alice, data=NewTicket("Hub stuck", "It is stuck."), now=now)
+    ticket_opened(alice, now, subject="Hub stuck", description="It is stuck.")
     client = api(lena)
     body = client.get(f"/api/reports/dashboard?organization={alice.organization_id}").json()
     assert body["organization_id"] == alice.organization_id

@@ -49,8 +49,9 @@ from lifebuoy.reports.qbr import qbr_build, qbr_email_send, qbr_html, qbr_markdo
 from lifebuoy.surveys.models import Survey, SurveyKind
 from lifebuoy.tickets.models import Ticket
 from lifebuoy.tickets.services import ticket_confirm_resolved
+from lifebuoy.tickets.tests.factories import ticket_opened
 
-from .conftest import escalate, open_ticket, reply, resolve
+from .conftest import escalate, reply, resolve
 
 pytestmark = pytest.mark.django_db
 
@@ -131,22 +132,24 @@ def monitoring(globex: Organization, owner: User) -> None:
 
 @pytest.fixture
 def q4(globex, acme, alice, charlie, gina, ted) -> Quarter:
-    g1 = open_ticket(charlie, "P1", "bug", "email", at(10, 5, 10))
+    g1 = ticket_opened(charlie, at(10, 5, 10), priority="P1", category="bug", channel="email")
     reply(g1, ted, at(10, 5, 10, 30))
     resolve(g1, ted, at(10, 5, 12))
     ticket_confirm_resolved(ticket=g1, actor=charlie, now=at(10, 5, 13))
 
-    g2 = open_ticket(gina, "P1", "performance", "portal", at(11, 2, 10))
+    g2 = ticket_opened(gina, at(11, 2, 10), priority="P1", category="performance", channel="portal")
     escalate(g2, Level.TIER_2, Level.ENGINEERING, at(11, 2, 11, 30))
     reply(g2, ted, at(11, 2, 12))
     resolve(g2, ted, at(11, 2, 13))
     ticket_confirm_resolved(ticket=g2, actor=gina, now=at(11, 3, 9))
 
-    g3 = open_ticket(charlie, "P2", "bug", "portal", at(12, 1, 4))
+    g3 = ticket_opened(charlie, at(12, 1, 4), subject="P2 bug", priority="P2", category="bug")
     escalate(g3, Level.COMMUNITY, Level.TIER_2, at(12, 2, 4))
 
-    g4 = open_ticket(charlie, "P3", "integration", "portal", at(9, 20, 10))
-    a1 = open_ticket(alice, "P1", "bug", "email", at(10, 6, 10))
+    g4 = ticket_opened(
+        charlie, at(9, 20, 10), priority="P3", category="integration", channel="portal"
+    )
+    a1 = ticket_opened(alice, at(10, 6, 10), priority="P1", category="bug", channel="email")
     monitoring(globex, charlie)
     for ticket, rating, answered in (
         (g1, 5, at(10, 6, 9)),

@@ -19,8 +19,9 @@ from lifebuoy.reports.models import WeeklyReport
 from lifebuoy.reports.services import weekly_report_generate
 from lifebuoy.reports.tasks import weekly_report_generate as weekly_task
 from lifebuoy.reports.weekly import weekly_report_build, weekly_report_markdown
+from lifebuoy.tickets.tests.factories import ticket_opened
 
-from .conftest import Week, at, open_ticket, reply, resolve
+from .conftest import Week, at, reply, resolve
 
 pytestmark = pytest.mark.django_db
 
@@ -68,9 +69,11 @@ def test_markdown_follows_the_playbook_template(week: Week):
 
 
 def test_a_category_up_sharply_is_an_action_item(alice, ted):
-    open_ticket(alice, "P3", "git_conflicts", "portal", at(18, 9))
+    ticket_opened(alice, at(18, 9), priority="P3", category="git_conflicts", channel="portal")
     for hour in range(9, 14):
-        open_ticket(alice, "P3", "git_conflicts", "portal", at(24, hour))
+        ticket_opened(
+            alice, at(24, hour), priority="P3", category="git_conflicts", channel="portal"
+        )
     report = weekly_report_build(period=iso_week("2026-W48"))
     assert report.action_items[0] == (
         "Git conflicts is up sharply: 5 tickets this week, 1 the week before."
@@ -155,7 +158,8 @@ def test_json_is_serializable(week: Week):
 
 def _history(alice, ted, n: int) -> None:
     for i in range(n):
-        ticket = open_ticket(alice, ("P1", "P2", "P3", "P4")[i % 4], "bug", "portal", at(24, 9))
+        priority = ("P1", "P2", "P3", "P4")[i % 4]
+        ticket = ticket_opened(alice, at(24, 9), priority=priority, category="bug")
         reply(ticket, ted, at(24, 10))
         resolve(ticket, ted, at(24, 11))
 
