@@ -13,7 +13,8 @@ from lifebuoy.notifications.models import Delivery
 from lifebuoy.surveys.models import Survey
 from lifebuoy.surveys.services.sending import csat_send
 from lifebuoy.tickets.models import Ticket
-from lifebuoy.tickets.services import NewTicket, TicketChanges, ticket_create, ticket_update
+from lifebuoy.tickets.services import TicketChanges, ticket_update
+from lifebuoy.tickets.tests.factories import ticket_opened
 
 LINK = re.compile(r"/surveys/([A-Za-z0-9_-]+)/")
 
@@ -21,16 +22,8 @@ LINK = re.compile(r"/surveys/([A-Za-z0-9_-]+)/")
 def resolved_ticket(
     requester: User, agent: User, when: datetime, *, category: str = "bug", channel: str = "portal"
 ) -> Ticket:
-    ticket = ticket_create(
-        actor=requester,
-        data=NewTicket(
-            subject="C1 stopped committing",
-            description="Nothing since Monday.",
-            category=category,
-            channel=channel,
-        ),
-        now=when - timedelta(hours=2),
-    )
+    """A ticket ``requester`` opened two hours before ``agent`` resolved it at ``when``."""
+    ticket = ticket_opened(requester, when - timedelta(hours=2), category=category, channel=channel)
     return ticket_update(
         ticket=ticket, actor=agent, changes=TicketChanges(status="resolved"), now=when
     )

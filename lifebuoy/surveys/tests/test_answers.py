@@ -15,7 +15,7 @@ from lifebuoy.surveys.models import FollowUpTask, Survey, SurveyKind
 from lifebuoy.surveys.services import answers
 from lifebuoy.surveys.services.answers import SurveyExpired, survey_answer
 from lifebuoy.surveys.services.sending import nps_sweep
-from lifebuoy.tickets.services import NewTicket, ticket_create
+from lifebuoy.tickets.tests.factories import TicketFactory
 from tests.concurrency import threaded_db_test
 
 from .conftest import resolved_ticket, send_csat
@@ -94,11 +94,7 @@ def test_an_expired_survey_takes_no_answer(csat_survey):
 
 
 def _nps_survey(alice) -> Survey:
-    ticket_create(
-        actor=alice,
-        data=NewTicket(subject="Question", description="How?"),
-        now=datetime(2026, 8, 3, tzinfo=UTC),
-    )
+    TicketFactory(requester=alice, opened_at=datetime(2026, 8, 3, tzinfo=UTC))  # active in Q3
     nps_sweep(now=datetime(2026, 10, 1, 8, tzinfo=UTC))
     return Survey.objects.get(kind=SurveyKind.NPS, contact=alice)
 

@@ -14,14 +14,8 @@ from lifebuoy.surveys.models import Survey, SurveyKind
 from lifebuoy.surveys.periods import nps_period_of
 from lifebuoy.surveys.services.sending import csat_sweep, nps_sweep
 from lifebuoy.tickets.models import Ticket
-from lifebuoy.tickets.services import (
-    NewTicket,
-    TicketChanges,
-    message_add,
-    ticket_create,
-    ticket_update,
-)
-from lifebuoy.tickets.tests.factories import CustomerFactory
+from lifebuoy.tickets.services import TicketChanges, message_add, ticket_update
+from lifebuoy.tickets.tests.factories import CustomerFactory, TicketFactory
 from tests.concurrency import threaded_db_test
 
 from .conftest import resolved_ticket, token_of
@@ -147,11 +141,6 @@ def test_two_concurrent_sweeps_email_each_customer_exactly_once(acme, ted, now):
 # -- NPS ----------------------------------------------------------------------------------------
 
 
-def _open(requester: User, when: datetime, channel: str = "portal") -> Ticket:
-    data = NewTicket(subject="Question", description="How do I…", channel=channel)
-    return ticket_create(actor=requester, data=data, now=when)
-
-
 def test_nps_periods_are_calendar_quarters_by_default():
     q = nps_period_of(datetime(2026, 11, 24, tzinfo=UTC), 3)
     assert (q.start, q.end, q.label) == (date(2026, 10, 1), date(2027, 1, 1), "2026-Q4")
@@ -166,10 +155,10 @@ def test_nps_goes_once_per_contact_per_quarter_to_active_customers(
     alice, carol, charlie, ted, monkeypatch
 ):
     q3 = datetime(2026, 8, 10, tzinfo=UTC)
-    _open(alice, q3)
-    _open(alice, q3 + timedelta(days=20))  # two tickets, still one survey
-    _open(charlie, q3, channel="monitoring")  # opened by monitoring, not by charlie
-    _open(carol, datetime(2026, 10, 2, tzinfo=UTC))  # active in Q4, not Q3
+    TicketFactory(requester=alice, opened_at=q3)  # alice opens two tickets, still one survey
+    TicketFactory(requester=alice, opened_at=q3 + timedelta(days=20))
+    TicketFactory(requester=charlie, opened_at=q3, channel="monitoring")  # monitoring opened it
+    TicketFactory(requester=carol, opened_at=datetime(2026, 10, 2, tzinfo=UTC))  # Q4, not Q3
     CustomerFactory(organization=alice.organization)  # never wrote
 
     early_q4 = datetime(2026, 10, 3, 9, tzinfo=UTC)
