@@ -4,14 +4,14 @@ import pytest
 
 from lifebuoy.accounts.models import User
 from lifebuoy.tickets.models import Ticket
-from lifebuoy.tickets.services import NewTicket, ticket_create
+from lifebuoy.tickets.tests.factories import TicketFactory
 
 
 @pytest.fixture
 def ticket(alice: User, now) -> Ticket:
-    return ticket_create(actor=alice, data=NewTicket("Hub stuck", "It is stuck."), now=now)
+    return TicketFactory(requester=alice, opened_at=now)
 
 
 @pytest.fixture
 def other_ticket(carol: User, now) -> Ticket:
-    return ticket_create(actor=carol, data=NewTicket("Slow sync", "It is slow."), now=now)
+    return TicketFactory(requester=carol, opened_at=now)

@@ -9,7 +9,7 @@ import pytest
 from django.db import connections
 
 from lifebuoy.core.errors import InvalidState, PermissionDenied, ValidationFailed
-from lifebuoy.tickets.services import NewTicket, ticket_create
+from lifebuoy.tickets.tests.factories import TicketFactory
 from lifebuoy.timetracking.models import EntryKind, TimeEntry
 from lifebuoy.timetracking.selectors import time_for_ticket, time_running_for_agent
 from lifebuoy.timetracking.services import (
@@ -105,7 +105,7 @@ def test_the_ticket_total_leaves_running_timers_out(ticket, ted, bob, now):
 
 @threaded_db_test
 def test_concurrent_starts_leave_one_running_timer(alice, ted, now):
-    tickets = [ticket_create(actor=alice, data=NewTicket(f"T{i}", "x"), now=now) for i in range(6)]
+    tickets = TicketFactory.create_batch(6, requester=alice, opened_at=now)
     barrier = threading.Barrier(len(tickets))
     errors: list[BaseException] = []
 
