@@ -11,8 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from lifebuoy.accounts.decorators import signed_in_user
-from lifebuoy.core.errors import LifebuoyError
-from lifebuoy.core.views import apply_error
+from lifebuoy.core.views import ServiceCall
 
 from . import services
 from .models import User
@@ -27,13 +26,11 @@ def token_list_view(request: WSGIRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     secret = None
     if request.method == "POST" and form.is_valid():
-        try:
+        with ServiceCall(request, form):
             _, secret = services.api_token_create(
                 user=signed_in_user(request), name=form.cleaned_data["name"]
             )
             form = TokenForm()
-        except LifebuoyError as exc:
-            apply_error(request, form, exc)
     tokens = signed_in_user(request).api_tokens.order_by("-id")
     return render(
         request, "accounts/tokens.html", {"form": form, "tokens": tokens, "secret": secret}
@@ -43,11 +40,9 @@ def token_list_view(request: WSGIRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke_view(request: WSGIRequest, token_id: int) -> HttpResponse:
-    try:
+    with ServiceCall(request):
         services.api_token_revoke(user=signed_in_user(request), token_id=token_id)
         messages.success(request, "Token revoked.")
-    except LifebuoyError as exc:
-        messages.error(request, exc.message)
     return redirect("accounts:tokens")
 
 

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from lifebuoy.accounts.decorators import signed_in_user, staff_required
-from lifebuoy.core.errors import LifebuoyError
-from lifebuoy.core.views import apply_error
+from lifebuoy.core.errors import LifebuoyError, ValidationFailed
+from lifebuoy.core.views import ServiceCall
 from lifebuoy.tickets.selectors import ticket_get_for_user
 from lifebuoy.tickets.services import ticket_confirm_resolved
 
@@ -54,8 +54,9 @@ def escalate_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
     view = selectors.escalation_view_for_user(user=user, ticket_id=ticket_id, now=now)
     initial = {**(view.checklist or {}), "to_level": min(view.level + 1, 4)}
     form = EscalateForm(request.POST or None, initial=initial)
+    status = 200 if request.method == "GET" else 400
     if request.method == "POST" and form.is_valid():
-        try:
+        with ServiceCall(request, form) as call:
             if "save_draft" in request.POST:
                 escalation_checklist_save(
                     ticket=view.ticket, actor=user, checklist=form.checklist()
@@ -67,12 +68,11 @@ def escalate_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
             )
             messages.success(request, f"Escalated to {step.get_to_level_display()}.")
             return redirect("desk:detail", ticket_id=ticket_id)
-        except LifebuoyError as exc:
-            apply_error(request, form, exc)
-            messages.error(request, exc.message)
-            status = exc.http_status
-    else:
-        status = 200 if request.method == "GET" else 400
+        if call.error is not None:
+            status = call.error.http_status
+            if isinstance(call.error, ValidationFailed):
+                # The form marks each missing item; the message names them all above it.
+                messages.error(request, call.error.message)
     return render(request, "escalations/escalate.html", {"view": view, "form": form}, status=status)
 
 
@@ -82,15 +82,14 @@ def suggestion_decide_view(request: WSGIRequest, ticket_id: int, firing_id: int)
     user, now = signed_in_user(request), timezone.now()
     ticket = ticket_get_for_user(user=user, ticket_id=ticket_id)
     firing = selectors.firing_get_for_user(user=user, ticket=ticket, firing_id=firing_id)
-    try:
+    with ServiceCall(request) as call:
         if request.POST.get("decision") == "dismiss":
             suggestion_dismiss(firing=firing, actor=user, now=now)
             messages.success(request, "Suggestion dismissed.")
         else:
             suggestion_accept(firing=firing, actor=user, request=EscalationRequest(), now=now)
             messages.success(request, "Escalated as suggested.")
-    except LifebuoyError as exc:
-        messages.error(request, exc.message)
+    if call.failed:
         return redirect("escalations:escalate", ticket_id=ticket_id)
     return redirect("desk:detail", ticket_id=ticket_id)
 
@@ -100,13 +99,11 @@ def suggestion_decide_view(request: WSGIRequest, ticket_id: int, firing_id: int)
 def triage_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
     user = signed_in_user(request)
     ticket = ticket_get_for_user(user=user, ticket_id=ticket_id)
-    try:
+    with ServiceCall(request):
         scope_triage(
             ticket=ticket, actor=user, close=request.POST.get("close") == "1", now=timezone.now()
         )
         messages.success(request, "Handed off with the out-of-scope reply.")
-    except LifebuoyError as exc:
-        messages.error(request, exc.message)
     return redirect("desk:detail", ticket_id=ticket_id)
 
 
@@ -116,11 +113,9 @@ def confirm_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
     """The agent records the customer's confirmation (by phone or mail) that the fix works."""
     user = signed_in_user(request)
     ticket = ticket_get_for_user(user=user, ticket_id=ticket_id)
-    try:
+    with ServiceCall(request):
         ticket_confirm_resolved(ticket=ticket, actor=user, now=timezone.now())
         messages.success(request, "Fix confirmed; the ticket is closed.")
-    except LifebuoyError as exc:
-        messages.error(request, exc.message)
     return redirect("desk:detail", ticket_id=ticket_id)
 
 
@@ -129,11 +124,9 @@ def confirm_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
 def page_ack_view(request: WSGIRequest, page_id: int) -> HttpResponse:
     user = signed_in_user(request)
     page = selectors.page_get_for_user(user=user, page_id=page_id)
-    try:
+    with ServiceCall(request):
         page_acknowledge(page=page, actor=user, now=timezone.now())
         messages.success(request, "Page acknowledged.")
-    except LifebuoyError as exc:
-        messages.error(request, exc.message)
     return redirect("desk:detail", ticket_id=page.ticket_id)
 
 
@@ -153,7 +146,7 @@ def oncall_view(request: WSGIRequest) -> HttpResponse:
     user, now = signed_in_user(request), timezone.now()
     form = OverrideForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with ServiceCall(request):
             schedule_override_add(
                 schedule=selectors.schedule_get(
                     user=user, schedule_id=form.cleaned_data["schedule"]
@@ -165,8 +158,6 @@ def oncall_view(request: WSGIRequest) -> HttpResponse:
             )
             messages.success(request, "Override added.")
             return redirect("escalations:oncall")
-        except LifebuoyError as exc:
-            messages.error(request, exc.message)
     context = {
         "override_form": form,
         "can_edit": user.role in ("lead", "admin"),
@@ -186,11 +177,9 @@ def rules_view(request: WSGIRequest) -> HttpResponse:
         rule = selectors.rule_get(rule_id=request.POST.get("rule_id", ""))
         form = RuleForm(request.POST)
         if rule is not None and form.is_valid():
-            try:
+            with ServiceCall(request):
                 rule_update(rule=rule, actor=user, **form.cleaned_data)
                 messages.success(request, f"Saved “{rule.name}”.")
-            except LifebuoyError as exc:
-                messages.error(request, exc.message)
         return redirect("escalations:rules")
     return render(
         request, "escalations/rules.html", {"rules": selectors.rule_list(), "modes": Mode.choices}

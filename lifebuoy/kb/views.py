@@ -16,9 +16,9 @@ from django.views.decorators.http import require_POST
 
 from lifebuoy.accounts.decorators import signed_in_user, staff_required
 from lifebuoy.accounts.models import User
-from lifebuoy.core.errors import LifebuoyError, NotFound
+from lifebuoy.core.errors import NotFound
 from lifebuoy.core.parsing import parse_id
-from lifebuoy.core.views import apply_error
+from lifebuoy.core.views import ServiceCall
 from lifebuoy.kb import selectors, services
 from lifebuoy.kb.drafts import draft_from_article, parse_or_error
 from lifebuoy.kb.forms import (
@@ -71,7 +71,7 @@ def kb_create_view(request: WSGIRequest) -> HttpResponse:
         request.POST or None, initial={"markdown": _initial_markdown(request, user)}
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with ServiceCall(request, form):
             article = services.kb_article_create(
                 actor=user,
                 draft=parse_or_error(form.cleaned_data["markdown"]),
@@ -81,8 +81,6 @@ def kb_create_view(request: WSGIRequest) -> HttpResponse:
             )
             messages.success(request, f"{article.article_id} created.")
             return redirect("kb:detail", key=article.article_id)
-        except LifebuoyError as exc:
-            apply_error(request, form, exc)
     return render(request, "kb/desk_edit.html", {"form": form, "article": None})
 
 
@@ -111,7 +109,7 @@ def kb_edit_view(request: WSGIRequest, key: str) -> HttpResponse:
     }
     form = ArticleEditorForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with ServiceCall(request, form):
             services.kb_article_update(
                 article=article,
                 actor=user,
@@ -123,19 +121,15 @@ def kb_edit_view(request: WSGIRequest, key: str) -> HttpResponse:
             )
             messages.success(request, f"{article.article_id} saved.")
             return redirect("kb:detail", key=article.article_id)
-        except LifebuoyError as exc:
-            apply_error(request, form, exc)
     return render(request, "kb/desk_edit.html", {"form": form, "article": article})
 
 
 def _act(
     request: WSGIRequest, article: Article, done: str, action: Callable[[], object]
 ) -> HttpResponse:
-    try:
+    with ServiceCall(request):
         action()
         messages.success(request, done)
-    except LifebuoyError as exc:
-        apply_error(request, None, exc)
     return redirect("kb:detail", key=article.article_id)
 
 
@@ -204,12 +198,10 @@ def kb_link_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Name the article to link, for example KB-1001.")
         return redirect("desk:detail", ticket_id=ticket.id)
-    try:
+    with ServiceCall(request):
         article = selectors.kb_article_get_for_user(user=user, key=form.cleaned_data["article"])
         services.kb_ticket_link(ticket=ticket, article=article, actor=user, now=timezone.now())
         messages.success(request, f"{article.article_id} linked to {ticket.number}.")
-    except LifebuoyError as exc:
-        apply_error(request, None, exc)
     return redirect("desk:detail", ticket_id=ticket.id)
 
 

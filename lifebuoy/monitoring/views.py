@@ -15,9 +15,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from lifebuoy.accounts.decorators import customer_required, signed_in_user, staff_required
-from lifebuoy.core.errors import LifebuoyError
 from lifebuoy.core.parsing import is_ascii_digits
-from lifebuoy.core.views import apply_error, refused_response
+from lifebuoy.core.views import ServiceCall, refused_response
 
 from . import selectors
 from .capacity import capacity_trends
@@ -92,7 +91,7 @@ def deployment_create_view(request: WSGIRequest) -> HttpResponse:
         request.POST if request.method == "POST" else None, user=signed_in_user(request)
     )
     if form.is_bound and form.is_valid():
-        try:
+        with ServiceCall(request, form):
             deployment = deployment_create_for_user(
                 actor=signed_in_user(request),
                 organization_id=form.cleaned_data["organization_id"].id,
@@ -100,9 +99,6 @@ def deployment_create_view(request: WSGIRequest) -> HttpResponse:
                 consent=form.cleaned_data["consent"],
                 now=timezone.now(),
             )
-        except LifebuoyError as exc:
-            apply_error(request, form, exc)
-        else:
             messages.success(request, f"{deployment.name} is registered; the first poll is due.")
             return redirect("monitoring:detail", deployment_id=deployment.id)
     return render(request, "monitoring/desk_form.html", {"form": form, "deployment": None})
@@ -119,7 +115,7 @@ def deployment_edit_view(request: WSGIRequest, deployment_id: int) -> HttpRespon
         data, initial=initial, user=signed_in_user(request), deployment=deployment
     )
     if form.is_bound and form.is_valid():
-        try:
+        with ServiceCall(request, form):
             deployment_update_for_user(
                 actor=signed_in_user(request),
                 deployment=deployment,
@@ -127,9 +123,6 @@ def deployment_edit_view(request: WSGIRequest, deployment_id: int) -> HttpRespon
                 consent=form.cleaned_data["consent"],
                 now=timezone.now(),
             )
-        except LifebuoyError as exc:
-            apply_error(request, form, exc)
-        else:
             messages.success(request, "Saved.")
             return redirect("monitoring:detail", deployment_id=deployment.id)
     context = {"form": form, "deployment": deployment}
@@ -161,15 +154,13 @@ def deployment_poll_view(request: WSGIRequest, deployment_id: int) -> HttpRespon
     deployment = selectors.deployment_get_for_user(
         user=signed_in_user(request), deployment_id=deployment_id
     )
-    try:
+    with ServiceCall(request):
         deployment_poll_request(deployment=deployment)
-    except LifebuoyError as exc:
-        messages.error(request, exc.message)
-        return redirect("monitoring:detail", deployment_id=deployment.id)
-    messages.success(request, "The doctor will run in a moment.")
-    requested = int(timezone.now().timestamp())  # whole seconds: a poll after it counts
-    url = reverse("monitoring:detail", args=[deployment.id])
-    return redirect(f"{url}?waiting={requested}")
+        messages.success(request, "The doctor will run in a moment.")
+        requested = int(timezone.now().timestamp())  # whole seconds: a poll after it counts
+        url = reverse("monitoring:detail", args=[deployment.id])
+        return redirect(f"{url}?waiting={requested}")
+    return redirect("monitoring:detail", deployment_id=deployment.id)
 
 
 @staff_required
@@ -184,7 +175,7 @@ def deployment_usage_upload_view(request: WSGIRequest, deployment_id: int) -> Ht
         return refused_response(
             request, 413, "payload_too_large", "The CSV file is over 5 MB; send a shorter export."
         )
-    try:
+    with ServiceCall(request):
         if upload is None:
             messages.error(request, "Choose a CSV file of at most 5 MB.")
         else:
@@ -195,8 +186,6 @@ def deployment_usage_upload_view(request: WSGIRequest, deployment_id: int) -> Ht
             messages.success(request, f"Imported {result.imported} day(s) of usage.")
             for error in result.errors:
                 messages.warning(request, error)
-    except LifebuoyError as exc:
-        messages.error(request, exc.message)
     return redirect("monitoring:detail", deployment_id=deployment.id)
 
 

@@ -8,8 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from lifebuoy.accounts.decorators import signed_in_user, staff_required
-from lifebuoy.core.errors import LifebuoyError
-from lifebuoy.core.views import apply_error
+from lifebuoy.core.views import ServiceCall
 
 from . import selectors
 from .forms import TemplateForm
@@ -34,12 +33,10 @@ def template_edit_view(request: WSGIRequest, key: str) -> HttpResponse:
     initial = {"name": template.name, "subject": template.subject, "body": template.body}
     form = TemplateForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with ServiceCall(request, form):
             template_update(template=template, actor=user, **form.cleaned_data)
             messages.success(request, f"“{template.name}” saved.")
             return redirect("notifications:list")
-        except LifebuoyError as exc:
-            apply_error(request, form, exc)
     context = {"template": template, "form": form, "placeholders": PLACEHOLDERS}
     status = 400 if form.errors else 200
     return render(request, "notifications/template_edit.html", context, status=status)

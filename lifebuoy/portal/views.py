@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from lifebuoy.accounts.decorators import customer_required, signed_in_user
-from lifebuoy.core.errors import LifebuoyError, ValidationFailed
-from lifebuoy.core.views import apply_error, error_status
+from lifebuoy.core.errors import ValidationFailed
+from lifebuoy.core.views import ServiceCall
 from lifebuoy.kb.views import kb_record_submitted
 from lifebuoy.sla.selectors import sla_clock_list_for_user
 from lifebuoy.tickets import selectors, services
@@ -40,10 +40,10 @@ def ticket_list_view(request: WSGIRequest) -> HttpResponse:
 @customer_required
 def ticket_create_view(request: WSGIRequest) -> HttpResponse:
     form = TicketCreateForm(request.POST or None, request.FILES or None)
-    status = 200
+    call = ServiceCall(request, form)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with call:
             ticket = services.ticket_create(
                 actor=signed_in_user(request),
                 now=timezone.now(),
@@ -60,10 +60,7 @@ def ticket_create_view(request: WSGIRequest) -> HttpResponse:
             kb_record_submitted(request, ticket)
             messages.success(request, f"Ticket {ticket.number} is open. We will reply here.")
             return redirect("portal:detail", ticket_id=ticket.id)
-        except LifebuoyError as exc:
-            apply_error(request, form, exc)
-            status = error_status(exc, 200)
-    return render(request, "portal/create.html", {"form": form}, status=status)
+    return render(request, "portal/create.html", {"form": form}, status=call.status(200))
 
 
 def _detail(
@@ -92,8 +89,9 @@ def ticket_reply_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
     user = signed_in_user(request)
     ticket = selectors.ticket_get_for_user(user=user, ticket_id=ticket_id)
     form = ReplyForm(request.POST, request.FILES)
+    call = ServiceCall(request, form)
     if form.is_valid():
-        try:
+        with call:
             services.message_add(
                 ticket=ticket,
                 author=user,
@@ -103,10 +101,7 @@ def ticket_reply_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
             )
             messages.success(request, "Reply sent.")
             return redirect("portal:detail", ticket_id=ticket.id)
-        except LifebuoyError as exc:
-            apply_error(request, form, exc)
-            return _detail(request, ticket_id, form, status=error_status(exc, 400))
-    return _detail(request, ticket_id, form, status=400)
+    return _detail(request, ticket_id, form, status=call.status(400))
 
 
 @customer_required
@@ -114,9 +109,7 @@ def ticket_reply_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
 def ticket_confirm_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
     user = signed_in_user(request)
     ticket = selectors.ticket_get_for_user(user=user, ticket_id=ticket_id)
-    try:
+    with ServiceCall(request):
         services.ticket_confirm_resolved(ticket=ticket, actor=user, now=timezone.now())
         messages.success(request, "Thank you. The ticket is closed.")
-    except LifebuoyError as exc:
-        apply_error(request, None, exc)
     return redirect("portal:detail", ticket_id=ticket.id)

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 
 from lifebuoy.accounts.decorators import customer_required, signed_in_user, staff_required
 from lifebuoy.accounts.models import Organization, Role, User
-from lifebuoy.core.errors import LifebuoyError
 from lifebuoy.core.periods import Period, iso_week, previous_quarter, previous_week, quarter
+from lifebuoy.core.views import ServiceCall
 
 from .charts import weekly_charts
 from .models import WeeklyReport
@@ -151,11 +151,8 @@ def qbr_send_view(request: HttpRequest, slug: str) -> HttpResponse:
     period, _, error = _qbr_request(request, timezone.now())
     if error:
         return _qbr_page(request, organization, can_send=True)
-    try:
+    with ServiceCall(request):
         queued = qbr_email_send(organization=organization, period=period, now=timezone.now())
-    except LifebuoyError as exc:
-        messages.error(request, exc.message)
-    else:
         messages.success(request, f"The review of {period.label} is queued for {queued} contacts.")
     return redirect(f"{reverse('reports:qbr', args=[organization.slug])}?quarter={period.label}")
 

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from lifebuoy.accounts.decorators import staff_required
 from lifebuoy.accounts.models import User
 from lifebuoy.core.errors import LifebuoyError, NotFound, ValidationFailed
-from lifebuoy.core.views import apply_error
+from lifebuoy.core.views import ServiceCall, apply_error
 
 from .forms import FollowUpDoneForm, SurveyAnswerForm, preselected
 from .models import Survey
@@ -106,7 +106,7 @@ def follow_up_done_view(request: WSGIRequest, task_id: int) -> HttpResponse:
     user = _lead(request)
     task = follow_up_get_for_user(user=user, task_id=task_id)
     form = FollowUpDoneForm(request.POST)
-    try:
+    with ServiceCall(request):
         if form.is_valid():
             follow_up_done(
                 task=task, actor=user, note=form.cleaned_data["note"], now=timezone.now()
@@ -114,6 +114,4 @@ def follow_up_done_view(request: WSGIRequest, task_id: int) -> HttpResponse:
             messages.success(request, "Follow-up marked done.")
         else:
             messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
-    except LifebuoyError as exc:
-        messages.error(request, exc.message)
     return redirect("surveys:follow_ups")

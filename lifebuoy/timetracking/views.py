@@ -11,8 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from lifebuoy.accounts.decorators import signed_in_user, staff_required
-from lifebuoy.core.errors import LifebuoyError
-from lifebuoy.core.views import apply_error
+from lifebuoy.core.views import ServiceCall
 
 from . import selectors, services
 from .forms import TimeEntryForm
@@ -28,12 +27,10 @@ def ticket_time_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
     form = TimeEntryForm(request.POST if posted else None, initial={"worked_on": now.date()})
     if posted and form.is_valid():
         data = services.ManualTime(**form.cleaned_data)
-        try:
+        with ServiceCall(request, form):
             services.time_entry_add(ticket=ticket, agent=user, data=data, now=now)
             messages.success(request, f"{data.minutes} min logged.")
             return redirect("desk:detail", ticket_id=ticket.id)
-        except LifebuoyError as exc:
-            apply_error(request, form, exc)
     time = selectors.time_for_ticket(ticket=ticket, viewer=user, now=now)
     status = 400 if form.is_bound else 200
     return render(
@@ -46,11 +43,9 @@ def ticket_time_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
 def time_timer_start_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
     user = signed_in_user(request)
     ticket = selectors.time_ticket_get_for_user(user=user, ticket_id=ticket_id)
-    try:
+    with ServiceCall(request):
         services.time_timer_start(ticket=ticket, agent=user, now=timezone.now())
         messages.success(request, f"Timer running on {ticket.number}.")
-    except LifebuoyError as exc:
-        apply_error(request, None, exc)
     return redirect("desk:detail", ticket_id=ticket.id)
 
 
@@ -59,11 +54,9 @@ def time_timer_start_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
 def time_timer_stop_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
     user = signed_in_user(request)
     ticket = selectors.time_ticket_get_for_user(user=user, ticket_id=ticket_id)
-    try:
+    with ServiceCall(request):
         entry = services.time_timer_stop(ticket=ticket, agent=user, now=timezone.now())
         messages.success(request, f"Timer stopped: {selectors.duration_text(entry.seconds or 0)}.")
-    except LifebuoyError as exc:
-        apply_error(request, None, exc)
     return redirect("desk:detail", ticket_id=ticket.id)
 
 
@@ -72,9 +65,7 @@ def time_timer_stop_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
 def time_entry_remove_view(request: WSGIRequest, ticket_id: int, entry_id: int) -> HttpResponse:
     user = signed_in_user(request)
     entry = selectors.time_entry_get_for_user(user=user, ticket_id=ticket_id, entry_id=entry_id)
-    try:
+    with ServiceCall(request):
         services.time_entry_remove(entry=entry, actor=user, now=timezone.now())
         messages.success(request, "Time entry removed.")
-    except LifebuoyError as exc:
-        apply_error(request, None, exc)
     return redirect("desk:detail", ticket_id=ticket_id)

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from lifebuoy.accounts.decorators import signed_in_required, signed_in_user
 from lifebuoy.core.errors import LifebuoyError
 from lifebuoy.core.parsing import parse_id
-from lifebuoy.core.views import apply_error
+from lifebuoy.core.views import ServiceCall
 from lifebuoy.notifications import selectors
 from lifebuoy.notifications.services import webhooks as services
 
@@ -59,7 +59,7 @@ def webhook_create_view(request: WSGIRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         chosen = data.get("organization_id")
-        try:
+        with ServiceCall(request, form):
             organization = selectors.webhook_organization_get_for_user(
                 user=user, organization_id=chosen.id if chosen is not None else None
             )
@@ -71,8 +71,6 @@ def webhook_create_view(request: WSGIRequest) -> HttpResponse:
                 is_active=data["is_active"],
             )
             return _secret_page(request, created)
-        except LifebuoyError as exc:
-            apply_error(request, form, exc)
     status = 400 if request.method == "POST" else 200
     return render(request, "notifications/webhooks/form.html", {"form": form}, status=status)
 
@@ -84,12 +82,10 @@ def webhook_edit_view(request: WSGIRequest, endpoint_id: int) -> HttpResponse:
     initial = {"url": endpoint.url, "events": endpoint.events, "is_active": endpoint.is_active}
     form = WebhookEndpointForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        with ServiceCall(request, form):
             services.webhook_endpoint_update(endpoint=endpoint, actor=user, **form.cleaned_data)
             messages.success(request, "Webhook endpoint saved.")
             return redirect("webhooks:list")
-        except LifebuoyError as exc:
-            apply_error(request, form, exc)
     recent = selectors.webhook_deliveries_recent(endpoint_ids=[endpoint.id], per_endpoint=20)
     context = {"form": form, "endpoint": endpoint, "deliveries": recent.get(endpoint.id, [])}
     status = 400 if request.method == "POST" else 200
