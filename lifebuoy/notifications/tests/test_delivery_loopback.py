@@ -13,7 +13,7 @@ from lifebuoy.integrations.webhook.signing import verify
 from lifebuoy.notifications.models import Delivery, DeliveryStatus, WebhookEndpoint
 from lifebuoy.notifications.services import delivery as outbox
 from lifebuoy.notifications.tasks import delivery_send, outbox_sweep
-from lifebuoy.tickets.services import NewTicket, ticket_create
+from lifebuoy.tickets.tests.factories import ticket_opened
 
 from .loopback import free_port, http_receiver, json_body, smtp_sink
 
@@ -29,11 +29,10 @@ def smtp_settings(port: int) -> override_settings:
     )
 
 
-def make_tickets(alice, now, count: int) -> list[int]:
+def deliveries_of_new_tickets(alice, now, count: int) -> list[int]:
+    """Alice opens ``count`` tickets; the ids of the deliveries they queued, oldest first."""
     for i in range(count):
-        ticket_create(
-            actor=alice, data=NewTicket(subject=f"Problem {i}", description="Details"), now=now
-        )
+        ticket_opened(alice, now, subject=f"Problem {i}", description="Details")
     return list(Delivery.objects.order_by("id").values_list("id", flat=True))
 
 
@@ -55,7 +54,7 @@ def drain(now, *, rounds: int = 20) -> None:
 
 def test_smtp_down_then_up_delivers_every_message_exactly_once(alice, now):
     port = free_port()
-    ids = make_tickets(alice, now, 8)
+    ids = deliveries_of_new_tickets(alice, now, 8)
     with smtp_settings(port):
         for delivery_id in ids:  # nothing listens yet
             assert outbox.delivery_attempt(delivery_id=delivery_id, now=now).outcome == "retry"
@@ -78,7 +77,7 @@ class WorkerKilled(BaseException):
 def test_worker_killed_after_sending_loses_nothing_and_reuses_the_message_id(
     alice, now, monkeypatch
 ):
-    ids = make_tickets(alice, now, 6)
+    ids = deliveries_of_new_tickets(alice, now, 6)
     real_mark_sent = outbox.delivery_mark_sent
     victim = ids[2]
 
@@ -112,7 +111,7 @@ def test_worker_killed_after_sending_loses_nothing_and_reuses_the_message_id(
 
 
 def test_worker_killed_before_sending_sends_exactly_once(alice, now, monkeypatch):
-    ids = make_tickets(alice, now, 4)
+    ids = deliveries_of_new_tickets(alice, now, 4)
     real = outbox._outgoing
 
     def killed(delivery):
@@ -134,7 +133,7 @@ def test_the_celery_tasks_send_and_reschedule(alice, now, monkeypatch):
     scheduled = []
     monkeypatch.setattr(delivery_send, "apply_async", lambda *a, **kw: scheduled.append(kw))
     monkeypatch.setattr(delivery_send, "delay", lambda *a: scheduled.append(a))
-    (delivery_id,) = make_tickets(alice, now, 1)
+    (delivery_id,) = deliveries_of_new_tickets(alice, now, 1)
     with smtp_settings(free_port()):
         Delivery.objects.filter(id=delivery_id).update(next_attempt_at=now - timedelta(days=1))
         assert delivery_send(delivery_id) == "retry"
@@ -149,11 +148,7 @@ def test_the_celery_tasks_send_and_reschedule(alice, now, monkeypatch):
 def test_slack_alert_goes_through_slack_sdk_and_retries_after_an_error(alice, now):
     with http_receiver(statuses=[500]) as (received, url):
         with override_settings(LIFEBUOY_SLACK_WEBHOOK_URL=url, LIFEBUOY_NOTIFY_EMAIL=False):
-            ticket = ticket_create(
-                actor=alice,
-                data=NewTicket(subject="Everything is down", description="x", priority="P1"),
-                now=now,
-            )
+            ticket = ticket_opened(alice, now, subject="Everything is down", priority="P1")
         delivery = Delivery.objects.get(kind="slack")
         assert outbox.delivery_attempt(delivery_id=delivery.id, now=now).outcome == "retry"
         drain(now + timedelta(minutes=5))
@@ -168,7 +163,7 @@ def test_webhooks_are_signed_and_carry_the_idempotency_key(alice, now):
     with http_receiver() as (received, url):
         WebhookEndpoint.objects.create(organization=alice.organization, url=url, secret="k3y")
         with override_settings(LIFEBUOY_NOTIFY_EMAIL=False):
-            make_tickets(alice, now, 1)
+            deliveries_of_new_tickets(alice, now, 1)
         drain(now)
     (request,) = received
     headers = {k.lower(): v for k, v in request["headers"].items()}
@@ -183,13 +178,13 @@ def test_a_permanent_webhook_error_is_not_retried(alice, now):
     with http_receiver(statuses=[410]) as (received, url):
         WebhookEndpoint.objects.create(organization=alice.organization, url=url, secret="k")
         with override_settings(LIFEBUOY_NOTIFY_EMAIL=False):
-            (delivery_id,) = make_tickets(alice, now, 1)
+            (delivery_id,) = deliveries_of_new_tickets(alice, now, 1)
         assert outbox.delivery_attempt(delivery_id=delivery_id, now=now).outcome == "failed"
     assert len(received) == 1
 
 
 def test_draining_a_dead_smtp_server_is_bounded_in_time(alice, now):
-    ids = make_tickets(alice, now, 3)
+    ids = deliveries_of_new_tickets(alice, now, 3)
     started = time.monotonic()
     with smtp_settings(free_port()), override_settings(LIFEBUOY_OUTBOX_MAX_ATTEMPTS=4):
         at = now
@@ -211,11 +206,7 @@ def test_slack_through_a_bot_token_posts_to_the_channel(alice, now):
             LIFEBUOY_SLACK_API_URL=api,
             LIFEBUOY_NOTIFY_EMAIL=False,
         ):
-            ticket_create(
-                actor=alice,
-                data=NewTicket(subject="Down", description="x", priority="P1"),
-                now=now,
-            )
+            ticket_opened(alice, now, subject="Down", priority="P1")
             delivery = Delivery.objects.get(kind="slack")
             assert delivery.target == "#support"
             assert outbox.delivery_attempt(delivery_id=delivery.id, now=now).outcome == "sent"

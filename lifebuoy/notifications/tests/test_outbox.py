@@ -18,21 +18,17 @@ from lifebuoy.notifications.models import (
 )
 from lifebuoy.notifications.services import delivery as outbox
 from lifebuoy.notifications.tasks import delivery_send
-from lifebuoy.tickets.services import NewTicket, message_add, ticket_create
+from lifebuoy.tickets.services import message_add
+from lifebuoy.tickets.tests.factories import ticket_opened
 
 pytestmark = pytest.mark.django_db
-
-
-def new_ticket(alice, now, **kw):
-    data = NewTicket(subject="C2 stopped committing", description="Nothing since 9am", **kw)
-    return ticket_create(actor=alice, data=data, now=now)
 
 
 def test_a_new_ticket_writes_its_acknowledgement_in_the_same_transaction(
     alice, now, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks() as callbacks:
-        ticket = new_ticket(alice, now)
+        ticket = ticket_opened(alice, now, subject="C2 stopped committing")
     delivery = Delivery.objects.get()
     assert (delivery.kind, delivery.target, delivery.status) == ("email", alice.email, "pending")
     assert delivery.idempotency_key == f"email:ticket-created:{ticket.id}"
@@ -51,14 +47,14 @@ def test_a_new_ticket_writes_its_acknowledgement_in_the_same_transaction(
 
 
 def test_a_ticket_opened_by_monitoring_sends_no_acknowledgement(alice, now):
-    new_ticket(alice, now, channel="monitoring")
+    ticket_opened(alice, now, channel="monitoring")
     assert not Delivery.objects.filter(kind=DeliveryKind.EMAIL).exists()
 
 
 def test_nothing_is_queued_when_the_transaction_rolls_back(alice, now):
     def fails_after_creating() -> None:
         with transaction.atomic():
-            new_ticket(alice, now)
+            ticket_opened(alice, now)
             raise RuntimeError
 
     with pytest.raises(RuntimeError):
@@ -67,7 +63,7 @@ def test_nothing_is_queued_when_the_transaction_rolls_back(alice, now):
 
 
 def test_only_a_public_staff_reply_emails_the_requester(alice, bob, now):
-    ticket = new_ticket(alice, now)
+    ticket = ticket_opened(alice, now, subject="C2 stopped committing")
     message_add(ticket=ticket, author=bob, body="Internal: check C3", is_internal=True, now=now)
     message_add(ticket=ticket, author=alice, body="Any news?", now=now)
     assert Delivery.objects.count() == 1
@@ -80,7 +76,7 @@ def test_only_a_public_staff_reply_emails_the_requester(alice, bob, now):
 
 
 def test_an_email_carries_threading_headers_and_both_parts(alice, bob, now):
-    ticket = new_ticket(alice, now)
+    ticket = ticket_opened(alice, now)
     ack = Delivery.objects.get()
     reply = message_add(ticket=ticket, author=bob, body="Looking into it.", now=now)
     for delivery in Delivery.objects.order_by("id"):
@@ -100,7 +96,7 @@ def test_an_email_carries_threading_headers_and_both_parts(alice, bob, now):
 
 
 def test_a_claimed_delivery_is_sent_by_one_worker_only(alice, now):
-    new_ticket(alice, now)
+    ticket_opened(alice, now)
     delivery = Delivery.objects.get()
     assert outbox.delivery_claim(delivery_id=delivery.id, now=now) is not None
     assert outbox.delivery_claim(delivery_id=delivery.id, now=now) is None
@@ -116,7 +112,7 @@ def test_a_claimed_delivery_is_sent_by_one_worker_only(alice, now):
     LIFEBUOY_OUTBOX_MAX_ATTEMPTS=3,
 )
 def test_failures_back_off_exponentially_then_give_up(alice, now):
-    new_ticket(alice, now)
+    ticket_opened(alice, now)
     delivery = Delivery.objects.get()
     at = now
     delays = []
@@ -133,7 +129,7 @@ def test_failures_back_off_exponentially_then_give_up(alice, now):
 
 
 def test_the_sweep_releases_stuck_claims_and_lists_due_deliveries(alice, now):
-    new_ticket(alice, now)
+    ticket_opened(alice, now)
     delivery = Delivery.objects.get()
     outbox.delivery_claim(delivery_id=delivery.id, now=now)
     assert outbox.outbox_sweep(now=now + timedelta(seconds=10)) == []
@@ -144,10 +140,10 @@ def test_the_sweep_releases_stuck_claims_and_lists_due_deliveries(alice, now):
 
 @override_settings(LIFEBUOY_SLACK_WEBHOOK_URL="http://127.0.0.1:9/hook")
 def test_p1_tickets_alert_slack_with_a_link_back(alice, now):
-    ticket = new_ticket(alice, now, priority="P1")
+    ticket = ticket_opened(alice, now, priority="P1")
     slack = Delivery.objects.get(kind=DeliveryKind.SLACK)
     assert f"/desk/tickets/{ticket.id}/" in slack.payload["text"]
-    new_ticket(alice, now, priority="P2")
+    ticket_opened(alice, now, priority="P2")
     assert Delivery.objects.filter(kind=DeliveryKind.SLACK).count() == 1
 
 
@@ -164,7 +160,7 @@ def test_webhooks_go_to_the_organizations_endpoints_that_want_the_event(alice, c
     WebhookEndpoint.objects.create(
         organization=charlie.organization, url="https://globex.example/h", secret="s"
     )
-    ticket = new_ticket(alice, now)
+    ticket = ticket_opened(alice, now)
     message_add(ticket=ticket, author=bob, body="Hello", now=now)
     message_add(ticket=ticket, author=bob, body="secret", is_internal=True, now=now)
     hooks = Delivery.objects.filter(kind=DeliveryKind.WEBHOOK)
@@ -180,7 +176,7 @@ def test_sla_events_become_slack_alerts_once_per_clock_and_kind(alice, now):
     from lifebuoy.notifications.services.alerts import notifications_on_sla_event
     from lifebuoy.sla.events import SlaEvent, SlaEventKind
 
-    ticket = new_ticket(alice, now)
+    ticket = ticket_opened(alice, now)
     for kind in (SlaEventKind.AT_RISK, SlaEventKind.BREACHED, SlaEventKind.BREACHED):
         notifications_on_sla_event(
             SlaEvent(
@@ -201,7 +197,7 @@ def test_sla_events_become_slack_alerts_once_per_clock_and_kind(alice, now):
 def test_an_agents_files_go_along_with_the_emailed_reply_within_the_budget(alice, bob, now):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    ticket = new_ticket(alice, now)
+    ticket = ticket_opened(alice, now)
     files = [
         SimpleUploadedFile("fix.patch", b"--- a\n+++ b\n", content_type="text/x-diff"),
         SimpleUploadedFile("huge.log", b"x" * 500, content_type="text/plain"),
@@ -219,7 +215,7 @@ def test_an_agents_files_go_along_with_the_emailed_reply_within_the_budget(alice
 def test_a_ticket_raised_to_p1_alerts_slack_once(alice, bob, now):
     from lifebuoy.tickets.services import TicketChanges, ticket_update
 
-    ticket = new_ticket(alice, now, priority="P3")
+    ticket = ticket_opened(alice, now, priority="P3")
     assert not Delivery.objects.filter(kind=DeliveryKind.SLACK).exists()
     for priority in ("P1", "P2", "P1"):
         ticket_update(ticket=ticket, actor=bob, changes=TicketChanges(priority=priority), now=now)
@@ -228,7 +224,7 @@ def test_a_ticket_raised_to_p1_alerts_slack_once(alice, bob, now):
 
 
 def test_automatic_notices_are_marked_so_autoresponders_stay_quiet(alice, bob, now):
-    ticket = new_ticket(alice, now)
+    ticket = ticket_opened(alice, now)
     notice = message_add(ticket=ticket, author=bob, body="Escalated.", is_automatic=True, now=now)
     reply = message_add(ticket=ticket, author=bob, body="Hello.", now=now)
     by_key = {d.idempotency_key: d.payload["headers"] for d in Delivery.objects.all()}
@@ -239,7 +235,7 @@ def test_automatic_notices_are_marked_so_autoresponders_stay_quiet(alice, bob, n
 def test_resolving_asks_the_customer_to_confirm_by_replying(alice, bob, now):
     from lifebuoy.tickets.services import TicketChanges, ticket_update
 
-    ticket = new_ticket(alice, now)
+    ticket = ticket_opened(alice, now)
     ticket_update(ticket=ticket, actor=bob, changes=TicketChanges(status="resolved"), now=now)
     notice = Delivery.objects.get(idempotency_key__startswith=f"email:resolved:{ticket.id}:")
     assert notice.target == alice.email

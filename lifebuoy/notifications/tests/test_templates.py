@@ -10,15 +10,15 @@ from lifebuoy.core.errors import PermissionDenied, ValidationFailed
 from lifebuoy.notifications.models import MessageTemplate, TemplateKey
 from lifebuoy.notifications.placeholders import PlaceholderError, fill, placeholders_in
 from lifebuoy.notifications.services.templates import template_render, template_update
-from lifebuoy.tickets.services import NewTicket, ticket_create
+from lifebuoy.tickets.tests.factories import ticket_opened
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def ticket(alice, now):
-    data = NewTicket(subject="C2 stopped committing", description="Nothing since 9am")
-    return ticket_create(actor=alice, data=data, now=now)
+    """Opened through the service: some tests read the acknowledgement it queues."""
+    return ticket_opened(alice, now, subject="C2 stopped committing")
 
 
 def test_the_five_templates_are_seeded_and_use_only_known_placeholders():

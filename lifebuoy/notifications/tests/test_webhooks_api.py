@@ -20,7 +20,8 @@ from lifebuoy.notifications.services.webhooks import (
     webhook_endpoint_ping,
 )
 from lifebuoy.notifications.tasks import delivery_send
-from lifebuoy.tickets.services import NewTicket, message_add, ticket_create
+from lifebuoy.tickets.services import message_add
+from lifebuoy.tickets.tests.factories import ticket_opened
 
 from .loopback import http_receiver, json_body
 
@@ -33,10 +34,6 @@ MINUTE = timedelta(minutes=1)
 
 def create(client, **body):
     return client.post("/api/webhooks/", {"url": URL, **body}, content_type="application/json")
-
-
-def new_ticket(customer, now, subject="Hub stuck"):
-    return ticket_create(actor=customer, data=NewTicket(subject, "Details"), now=now)
 
 
 def webhook_deliveries():
@@ -221,10 +218,10 @@ def test_after_a_rotation_deliveries_are_signed_with_the_new_secret(api, alice, 
 def test_deleting_an_endpoint_stops_deliveries_for_new_events(api, alice, now):
     client = api(alice)
     endpoint = create(client).json()
-    new_ticket(alice, now)  # also fills this process's configuration cache
+    ticket_opened(alice, now)  # also fills this process's configuration cache
     assert webhook_deliveries().count() == 1
     assert client.delete(f"/api/webhooks/{endpoint['id']}").status_code == HTTPStatus.NO_CONTENT
-    new_ticket(alice, now, "Another")
+    ticket_opened(alice, now, subject="Another")
     assert webhook_deliveries().count() == 1
     assert client.get(f"/api/webhooks/{endpoint['id']}").status_code == HTTPStatus.NOT_FOUND
 
@@ -236,7 +233,7 @@ def test_a_delivery_queued_before_the_delete_is_not_sent(api, alice, now):
         override_settings(LIFEBUOY_WEBHOOK_PRIVATE_TARGETS=True),
     ):
         endpoint = create(client, url=url).json()
-        new_ticket(alice, now)
+        ticket_opened(alice, now)
         client.delete(f"/api/webhooks/{endpoint['id']}")
         delivery = webhook_deliveries().get()
         assert (
@@ -248,17 +245,17 @@ def test_a_delivery_queued_before_the_delete_is_not_sent(api, alice, now):
 def test_disabling_an_endpoint_stops_deliveries_at_once(api, alice, now):
     client = api(alice)
     endpoint = create(client).json()
-    new_ticket(alice, now)
+    ticket_opened(alice, now)
     client.patch(
         f"/api/webhooks/{endpoint['id']}", {"is_active": False}, content_type="application/json"
     )
-    new_ticket(alice, now, "Another")
+    ticket_opened(alice, now, subject="Another")
     assert webhook_deliveries().count() == 1
 
 
 def test_the_event_names_offered_are_exactly_what_the_outbox_sends(alice, ted, now):
     webhook_endpoint_create(actor=alice, organization=alice.organization, url=URL, events=[])
-    ticket = new_ticket(alice, now)
+    ticket = ticket_opened(alice, now)
     message_add(ticket=ticket, author=ted, body="Try a restart.", now=now)
     sent = {d.payload["event"] for d in webhook_deliveries()}
     assert sent == set(WEBHOOK_EVENTS)
@@ -266,7 +263,7 @@ def test_the_event_names_offered_are_exactly_what_the_outbox_sends(alice, ted, n
 
 def test_an_endpoint_receives_only_the_events_it_chose(api, alice, ted, now):
     create(api(alice), events=["message.created"])
-    ticket = new_ticket(alice, now)
+    ticket = ticket_opened(alice, now)
     message_add(ticket=ticket, author=ted, body="Try a restart.", now=now)
     assert [d.payload["event"] for d in webhook_deliveries()] == ["message.created"]
 
