@@ -35,7 +35,8 @@ def test_a_field_error_lands_on_its_field_and_the_code_after_the_block_runs():
     with ServiceCall(request, form) as call:
         raise ValidationFailed.for_fields({"subject": "Too short."})
     reached.append("after")
-    assert call.failed and reached == ["after"]
+    assert call.failed
+    assert reached == ["after"]
     assert form.errors["subject"] == ["Too short."]
     assert call.status(400) == 400
     assert _messages(request) == []
@@ -55,7 +56,8 @@ def test_an_upload_over_the_limit_is_413_and_success_keeps_the_default():
     assert call.status(400) == 413
     with ServiceCall(_request()) as ok:
         pass
-    assert not ok.failed and ok.status(200) == 200
+    assert not ok.failed
+    assert ok.status(200) == 200
 
 
 def test_a_programming_error_is_not_swallowed():
