@@ -12,14 +12,9 @@ from lifebuoy.accounts.models import Queue
 from lifebuoy.core.config_cache import config_cached
 from lifebuoy.notifications.models import Delivery, DeliveryKind, WebhookEndpoint
 from lifebuoy.sla.models import Clock, ClockKind, Policy, Target
-from lifebuoy.tickets.services import NewTicket, ticket_create
+from lifebuoy.tickets.tests.factories import ticket_opened
 
 pytestmark = pytest.mark.django_db
-
-
-def new(customer, now, priority="P2"):
-    data = NewTicket(subject="C2 silent", description="No commits since 9am", priority=priority)
-    return ticket_create(actor=customer, data=data, now=now)
 
 
 def tables_read(queries) -> set[str]:
@@ -48,9 +43,9 @@ def test_a_value_is_computed_once_then_again_after_it_expires(monkeypatch):
 
 
 def test_the_second_ticket_of_an_organization_reads_no_routing_or_policy_rows(alice, now):
-    new(alice, now)
+    ticket_opened(alice, now, priority="P2")
     with CaptureQueriesContext(connection) as second:
-        new(alice, now + timedelta(minutes=1))
+        ticket_opened(alice, now + timedelta(minutes=1), priority="P2")
     read = tables_read(second.captured_queries)
     assert not read & {
         "accounts_queue",
@@ -61,27 +56,27 @@ def test_the_second_ticket_of_an_organization_reads_no_routing_or_policy_rows(al
 
 
 def test_a_new_dedicated_queue_takes_the_next_ticket_at_once(alice, now):
-    assert new(alice, now).queue.slug == "tier-2"
+    assert ticket_opened(alice, now, priority="P2").queue.slug == "tier-2"
     dedicated = Queue.objects.create(
         name="Acme desk", slug="acme", tier=2, organization=alice.organization
     )
-    assert new(alice, now + timedelta(minutes=1)).queue == dedicated
+    assert ticket_opened(alice, now + timedelta(minutes=1), priority="P2").queue == dedicated
 
 
 def test_an_edited_target_applies_to_the_next_ticket_at_once(alice, now):
-    new(alice, now)
+    ticket_opened(alice, now, priority="P2")
     policy = Policy.objects.get(tier=2, organization__isnull=True)
     target = Target.objects.get(policy=policy, priority="P2", kind=ClockKind.RESOLUTION)
     target.minutes = 90
     target.save()
-    ticket = new(alice, now + timedelta(minutes=1))
+    ticket = ticket_opened(alice, now + timedelta(minutes=1), priority="P2")
     assert Clock.objects.get(ticket=ticket, kind=ClockKind.RESOLUTION).target_minutes == 90
 
 
 def test_a_webhook_endpoint_added_gets_the_next_ticket(alice, now):
-    new(alice, now)
+    ticket_opened(alice, now, priority="P2")
     WebhookEndpoint.objects.create(
         organization=alice.organization, url="https://hooks.acme.example/desk", secret="s" * 32
     )
-    ticket = new(alice, now + timedelta(minutes=1))
+    ticket = ticket_opened(alice, now + timedelta(minutes=1), priority="P2")
     assert Delivery.objects.filter(ticket=ticket, kind=DeliveryKind.WEBHOOK).count() == 1
