@@ -56,7 +56,7 @@ def test_the_second_ticket_of_an_organization_reads_no_routing_or_policy_rows(al
 
 
 def test_a_new_dedicated_queue_takes_the_next_ticket_at_once(alice, now):
-    assert ticket_opened(alice, now, priority="P2").queue.slug == "tier-2"
+    assert ticket_opened(alice, now, priority="P2").queue == Queue.objects.get(slug="tier-2")
     dedicated = Queue.objects.create(
         name="Acme desk", slug="acme", tier=2, organization=alice.organization
     )
