@@ -7,14 +7,14 @@ from http import HTTPStatus
 import pytest
 
 from lifebuoy.tickets.models import Status, Ticket
-from lifebuoy.tickets.services import NewTicket, ticket_create
+from lifebuoy.tickets.tests.factories import ticket_opened
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_queue_filters_by_priority_and_text(client, alice, ted, now):
     for subject, prio in [("Hub placeholder", "P1"), ("Invoice", "P4"), ("Hub slow", "P4")]:
-        ticket_create(actor=alice, data=NewTicket(subject, "d", priority=prio), now=now)
+        ticket_opened(alice, now, subject=subject, description="d", priority=prio)
     client.force_login(ted)
     page = client.get("/desk/", {"priority": "P4", "q": "hub"}).content.decode()
     assert "Hub slow" in page
@@ -24,7 +24,7 @@ def test_the_queue_filters_by_priority_and_text(client, alice, ted, now):
 
 def test_the_queue_pages_with_a_next_link(client, alice, ted, now):
     for i in range(55):
-        ticket_create(actor=alice, data=NewTicket(f"Ticket number {i}", "d"), now=now)
+        ticket_opened(alice, now, subject=f"Ticket number {i}", description="d")
     client.force_login(ted)
     first = client.get("/desk/")
     assert first.context["page"].next_cursor
@@ -34,7 +34,7 @@ def test_the_queue_pages_with_a_next_link(client, alice, ted, now):
 
 
 def test_an_agent_replies_and_notes_from_the_ticket_page(client, alice, ted, now):
-    ticket = ticket_create(actor=alice, data=NewTicket("C2 down", "d"), now=now)
+    ticket = ticket_opened(alice, now, subject="C2 down", description="d")
     client.force_login(ted)
     client.post(f"/desk/tickets/{ticket.id}/reply/", {"body": "Restart the session"})
     client.post(
@@ -48,7 +48,7 @@ def test_an_agent_replies_and_notes_from_the_ticket_page(client, alice, ted, now
 
 
 def test_an_agent_changes_status_and_sees_it_in_the_history(client, alice, ted, now):
-    ticket = ticket_create(actor=alice, data=NewTicket("C2 down", "d"), now=now)
+    ticket = ticket_opened(alice, now, subject="C2 down", description="d")
     client.force_login(ted)
     client.post(
         f"/desk/tickets/{ticket.id}/update/",
@@ -79,8 +79,8 @@ def test_staff_log_a_phone_call_for_a_customer(client, alice, ted):
 
 
 def test_the_queue_filters_by_organization(client, alice, charlie, ted, now):
-    ticket_create(actor=alice, data=NewTicket("Acme problem", "d"), now=now)
-    ticket_create(actor=charlie, data=NewTicket("Globex problem", "d"), now=now)
+    ticket_opened(alice, now, subject="Acme problem", description="d")
+    ticket_opened(charlie, now, subject="Globex problem", description="d")
     client.force_login(ted)
     page = client.get("/desk/", {"organization": charlie.organization_id}).content.decode()
     assert "Globex problem" in page
@@ -88,8 +88,8 @@ def test_the_queue_filters_by_organization(client, alice, charlie, ted, now):
 
 
 def test_the_queue_shows_the_nearest_deadline_first_by_default(client, alice, ted, now):
-    ticket_create(actor=alice, data=NewTicket("Urgent outage", "d", priority="P1"), now=now)
-    ticket_create(actor=alice, data=NewTicket("Low question", "d", priority="P4"), now=now)
+    ticket_opened(alice, now, subject="Urgent outage", description="d", priority="P1")
+    ticket_opened(alice, now, subject="Low question", description="d", priority="P4")
     client.force_login(ted)
     subjects = [t.subject for t in client.get("/desk/").context["page"].items]
     assert subjects == ["Urgent outage", "Low question"]
@@ -129,10 +129,10 @@ def test_the_queue_costs_the_same_queries_for_5_or_50_tickets(client, alice, ted
     """Each row's organization, people, tags and SLA state come with the page, not per row."""
     client.force_login(ted)
     for n in range(5):
-        ticket_create(actor=alice, data=NewTicket(f"C{n} stuck", "since 9"), now=now)
+        ticket_opened(alice, now, subject=f"C{n} stuck", description="since 9")
     few = _queue_queries(client, url)
     for n in range(45):
-        ticket_create(actor=alice, data=NewTicket(f"D{n} stuck", "since 10"), now=now)
+        ticket_opened(alice, now, subject=f"D{n} stuck", description="since 10")
     many = _queue_queries(client, url)
     assert many == few
     assert many <= 20
