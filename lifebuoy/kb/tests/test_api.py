@@ -5,7 +5,7 @@ from http import HTTPStatus
 import pytest
 
 from lifebuoy.kb.models import Article, SuggestionRecord, TicketArticleLink
-from lifebuoy.tickets.services import NewTicket, ticket_create
+from lifebuoy.tickets.tests.factories import ticket_opened
 
 pytestmark = pytest.mark.django_db
 
@@ -118,7 +118,7 @@ def test_a_deflection_needs_an_article_the_customer_may_see(api, alice, internal
 def test_agents_link_articles_to_tickets_but_not_to_other_orgs_for_customers(
     api, alice, charlie, ted, now
 ):
-    ticket = ticket_create(actor=alice, data=NewTicket("Push rejected", "again"), now=now)
+    ticket = ticket_opened(alice, now, subject="Push rejected", description="again")
     linked = api(ted).post(
         f"/api/kb/tickets/{ticket.id}/articles",
         {"article": "KB-1004"},

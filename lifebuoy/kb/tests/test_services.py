@@ -28,7 +28,7 @@ from lifebuoy.kb.services import (
     kb_suggestion_record,
     kb_ticket_link,
 )
-from lifebuoy.tickets.services import NewTicket, ticket_create
+from lifebuoy.tickets.tests.factories import ticket_opened
 
 from .conftest import make_draft
 
@@ -152,7 +152,7 @@ def test_views_are_counted(public_article):
 
 
 def test_linking_an_article_to_a_ticket_is_recorded_once(alice, ted, public_article, now):
-    ticket = ticket_create(actor=alice, data=NewTicket("Dashboard empty", "nothing"), now=now)
+    ticket = ticket_opened(alice, now, subject="Dashboard empty", description="nothing")
     first = kb_ticket_link(ticket=ticket, article=public_article, actor=ted, now=now)
     again = kb_ticket_link(ticket=ticket, article=public_article, actor=ted, now=now)
     assert first == again
@@ -162,7 +162,7 @@ def test_linking_an_article_to_a_ticket_is_recorded_once(alice, ted, public_arti
 def test_archived_articles_cannot_be_linked_and_customers_cannot_link(
     alice, ted, archived_article, public_article, now
 ):
-    ticket = ticket_create(actor=alice, data=NewTicket("Dashboard empty", "nothing"), now=now)
+    ticket = ticket_opened(alice, now, subject="Dashboard empty", description="nothing")
     with pytest.raises(InvalidState, match="is archived"):
         kb_ticket_link(ticket=ticket, article=archived_article, actor=ted, now=now)
     with pytest.raises(PermissionDenied, match="Only support staff can change articles"):
@@ -175,7 +175,7 @@ def test_deflections_and_submissions_give_the_deflection_rate(alice, charlie, pu
         user=alice, outcome=Outcome.DEFLECTED, shown=[1001], article=public_article, now=now
     )
     kb_suggestion_record(user=charlie, outcome=Outcome.DEFLECTED, shown=[1002], now=now)
-    ticket = ticket_create(actor=alice, data=NewTicket("Still broken", "help"), now=now)
+    ticket = ticket_opened(alice, now, subject="Still broken", description="help")
     kb_suggestion_record(
         user=alice, outcome=Outcome.SUBMITTED, shown=[1001, 1002], ticket=ticket, now=now
     )

@@ -9,13 +9,8 @@ from lifebuoy.kb.models import Article, SuggestionRecord, TicketArticleLink
 from lifebuoy.kb.services import kb_article_create, kb_article_update
 from lifebuoy.kb.template import render_article
 from lifebuoy.tickets.models import Ticket
-from lifebuoy.tickets.services import (
-    NewTicket,
-    TicketChanges,
-    message_add,
-    ticket_create,
-    ticket_update,
-)
+from lifebuoy.tickets.services import TicketChanges, message_add, ticket_update
+from lifebuoy.tickets.tests.factories import ticket_opened
 
 from .conftest import make_draft
 
@@ -72,8 +67,8 @@ def test_the_review_page_lists_queues_and_the_deflection_rate(client, lena):
 
 
 def test_the_ticket_page_suggests_articles_and_links_one(client, alice, ted, now):
-    ticket = ticket_create(
-        actor=alice, data=NewTicket("Push rejected again", "merge conflict in the report"), now=now
+    ticket = ticket_opened(
+        alice, now, subject="Push rejected again", description="merge conflict in the report"
     )
     client.force_login(ted)
     page = client.get(f"/desk/tickets/{ticket.id}/").content.decode()
@@ -89,8 +84,8 @@ def test_the_ticket_page_suggests_articles_and_links_one(client, alice, ted, now
 
 
 def test_a_resolved_ticket_without_article_offers_one_prefilled(client, alice, ted, now):
-    ticket = ticket_create(
-        actor=alice, data=NewTicket("Widgets vanish", "The board loses widgets on reload"), now=now
+    ticket = ticket_opened(
+        alice, now, subject="Widgets vanish", description="The board loses widgets on reload"
     )
     message_add(ticket=ticket, author=ted, body="Clear the widget cache, then reload.", now=now)
     ticket_update(ticket=ticket, actor=ted, changes=TicketChanges(status="resolved"), now=now)
@@ -107,7 +102,7 @@ def test_a_resolved_ticket_without_article_offers_one_prefilled(client, alice, t
 
 
 def test_customers_cannot_prefill_from_a_ticket(client, alice, now):
-    ticket = ticket_create(actor=alice, data=NewTicket("Mine", "mine"), now=now)
+    ticket = ticket_opened(alice, now, subject="Mine", description="mine")
     client.force_login(alice)
     assert client.get("/desk/kb/new/", {"ticket": ticket.id}).status_code == HTTPStatus.FORBIDDEN
 
