@@ -2,15 +2,13 @@ from __future__ import annotations
 
 import pytest
 
-from lifebuoy.tickets.services import NewTicket, ticket_create
+from lifebuoy.tickets.tests.factories import ticket_opened
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_customer_sees_when_to_expect_an_answer_and_nothing_internal(client, alice, now):
-    ticket = ticket_create(
-        actor=alice, data=NewTicket("Outage", "All down", priority="P1"), now=now
-    )
+    ticket = ticket_opened(alice, now, subject="Outage", description="All down", priority="P1")
     client.force_login(alice)
     page = client.get(f"/portal/tickets/{ticket.id}/").content.decode()
     assert "Our targets for this ticket" in page

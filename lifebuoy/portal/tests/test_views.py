@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from lifebuoy.tickets.models import Status, Ticket
-from lifebuoy.tickets.services import NewTicket, ticket_create
+from lifebuoy.tickets.tests.factories import ticket_opened
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,7 @@ def test_portal_form_errors_are_shown_next_to_the_fields(client, alice):
 
 
 def test_the_customer_confirms_the_fix_in_the_portal(client, alice, now):
-    ticket = ticket_create(actor=alice, data=NewTicket("C2 down", "d"), now=now)
+    ticket = ticket_opened(alice, now, subject="C2 down", description="d")
     client.force_login(alice)
     client.post(f"/portal/tickets/{ticket.id}/confirm/")
     ticket.refresh_from_db()
