@@ -150,7 +150,7 @@ def test_a_named_engineer_can_be_chosen(ticket, bob, grace, now):
 
 def test_a_saved_draft_counts_towards_the_checklist(ticket, bob, now):
     escalation_checklist_save(ticket=ticket, actor=bob, checklist=checklist(error_messages=""))
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(ValidationFailed, match="Missing: Error messages"):
         escalation_escalate(ticket=ticket, actor=bob, request=EscalationRequest(), now=now)
     step = escalation_escalate(
         ticket=ticket,
@@ -162,14 +162,14 @@ def test_a_saved_draft_counts_towards_the_checklist(ticket, bob, now):
 
 
 def test_customers_cannot_escalate(ticket, alice, now):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="Only support staff can escalate a ticket"):
         escalation_escalate(
             ticket=ticket, actor=alice, request=EscalationRequest(checklist=checklist()), now=now
         )
 
 
 def test_it_only_climbs(ticket, bob, now):
-    with pytest.raises(InvalidState):
+    with pytest.raises(InvalidState, match="already at Tier 2; escalate to a higher level"):
         escalation_escalate(
             ticket=ticket,
             actor=bob,

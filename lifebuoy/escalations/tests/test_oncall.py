@@ -156,7 +156,7 @@ def test_it_repeats_then_gives_up(policy, charlie, engineers, lena):
     page.refresh_from_db()
     assert page.status == PageStatus.EXHAUSTED
     assert PageNotice.objects.filter(page=page).count() == 4
-    with pytest.raises(InvalidState):
+    with pytest.raises(InvalidState, match="Nobody acknowledged this page in time"):
         page_acknowledge(page=page, actor=lena, now=t + timedelta(hours=1))
 
 
@@ -167,7 +167,7 @@ def test_the_signed_link_acknowledges_for_the_person_paged(policy, charlie, engi
     token = page_ack_token(page=page, user=engineers[0])
     acked = page_acknowledge_by_token(token=token, now=at + timedelta(minutes=3))
     assert acked.acknowledged_by == engineers[0]
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound, match="acknowledgement link is invalid or expired"):
         page_acknowledge_by_token(token=token[:-2] + "xx", now=at)
 
 
@@ -228,11 +228,11 @@ def test_the_page_gate(policy, charlie, bob, alice):
     page = page_trigger_for_ticket(ticket_id=ticket_opened(charlie, at, priority="P1").id, now=at)
     assert page is not None
     assert page_get_for_user(user=bob, page_id=page.id) == page
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound, match=f"Page {page.id + 100} was not found"):
         page_get_for_user(user=bob, page_id=page.id + 100)
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound, match=f"Page {page.id} was not found"):
         page_get_for_user(user=charlie, page_id=page.id)
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound, match=f"Page {page.id} was not found"):
         page_get_for_user(user=alice, page_id=page.id)
 
 

@@ -164,7 +164,7 @@ def test_accepting_a_suggestion_escalates_with_the_checklist(alice, bob, now):
     only("t3-complex")
     ticket = owned_by(ticket_opened(alice, now, tags=("complex",)), bob, now)
     [firing] = rules_evaluate_ticket(ticket_id=ticket.id, now=now)
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(ValidationFailed, match="Document the escalation first"):
         suggestion_accept(firing=firing, actor=bob, request=EscalationRequest(), now=now)
     firing.refresh_from_db()
     assert firing.outcome == FiringOutcome.SUGGESTED  # rolled back with the refusal
@@ -173,7 +173,7 @@ def test_accepting_a_suggestion_escalates_with_the_checklist(alice, bob, now):
     )
     assert firing.outcome == FiringOutcome.ACCEPTED
     assert EscalationState.objects.get(ticket=ticket).level == Level.TIER_3
-    with pytest.raises(InvalidState):
+    with pytest.raises(InvalidState, match="already decided"):
         suggestion_dismiss(firing=firing, actor=bob, now=now)
 
 
@@ -190,9 +190,9 @@ def test_support_leads_edit_rules(lena, bob):
     rule_update(rule=rule, actor=lena, mode="auto", is_active=True, value="24", also_tag="")
     rule.refresh_from_db()
     assert (rule.mode, rule.value, rule.updated_by) == ("auto", "24", lena)
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(ValidationFailed, match=r"Please correct: value\."):
         rule_update(rule=rule, actor=lena, mode="auto", is_active=True, value="soon", also_tag="")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="Only support leads edit escalation rules"):
         rule_update(rule=rule, actor=bob, mode="suggest", is_active=True, value="24", also_tag="")
 
 

@@ -36,7 +36,7 @@ def test_a_lead_adds_an_override(schedule, lena, grace):
 
 
 def test_overrides_are_checked(schedule, lena, bob, grace, alice):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="Only support leads change on-call schedules"):
         schedule_override_add(
             schedule=schedule,
             actor=bob,

@@ -39,11 +39,11 @@ def test_out_of_scope_can_be_closed(alice, bob, now):
 
 def test_in_scope_tickets_are_not_triaged_away(alice, bob, now):
     ticket = ticket_opened(alice, now, category="bug")
-    with pytest.raises(InvalidState):
+    with pytest.raises(InvalidState, match="Bug is within support scope"):
         scope_triage(ticket=ticket, actor=bob, close=True, now=now)
 
 
 def test_customers_cannot_triage(alice, now):
     ticket = ticket_opened(alice, now, category="training")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="Only support staff triage tickets"):
         scope_triage(ticket=ticket, actor=alice, close=True, now=now)
