@@ -112,7 +112,7 @@ def test_a_closed_ticket_takes_no_customer_reply(alice, now):
 
 def test_closing_needs_a_resolved_ticket(alice, ted, now):
     ticket = ticket_opened(alice, now)
-    with pytest.raises(InvalidState) as err:
+    with pytest.raises(InvalidState, match="A new ticket cannot become closed") as err:
         ticket_update(ticket=ticket, actor=ted, changes=TicketChanges(status="closed"), now=now)
     assert "closed" not in err.value.extra["allowed"]
 
