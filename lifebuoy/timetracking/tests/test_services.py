@@ -54,10 +54,10 @@ def test_each_person_has_their_own_timer(ticket, ted, bob, now):
 
 
 def test_stopping_without_a_running_timer_is_refused(ticket, other_ticket, ted, now):
-    with pytest.raises(InvalidState):
+    with pytest.raises(InvalidState, match=rf"No timer of yours runs on {ticket.number}\."):
         time_timer_stop(ticket=ticket, agent=ted, now=now)
     time_timer_start(ticket=other_ticket, agent=ted, now=now)
-    with pytest.raises(InvalidState):
+    with pytest.raises(InvalidState, match=rf"No timer of yours runs on {ticket.number}\."):
         time_timer_stop(ticket=ticket, agent=ted, now=now)  # it runs on the other ticket
 
 
@@ -85,9 +85,9 @@ def test_bad_manual_entries_name_each_field(ticket, ted, now, data, fields):
 
 
 def test_customers_cannot_log_time(ticket, alice, now):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="Only support staff log time on tickets"):
         time_timer_start(ticket=ticket, agent=alice, now=now)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="Only support staff log time on tickets"):
         time_entry_add(ticket=ticket, agent=alice, data=ManualTime(5, now.date()), now=now)
 
 
