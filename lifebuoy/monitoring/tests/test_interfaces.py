@@ -41,13 +41,13 @@ def _signed_in(user):
 def test_the_gate(deployment, alice, carol, bob, charlie):
     for allowed in (alice, carol, bob):
         assert deployment_get_for_user(user=allowed, deployment_id=deployment.id) == deployment
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound, match=f"Deployment {deployment.id} was not found"):
         deployment_get_for_user(user=charlie, deployment_id=deployment.id)
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound, match=f"Deployment {deployment.id + 1000} was not found"):
         deployment_get_for_user(user=bob, deployment_id=deployment.id + 1000)
     alice.is_active = False
     alice.save(update_fields=["is_active"])
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound, match=f"Deployment {deployment.id} was not found"):
         deployment_get_for_user(user=alice, deployment_id=deployment.id)
 
 

@@ -32,7 +32,7 @@ def _tree_fingerprint(path):
 def test_without_consent_nothing_is_polled(acme, alice, customer_repo):
     customer_repo.commit("C1: plan", at=T0 - timedelta(minutes=5))
     deployment = make_deployment(acme, alice, customer_repo.path, consent=False)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="the customer has not allowed read access"):
         deployment_poll(deployment=deployment, now=T0)
     assert poll_due_deployments_inline(now=T0) == 0
     assert not (mirrors_root() / deployment.mirror_path).exists()

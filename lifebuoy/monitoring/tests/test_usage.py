@@ -73,8 +73,9 @@ def test_a_line_without_cost_or_price_is_reported(deployment):
 
 
 def test_a_csv_without_a_header_is_refused():
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(ValidationFailed) as refused:
         parse_usage_csv("1,2,3\n")
+    assert "needs a header with date and model" in refused.value.extra["fields"]["file"]
 
 
 def test_budget_thresholds_alert_once_each_per_month(acme, alice, customer_repo):
