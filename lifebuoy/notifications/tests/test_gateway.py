@@ -134,8 +134,12 @@ def test_oversized_messages_are_refused_before_they_are_accepted():
         return "250 OK"
 
     raw, _ = mail(body="x" * 20_000)
-    with gateway(record, max_bytes=10_000) as port, pytest.raises(smtplib.SMTPException):
+    with (
+        gateway(record, max_bytes=10_000) as port,
+        pytest.raises(smtplib.SMTPResponseException) as info,
+    ):
         send(port, raw)
+    assert info.value.smtp_code == 552  # exceeded storage allocation
     assert seen == []
 
 
@@ -155,7 +159,7 @@ def test_mail_for_other_domains_is_refused_at_rcpt():
         return "250 OK"
 
     with gateway(record) as port, smtplib.SMTP("127.0.0.1", port, timeout=10) as client:
-        with pytest.raises(smtplib.SMTPRecipientsRefused):
+        with pytest.raises(smtplib.SMTPRecipientsRefused, match="Relaying denied"):
             client.sendmail("a@example.net", ["someone@elsewhere.example"], mail()[0])
         client.sendmail("a@example.net", ["Support@Lifebuoy.test"], mail()[0])
     assert len(seen) == 1

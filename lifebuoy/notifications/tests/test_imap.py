@@ -45,7 +45,7 @@ def test_a_crash_before_flagging_fetches_again_and_the_duplicate_is_ignored(alic
         return outcome
 
     with imap_server(messages) as (store, port):
-        with pytest.raises(ConnectionResetError):
+        with pytest.raises(ConnectionResetError, match="worker lost its connection"):
             imap_poll(box=box(port), receive=crash_after_storing_the_second)
         assert store.seen == {1}
         assert imap_poll(box=box(port, delete_after=True), receive=receive) == 2

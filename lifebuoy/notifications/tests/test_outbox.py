@@ -55,9 +55,9 @@ def test_nothing_is_queued_when_the_transaction_rolls_back(alice, now):
     def fails_after_creating() -> None:
         with transaction.atomic():
             ticket_opened(alice, now)
-            raise RuntimeError
+            raise RuntimeError("failed after creating")
 
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="failed after creating"):
         fails_after_creating()
     assert not Delivery.objects.exists()
 

@@ -67,7 +67,7 @@ def test_a_lead_edits_a_template_and_an_unknown_placeholder_is_an_error(lena):
 
 def test_agents_cannot_edit_templates(bob):
     template = MessageTemplate.objects.get(key="resolution")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match="Only support leads edit reply templates"):
         template_update(template=template, actor=bob, name="x", subject="x", body="x")
 
 
