@@ -50,7 +50,7 @@ def test_a_name_rebound_to_a_private_address_after_it_was_saved_is_refused(dns):
 def test_an_unresolvable_host_is_retried_later(dns):
     answers, _ = dns
     answers["hooks.acme.example"] = []
-    with pytest.raises(TransportError) as failed:
+    with pytest.raises(TransportError, match="cannot be resolved") as failed:
         WebhookTransport().send(outgoing("https://hooks.acme.example/in"))
     assert failed.value.retryable is True
 

@@ -48,8 +48,9 @@ def test_the_private_targets_setting_allows_this_machine(settings):
     settings.LIFEBUOY_WEBHOOK_PRIVATE_TARGETS = True
     webhook_fields_validate(url="http://localhost:8000/hook")  # a receiver on this machine
     webhook_fields_validate(url="https://10.0.0.8/hook")
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(ValidationFailed) as refused:
         webhook_fields_validate(url="http://10.0.0.8/hook")  # plain http: this machine only
+    assert refused.value.extra["fields"]["url"] == "Use an https:// URL."
 
 
 @contextmanager
