@@ -63,7 +63,7 @@ def test_the_answer_and_its_follow_up_are_one_transaction(csat_survey, lena, now
         raise RuntimeError("the database went away")
 
     monkeypatch.setattr(answers, "follow_up_open", broken)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError, match="the database went away"):
         survey_answer(survey=survey, rating=1, comment="Bad.", now=now)
     survey.refresh_from_db()
     assert survey.answered_at is None
@@ -80,13 +80,13 @@ def test_the_service_checks_what_the_form_checks(csat_survey, now):
     survey_answer(survey=survey, rating=3, comment="  fine\r\nthanks\x00 ", now=now)
     survey.refresh_from_db()
     assert survey.comment == "fine\nthanks"
-    with pytest.raises(InvalidState):
+    with pytest.raises(InvalidState, match="already been answered"):
         survey_answer(survey=survey, rating=3, comment="", now=now)
 
 
 def test_an_expired_survey_takes_no_answer(csat_survey):
     survey, _ = csat_survey
-    with pytest.raises(SurveyExpired) as gone:
+    with pytest.raises(SurveyExpired, match="survey link has expired") as gone:
         survey_answer(survey=survey, rating=4, comment="", now=survey.expires_at)
     assert gone.value.http_status == HTTPStatus.GONE
     survey.refresh_from_db()
