@@ -322,7 +322,7 @@ def test_a_calendar_without_open_windows_counts_around_the_clock(alice):
 
 def test_a_window_must_close_after_it_opens_unless_it_runs_to_midnight():
     office = Policy.objects.get(tier=2).calendar
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Close after opening"):
         CalendarWindow(calendar=office, weekday=5, opens=time(17), closes=time(9)).full_clean()
     CalendarWindow(calendar=office, weekday=5, opens=time(17), closes=time(0)).full_clean()
 
