@@ -30,7 +30,7 @@ def test_usage_files_in_csv_and_json_lines(tmp_path):
 
 
 def test_unusable_usage_files(tmp_path):
-    with pytest.raises(UsageError):
+    with pytest.raises(UsageError, match=r"missing\.csv cannot be read"):
         load_usage(tmp_path / "missing.csv")
     (tmp_path / "bad.csv").write_text("a,b\n1,2\n")
     with pytest.raises(UsageError, match="needs a header"):

@@ -208,9 +208,9 @@ def test_a_stored_state_of_another_version_is_refused(mirror):
     assert blob is not None
     data = json.loads(blob)
     data["version"] = 999
-    with pytest.raises(StateError):
+    with pytest.raises(StateError, match="written by another version of the doctor"):
         state_decode(json.dumps(data).encode())
-    with pytest.raises(StateError):
+    with pytest.raises(StateError, match="the state cannot be read"):
         state_decode(b"not a state")
 
 

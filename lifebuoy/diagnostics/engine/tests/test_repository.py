@@ -76,14 +76,14 @@ def test_a_bare_repository_is_unchanged_too(repo, tmp_path):
 def test_only_read_only_subcommands_may_run(repo):
     opened = Repo.open(repo.path)
     for command in ("fetch", "gc", "pull", "commit", "update-ref", "reset", "config"):
-        with pytest.raises(GitError):
+        with pytest.raises(GitError, match=f"Refusing to run git {command}: not read-only"):
             opened.run(command)
 
 
 def test_a_path_that_is_not_a_repository_is_unreadable(tmp_path):
-    with pytest.raises(UnreadableRepositoryError):
+    with pytest.raises(UnreadableRepositoryError, match="cannot be read as a git repository"):
         Repo.open(tmp_path)
-    with pytest.raises(UnreadableRepositoryError):
+    with pytest.raises(UnreadableRepositoryError, match="does not exist"):
         Repo.open(tmp_path / "missing")
 
 
@@ -174,7 +174,10 @@ def test_the_refs_listed_alongside_open_are_the_branches(repo):
 def test_a_git_started_and_left_is_stopped_when_its_block_ends(repo):
     repo.commit("C1: plan", {"plan.md": "x"}, at=ago(hours=1))
     opened = Repo.open(repo.path)
-    with pytest.raises(RuntimeError), opened.grep("^x", ["HEAD"]) as pending:
+    with (
+        pytest.raises(RuntimeError, match="the reader failed"),
+        opened.grep("^x", ["HEAD"]) as pending,
+    ):
         raise RuntimeError("the reader failed")
     assert pending._process.returncode is not None  # reaped, not left running
     with opened.grep("^x", ["HEAD"]) as pending:
