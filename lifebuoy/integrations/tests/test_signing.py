@@ -21,5 +21,5 @@ def test_signatures_are_hmac_sha256_of_the_raw_body():
 def test_the_registry_loads_each_transport_lazily_and_refuses_unknown_kinds():
     for kind in ("email", "slack", "webhook", "github"):
         assert hasattr(transport_for(kind), "send")
-    with pytest.raises(LookupError, match="No transport for delivery kind .pigeon."):
+    with pytest.raises(LookupError, match="No transport for delivery kind “pigeon”"):
         transport_for("pigeon")
