@@ -8,7 +8,7 @@ went through the ticket gate (``ticket_get_for_user``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import F, Q, QuerySet
@@ -21,7 +21,8 @@ from .models import Clock, ClockState, Hours, SummaryState
 from .services.policies import ALWAYS, calendar_describe, sla_business_calendar
 from .services.schedule import clock_stretches, minutes_used
 
-SLA_FILTERS = (SummaryState.AT_RISK, SummaryState.BREACHED)
+DUE_WITHIN_HOUR = "due_1h"
+SLA_FILTERS = (SummaryState.AT_RISK.value, SummaryState.BREACHED.value, DUE_WITHIN_HOUR)
 
 
 @dataclass(frozen=True)
@@ -195,12 +196,21 @@ def duration_text(minutes: int, hours: str) -> str:
     return "0 minutes"
 
 
-def ticket_filter_sla(qs: QuerySet[Ticket], *, user: User, state: str) -> QuerySet[Ticket]:
-    """Tickets whose worst open clock is ``state`` (at_risk or breached); staff only."""
+def ticket_filter_sla(
+    qs: QuerySet[Ticket], *, user: User, state: str, now: datetime
+) -> QuerySet[Ticket]:
+    """Tickets whose worst open clock is ``state`` (at_risk or breached), or (``due_1h``) whose
+    nearest deadline falls within the coming hour and is not yet missed; staff only."""
     if state not in SLA_FILTERS:
-        raise ValidationFailed.for_fields({"sla": "Filter by one of: at_risk, breached."})
+        raise ValidationFailed.for_fields({"sla": f"Filter by one of: {', '.join(SLA_FILTERS)}."})
     if not user.is_support_staff:
         raise ValidationFailed.for_fields({"sla": "Only support staff can filter by SLA state."})
+    if state == DUE_WITHIN_HOUR:
+        return qs.filter(
+            sla_summary__next_due_at__gt=now,
+            sla_summary__next_due_at__lte=now + timedelta(hours=1),
+            sla_summary__state__in=(SummaryState.OK, SummaryState.AT_RISK),
+        )
     return qs.filter(sla_summary__state=state)
 
 

@@ -57,7 +57,11 @@ def register() -> None:
                 parse_key=key_optional(key_datetime),
             )
         },
-        filters={"sla": lambda qs, user, state: ticket_filter_sla(qs, user=user, state=state)},
+        filters={
+            "sla": lambda qs, user, state, now: ticket_filter_sla(
+                qs, user=user, state=state, now=now
+            )
+        },
         related=("sla_summary",),
     )
     order = events.ORDER_SLA

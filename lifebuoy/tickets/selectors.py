@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
-from lifebuoy.accounts.models import PLAN_TIER, User
+from lifebuoy.accounts.models import PLAN_TIER, Role, User
 from lifebuoy.core.cursors import (
     Cursor,
     KeyParser,
@@ -47,7 +49,8 @@ class ListSort:
 
 
 # (queryset, user, value) -> queryset; raises ValidationFailed for a bad value.
-ListFilter = Callable[[QuerySet[Ticket], User, str], QuerySet[Ticket]]
+ListFilter = Callable[[QuerySet[Ticket], User, str, datetime], QuerySet[Ticket]]
+"""``(tickets, viewer, value, now)`` → the tickets that pass."""
 
 _extra_sorts: dict[str, ListSort] = {}
 _extra_filters: dict[str, ListFilter] = {}
@@ -127,11 +130,23 @@ class TicketFilters:
     priority: tuple[str, ...] = ()
     tier: tuple[int, ...] = ()
     category: tuple[str, ...] = ()
+    channel: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()  # any of them
     assignee: str = ""  # "me", "none" or a user id
+    assignees: tuple[int, ...] = ()  # any of these users
+    mine: bool = False  # assigned to the viewer, or owned by them
+    nobodys: bool = False  # neither assigned nor owned
     organization: int | None = None
+    organizations: tuple[int, ...] = ()  # any of these
+    waiting_on_us: bool = False  # the newest public message is the customer's
+    created_from: datetime | None = None
+    created_before: datetime | None = None
+    updated_from: datetime | None = None
+    updated_before: datetime | None = None
     text: str = ""
     extra: Mapping[str, str] = field(default_factory=dict)  # filters added by other apps
     sort: str = "newest"
+    now: datetime | None = None  # the instant relative filters (e.g. "due within an hour") use
 
 
 @dataclass
@@ -139,6 +154,16 @@ class TicketPage:
     items: list[Ticket]
     next_cursor: str | None
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _waiting_on_us(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """Tickets whose newest public message was written by a customer: they wait for us."""
+    newest = (
+        Message.objects.filter(ticket=OuterRef("pk"), is_internal=False)
+        .order_by("-id")
+        .values("author__role")[:1]
+    )
+    return qs.annotate(newest_public_role=Subquery(newest)).filter(newest_public_role=Role.CUSTOMER)
 
 
 def _apply_filters(qs: QuerySet[Ticket], *, user: User, f: TicketFilters) -> QuerySet[Ticket]:
@@ -157,8 +182,31 @@ def _apply_filters(qs: QuerySet[Ticket], *, user: User, f: TicketFilters) -> Que
         qs = qs.filter(assignee__isnull=True)
     elif (assignee_id := parse_id(f.assignee)) is not None:
         qs = qs.filter(assignee_id=assignee_id)
+    if f.assignees:
+        qs = qs.filter(assignee_id__in=f.assignees)
+    if f.mine:
+        qs = qs.filter(Q(assignee=user) | Q(owner=user))
+    if f.nobodys:
+        qs = qs.filter(assignee__isnull=True, owner__isnull=True)
     if f.organization is not None:
         qs = qs.filter(organization_id=f.organization)
+    if f.organizations:
+        qs = qs.filter(organization_id__in=f.organizations)
+    if f.channel:
+        qs = qs.filter(channel__in=f.channel)
+    if f.tags:
+        tagged = Ticket.tags.through.objects.filter(tag__name__in=f.tags).values("ticket_id")
+        qs = qs.filter(id__in=tagged)
+    if f.waiting_on_us:
+        qs = _waiting_on_us(qs)
+    for lookup, bound in (
+        ("created_at__gte", f.created_from),
+        ("created_at__lt", f.created_before),
+        ("last_activity_at__gte", f.updated_from),
+        ("last_activity_at__lt", f.updated_before),
+    ):
+        if bound is not None:
+            qs = qs.filter(**{lookup: bound})
     text = f.text.strip()
     if text:
         number = parse_id(text.lstrip("#"))
@@ -171,7 +219,7 @@ def _apply_filters(qs: QuerySet[Ticket], *, user: User, f: TicketFilters) -> Que
             continue
         if name not in _extra_filters:
             raise ValidationFailed.for_fields({name: "This list cannot be filtered by that."})
-        qs = _extra_filters[name](qs, user, value)
+        qs = _extra_filters[name](qs, user, value, f.now or timezone.now())
     return qs
 
 
@@ -210,6 +258,13 @@ def _cursor_for(ticket: Ticket, sort: str) -> str:
     elif sort in _extra_sorts:
         key = _extra_sorts[sort].cursor_key(ticket)
     return cursor_encode(sort=sort, key=key, row_id=ticket.id)
+
+
+def ticket_count_for_user(*, user: User, filters: TicketFilters, cap: int) -> int:
+    """How many tickets pass ``filters``, counted up to ``cap + 1`` (so "more than cap" shows
+    without counting a million rows)."""
+    qs = _apply_filters(ticket_visible(user=user), user=user, f=filters)
+    return qs.order_by().values("id")[: cap + 1].count()
 
 
 def ticket_list_for_user(
