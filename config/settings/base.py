@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",  # serves the API docs' Swagger UI from static files, not from a CDN
     "axes",
+    "django_htmx",  # serves htmx itself from static files
     "lifebuoy.core",
     "lifebuoy.accounts",
     "lifebuoy.tickets",
@@ -66,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "lifebuoy.core.middleware.RequestBodyMiddleware",
     "lifebuoy.core.middleware.ApiMethodNotAllowedMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
 from django import forms
+from django.utils import timezone
 
 from lifebuoy.accounts.selectors import staff_list
 from lifebuoy.tickets.forms import ReplyForm, TicketCreateForm
-from lifebuoy.tickets.models import Category, Priority, Status
+from lifebuoy.tickets.models import Category, Channel, Priority, Status
+from lifebuoy.tickets.selectors import TicketFilters
+
+from .selectors import DEFAULT_VIEW, VIEWS
 
 
 class StaffReplyForm(ReplyForm):
@@ -28,35 +35,125 @@ class TicketUpdateForm(forms.Form):
         return tuple(t for t in self.cleaned_data["tags"].split(",") if t.strip())
 
 
+class _Choices(forms.MultipleChoiceField):
+    """Ticked boxes; an empty value (an "Any" option of an older link) means no constraint."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def to_python(self, value: Any) -> list[str]:
+        return [v for v in super().to_python(value) if v != ""]
+
+
+class _IntChoices(forms.TypedMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def to_python(self, value: Any) -> list[str]:
+        return [v for v in super().to_python(value) if v != ""]
+
+
+class _Day(forms.DateField):
+    widget = forms.DateInput(attrs={"type": "date"})
+
+    def __init__(self, label: str) -> None:
+        super().__init__(required=False, label=label)
+
+
+SORTS = [
+    ("deadline", "Next deadline"),
+    ("newest", "Newest"),
+    ("oldest", "Oldest"),
+    ("priority", "Priority"),
+    ("activity", "Recent activity"),
+]
+
+
 class QueueFilterForm(forms.Form):
-    q = forms.CharField(required=False, label="Search")
-    status = forms.MultipleChoiceField(choices=Status.choices, required=False)
-    priority = forms.MultipleChoiceField(choices=Priority.choices, required=False)
-    tier = forms.TypedMultipleChoiceField(
+    """The queue's filters. Every field may be left out; a view narrows first, these after."""
+
+    view = forms.ChoiceField(
+        choices=[(v.slug, v.label) for v in VIEWS], required=False, initial=DEFAULT_VIEW
+    )
+    q = forms.CharField(required=False, label="Search", max_length=200)
+    status = _Choices(choices=Status.choices, required=False)
+    priority = _Choices(choices=Priority.choices, required=False)
+    tier = _IntChoices(
         choices=[(1, "Community"), (2, "Standard"), (3, "Premium"), (4, "Managed")],
         coerce=int,
         required=False,
     )
-    category = forms.MultipleChoiceField(choices=Category.choices, required=False)
-    assignee = forms.CharField(required=False)
-    organization = forms.IntegerField(required=False)
+    category = _Choices(choices=Category.choices, required=False)
+    channel = _Choices(choices=Channel.choices, required=False)
+    assignee = forms.ChoiceField(required=False)
+    organization = forms.IntegerField(required=False, min_value=1)
+    tags = forms.CharField(required=False, max_length=500, help_text="Comma-separated; any of them")
     sla = forms.ChoiceField(
-        choices=[("", "Any"), ("at_risk", "At risk"), ("breached", "Breached")],
+        choices=[
+            ("", "Any"),
+            ("due_1h", "Due within 1 hour"),
+            ("at_risk", "At risk"),
+            ("breached", "Breached"),
+        ],
         required=False,
         label="SLA",
     )
-    sort = forms.ChoiceField(
-        choices=[
-            ("deadline", "Next deadline"),
-            ("newest", "Newest"),
-            ("oldest", "Oldest"),
-            ("priority", "Priority"),
-            ("activity", "Recent activity"),
-        ],
-        required=False,
-    )
+    created_from = _Day("Created from")
+    created_to = _Day("Created to")
+    updated_from = _Day("Updated from")
+    updated_to = _Day("Updated to")
+    sort = forms.ChoiceField(choices=[("", "View's order"), *SORTS], required=False)
     # Read by the queue itself; here so a bad page link shows as this field's error.
     cursor = forms.CharField(required=False, strip=False)
+    trail = forms.CharField(required=False, strip=False, max_length=20_000)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        people = [(str(u.id), u.display_name) for u in staff_list()]
+        assignee = self.fields["assignee"]
+        assert isinstance(assignee, forms.ChoiceField)  # noqa: S101  # declared above
+        assignee.choices = [
+            ("", "Anyone"),
+            ("me", "Me (assignee or owner)"),
+            ("none", "Unassigned"),
+            *people,
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for low, high in (("created_from", "created_to"), ("updated_from", "updated_to")):
+            if data.get(low) and data.get(high) and data[low] > data[high]:
+                self.add_error(high, "Pick a day on or after the first one.")
+        return data
+
+    def ticket_filters(self) -> TicketFilters:
+        """The filters as the ticket list reads them; only valid fields count."""
+        data = self.cleaned_data if self.is_valid() else {}
+        assignee = data.get("assignee") or ""
+        return TicketFilters(
+            status=tuple(data.get("status") or ()),
+            priority=tuple(data.get("priority") or ()),
+            tier=tuple(data.get("tier") or ()),
+            category=tuple(data.get("category") or ()),
+            channel=tuple(data.get("channel") or ()),
+            tags=tuple(t.strip() for t in (data.get("tags") or "").split(",") if t.strip()),
+            assignee="" if assignee == "me" else assignee,
+            mine=assignee == "me",
+            organization=data.get("organization"),
+            created_from=_start_of(data.get("created_from")),
+            created_before=_start_of(data.get("created_to"), days_after=1),
+            updated_from=_start_of(data.get("updated_from")),
+            updated_before=_start_of(data.get("updated_to"), days_after=1),
+            text=data.get("q") or "",
+            extra={"sla": data.get("sla") or ""},
+            sort=data.get("sort") or "",
+        )
+
+
+def _start_of(day: date | None, days_after: int = 0) -> datetime | None:
+    """Midnight starting ``day`` (plus ``days_after``) in the desk's time zone."""
+    if day is None:
+        return None
+    midnight = datetime.combine(day + timedelta(days=days_after), time())
+    return timezone.make_aware(midnight, timezone.get_current_timezone())
 
 
 class StaffTicketCreateForm(TicketCreateForm):

@@ -5,6 +5,7 @@ from . import views
 app_name = "desk"
 urlpatterns = [
     path("", views.queue_view, name="queue"),
+    path("views/counts/", views.view_counts_view, name="view_counts"),
     path("tickets/new/", views.ticket_create_view, name="create"),
     path("tickets/<int:ticket_id>/", views.ticket_detail_view, name="detail"),
     path("tickets/<int:ticket_id>/reply/", views.ticket_reply_view, name="reply"),

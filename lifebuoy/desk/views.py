@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib import messages
 from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpResponse
@@ -18,44 +20,86 @@ from lifebuoy.sla.selectors import sla_clock_list_for_ticket
 from lifebuoy.tickets import selectors, services
 from lifebuoy.tickets.models import Ticket
 
+from . import selectors as desk_selectors
 from .forms import QueueFilterForm, StaffReplyForm, StaffTicketCreateForm, TicketUpdateForm
+from .paging import page_links, trail_parse
+from .selectors import QueueView
+
+PAGE_SIZE = 50
 
 
 @staff_required
 def queue_view(request: WSGIRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    now = timezone.now()
     form = QueueFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    filters = selectors.TicketFilters(
-        status=tuple(data.get("status") or ()),
-        priority=tuple(data.get("priority") or ()),
-        tier=tuple(data.get("tier") or ()),
-        category=tuple(data.get("category") or ()),
-        assignee=data.get("assignee") or "",
-        organization=data.get("organization"),
-        text=data.get("q") or "",
-        extra={"sla": data.get("sla") or ""},
-        sort=data.get("sort") or "deadline",  # the desk works the most urgent first
-    )
-    page = selectors.TicketPage(items=[], next_cursor=None)
+    view = desk_selectors.queue_view_get(form.data.get("view", ""))
+    filters = desk_selectors.queue_filters(view=view, filters=form.ticket_filters(), now=now)
+    cursor = request.GET.get("cursor")  # an empty one is refused, as the API refuses it
+    trail = trail_parse(request.GET.get("trail", ""))
+    page, total = selectors.TicketPage(items=[], next_cursor=None), 0
     with ServiceCall(request, form) as call:
         page = selectors.ticket_list_for_user(
-            user=signed_in_user(request), filters=filters, cursor=request.GET.get("cursor")
+            user=user, filters=filters, cursor=cursor, limit=PAGE_SIZE
         )
-    status = 400 if call.failed else 200
-    params = request.GET.copy()
-    params.pop("cursor", None)
-    return render(
-        request,
-        "desk/queue.html",
-        {
-            "form": form,
-            "page": page,
-            "params": params.urlencode(),
-            "organizations": organization_list_for_user(user=signed_in_user(request)),
-            "now": timezone.now(),
-        },
-        status=status,
+        total = selectors.ticket_count_for_user(
+            user=user, filters=filters, cap=desk_selectors.COUNT_CAP
+        )
+    links = page_links(
+        request.GET,
+        cursor=cursor,
+        next_cursor=page.next_cursor,
+        trail=trail,
+        page_size=PAGE_SIZE,
     )
+    status = 400 if call.failed or (form.is_bound and not form.is_valid()) else 200
+    context = {
+        "form": form,
+        "view": view,
+        "views": _views_with_counts(user, now),
+        "page": page,
+        "total": total,
+        "links": links,
+        "end": links.start + len(page.items) - 1,
+        "sort": filters.sort,
+        "filters_in_use": _filters_in_use(request),
+        "sort_links": _sort_links(request, filters.sort),
+        "organizations": organization_list_for_user(user=user),
+        "now": now,
+    }
+    return render(request, "desk/queue.html", context, status=status)
+
+
+@staff_required
+def view_counts_view(request: WSGIRequest) -> HttpResponse:
+    """The views and their counts, for the queue to refresh in place."""
+    user = signed_in_user(request)
+    view = desk_selectors.queue_view_get(request.GET.get("view", ""))
+    context = {"view": view, "views": _views_with_counts(user, timezone.now())}
+    return render(request, "desk/_views_nav.html", context)
+
+
+def _views_with_counts(user: User, now: datetime) -> list[tuple[QueueView, int]]:
+    counts = desk_selectors.queue_view_counts(user=user, now=now)
+    return [(view, counts[view.slug]) for view in desk_selectors.VIEWS]
+
+
+def _filters_in_use(request: WSGIRequest) -> int:
+    """How many filters the agent set (the view, the order and the page are not filters)."""
+    skip = {"view", "sort", "cursor", "trail"}
+    return sum(1 for name, values in request.GET.lists() if name not in skip and any(values))
+
+
+def _sort_links(request: WSGIRequest, current: str) -> dict[str, str]:
+    """For each sortable column, the query that sorts by it (keeping the filters, from page 1)."""
+    links = {}
+    for key in ("newest", "priority", "activity", "deadline"):
+        query = request.GET.copy()
+        for name in ("cursor", "trail"):
+            query.pop(name, None)
+        query["sort"] = "oldest" if key == "newest" and current == "newest" else key
+        links[key] = query.urlencode()
+    return links
 
 
 def _detail_context(user: User, ticket: Ticket) -> dict[str, object]:

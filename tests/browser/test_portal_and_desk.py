@@ -35,7 +35,7 @@ def test_customer_submits_agent_replies_customer_sees_reply_but_not_note(
     assert "<strong>Monday</strong>" in customer.inner_html(".conversation")
 
     sign_in(agent, base, ted.email)
-    agent.wait_for_selector("h1:has-text('Queue')")
+    agent.wait_for_selector("h1:has-text('All unsolved')")
     agent.click("text=C3 has not validated anything today")
     agent.fill(
         "textarea[name=body]", "Please reopen the C3 session and re-upload its instructions."

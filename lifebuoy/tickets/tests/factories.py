@@ -81,9 +81,10 @@ def ticket_opened(
     category: str = Category.BUG,
     channel: str = Channel.PORTAL,
     tags: tuple[str, ...] = (),
+    by: User | None = None,
 ) -> Ticket:
-    """A ticket ``requester`` opens at ``at`` through ``ticket_create``, with its routing, clocks,
-    audit entry and deliveries."""
+    """A ticket ``requester`` opens at ``at`` (or that staff member ``by`` logs for them) through
+    ``ticket_create``, with its routing, clocks, audit entry and deliveries."""
     data = NewTicket(
         subject=subject,
         description=description,
@@ -92,4 +93,4 @@ def ticket_opened(
         channel=channel,
         tags=tags,
     )
-    return ticket_create(actor=requester, data=data, now=at)
+    return ticket_create(actor=by or requester, requester=requester, data=data, now=at)

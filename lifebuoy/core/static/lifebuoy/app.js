@@ -1,0 +1,56 @@
+// Small behaviours every page shares. No inline handlers: the CSP allows scripts from 'self' only.
+(function () {
+  "use strict";
+
+  // On phones the top bar's links fold behind a "Menu" button.
+  function setUpMenu() {
+    var button = document.querySelector("[data-menu-toggle]");
+    var nav = document.getElementById("top-nav");
+    if (!button || !nav) return;
+    button.addEventListener("click", function () {
+      var open = nav.classList.toggle("open");
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  }
+
+  // Filter dropdowns (<details class="dropdown">): one open at a time, closed by a click
+  // elsewhere or by Escape.
+  function setUpDropdowns() {
+    var dropdowns = Array.prototype.slice.call(document.querySelectorAll("details.dropdown"));
+    dropdowns.forEach(function (d) {
+      d.addEventListener("toggle", function () {
+        if (!d.open) return;
+        dropdowns.forEach(function (other) {
+          if (other !== d && !other.classList.contains("more")) other.open = false;
+        });
+      });
+    });
+    document.addEventListener("click", function (event) {
+      dropdowns.forEach(function (d) {
+        if (d.open && !d.contains(event.target) && !d.classList.contains("more")) d.open = false;
+      });
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape") return;
+      dropdowns.forEach(function (d) {
+        if (d.open) {
+          d.open = false;
+          d.querySelector("summary").focus();
+        }
+      });
+    });
+  }
+
+  // On phones a filter panel starts folded unless a filter is in use.
+  function foldFiltersOnPhones() {
+    var panel = document.querySelector("details[data-fold-on-phones]");
+    if (!panel || !window.matchMedia("(max-width: 600px)").matches) return;
+    if (panel.getAttribute("data-in-use") !== "true") panel.open = false;
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    setUpMenu();
+    setUpDropdowns();
+    foldFiltersOnPhones();
+  });
+})();

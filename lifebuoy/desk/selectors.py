@@ -1,0 +1,125 @@
+"""The desk's queue views: the built-in lists agents work from, and their counts.
+
+A view narrows the ticket list before the agent's own filters do; the filters then narrow it
+further (a status ticked in the filters keeps only the view's tickets with that status). Counts
+are exact up to ``COUNT_CAP`` and cached per agent for ``COUNT_TTL`` seconds, so a desk full of
+agents refreshing their counts costs the database one capped count per view and agent at most
+every half minute.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.core.cache import cache
+
+from lifebuoy.accounts.models import User
+from lifebuoy.tickets.models import Status
+from lifebuoy.tickets.selectors import TicketFilters, ticket_count_for_user
+
+COUNT_CAP = 10_000
+COUNT_TTL = 30  # seconds
+RECENTLY = timedelta(days=7)
+
+UNSOLVED = (Status.NEW, Status.OPEN, Status.PENDING, Status.ESCALATED)
+SOLVED = (Status.RESOLVED, Status.CLOSED)
+# A status no ticket has: what a view's statuses and the agent's ticked ones leave in common
+# when they have nothing in common.
+_NO_STATUS = ("-",)
+
+
+@dataclass(frozen=True)
+class QueueView:
+    slug: str
+    label: str
+    narrow: Callable[[TicketFilters, datetime], TicketFilters]
+    sort: str = "deadline"  # the order the view opens in; the agent may pick another
+
+
+def _statuses(*statuses: str) -> Callable[[TicketFilters, datetime], TicketFilters]:
+    def narrow(f: TicketFilters, now: datetime) -> TicketFilters:
+        return dataclasses.replace(f, status=_both(statuses, f.status))
+
+    return narrow
+
+
+def _mine(f: TicketFilters, now: datetime) -> TicketFilters:
+    return dataclasses.replace(f, status=_both(UNSOLVED, f.status), mine=True)
+
+
+def _unassigned(f: TicketFilters, now: datetime) -> TicketFilters:
+    return dataclasses.replace(f, status=_both(UNSOLVED, f.status), nobodys=True)
+
+
+def _waiting(f: TicketFilters, now: datetime) -> TicketFilters:
+    return dataclasses.replace(f, status=_both(UNSOLVED, f.status), waiting_on_us=True)
+
+
+def _sla(state: str) -> Callable[[TicketFilters, datetime], TicketFilters]:
+    def narrow(f: TicketFilters, now: datetime) -> TicketFilters:
+        extra = {**f.extra, "sla": state}
+        return dataclasses.replace(f, status=_both(UNSOLVED, f.status), extra=extra)
+
+    return narrow
+
+
+def _recently_solved(f: TicketFilters, now: datetime) -> TicketFilters:
+    since = max(f.updated_from or now - RECENTLY, now - RECENTLY)
+    return dataclasses.replace(f, status=_both(SOLVED, f.status), updated_from=since)
+
+
+def _everything(f: TicketFilters, now: datetime) -> TicketFilters:
+    return f
+
+
+def _both(view: tuple[str, ...], ticked: tuple[str, ...]) -> tuple[str, ...]:
+    if not ticked:
+        return view
+    common = tuple(s for s in view if s in ticked)
+    return common or _NO_STATUS
+
+
+VIEWS: tuple[QueueView, ...] = (
+    QueueView("mine", "My unsolved", _mine),
+    QueueView("unassigned", "Unassigned", _unassigned),  # nobody assigned, nobody owns it
+    QueueView("unsolved", "All unsolved", _statuses(*UNSOLVED)),
+    QueueView("breaching", "Breaching within 1 hour", _sla("due_1h")),
+    QueueView("breached", "Breached", _sla("breached")),
+    QueueView("waiting", "Customer replied", _waiting),
+    QueueView("escalated", "Escalated", _statuses(Status.ESCALATED)),
+    QueueView("solved", "Recently solved", _recently_solved, sort="activity"),
+    QueueView("all", "All tickets", _everything, sort="newest"),
+)
+DEFAULT_VIEW = "unsolved"
+_BY_SLUG = {view.slug: view for view in VIEWS}
+
+
+def queue_view_get(slug: str) -> QueueView:
+    """The view named ``slug``; the default one for an empty or unknown name."""
+    return _BY_SLUG.get(slug) or _BY_SLUG[DEFAULT_VIEW]
+
+
+def queue_filters(*, view: QueueView, filters: TicketFilters, now: datetime) -> TicketFilters:
+    """The agent's filters within ``view``; the view's own order unless the agent chose one."""
+    narrowed = view.narrow(dataclasses.replace(filters, now=now), now)
+    return narrowed if filters.sort else dataclasses.replace(narrowed, sort=view.sort)
+
+
+def queue_view_counts(*, user: User, now: datetime) -> dict[str, int]:
+    """How many tickets each built-in view holds for ``user`` (at most ``COUNT_CAP + 1``)."""
+    key = f"desk:view-counts:{user.id}"
+    counts: dict[str, int] | None = cache.get(key)
+    if counts is None:
+        counts = {
+            view.slug: ticket_count_for_user(
+                user=user,
+                filters=queue_filters(view=view, filters=TicketFilters(sort=""), now=now),
+                cap=COUNT_CAP,
+            )
+            for view in VIEWS
+        }
+        cache.set(key, counts, COUNT_TTL)
+    return counts

@@ -1,0 +1,224 @@
+"""The queue agents work from: its built-in views, their counts, filters, sorting and pages."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core.cache import cache
+
+from lifebuoy.desk import selectors as desk_selectors
+from lifebuoy.desk.templatetags.desk_tags import view_count
+from lifebuoy.sla.models import Summary, SummaryState
+from lifebuoy.tickets.models import Status, Ticket
+from lifebuoy.tickets.services import message_add
+from lifebuoy.tickets.tests.factories import ticket_opened
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_counts_at_now(now):
+    """The desk reads the clock: it is ``now`` for these tests, and no counts are cached."""
+    cache.clear()
+    with time_machine.travel(now, tick=False):
+        yield
+    cache.clear()
+
+
+def subjects(response) -> list[str]:
+    return [t.subject for t in response.context["page"].items]
+
+
+def set_status(ticket: Ticket, status: str, at) -> None:
+    Ticket.objects.filter(id=ticket.id).update(status=status, last_activity_at=at)
+
+
+def test_the_filter_form_works_as_the_page_sends_it(client, alice, ted, now):
+    """The page sends every field, the untouched ones empty: none of them may void the rest."""
+    ticket_opened(alice, now, subject="Hub placeholder", priority="P1")
+    ticket_opened(alice, now, subject="Invoice", priority="P4")
+    ticket_opened(alice, now, subject="Hub slow", priority="P4")
+    client.force_login(ted)
+    sent = {
+        "view": "unsolved",
+        "q": "hub",
+        "status": "",
+        "priority": ["", "P4"],
+        "tier": "",
+        "category": "",
+        "channel": "",
+        "assignee": "",
+        "organization": "",
+        "tags": "",
+        "sla": "",
+        "created_from": "",
+        "created_to": "",
+        "updated_from": "",
+        "updated_to": "",
+        "sort": "",
+    }
+    response = client.get("/desk/", sent)
+    assert response.status_code == 200
+    assert not response.context["form"].errors
+    assert subjects(response) == ["Hub slow"]
+
+
+def test_filters_combine_and_survive_paging(client, alice, charlie, ted, now):
+    for i in range(60):
+        ticket_opened(alice, now - timedelta(minutes=i), subject=f"Acme P2 {i}", priority="P2")
+    for i in range(5):
+        ticket_opened(charlie, now, subject=f"Globex P2 {i}", priority="P2")
+    ticket_opened(alice, now, subject="Acme P4", priority="P4")
+    client.force_login(ted)
+    query = {"priority": "P2", "organization": alice.organization_id, "sort": "newest"}
+    first = client.get("/desk/", query)
+    assert len(subjects(first)) == 50
+    assert all(s.startswith("Acme P2") for s in subjects(first))
+    assert "1–50 of 60" in first.content.decode()
+
+    second = client.get(f"/desk/?{first.context['links'].next}")
+    assert len(subjects(second)) == 10
+    assert all(s.startswith("Acme P2") for s in subjects(second))
+    assert "51–60 of 60" in second.content.decode()
+    assert not set(subjects(first)) & set(subjects(second))
+
+    back = client.get(f"/desk/?{second.context['links'].previous}")
+    assert subjects(back) == subjects(first)
+    assert back.context["links"].previous is None
+
+
+def test_sorting_by_a_column_keeps_the_filters(client, alice, ted, now):
+    ticket_opened(alice, now - timedelta(hours=2), subject="old P1", priority="P1")
+    ticket_opened(alice, now - timedelta(hours=1), subject="new P3", priority="P3")
+    ticket_opened(alice, now, subject="newest P4", priority="P4")
+    client.force_login(ted)
+    page = client.get("/desk/", {"priority": ["P1", "P3"]})
+    by_priority = client.get(f"/desk/?{page.context['sort_links']['priority']}")
+    assert subjects(by_priority) == ["old P1", "new P3"]
+    by_number = client.get(f"/desk/?{page.context['sort_links']['newest']}")
+    assert subjects(by_number) == ["new P3", "old P1"]
+
+
+def test_my_unsolved_holds_tickets_i_own_by_replying(client, alice, ted, bob, now):
+    replied = ticket_opened(alice, now, subject="I replied to this")
+    message_add(ticket=replied, author=ted, body="Looking.", now=now)
+    assigned = ticket_opened(alice, now, subject="Assigned to me")
+    Ticket.objects.filter(id=assigned.id).update(assignee=ted)
+    ticket_opened(alice, now, subject="Nobody's")
+    bobs = ticket_opened(alice, now, subject="Bob's")
+    message_add(ticket=bobs, author=bob, body="Mine.", now=now)
+    client.force_login(ted)
+
+    mine = client.get("/desk/", {"view": "mine"})
+    assert sorted(subjects(mine)) == ["Assigned to me", "I replied to this"]
+    # The filter's "Me" means the same in any view.
+    me = client.get("/desk/", {"view": "all", "assignee": "me"})
+    assert sorted(subjects(me)) == ["Assigned to me", "I replied to this"]
+
+
+def test_the_default_view_hides_solved_tickets(client, alice, ted, now):
+    ticket_opened(alice, now, subject="Still broken")
+    set_status(ticket_opened(alice, now, subject="Fixed"), Status.RESOLVED, now)
+    set_status(ticket_opened(alice, now, subject="Long done"), Status.CLOSED, now)
+    client.force_login(ted)
+    response = client.get("/desk/")
+    assert response.context["view"].slug == "unsolved"
+    assert subjects(response) == ["Still broken"]
+    assert sorted(subjects(client.get("/desk/", {"view": "all"}))) == [
+        "Fixed",
+        "Long done",
+        "Still broken",
+    ]
+
+
+def test_each_built_in_view_holds_its_tickets(client, alice, ted, now):
+    unassigned = ticket_opened(alice, now, subject="Unassigned, waiting")
+    answered = ticket_opened(alice, now, subject="We answered")
+    message_add(ticket=answered, author=ted, body="Try this.", now=now)
+    replied = ticket_opened(alice, now, subject="Customer came back")
+    message_add(ticket=replied, author=ted, body="Try this.", now=now)
+    message_add(ticket=replied, author=alice, body="Did not help.", now=now)
+    escalated = ticket_opened(alice, now, subject="Escalated one")
+    set_status(escalated, Status.ESCALATED, now)
+    solved = ticket_opened(alice, now, subject="Solved yesterday")
+    set_status(solved, Status.RESOLVED, now - timedelta(days=1))
+    set_status(
+        ticket_opened(alice, now, subject="Solved last month"),
+        Status.CLOSED,
+        now - timedelta(days=30),
+    )
+    due_soon = ticket_opened(alice, now, subject="Due in 20 minutes")
+    late = ticket_opened(alice, now, subject="Already late")
+    Summary.objects.filter(ticket__in=[unassigned, answered, replied, escalated]).update(
+        next_due_at=now + timedelta(hours=5), state=SummaryState.OK
+    )
+    Summary.objects.filter(ticket=due_soon).update(
+        next_due_at=now + timedelta(minutes=20), state=SummaryState.AT_RISK
+    )
+    Summary.objects.filter(ticket=late).update(
+        next_due_at=now - timedelta(minutes=5), state=SummaryState.BREACHED
+    )
+    client.force_login(ted)
+
+    def view(slug: str) -> list[str]:
+        return sorted(subjects(client.get("/desk/", {"view": slug})))
+
+    assert "Unassigned, waiting" in view("unassigned")
+    assert "We answered" not in view("unassigned")  # replying made ted its owner
+    # A reply from the customer after ours; a new ticket nobody answered is not "replied".
+    assert view("waiting") == ["Customer came back"]
+    assert view("escalated") == ["Escalated one"]
+    assert view("solved") == ["Solved yesterday"]
+    assert view("breaching") == ["Due in 20 minutes"]
+    assert view("breached") == ["Already late"]
+
+
+def test_every_view_shows_its_count_and_big_ones_are_capped(client, alice, ted, now, monkeypatch):
+    for i in range(4):
+        ticket_opened(alice, now, subject=f"Ticket {i}")
+    set_status(ticket_opened(alice, now, subject="Done"), Status.RESOLVED, now)
+    client.force_login(ted)
+    counts = {v.slug: c for v, c in client.get("/desk/").context["views"]}
+    assert counts["unsolved"] == 4
+    assert counts["all"] == 5
+    assert counts["solved"] == 1
+    assert counts["mine"] == 0
+
+    cache.clear()
+    monkeypatch.setattr(desk_selectors, "COUNT_CAP", 3)
+    capped = desk_selectors.queue_view_counts(user=ted, now=now)
+    assert capped["all"] == 4  # "more than 3", without counting them all
+    assert view_count(10_001) == "10k+"
+    assert view_count(10_000) == "10,000"
+    assert view_count(1234) == "1,234"
+
+
+def test_the_counts_refresh_on_their_own_url(client, alice, ted, now):
+    client.force_login(ted)
+    before = client.get("/desk/views/counts/", {"view": "mine"}).content.decode()
+    assert 'data-view-count="unsolved">0<' in before
+    assert 'aria-current="page"' in before.split("My unsolved")[0].rsplit("<li>", 1)[1]
+    ticket_opened(alice, now, subject="New one")
+    cache.clear()  # the counts' half-minute cache
+    after = client.get("/desk/views/counts/", {"view": "mine"}).content.decode()
+    assert 'data-view-count="unsolved">1<' in after
+
+
+def test_a_bad_date_range_says_what_to_fix(client, ted):
+    client.force_login(ted)
+    response = client.get("/desk/", {"created_from": "2026-11-20", "created_to": "2026-11-01"})
+    assert response.status_code == 400
+    assert "Pick a day on or after the first one." in response.content.decode()
+
+
+def test_tags_channel_and_dates_filter(client, alice, ted, now):
+    ticket_opened(alice, now, subject="Tagged hub", tags=("hub",))
+    ticket_opened(alice, now, subject="By phone", channel="phone", by=ted)
+    ticket_opened(alice, now - timedelta(days=10), subject="Ten days old")
+    client.force_login(ted)
+    assert subjects(client.get("/desk/", {"tags": "hub, other"})) == ["Tagged hub"]
+    assert subjects(client.get("/desk/", {"channel": "phone"})) == ["By phone"]
+    old = client.get("/desk/", {"created_to": (now - timedelta(days=5)).date().isoformat()})
+    assert subjects(old) == ["Ten days old"]
