@@ -1,22 +1,29 @@
-"""What the dashboard shows, as tables of the values on the page (so the CSV export is the page).
+"""What the dashboard shows, as tables of the values on the page (so the CSV export is the page),
+and the headline figures of those tables as tiles.
 
 A fixed number of queries whatever the number of tickets: the metrics of docs/metrics.md for
-the period and the scope, and the desk now (``selectors.live``).
+the period and the scope, and the desk now (``selectors.live``). The tiles alone
+(``dashboard_tiles``, which the page refreshes in place) run only the queries their figures
+need, and go through the same code as the tables, so a tile and its table always agree.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, Literal
 
 from django.urls import reverse
 
 from lifebuoy.accounts.models import User
 from lifebuoy.core.periods import Period
+from lifebuoy.escalations.selectors import FollowUp
+from lifebuoy.monitoring.models import Problem
 from lifebuoy.reports import selectors
 from lifebuoy.reports.selectors import Metric
 from lifebuoy.reports.selectors import live as desk
 from lifebuoy.reports.selectors.common import Scope
+from lifebuoy.reports.selectors.live import SlaRisk
 
 from .forms import day_period
 
@@ -33,15 +40,44 @@ class Table:
     link_column: int | None = None
     note: str = ""
 
-    def cells(self) -> list[list[tuple[Cell, str]]]:
-        """Each row's cells with the link the page puts on them ("" for none)."""
+    def cells(self) -> list[list[tuple[str, Cell, str]]]:
+        """Each row's cells with their column's header (phones show it beside the value) and
+        the link the page puts on them ("" for none)."""
         return [
             [
-                (cell, self.links[n] if column == self.link_column and self.links else "")
+                (
+                    self.headers[column],
+                    cell,
+                    self.links[n] if column == self.link_column and self.links else "",
+                )
                 for column, cell in enumerate(row)
             ]
             for n, row in enumerate(self.rows)
         ]
+
+
+Tone = Literal["good", "warn", "bad", ""]
+
+
+@dataclass(frozen=True)
+class Tile:
+    """One headline figure. ``tone`` is an accent only: ``status`` says the same in words."""
+
+    key: str
+    label: str
+    value: str
+    detail: str = ""  # the comparison, the target, or what the figure counts
+    tone: Tone = ""
+    status: str = ""
+    section: str = ""  # the id of the part of the page with the figure's detail
+
+
+@dataclass(frozen=True)
+class Tiles:
+    now: datetime
+    period: Period
+    desk: list[Tile]  # the desk now
+    period_tiles: list[Tile]  # the period's figures
 
 
 @dataclass(frozen=True)
@@ -51,6 +87,29 @@ class Dashboard:
     now: datetime
     metrics: list[Metric]
     tables: dict[str, Table]
+    tiles: Tiles
+    sla_rows: list[Metric] = field(default_factory=list)  # attainment per tier, then priority
+
+
+@dataclass(frozen=True)
+class Desk:
+    """The desk now, as the selectors give it; tables and tiles are both made from this."""
+
+    open_rows: list[dict[str, Any]]
+    risk: SlaRisk
+    follow_ups: list[FollowUp]
+    problems: list[Problem]
+    problem_count: int
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The period's figures that tiles show, picked from what the tables and metrics hold."""
+
+    sla: Metric
+    first_response: Metric
+    csat: Metric
+    counts: dict[str, int]
 
 
 def _ticket_url(ticket_id: int | None) -> str:
@@ -63,6 +122,8 @@ def _at(moment: datetime | None) -> str:
 
 def _metrics(period: Period, scope: Scope) -> tuple[list[Metric], list[Metric]]:
     sla = selectors.sla_attainment(period, scope=scope)
+    # ``_figures`` picks the tiles' metrics from these by key; ``dashboard_tiles`` computes
+    # those few alone.
     main = [
         selectors.first_response_time(period, scope)["all"],
         selectors.first_response_sla_hours(period, scope)["all"],
@@ -94,14 +155,28 @@ def _metric_table(metrics: list[Metric]) -> Table:
     )
 
 
-def _desk_tables(user: User, scope: Scope, now: datetime) -> list[Table]:
+def _desk(user: User, scope: Scope, now: datetime, *, lists: bool = True) -> Desk:
+    """The desk now; without ``lists``, only the counts (the tiles need no ticket rows)."""
     today = day_period(now.date(), now.date(), "today")
-    open_rows = desk.open_by_priority(scope, today)
-    risk = desk.sla_at_risk(scope)
-    follow_ups = desk.escalations_awaiting(user=user, scope=scope, now=now)
+    risk = desk.sla_at_risk(scope, limit=desk.LIST_LIMIT if lists else 0)
+    problems, problem_count = (
+        desk.deployment_problems(scope) if lists else desk.deployment_problems(scope, limit=0)
+    )
+    return Desk(
+        open_rows=desk.open_by_priority(scope, today),
+        risk=risk,
+        follow_ups=desk.escalations_awaiting(user=user, scope=scope, now=now),
+        problems=problems,
+        problem_count=problem_count,
+    )
+
+
+def _desk_tables(now_desk: Desk, now: datetime) -> list[Table]:
+    open_rows, risk = now_desk.open_rows, now_desk.risk
+    follow_ups = now_desk.follow_ups
     shown = follow_ups[: desk.LIST_LIMIT]
     oncall = desk.oncall_now(now=now)
-    problems, problem_count = desk.deployment_problems(scope)
+    problems, problem_count = now_desk.problems, now_desk.problem_count
     return [
         Table(
             "open",
@@ -184,8 +259,7 @@ def _desk_tables(user: User, scope: Scope, now: datetime) -> list[Table]:
     ]
 
 
-def _period_tables(period: Period, scope: Scope) -> list[Table]:
-    counts = selectors.summary_counts(period, scope)
+def _period_tables(period: Period, scope: Scope, counts: dict[str, int]) -> list[Table]:
     escalated = selectors.escalations(period, scope)
     trend = [row for row in selectors.category_trend(period, scope) if row["count"]]
     return [
@@ -211,11 +285,116 @@ def _period_tables(period: Period, scope: Scope) -> list[Table]:
     ]
 
 
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def _desk_tiles(now_desk: Desk) -> list[Tile]:
+    opened = sum(r["open"] for r in now_desk.open_rows)
+    new = sum(r["new"] for r in now_desk.open_rows)
+    breached = sum(r["breached"] for r in now_desk.risk.counts)
+    at_risk = sum(r["at_risk"] for r in now_desk.risk.counts)
+    overdue = sum(1 for f in now_desk.follow_ups if f.is_update_overdue)
+    problems = now_desk.problem_count
+    return [
+        Tile("open", "Open tickets", str(opened), f"{new} opened today", section="open"),
+        Tile(
+            "breached",
+            "SLA breached",
+            str(breached),
+            f"{at_risk} more at risk",
+            tone="bad" if breached else "warn" if at_risk else "good",
+            status="Needs action" if breached else "At risk" if at_risk else "All within SLA",
+            section="sla",
+        ),
+        Tile(
+            "escalations",
+            "Escalations awaiting follow-up",
+            str(len(now_desk.follow_ups)),
+            _plural(overdue, "customer update overdue", "customer updates overdue"),
+            tone="bad" if overdue else "",
+            status="Overdue" if overdue else "",
+            section="escalations",
+        ),
+        Tile(
+            "problems",
+            "Deployment problems",
+            str(problems),
+            "open on monitored deployments",
+            tone="warn" if problems else "good",
+            status="Needs a look" if problems else "None open",
+            section="deployments",
+        ),
+    ]
+
+
+def _against_target(metric: Metric) -> tuple[Tone, str]:
+    if metric.met is None:
+        return "", ""
+    return ("good", "Target met") if metric.met else ("bad", "Target missed")
+
+
+def _period_tiles(figures: Figures) -> list[Tile]:
+    sla, first, csat, counts = figures.sla, figures.first_response, figures.csat, figures.counts
+    nothing = "—"
+    return [
+        Tile(
+            "sla",
+            "First-response SLA attainment",
+            sla.show() if sla.value is not None else nothing,
+            f"target {sla.target_text()} · "
+            + _plural(sla.count or 0, "clock decided", "clocks decided"),
+            *_against_target(sla),
+            section="sla-attainment",
+        ),
+        Tile(
+            "first_response",
+            "Average first response",
+            first.show() if first.value is not None else nothing,
+            _plural(first.count or 0, "ticket answered", "tickets answered") + " · calendar hours",
+            section="metrics",
+        ),
+        Tile(
+            "csat",
+            "CSAT",
+            csat.show() if csat.value is not None else nothing,
+            f"target {csat.target_text()} · " + _plural(csat.count or 0, "answer", "answers"),
+            *_against_target(csat),
+            section="metrics",
+        ),
+        Tile(
+            "resolved",
+            "Resolved",
+            str(counts["resolved"]),
+            f"{counts['total']} created · {counts['open']} open at the end",
+            section="volume",
+        ),
+    ]
+
+
+def _tiles(now_desk: Desk, figures: Figures, period: Period, now: datetime) -> Tiles:
+    return Tiles(
+        now=now, period=period, desk=_desk_tiles(now_desk), period_tiles=_period_tiles(figures)
+    )
+
+
+def _figures(metrics: list[Metric], counts: dict[str, int]) -> Figures:
+    by_key = {m.key: m for m in metrics}
+    return Figures(
+        sla=by_key["sla_first_response"],
+        first_response=by_key["first_response_time"],
+        csat=by_key["csat"],
+        counts=counts,
+    )
+
+
 def dashboard_build(*, user: User, period: Period, scope: Scope, now: datetime) -> Dashboard:
     metrics, sla_rows = _metrics(period, scope)
+    counts = selectors.summary_counts(period, scope)
+    now_desk = _desk(user, scope, now)
     tables = [
-        *_desk_tables(user, scope, now),
-        *_period_tables(period, scope),
+        *_desk_tables(now_desk, now),
+        *_period_tables(period, scope, counts),
         _metric_table(metrics + sla_rows),
     ]
     return Dashboard(
@@ -224,7 +403,20 @@ def dashboard_build(*, user: User, period: Period, scope: Scope, now: datetime) 
         now=now,
         metrics=metrics + sla_rows,
         tables={t.name: t for t in tables},
+        tiles=_tiles(now_desk, _figures(metrics, counts), period, now),
+        sla_rows=sla_rows,
     )
+
+
+def dashboard_tiles(*, user: User, period: Period, scope: Scope, now: datetime) -> Tiles:
+    """The tiles alone, with the queries their figures need and nothing else."""
+    figures = Figures(
+        sla=selectors.sla_attainment(period, scope=scope).overall,
+        first_response=selectors.first_response_time(period, scope)["all"],
+        csat=selectors.csat(period, scope),
+        counts=selectors.summary_counts(period, scope),
+    )
+    return _tiles(_desk(user, scope, now, lists=False), figures, period, now)
 
 
 def board_as_dict(board: Dashboard) -> dict[str, object]:

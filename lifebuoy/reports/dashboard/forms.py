@@ -47,11 +47,13 @@ class DashboardFilterForm(forms.Form):
     period = forms.ChoiceField(choices=PRESETS, required=False)
     start = forms.DateField(
         required=False,
+        label="From",
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": "Write the first day as YYYY-MM-DD."},
     )
     end = forms.DateField(
         required=False,
+        label="To",
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": "Write the last day as YYYY-MM-DD."},
     )

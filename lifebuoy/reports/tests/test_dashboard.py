@@ -2,12 +2,15 @@
 
 Acme (Standard tier): T1, T2, T3, T5, T6, all resolved in the week. Globex (Premium): T4, open
 and escalated here, with its SLA clock breached, a deployment problem and an on-call engineer.
+The headline tiles come from the page and from the fragment it refreshes them from.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import itertools
+import re
 from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
 
@@ -22,10 +25,11 @@ from lifebuoy.monitoring.models import Deployment, Problem, ProblemKind
 from lifebuoy.reports.dashboard.export import safe_cell
 from lifebuoy.reports.dashboard.forms import preset_period
 from lifebuoy.sla.models import Summary, SummaryState
+from lifebuoy.surveys.models import Survey
 from lifebuoy.tickets.models import Status, Ticket
 from lifebuoy.tickets.tests.factories import ticket_opened
 
-from .conftest import Week
+from .conftest import Week, at
 
 pytestmark = pytest.mark.django_db
 
@@ -99,8 +103,9 @@ def test_the_dashboard_shows_each_section(lead, desk: Week):
     assert "Grace" in page
     assert "Agent offline" in page
     assert "Average handle time" in page
-    assert "≥ 95.0%" in page  # a target, from the shared metric row
-    assert '<meta http-equiv="refresh" content="60">' in page
+    assert "≥ 95.0%" in page  # a target, from the metric rows
+    assert 'http-equiv="refresh"' not in page  # the tiles refresh in place instead
+    assert 'id="dashboard-tiles"' in page
     assert 'href="/desk/reports/dashboard/">Dashboard</a>' in page
 
 
@@ -256,3 +261,156 @@ def test_the_dashboard_over_the_api_with_filters_and_field_errors(api, lena, ted
     assert bad.status_code == 422
     assert "end" in bad.json()["extra"]["fields"]
     assert api(ted).get("/api/reports/dashboard").status_code == 403
+
+
+# -- the headline tiles and the fragment that refreshes them --------------------------------------
+
+PAGE = "/desk/reports/dashboard/"
+TILES = "/desk/reports/dashboard/tiles/"
+TILE_VALUE = re.compile(r'data-tile-value="(\w+)">([^<]*)<')
+_tokens = itertools.count()
+
+
+def tiles_of(html: str) -> dict[str, str]:
+    return dict(TILE_VALUE.findall(html))
+
+
+@pytest.fixture
+def rated(desk: Week) -> Week:
+    """Three customers rate their tickets 5, 4 and 5 in the week."""
+    for name, rating in (("T1", 5), ("T2", 4), ("T5", 5)):
+        ticket = desk.tickets[name]
+        Survey.objects.create(
+            kind="csat",
+            token_hash=f"{next(_tokens):064d}",
+            contact=ticket.requester,
+            organization=ticket.organization,
+            ticket=ticket,
+            sent_at=at(25, 9),
+            expires_at=at(25, 9) + timedelta(days=14),
+            rating=rating,
+            answered_at=at(26, 12),
+        )
+    return desk
+
+
+@pytest.mark.parametrize("persona", ["alice", "ted", "bob", "grace"])
+def test_the_tiles_refuse_customers_and_staff_below_lead_as_the_page_does(
+    request: pytest.FixtureRequest, persona: str
+):
+    client = Client()
+    client.force_login(request.getfixturevalue(persona))
+    page = client.get(f"{PAGE}?period=7d")
+    tiles = client.get(f"{TILES}?period=7d")
+    assert page.status_code == HTTPStatus.FORBIDDEN
+    assert tiles.status_code == HTTPStatus.FORBIDDEN
+    assert "data-tile-value" not in tiles.content.decode()
+
+
+def test_the_tiles_send_anonymous_visitors_to_sign_in_as_the_page_does(client: Client):
+    page, tiles = client.get(PAGE), client.get(f"{TILES}?period=7d")
+    assert page.status_code == tiles.status_code == HTTPStatus.FOUND
+    assert page["Location"].startswith("/accounts/login/")
+    assert tiles["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.parametrize("persona", ["lena", "ada"])
+def test_leads_and_admins_get_the_tiles(request: pytest.FixtureRequest, persona: str, week: Week):
+    client = Client()
+    client.force_login(request.getfixturevalue(persona))
+    response = client.get(TILES)
+    assert response.status_code == HTTPStatus.OK
+    assert list(tiles_of(response.content.decode())) == [
+        "open",
+        "breached",
+        "escalations",
+        "problems",
+        "sla",
+        "first_response",
+        "csat",
+        "resolved",
+    ]
+
+
+def test_a_lead_gets_the_tiles_with_the_numbers_of_the_week(lead: Client, rated: Week):
+    response = lead.get(f"{TILES}?{W48}")
+    assert response.status_code == HTTPStatus.OK
+    assert "no-cache" in response["Cache-Control"]
+    html = response.content.decode()
+    assert tiles_of(html) == {
+        "open": "1",  # T4
+        "breached": "1",
+        "escalations": "1",
+        "problems": "1",
+        "sla": "75.0%",  # 3 of the 4 first responses decided in the week were in time
+        "first_response": "11.0 h",  # (0.5 + 18 + 24.5 + 1) / 4
+        "csat": "4.67/5",  # (5 + 4 + 5) / 3
+        "resolved": "5",
+    }
+    assert "0 opened today" in html
+    assert "0 more at risk" in html
+    assert "Needs action" in html  # the breach, said in words as well as in red
+    assert "target ≥ 95.0% · 4 clocks decided" in html
+    assert "target &gt; 4.50/5 · 3 answers" in html
+    assert "5 created · 1 open at the end" in html
+    assert html.count("Target missed") == 1  # SLA attainment; CSAT meets its target
+    assert html.count("Target met") == 1
+    assert '<h3 class="tile-group-title">2026-11-23 to 2026-11-29</h3>' in html
+
+
+def test_the_fragment_agrees_with_the_page_and_keeps_the_filters(
+    lead: Client, rated: Week, acme: Organization
+):
+    query = f"{W48}&organization={acme.id}"
+    fragment = lead.get(f"{TILES}?{query}").content.decode()
+    page = lead.get(f"{PAGE}?{query}").content.decode()
+    assert tiles_of(fragment) == tiles_of(page)
+    assert tiles_of(fragment)["open"] == "0"  # T4 is Globex's
+    assert tiles_of(fragment)["problems"] == "0"
+    assert tiles_of(fragment)["resolved"] == "5"  # T6 too: created the week before
+    assert "4 created · 0 open at the end" in fragment
+    refresh = f'hx-get="{TILES}?{query.replace("&", "&amp;")}"'
+    assert refresh in fragment  # the next refresh asks for the same filters
+    assert refresh in page
+    trigger = 'hx-trigger="every 30s, refresh-dashboard from:body" hx-swap="outerHTML"'
+    assert trigger in fragment
+    assert trigger in page
+
+
+def test_the_tiles_follow_the_desk(lead: Client, desk: Week):
+    assert tiles_of(lead.get(f"{TILES}?{W48}").content.decode())["open"] == "1"
+    ticket_opened(desk.tickets["T1"].requester, timezone.now(), priority="P1")
+    html = lead.get(f"{TILES}?{W48}").content.decode()
+    assert tiles_of(html)["open"] == "2"
+    assert "1 opened today" in html
+
+
+def test_bad_filters_answer_400_which_htmx_does_not_swap_in(lead: Client, week: Week):
+    response = lead.get(f"{TILES}?period=custom&start=2026-11-30&end=2026-11-23")
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "The last day cannot be before the first." in response.content.decode()
+
+
+def test_the_fragment_runs_only_the_queries_of_its_figures(
+    lead: Client, desk: Week, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(40) as page:
+        lead.get(f"{PAGE}?{W48}")
+    with django_assert_max_num_queries(len(page.captured_queries) // 2):
+        lead.get(f"{TILES}?{W48}")
+
+
+def test_charts_stand_above_their_tables(lead: Client, desk: Week):
+    page = lead.get(f"{PAGE}?{W48}").content.decode()
+    alts = re.findall(r'<img src="data:image/svg\+xml;base64,[^"]+" alt="([^"]*)"', page)
+    assert [alt.split(".")[0] for alt in alts] == [
+        "Open tickets by priority",
+        "SLA at risk and breached",
+        "Volume in the period",
+        "Tickets by category",
+        "First-response SLA attainment, 2026-11-23 to 2026-11-29",
+    ]
+    assert "P3 · Medium: Open now 1, Opened today 0" in alts[0]
+    assert "P3 · Medium: At risk 0, Breached 1" in alts[1]
+    assert alts[2].startswith("Volume in the period. Created: Tickets 5; Resolved: Tickets 5;")
+    assert page.count("<summary>Show as table</summary>") == 5
