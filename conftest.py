@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from lifebuoy.accounts.models import Organization, Role, User
@@ -23,8 +24,10 @@ __all__ = ["chromium"]  # a fixture for the browser tests and the security suite
 
 @pytest.fixture(autouse=True)
 def _fresh_config_cache() -> None:
-    """Each test's database starts over, so the configuration cached in memory does too."""
+    """Each test's database starts over, so what is cached in memory (the configuration, the
+    desk's view counts) does too."""
     config_cache_clear()
+    cache.clear()
 
 
 @pytest.fixture

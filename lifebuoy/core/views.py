@@ -22,12 +22,16 @@ View = Callable[..., HttpResponse]
 
 
 def apply_error(request: HttpRequest, form: forms.Form | None, exc: LifebuoyError) -> None:
-    """Show a service error on the form's fields where it names them, else as a message."""
-    if form is not None and isinstance(exc, ValidationFailed):
-        for field, message in exc.extra.get("fields", {}).items():
+    """Show a service error on the form's fields where it names them, else as a message (the
+    fields' own messages, when the error names fields but the page has no form for them)."""
+    fields: dict[str, str] = (
+        exc.extra.get("fields", {}) if isinstance(exc, ValidationFailed) else {}
+    )
+    if form is not None and fields:
+        for field, message in fields.items():
             form.add_error(field if field in form.fields else None, message)
         return
-    messages.error(request, exc.message)
+    messages.error(request, " ".join(fields.values()) if fields else exc.message)
 
 
 class ServiceCall:

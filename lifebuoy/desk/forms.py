@@ -12,6 +12,7 @@ from lifebuoy.accounts.selectors import staff_list
 from lifebuoy.tickets.forms import ReplyForm, TicketCreateForm
 from lifebuoy.tickets.models import Category, Channel, Priority, Status
 from lifebuoy.tickets.selectors import TicketFilters
+from lifebuoy.tickets.services import BulkChanges
 
 from .selectors import DEFAULT_VIEW, VIEWS
 
@@ -134,7 +135,7 @@ class QueueFilterForm(forms.Form):
             tier=tuple(data.get("tier") or ()),
             category=tuple(data.get("category") or ()),
             channel=tuple(data.get("channel") or ()),
-            tags=tuple(t.strip() for t in (data.get("tags") or "").split(",") if t.strip()),
+            tags=_tag_list(data.get("tags")),
             assignee="" if assignee == "me" else assignee,
             mine=assignee == "me",
             organization=data.get("organization"),
@@ -154,6 +155,57 @@ def _start_of(day: date | None, days_after: int = 0) -> datetime | None:
         return None
     midnight = datetime.combine(day + timedelta(days=days_after), time())
     return timezone.make_aware(midnight, timezone.get_current_timezone())
+
+
+class _Ids(forms.Field):
+    """Ticket ids from ticked boxes. Any number passes here; the service checks that each
+    ticket exists and may be seen."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> list[int]:
+        values = value if isinstance(value, list | tuple) else ([value] if value else [])
+        if not all(str(v).isdigit() for v in values):
+            raise forms.ValidationError("Select tickets from the list.")
+        return [int(v) for v in values]
+
+
+class BulkForm(forms.Form):
+    """One change for the selected tickets, or for every ticket the queue's ``query`` lists."""
+
+    ticket = _Ids(required=False)
+    all_matching = forms.BooleanField(required=False)
+    query = forms.CharField(required=False, strip=False, max_length=20_000)
+    status = forms.ChoiceField(choices=[("", "Keep status"), *Status.choices], required=False)
+    priority = forms.ChoiceField(choices=[("", "Keep priority"), *Priority.choices], required=False)
+    category = forms.ChoiceField(choices=[("", "Keep category"), *Category.choices], required=False)
+    assignee = forms.ChoiceField(required=False)
+    add_tags = forms.CharField(required=False, max_length=500, label="Add tags")
+    remove_tags = forms.CharField(required=False, max_length=500, label="Remove tags")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        assignee = self.fields["assignee"]
+        assert isinstance(assignee, forms.ChoiceField)  # noqa: S101  # declared above
+        people = [(str(u.id), u.display_name) for u in staff_list()]
+        assignee.choices = [("", "Keep assignee"), ("none", "Unassign"), *people]
+
+    def changes(self) -> BulkChanges:
+        data = self.cleaned_data
+        assignee = data.get("assignee") or ""
+        return BulkChanges(
+            status=data.get("status") or None,
+            priority=data.get("priority") or None,
+            category=data.get("category") or None,
+            assignee_id=int(assignee) if assignee.isdigit() else None,
+            unassign=assignee == "none",
+            add_tags=_tag_list(data.get("add_tags")),
+            remove_tags=_tag_list(data.get("remove_tags")),
+        )
+
+
+def _tag_list(text: str | None) -> tuple[str, ...]:
+    return tuple(t.strip() for t in (text or "").split(",") if t.strip())
 
 
 class StaffTicketCreateForm(TicketCreateForm):

@@ -6,8 +6,10 @@ from datetime import datetime
 
 from django.contrib import messages
 from django.core.handlers.wsgi import WSGIRequest
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -15,13 +17,21 @@ from lifebuoy.accounts.decorators import signed_in_user, staff_required
 from lifebuoy.accounts.models import User
 from lifebuoy.accounts.selectors import customer_get, organization_list_for_user
 from lifebuoy.core.errors import NotFound, ValidationFailed
+from lifebuoy.core.parsing import parse_id
 from lifebuoy.core.views import ServiceCall
 from lifebuoy.sla.selectors import sla_clock_list_for_ticket
 from lifebuoy.tickets import selectors, services
 from lifebuoy.tickets.models import Ticket
+from lifebuoy.tickets.services import BULK_MAX
 
 from . import selectors as desk_selectors
-from .forms import QueueFilterForm, StaffReplyForm, StaffTicketCreateForm, TicketUpdateForm
+from .forms import (
+    BulkForm,
+    QueueFilterForm,
+    StaffReplyForm,
+    StaffTicketCreateForm,
+    TicketUpdateForm,
+)
 from .paging import page_links, trail_parse
 from .selectors import QueueView
 
@@ -32,9 +42,7 @@ PAGE_SIZE = 50
 def queue_view(request: WSGIRequest) -> HttpResponse:
     user = signed_in_user(request)
     now = timezone.now()
-    form = QueueFilterForm(request.GET or None)
-    view = desk_selectors.queue_view_get(form.data.get("view", ""))
-    filters = desk_selectors.queue_filters(view=view, filters=form.ticket_filters(), now=now)
+    form, view, filters = _queue_of(request.GET, now)
     cursor = request.GET.get("cursor")  # an empty one is refused, as the API refuses it
     trail = trail_parse(request.GET.get("trail", ""))
     page, total = selectors.TicketPage(items=[], next_cursor=None), 0
@@ -65,9 +73,62 @@ def queue_view(request: WSGIRequest) -> HttpResponse:
         "filters_in_use": _filters_in_use(request),
         "sort_links": _sort_links(request, filters.sort),
         "organizations": organization_list_for_user(user=user),
+        "bulk_form": BulkForm(initial={"query": request.GET.urlencode()}),
         "now": now,
     }
     return render(request, "desk/queue.html", context, status=status)
+
+
+def _queue_of(
+    params: QueryDict, now: datetime
+) -> tuple[QueueFilterForm, QueueView, selectors.TicketFilters]:
+    """The queue's filter form, view and ticket filters for these query parameters."""
+    form = QueueFilterForm(params or None)
+    view = desk_selectors.queue_view_get(form.data.get("view", ""))
+    return (
+        form,
+        view,
+        desk_selectors.queue_filters(view=view, filters=form.ticket_filters(), now=now),
+    )
+
+
+@staff_required
+@require_POST
+def bulk_update_view(request: WSGIRequest) -> HttpResponse:
+    """Change the ticked tickets, or every ticket of the queue the agent was looking at."""
+    user = signed_in_user(request)
+    now = timezone.now()
+    form = BulkForm(request.POST)
+    query = QueryDict(request.POST.get("query", ""))
+    back = reverse("desk:queue") + (f"?{query.urlencode()}" if query else "")
+    if not form.is_valid():
+        messages.error(request, "Nothing was changed: " + form.errors.as_text())
+        return redirect(back)
+    ids = form.cleaned_data["ticket"]
+    if form.cleaned_data["all_matching"]:
+        _, _, filters = _queue_of(query, now)
+        ids = selectors.ticket_ids_for_user(user=user, filters=filters, limit=BULK_MAX + 1)
+    with ServiceCall(request):
+        changed = services.ticket_bulk_update(
+            actor=user, ticket_ids=ids, changes=form.changes(), now=now
+        )
+        messages.success(request, f"Updated {changed:,} ticket{pluralize(changed)}.")
+    return redirect(back)
+
+
+@staff_required
+def search_view(request: WSGIRequest) -> HttpResponse:
+    """The desk's search box: ``#123`` (or ``123``) opens that ticket; other text lists the
+    tickets it matches, in every view."""
+    text = request.GET.get("q", "").strip()
+    number = parse_id(text.removeprefix("#"))
+    if number is not None:
+        user = signed_in_user(request)
+        if selectors.ticket_visible(user=user).filter(id=number).exists():
+            return redirect("desk:detail", ticket_id=number)
+    query = QueryDict(mutable=True)
+    query.update({"view": "all", "q": text})
+    return redirect(reverse("desk:queue") + f"?{query.urlencode()}")
 
 
 @staff_required

@@ -267,6 +267,12 @@ def ticket_count_for_user(*, user: User, filters: TicketFilters, cap: int) -> in
     return qs.order_by().values("id")[: cap + 1].count()
 
 
+def ticket_ids_for_user(*, user: User, filters: TicketFilters, limit: int) -> list[int]:
+    """The ids of the tickets that pass ``filters`` (at most ``limit``), in id order."""
+    qs = _apply_filters(ticket_visible(user=user), user=user, f=filters)
+    return list(qs.order_by("id").values_list("id", flat=True)[:limit])
+
+
 def ticket_list_for_user(
     *, user: User, filters: TicketFilters, cursor: str | None = None, limit: int = 50
 ) -> TicketPage:

@@ -45,7 +45,7 @@ def test_an_agent_filters_pages_and_switches_views(chromium, live_server, alice,
     page.goto(f"{live_server.url}/desk/")
     page.wait_for_selector("h1:has-text('All unsolved')")
 
-    page.fill("input[name=q]", "hub")
+    page.fill("#queue-filters input[name=q]", "hub")
     page.click("details.dropdown summary:has-text('Priority')")
     page.check("input[name=priority][value=P2]")
     page.click("button:has-text('Apply')")
@@ -57,7 +57,7 @@ def test_an_agent_filters_pages_and_switches_views(chromium, live_server, alice,
     page.click("a[rel=next]")
     page.wait_for_selector("text=51–55 of 55")
     assert len(subjects(page)) == 5
-    assert page.input_value("input[name=q]") == "hub"
+    assert page.input_value("#queue-filters input[name=q]") == "hub"
     page.click("a[rel=prev]")
     page.wait_for_selector("text=1–50 of 55")
 
@@ -95,7 +95,51 @@ def test_the_queue_fits_a_phone(chromium, live_server, alice, ted):
     assert not page.is_visible("#top-nav a:has-text('Knowledge base')")
     page.click("[data-menu-toggle]")
     assert page.is_visible("#top-nav a:has-text('Knowledge base')")
-    assert not page.is_visible("input[name=q]")
+    assert not page.is_visible("#queue-filters input[name=q]")
     page.click("details.filter-panel > summary")
-    assert page.is_visible("input[name=q]")
+    assert page.is_visible("#queue-filters input[name=q]")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_an_agent_changes_tickets_in_bulk_with_the_keyboard(chromium, live_server, alice, ted):
+    now = timezone.now()
+    for i in range(3):
+        ticket_opened(alice, now - timedelta(minutes=i), subject=f"Row {i}", priority="P3")
+    page = chromium.new_context(viewport={"width": 1440, "height": 900}).new_page()
+    sign_in(page, live_server.url, ted.email)
+    page.goto(f"{live_server.url}/desk/?sort=oldest")
+    assert not page.is_visible("#bulk-form")  # nothing ticked yet
+
+    page.locator("h1").click()
+    page.keyboard.press("j")
+    page.keyboard.press("x")
+    page.keyboard.press("j")
+    page.keyboard.press("x")
+    expect(page.locator("[data-selected-count]")).to_have_text("2")
+    page.select_option("#bulk-form select[name=priority]", "P1")
+    page.click("button:has-text('Apply to selected')")
+    page.wait_for_selector("text=Updated 2 tickets.")
+    rows = dict(
+        zip(
+            subjects(page),
+            page.locator("table.queue tbody td.prio-cell").all_inner_texts(),
+            strict=True,
+        )
+    )
+    assert rows == {"Row 0": "P1", "Row 1": "P1", "Row 2": "P3"}
+
+    page.locator("h1").click()
+    page.keyboard.press("j")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/desk/tickets/**")
+    assert "Row 0" in page.inner_text("h1")
+
+    page.locator("h1").click()
+    page.keyboard.press("/")
+    page.keyboard.type("Row 2")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("h1:has-text('All tickets')")
+    assert subjects(page) == ["Row 2"]
+    page.locator("h1").click()
+    page.keyboard.press("?")
+    assert page.is_visible("dialog#shortcuts")

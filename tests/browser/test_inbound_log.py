@@ -50,6 +50,7 @@ def test_a_lead_reads_the_inbound_log_and_the_ticket_marks_unverified_staff_mail
     page.fill("input[name=username]", lena.email)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
+    page.click("nav >> summary:has-text('Settings')")
     page.click("nav >> text=Inbound mail")
     page.select_option("select[name=kind]", "rejected")
     page.click("button:has-text('Show')")

@@ -63,3 +63,10 @@ def test_an_upload_over_the_limit_is_413_and_success_keeps_the_default():
 def test_a_programming_error_is_not_swallowed():
     with pytest.raises(KeyError, match="boom"), ServiceCall(_request()):
         raise KeyError("boom")
+
+
+def test_field_errors_without_a_form_show_their_own_words():
+    request = _request()
+    with ServiceCall(request):
+        raise ValidationFailed.for_fields({"changes": "Choose at least one change to make."})
+    assert _messages(request) == ["Choose at least one change to make."]

@@ -222,3 +222,93 @@ def test_tags_channel_and_dates_filter(client, alice, ted, now):
     assert subjects(client.get("/desk/", {"channel": "phone"})) == ["By phone"]
     old = client.get("/desk/", {"created_to": (now - timedelta(days=5)).date().isoformat()})
     assert subjects(old) == ["Ten days old"]
+
+
+def test_a_bulk_change_applies_to_the_ticked_tickets_and_returns_to_the_list(
+    client, alice, ted, bob, now
+):
+    picked = [ticket_opened(alice, now, subject=f"Picked {i}") for i in range(3)]
+    other = ticket_opened(alice, now, subject="Not picked")
+    client.force_login(ted)
+    response = client.post(
+        "/desk/bulk/",
+        {
+            "ticket": [t.id for t in picked],
+            "query": "view=unsolved&priority=P3",
+            "priority": "P1",
+            "assignee": str(bob.id),
+            "add_tags": "outage",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/desk/?view=unsolved&priority=P3"
+    page = client.get(response["Location"]).content.decode()
+    assert "Updated 3 tickets." in page
+    for ticket in Ticket.objects.filter(id__in=[t.id for t in picked]):
+        assert (ticket.priority, ticket.assignee) == ("P1", bob)
+        assert [t.name for t in ticket.tags.all()] == ["outage"]
+    other.refresh_from_db()
+    assert (other.priority, other.assignee) == ("P3", None)
+
+
+def test_a_bulk_change_can_take_every_ticket_of_the_list(client, alice, charlie, ted, now):
+    for i in range(55):
+        ticket_opened(alice, now, subject=f"Acme {i}")
+    ticket_opened(charlie, now, subject="Globex")
+    client.force_login(ted)
+    client.post(
+        "/desk/bulk/",
+        {
+            "all_matching": "1",
+            "query": f"view=unsolved&organization={alice.organization_id}",
+            "status": "pending",
+        },
+    )
+    statuses = dict(Ticket.objects.values_list("subject", "status"))
+    assert sum(1 for s, st in statuses.items() if s.startswith("Acme") and st == "pending") == 55
+    assert statuses["Globex"] == "new"
+
+
+def test_a_refused_bulk_change_changes_nothing_and_says_which_ticket(client, alice, ted, now):
+    fine = ticket_opened(alice, now, subject="Fine")
+    done = ticket_opened(alice, now, subject="Done")
+    set_status(done, Status.CLOSED, now)
+    client.force_login(ted)
+    response = client.post(
+        "/desk/bulk/", {"ticket": [fine.id, done.id], "status": "pending"}, follow=True
+    )
+    page = response.content.decode()
+    assert f"#{done.id}: A closed ticket cannot become pending" in page
+    fine.refresh_from_db()
+    assert fine.status == Status.NEW
+
+
+def test_a_bulk_change_without_a_change_or_a_ticket_says_so(client, alice, ted, now):
+    ticket = ticket_opened(alice, now)
+    client.force_login(ted)
+    nothing = client.post("/desk/bulk/", {"ticket": [ticket.id]}, follow=True)
+    assert "Choose at least one change to make." in nothing.content.decode()
+    bad = client.post("/desk/bulk/", {"ticket": ["x"], "priority": "P1"}, follow=True)
+    assert "Select tickets from the list." in bad.content.decode()
+    customer = client.post("/desk/bulk/", {"ticket": [ticket.id], "priority": "P1"})
+    client.force_login(alice)
+    assert client.post("/desk/bulk/", {"ticket": [ticket.id], "priority": "P1"}).status_code == 403
+    ticket.refresh_from_db()
+    assert ticket.priority == "P1"  # the agent's change went through; the customer's did not
+    assert customer.status_code == 302
+
+
+def test_the_search_box_opens_a_ticket_by_number_or_searches(client, alice, ted, now):
+    ticket = ticket_opened(alice, now, subject="Hub stuck")
+    client.force_login(ted)
+    assert client.get("/desk/search/", {"q": f"#{ticket.id}"})["Location"] == (
+        f"/desk/tickets/{ticket.id}/"
+    )
+    assert client.get("/desk/search/", {"q": str(ticket.id)})["Location"] == (
+        f"/desk/tickets/{ticket.id}/"
+    )
+    searched = client.get("/desk/search/", {"q": "hub stuck"}, follow=True)
+    assert searched.context["view"].slug == "all"
+    assert subjects(searched) == ["Hub stuck"]
+    missing = client.get("/desk/search/", {"q": "#99999"}, follow=True)
+    assert subjects(missing) == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 from http import HTTPStatus
 
 import pytest
+from django.core.cache import cache
 
 from lifebuoy.tickets.models import Status, Ticket
 from lifebuoy.tickets.tests.factories import ticket_opened
@@ -117,6 +118,7 @@ def _queue_queries(client, url: str) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    cache.clear()  # the view counts' cache: count them every time
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == HTTPStatus.OK
     return len(queries)
@@ -135,4 +137,4 @@ def test_the_queue_costs_the_same_queries_for_5_or_50_tickets(client, alice, ted
         ticket_opened(alice, now, subject=f"D{n} stuck", description="since 10")
     many = _queue_queries(client, url)
     assert many == few
-    assert many <= 20
+    assert many <= 20  # 9 of them count the built-in views (cached for half a minute)

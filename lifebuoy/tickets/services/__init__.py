@@ -7,6 +7,7 @@ Invariants:
 - the ticket row is locked for the length of each change, so concurrent changes serialize.
 """
 
+from .bulk import BULK_MAX, BulkChanges, ticket_bulk_update
 from .changes import (
     TRANSITIONS,
     TicketChanges,
@@ -21,14 +22,17 @@ from .creation import NewTicket, ticket_create
 
 __all__ = [
     "BODY_MAX",
+    "BULK_MAX",
     "SUBJECT_MAX",
     "TRANSITIONS",
     "AuditEntry",
+    "BulkChanges",
     "NewTicket",
     "TicketChanges",
     "message_add",
     "ticket_audit_record",
     "ticket_autoclose_sweep",
+    "ticket_bulk_update",
     "ticket_confirm_resolved",
     "ticket_create",
     "ticket_escalate_to",

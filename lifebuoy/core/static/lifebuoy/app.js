@@ -16,7 +16,9 @@
   // Filter dropdowns (<details class="dropdown">): one open at a time, closed by a click
   // elsewhere or by Escape.
   function setUpDropdowns() {
-    var dropdowns = Array.prototype.slice.call(document.querySelectorAll("details.dropdown"));
+    var dropdowns = Array.prototype.slice.call(
+      document.querySelectorAll("details.dropdown, details.menu-group")
+    );
     dropdowns.forEach(function (d) {
       d.addEventListener("toggle", function () {
         if (!d.open) return;
@@ -48,7 +50,25 @@
     if (panel.getAttribute("data-in-use") !== "true") panel.open = false;
   }
 
+  // "/" focuses the desk's search box; "?" lists the shortcuts. Not while typing.
+  function setUpShortcuts() {
+    var box = document.querySelector("[data-search-box]");
+    var help = document.getElementById("shortcuts");
+    document.addEventListener("keydown", function (event) {
+      if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
+      if (event.target.closest("input, textarea, select, [contenteditable]")) return;
+      if (event.key === "/" && box) {
+        event.preventDefault();
+        box.focus();
+      } else if (event.key === "?" && help && !help.open) {
+        event.preventDefault();
+        help.showModal();
+      }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    setUpShortcuts();
     setUpMenu();
     setUpDropdowns();
     foldFiltersOnPhones();
