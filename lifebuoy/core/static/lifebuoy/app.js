@@ -67,7 +67,17 @@
     });
   }
 
+  // A table wider than a phone scrolls inside itself: let the keyboard reach it too.
+  function focusableScrollers() {
+    document.querySelectorAll("main table:not(.stack)").forEach(function (table) {
+      if (table.scrollWidth > table.clientWidth + 1) table.setAttribute("tabindex", "0");
+      else if (table.getAttribute("tabindex") === "0") table.removeAttribute("tabindex");
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    focusableScrollers();
+    window.addEventListener("resize", focusableScrollers);
     setUpShortcuts();
     setUpMenu();
     setUpDropdowns();
