@@ -4,8 +4,9 @@ Reacts to: a new ticket, a message (not unverified mail, which moves nothing), a
 save of a ticket's properties. Each queues one follow-up task after the commit
 (``escalations_on_ticket_event``). Not to status changes on their own (a confirmation, an
 escalation hand-off or an auto-close gives the rules nothing new), nor to priority or assignment
-changes apart from the save that made them. And to every SLA event, after its commit: a breach
-or an at-risk warning may match a rule (``escalations_on_sla_event``).
+changes apart from the save that made them, nor to a merge (``TicketMerged``; the notice a
+merge posts on each source is a message like any other). And to every SLA event, after its
+commit: a breach or an at-risk warning may match a rule (``escalations_on_sla_event``).
 """
 
 from __future__ import annotations

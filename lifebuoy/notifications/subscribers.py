@@ -5,6 +5,11 @@ to webhooks), a resolution set by staff (the customer is asked to confirm the fi
 resolution by the customer's own confirmation, nor an auto-close), a priority change (a P1
 alert). Not to assignment, escalation hand-offs (the escalation app writes its own notice) or
 plain saves. And to every SLA event, after its commit (at-risk and breach alerts).
+
+Not to a merge either: a source closed by ``ticket_merge`` (``StatusCause.MERGE``) sends nothing
+here, and nothing subscribes to ``TicketMerged``. Its requester is told once, by the public
+notice the merge posts on the source, which arrives as a ``MessageAdded`` and is mailed like any
+reply (marked ``Auto-Submitted``, as a notice).
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ def on_message_added(event: events.MessageAdded) -> None:
 
 
 def on_status_changed(event: events.StatusChanged) -> None:
+    # Only a staff resolution mails; a merge's close (cause MERGE) is a close, never this.
     resolved_by_staff = (
         event.new == Status.RESOLVED and event.cause == events.StatusCause.STAFF_UPDATE
     )

@@ -3,8 +3,9 @@ SLA sort and filter.
 
 Reacts to every ticket event that can move a clock: a new ticket (start its clocks), a message
 (answer or start response clocks; not for unverified mail, which moves nothing), every status
-change whatever its cause (pause, resume, stop; auto-close included), a priority change (new
-deadlines). Not to assignment.
+change whatever its cause (pause, resume, stop; auto-close included, and a merge's close, which
+stops the source's clocks), a priority change (new deadlines). Not to assignment, nor to
+``TicketMerged``: the merged target keeps its clocks as they were.
 
 It also gives the ticket list its "next deadline" sort and its SLA-state filter.
 """

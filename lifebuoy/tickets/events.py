@@ -14,6 +14,13 @@ Handlers run synchronously, inside the publisher's transaction, in ascending ``o
 in the order they subscribed): an exception rolls the whole change back, as if the handler's
 work were part of the service. Side effects outside the database (mail, Slack, Celery tasks)
 are queued by the handlers to run after the commit, as before.
+
+A merge (``ticket_merge``) publishes, for each source, ``StatusChanged`` with
+``StatusCause.MERGE`` (the source closes: its SLA clocks stop) and then ``MessageAdded`` for the
+public notice on the source ("This request was merged into #N, where we continue."), and at the
+end one ``TicketMerged``. The requester of each source is told once, by that notice, mailed like
+any public reply: notifications send nothing for a ``MERGE`` close (no "please confirm" mail;
+that goes only with a staff resolution). Nothing subscribes to ``TicketMerged`` yet.
 """
 
 from __future__ import annotations
@@ -43,6 +50,7 @@ class StatusCause(StrEnum):
     CONFIRMATION = "confirmation"  # the customer confirmed the fix
     ESCALATION = "escalation"  # handed to the next level
     AUTOCLOSE = "autoclose"  # resolved and quiet for the configured days
+    MERGE = "merge"  # closed because it was merged into another ticket (told by a public notice)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +106,16 @@ class TicketUpdated:
     now: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class TicketMerged:
+    """Tickets ``source_ids`` were merged into ``target``: their conversations moved there, their
+    tags were added to it, and each of them was closed (its own ``StatusChanged`` came first)."""
+
+    target: Ticket
+    source_ids: tuple[int, ...]
+    now: datetime
+
+
 Event = (
     TicketCreated
     | MessageAdded
@@ -105,6 +123,7 @@ Event = (
     | PriorityChanged
     | AssignmentChanged
     | TicketUpdated
+    | TicketMerged
 )
 E = TypeVar("E")
 Handler = Callable[[E], None]

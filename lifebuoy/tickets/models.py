@@ -107,6 +107,14 @@ class Ticket(TimeStampedModel):
     closed_at = models.DateTimeField(null=True, blank=True)
     reopen_count = models.PositiveIntegerField(default=0)
     last_activity_at = models.DateTimeField(db_index=True)
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_from",
+        help_text="The ticket this one was merged into; it was closed then, and continues there.",
+    )
 
     class Meta:
         ordering = ["-id"]

@@ -1,4 +1,5 @@
-"""Writes for tickets: creation and routing, the conversation, changes with their audit trail.
+"""Writes for tickets: creation and routing, the conversation, changes with their audit trail,
+merging duplicates.
 
 Invariants:
 - every change to a ticket writes a TicketEvent in the same transaction;
@@ -19,6 +20,7 @@ from .changes import (
 from .common import BODY_MAX, SUBJECT_MAX, AuditEntry, ticket_audit_record
 from .conversation import message_add
 from .creation import NewTicket, ticket_create
+from .merge import ticket_merge
 
 __all__ = [
     "BODY_MAX",
@@ -36,5 +38,6 @@ __all__ = [
     "ticket_confirm_resolved",
     "ticket_create",
     "ticket_escalate_to",
+    "ticket_merge",
     "ticket_update",
 ]
