@@ -14,6 +14,7 @@ from lifebuoy.tickets.models import Category, Channel, Priority, Status
 from lifebuoy.tickets.selectors import TicketFilters
 from lifebuoy.tickets.services import BulkChanges
 
+from .models import Audience
 from .selectors import DEFAULT_VIEW, VIEWS
 
 
@@ -216,3 +217,18 @@ class StaffTicketCreateForm(TicketCreateForm):
         choices=[("phone", "Phone"), ("email", "Email"), ("slack", "Slack"), ("portal", "Portal")],
         initial="phone",
     )
+
+
+class SaveViewForm(forms.Form):
+    """Save the queue as it is now (its filters and order) under a name."""
+
+    name = forms.CharField(max_length=80, label="Name")
+    audience = forms.ChoiceField(
+        choices=Audience.choices, initial=Audience.PRIVATE, label="Share", required=False
+    )
+    query = forms.CharField(required=False, strip=False, max_length=4_000, widget=forms.HiddenInput)
+
+
+class SavedViewEditForm(forms.Form):
+    name = forms.CharField(max_length=80, label="Name")
+    audience = forms.ChoiceField(choices=Audience.choices, label="Share")

@@ -16,9 +16,13 @@ from datetime import datetime, timedelta
 
 from django.core.cache import cache
 
-from lifebuoy.accounts.models import User
+from lifebuoy.accounts.models import Role, User
+from lifebuoy.core.errors import NotFound
+from lifebuoy.core.parsing import parse_id
 from lifebuoy.tickets.models import Status
 from lifebuoy.tickets.selectors import TicketFilters, ticket_count_for_user
+
+from .models import Audience, SavedView
 
 COUNT_CAP = 10_000
 COUNT_TTL = 30  # seconds
@@ -123,3 +127,37 @@ def queue_view_counts(*, user: User, now: datetime) -> dict[str, int]:
         }
         cache.set(key, counts, COUNT_TTL)
     return counts
+
+
+_TIER_AUDIENCE = {1: Audience.TIER_1, 2: Audience.TIER_2, 3: Audience.TIER_3}
+
+
+def saved_view_list_for_user(*, user: User) -> tuple[list[SavedView], list[SavedView]]:
+    """The views ``user`` saved, and those others shared with everyone or with their tier."""
+    mine = list(SavedView.objects.filter(owner=user).order_by("position", "id"))
+    audiences = [Audience.EVERYONE]
+    if user.tier in _TIER_AUDIENCE:
+        audiences.append(_TIER_AUDIENCE[user.tier])
+    shared = list(
+        SavedView.objects.filter(audience__in=audiences)
+        .exclude(owner=user)
+        .select_related("owner")
+        .order_by("position", "id")
+    )
+    return mine, shared
+
+
+def saved_view_get_for_editor(*, user: User, view_id: str | None) -> SavedView:
+    """The gate for changing a view: its owner, or a lead or admin for a shared one. Anyone
+    else, and a missing view, get the same 404."""
+    number = parse_id(view_id)
+    view = SavedView.objects.filter(id=number).first() if number is not None else None
+    if view is None or not saved_view_editable(user=user, view=view):
+        raise NotFound("view_not_found", "That view was not found.")
+    return view
+
+
+def saved_view_editable(*, user: User, view: SavedView) -> bool:
+    return view.owner_id == user.id or (
+        view.audience != Audience.PRIVATE and user.role in (Role.LEAD, Role.ADMIN)
+    )

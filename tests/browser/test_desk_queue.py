@@ -143,3 +143,30 @@ def test_an_agent_changes_tickets_in_bulk_with_the_keyboard(chromium, live_serve
     page.locator("h1").click()
     page.keyboard.press("?")
     assert page.is_visible("dialog#shortcuts")
+
+
+def test_an_agent_saves_a_view_and_opens_it_later(chromium, live_server, alice, ted):
+    now = timezone.now()
+    ticket_opened(alice, now, subject="Critical hub", priority="P1")
+    ticket_opened(alice, now, subject="Low report", priority="P4")
+    page = chromium.new_context(viewport={"width": 1440, "height": 900}).new_page()
+    sign_in(page, live_server.url, ted.email)
+    page.goto(f"{live_server.url}/desk/")
+    page.click("details.dropdown summary:has-text('Priority')")
+    page.check("input[name=priority][value=P1]")
+    page.click("button:has-text('Apply')")
+    page.wait_for_selector("text=1–1 of 1")
+    page.click("details.save-view > summary")
+    page.fill("details.save-view input[name=name]", "Critical only")
+    page.click("button:has-text('Save view')")
+    page.wait_for_selector("h1:has-text('Critical only')")
+    assert subjects(page) == ["Critical hub"]
+
+    page.click(".view-list a:has-text('All unsolved')")
+    page.wait_for_selector("text=1–2 of 2")
+    saved = page.locator(".view-list a:has-text('Critical only')")
+    assert saved.locator(".count").inner_text() == "1"
+    saved.click()
+    page.wait_for_selector("h1:has-text('Critical only')")
+    assert subjects(page) == ["Critical hub"]
+    assert page.get_attribute(".view-list a:has-text('Critical only')", "aria-current") == "page"

@@ -1,10 +1,12 @@
-"""The agent desk: the queue, a ticket, replies and changes. Same gates and services as the API."""
+"""The queue: its views and counts, filters, pages, bulk changes and the search box."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -15,25 +17,21 @@ from django.views.decorators.http import require_POST
 
 from lifebuoy.accounts.decorators import signed_in_user, staff_required
 from lifebuoy.accounts.models import User
-from lifebuoy.accounts.selectors import customer_get, organization_list_for_user
-from lifebuoy.core.errors import NotFound, ValidationFailed
+from lifebuoy.accounts.selectors import organization_list_for_user
 from lifebuoy.core.parsing import parse_id
 from lifebuoy.core.views import ServiceCall
-from lifebuoy.sla.selectors import sla_clock_list_for_ticket
-from lifebuoy.tickets import selectors, services
-from lifebuoy.tickets.models import Ticket
-from lifebuoy.tickets.services import BULK_MAX
-
-from . import selectors as desk_selectors
-from .forms import (
+from lifebuoy.desk import selectors as desk_selectors
+from lifebuoy.desk.forms import (
     BulkForm,
     QueueFilterForm,
-    StaffReplyForm,
-    StaffTicketCreateForm,
-    TicketUpdateForm,
+    SaveViewForm,
 )
-from .paging import page_links, trail_parse
-from .selectors import QueueView
+from lifebuoy.desk.models import SavedView
+from lifebuoy.desk.paging import page_links, trail_parse
+from lifebuoy.desk.selectors import QueueView
+from lifebuoy.desk.views.saved import saved_view_url
+from lifebuoy.tickets import selectors, services
+from lifebuoy.tickets.services import BULK_MAX
 
 PAGE_SIZE = 50
 
@@ -63,8 +61,8 @@ def queue_view(request: WSGIRequest) -> HttpResponse:
     status = 400 if call.failed or (form.is_bound and not form.is_valid()) else 200
     context = {
         "form": form,
-        "view": view,
-        "views": _views_with_counts(user, now),
+        **_nav(request, user, view, now),
+        "save_form": SaveViewForm(initial={"query": request.GET.urlencode()}),
         "page": page,
         "total": total,
         "links": links,
@@ -136,13 +134,42 @@ def view_counts_view(request: WSGIRequest) -> HttpResponse:
     """The views and their counts, for the queue to refresh in place."""
     user = signed_in_user(request)
     view = desk_selectors.queue_view_get(request.GET.get("view", ""))
-    context = {"view": view, "views": _views_with_counts(user, timezone.now())}
+    context = _nav(request, user, view, timezone.now())
     return render(request, "desk/_views_nav.html", context)
 
 
-def _views_with_counts(user: User, now: datetime) -> list[tuple[QueueView, int]]:
+def _nav(request: WSGIRequest, user: User, view: QueueView, now: datetime) -> dict[str, Any]:
+    """The views beside the queue, each with its count, and which one is open."""
     counts = desk_selectors.queue_view_counts(user=user, now=now)
-    return [(view, counts[view.slug]) for view in desk_selectors.VIEWS]
+    mine, shared = desk_selectors.saved_view_list_for_user(user=user)
+    saved = _saved_counts(user, [*mine, *shared], now)
+    open_saved = parse_id(request.GET.get("saved"))
+    opened = next((v for v in [*mine, *shared] if v.id == open_saved), None)
+    return {
+        "view": view,
+        "nav_view": None if opened else view,
+        "opened_saved": opened,
+        "views": [(v, counts[v.slug]) for v in desk_selectors.VIEWS],
+        "saved_mine": [(v, saved[v.id], saved_view_url(v)) for v in mine],
+        "saved_shared": [(v, saved[v.id], saved_view_url(v)) for v in shared],
+    }
+
+
+def _saved_counts(user: User, views: list[SavedView], now: datetime) -> dict[int, int]:
+    """Each saved view's count, cached like the built-in ones (a new view is counted at once)."""
+    key = f"desk:saved-counts:{user.id}"
+    counts: dict[int, int] = cache.get(key) or {}
+    if any(v.id not in counts for v in views):
+        counts = {
+            v.id: selectors.ticket_count_for_user(
+                user=user,
+                filters=_queue_of(QueryDict(v.query), now)[2],
+                cap=desk_selectors.COUNT_CAP,
+            )
+            for v in views
+        }
+        cache.set(key, counts, desk_selectors.COUNT_TTL)
+    return counts
 
 
 def _filters_in_use(request: WSGIRequest) -> int:
@@ -161,114 +188,3 @@ def _sort_links(request: WSGIRequest, current: str) -> dict[str, str]:
         query["sort"] = "oldest" if key == "newest" and current == "newest" else key
         links[key] = query.urlencode()
     return links
-
-
-def _detail_context(user: User, ticket: Ticket) -> dict[str, object]:
-    return {
-        "ticket": ticket,
-        "conversation": selectors.message_list_for_user(user=user, ticket=ticket),
-        "events": selectors.event_list_for_user(user=user, ticket=ticket),
-        "sla_clocks": sla_clock_list_for_ticket(ticket=ticket, now=timezone.now()),
-    }
-
-
-@staff_required
-def ticket_detail_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
-    user = signed_in_user(request)
-    ticket = selectors.ticket_get_for_user(user=user, ticket_id=ticket_id)
-    update_form = TicketUpdateForm(
-        initial={
-            "status": ticket.status,
-            "priority": ticket.priority,
-            "category": ticket.category,
-            "assignee": ticket.assignee_id,
-            "tags": ", ".join(t.name for t in ticket.tags.all()),
-        }
-    )
-    context = _detail_context(user, ticket)
-    context.update(reply_form=StaffReplyForm(), update_form=update_form)
-    return render(request, "desk/detail.html", context)
-
-
-@staff_required
-@require_POST
-def ticket_reply_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
-    user = signed_in_user(request)
-    ticket = selectors.ticket_get_for_user(user=user, ticket_id=ticket_id)
-    form = StaffReplyForm(request.POST, request.FILES)
-    call = ServiceCall(request, form)
-    if form.is_valid():
-        with call:
-            services.message_add(
-                ticket=ticket,
-                author=user,
-                body=form.cleaned_data["body"],
-                is_internal=form.cleaned_data["is_internal"],
-                files=form.cleaned_data["attachments"],
-                now=timezone.now(),
-            )
-            messages.success(
-                request, "Note added." if form.cleaned_data["is_internal"] else "Reply sent."
-            )
-            return redirect("desk:detail", ticket_id=ticket.id)
-    context = _detail_context(user, ticket)
-    context.update(reply_form=form, update_form=TicketUpdateForm(initial={"status": ticket.status}))
-    return render(request, "desk/detail.html", context, status=call.status(400))
-
-
-@staff_required
-@require_POST
-def ticket_update_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
-    user = signed_in_user(request)
-    ticket = selectors.ticket_get_for_user(user=user, ticket_id=ticket_id)
-    form = TicketUpdateForm(request.POST)
-    if form.is_valid():
-        assignee = form.cleaned_data["assignee"]
-        changes = services.TicketChanges(
-            status=form.cleaned_data["status"],
-            priority=form.cleaned_data["priority"],
-            category=form.cleaned_data["category"],
-            assignee_id=assignee.id if assignee else None,
-            unassign=assignee is None,
-            tags=form.tag_list(),
-        )
-        with ServiceCall(request):
-            services.ticket_update(ticket=ticket, actor=user, changes=changes, now=timezone.now())
-            messages.success(request, "Ticket updated.")
-    else:
-        messages.error(request, "The change was not saved: " + form.errors.as_text())
-    return redirect("desk:detail", ticket_id=ticket.id)
-
-
-@staff_required
-def ticket_create_view(request: WSGIRequest) -> HttpResponse:
-    form = StaffTicketCreateForm(request.POST or None, request.FILES or None)
-    call = ServiceCall(request, form)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        with call:
-            requester = _requester(data["requester_email"])
-            ticket = services.ticket_create(
-                actor=signed_in_user(request),
-                requester=requester,
-                now=timezone.now(),
-                files=data["attachments"],
-                data=services.NewTicket(
-                    subject=data["subject"],
-                    description=data["description"],
-                    priority=data["priority"],
-                    category=data["category"],
-                    channel=data["channel"],
-                    deployment_url=data["deployment_url"],
-                ),
-            )
-            return redirect("desk:detail", ticket_id=ticket.id)
-    return render(request, "desk/create.html", {"form": form}, status=call.status(200))
-
-
-def _requester(email: str) -> User:
-    try:
-        return customer_get(email=email)
-    except NotFound:
-        message = "No customer has this email address."
-        raise ValidationFailed.for_fields({"requester_email": message}) from None

@@ -1,0 +1,102 @@
+"""Writes of the desk: the queue views agents save, rename, reorder, share and delete."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Max
+from django.http import QueryDict
+
+from lifebuoy.accounts.models import Role, User
+from lifebuoy.core.errors import PermissionDenied, ValidationFailed
+
+from .models import Audience, SavedView
+
+NAME_MAX = 80
+QUERY_MAX = 2000
+# Paging is not part of a view: it always opens on its first page.
+_NOT_SAVED = ("cursor", "trail", "saved")
+
+
+def _may_share(user: User) -> bool:
+    return user.role in (Role.LEAD, Role.ADMIN)
+
+
+def _clean(name: str, audience: str, actor: User) -> tuple[str, str]:
+    errors: dict[str, str] = {}
+    name = " ".join(name.split())
+    if not name:
+        errors["name"] = "Give the view a name."
+    elif len(name) > NAME_MAX:
+        errors["name"] = f"Keep the name to {NAME_MAX} characters."
+    if audience not in Audience.values:
+        errors["audience"] = "Share with one of the listed audiences."
+    elif audience != Audience.PRIVATE and not _may_share(actor):
+        errors["audience"] = "Only support leads share views; yours stays private."
+    if errors:
+        raise ValidationFailed.for_fields(errors)
+    return name, audience
+
+
+def saved_query(query: str) -> str:
+    """The part of a queue's query string a view keeps: its filters and order, not the page,
+    and not the fields left empty."""
+    params = QueryDict(mutable=True)
+    for name, values in QueryDict(query).lists():
+        if name not in _NOT_SAVED:
+            params.setlist(name, [v for v in values if v])  # untouched fields say nothing
+    kept = params.urlencode()
+    if len(kept) > QUERY_MAX:
+        raise ValidationFailed.for_fields({"query": "These filters are too long to save."})
+    return kept
+
+
+@transaction.atomic
+def saved_view_create(
+    *, owner: User, name: str, query: str, audience: str, now: datetime
+) -> SavedView:
+    if not owner.is_support_staff:
+        raise PermissionDenied("not_allowed", "Only support staff save queue views.")
+    name, audience = _clean(name, audience, owner)
+    # Lock the owner's row so two saves at once get different positions.
+    User.objects.select_for_update().filter(id=owner.id).first()
+    last = SavedView.objects.filter(owner=owner).aggregate(last=Max("position"))["last"]
+    return SavedView.objects.create(
+        owner=owner,
+        name=name,
+        query=saved_query(query),
+        audience=audience,
+        position=(last or 0) + 1,
+        created_at=now,
+    )
+
+
+@transaction.atomic
+def saved_view_update(*, view: SavedView, actor: User, name: str, audience: str) -> SavedView:
+    name, audience = _clean(name, audience, actor)
+    SavedView.objects.filter(id=view.id).update(name=name, audience=audience)
+    view.refresh_from_db()
+    return view
+
+
+@transaction.atomic
+def saved_view_move(*, view: SavedView, actor: User, up: bool) -> None:
+    """Swap the view with its neighbour in its owner's list; at either end nothing moves."""
+    views = list(
+        SavedView.objects.select_for_update()
+        .filter(owner_id=view.owner_id)
+        .order_by("position", "id")
+    )
+    index = next(i for i, v in enumerate(views) if v.id == view.id)
+    other = index - 1 if up else index + 1
+    if not 0 <= other < len(views):
+        return
+    views[index], views[other] = views[other], views[index]
+    for position, each in enumerate(views, start=1):
+        if each.position != position:
+            SavedView.objects.filter(id=each.id).update(position=position)
+
+
+def saved_view_delete(*, view: SavedView, actor: User) -> None:
+    SavedView.objects.filter(id=view.id).delete()

@@ -1,0 +1,24 @@
+"""The agent desk's pages, one module per page family."""
+
+from .queue import bulk_update_view, queue_view, search_view, view_counts_view
+from .saved import saved_view_change_view, saved_view_create_view, saved_view_list_view
+from .tickets import (
+    ticket_create_view,
+    ticket_detail_view,
+    ticket_reply_view,
+    ticket_update_view,
+)
+
+__all__ = [
+    "bulk_update_view",
+    "queue_view",
+    "saved_view_change_view",
+    "saved_view_create_view",
+    "saved_view_list_view",
+    "search_view",
+    "ticket_create_view",
+    "ticket_detail_view",
+    "ticket_reply_view",
+    "ticket_update_view",
+    "view_counts_view",
+]
