@@ -36,3 +36,19 @@ class SavedView(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class TicketSeen(models.Model):
+    """When an agent last looked at a ticket: the queue marks what changed since."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["user", "ticket"], name="ticketseen_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} saw #{self.ticket_id} at {self.seen_at:%Y-%m-%d %H:%M}"

@@ -10,7 +10,7 @@ every half minute.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -19,10 +19,10 @@ from django.core.cache import cache
 from lifebuoy.accounts.models import Role, User
 from lifebuoy.core.errors import NotFound
 from lifebuoy.core.parsing import parse_id
-from lifebuoy.tickets.models import Status
+from lifebuoy.tickets.models import Status, Ticket
 from lifebuoy.tickets.selectors import TicketFilters, ticket_count_for_user
 
-from .models import Audience, SavedView
+from .models import Audience, SavedView, TicketSeen
 
 COUNT_CAP = 10_000
 COUNT_TTL = 30  # seconds
@@ -161,3 +161,14 @@ def saved_view_editable(*, user: User, view: SavedView) -> bool:
     return view.owner_id == user.id or (
         view.audience != Audience.PRIVATE and user.role in (Role.LEAD, Role.ADMIN)
     )
+
+
+def ticket_unread_ids(*, user: User, tickets: Iterable[Ticket]) -> set[int]:
+    """Which of ``tickets`` changed since ``user`` last opened them (or were never opened)."""
+    tickets = list(tickets)
+    seen = dict(
+        TicketSeen.objects.filter(user=user, ticket_id__in=[t.id for t in tickets]).values_list(
+            "ticket_id", "seen_at"
+        )
+    )
+    return {t.id for t in tickets if t.id not in seen or t.last_activity_at > seen[t.id]}

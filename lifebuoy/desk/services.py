@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import transaction
@@ -11,7 +12,7 @@ from django.http import QueryDict
 from lifebuoy.accounts.models import Role, User
 from lifebuoy.core.errors import PermissionDenied, ValidationFailed
 
-from .models import Audience, SavedView
+from .models import Audience, SavedView, TicketSeen
 
 NAME_MAX = 80
 QUERY_MAX = 2000
@@ -100,3 +101,13 @@ def saved_view_move(*, view: SavedView, actor: User, up: bool) -> None:
 
 def saved_view_delete(*, view: SavedView, actor: User) -> None:
     SavedView.objects.filter(id=view.id).delete()
+
+
+def tickets_seen(*, user: User, ticket_ids: Iterable[int], now: datetime) -> None:
+    """Remember that ``user`` looked at these tickets at ``now`` (one upsert, race-free)."""
+    rows = [
+        TicketSeen(user=user, ticket_id=ticket_id, seen_at=now) for ticket_id in set(ticket_ids)
+    ]
+    TicketSeen.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["user", "ticket"], update_fields=["seen_at"]
+    )

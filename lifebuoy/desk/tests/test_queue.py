@@ -312,3 +312,28 @@ def test_the_search_box_opens_a_ticket_by_number_or_searches(client, alice, ted,
     assert subjects(searched) == ["Hub stuck"]
     missing = client.get("/desk/search/", {"q": "#99999"}, follow=True)
     assert subjects(missing) == []
+
+
+def test_a_row_shows_what_changed_since_i_last_opened_it(client, alice, ted, bob, now):
+    quiet = ticket_opened(alice, now, subject="Quiet")
+    busy = ticket_opened(alice, now, subject="Busy")
+    client.force_login(ted)
+
+    def unread() -> list[str]:
+        response = client.get("/desk/", {"sort": "oldest"})
+        return [
+            t.subject for t in response.context["page"].items if t.id in response.context["unread"]
+        ]
+
+    assert unread() == ["Quiet", "Busy"]  # never opened
+    client.get(f"/desk/tickets/{quiet.id}/")
+    client.get(f"/desk/tickets/{busy.id}/")
+    assert unread() == []
+    with time_machine.travel(now + timedelta(minutes=5), tick=False):
+        message_add(ticket=busy, author=alice, body="Still broken.", now=now + timedelta(minutes=5))
+        assert unread() == ["Busy"]
+        page = client.get("/desk/").content.decode()
+        assert "Changed since you last opened it" in page
+    # Another agent's view of the same tickets is their own.
+    client.force_login(bob)
+    assert unread() == ["Quiet", "Busy"]

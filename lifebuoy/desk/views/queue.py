@@ -29,6 +29,7 @@ from lifebuoy.desk.forms import (
 from lifebuoy.desk.models import SavedView
 from lifebuoy.desk.paging import page_links, trail_parse
 from lifebuoy.desk.selectors import QueueView
+from lifebuoy.desk.services import tickets_seen
 from lifebuoy.desk.views.saved import saved_view_url
 from lifebuoy.tickets import selectors, services
 from lifebuoy.tickets.services import BULK_MAX
@@ -64,6 +65,7 @@ def queue_view(request: WSGIRequest) -> HttpResponse:
         **_nav(request, user, view, now),
         "save_form": SaveViewForm(initial={"query": request.GET.urlencode()}),
         "page": page,
+        "unread": desk_selectors.ticket_unread_ids(user=user, tickets=page.items),
         "total": total,
         "links": links,
         "end": links.start + len(page.items) - 1,
@@ -111,6 +113,7 @@ def bulk_update_view(request: WSGIRequest) -> HttpResponse:
             actor=user, ticket_ids=ids, changes=form.changes(), now=now
         )
         messages.success(request, f"Updated {changed:,} ticket{pluralize(changed)}.")
+        tickets_seen(user=user, ticket_ids=ids, now=now)  # their own change is not news
     return redirect(back)
 
 

@@ -19,6 +19,7 @@ from lifebuoy.desk.forms import (
     StaffTicketCreateForm,
     TicketUpdateForm,
 )
+from lifebuoy.desk.services import tickets_seen
 from lifebuoy.sla.selectors import sla_clock_list_for_ticket
 from lifebuoy.tickets import selectors, services
 from lifebuoy.tickets.models import Ticket
@@ -48,6 +49,7 @@ def ticket_detail_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
     )
     context = _detail_context(user, ticket)
     context.update(reply_form=StaffReplyForm(), update_form=update_form)
+    tickets_seen(user=user, ticket_ids=[ticket.id], now=timezone.now())
     return render(request, "desk/detail.html", context)
 
 
