@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.queue_view, name="queue"),
     path("views/counts/", views.view_counts_view, name="view_counts"),
     path("bulk/", views.bulk_update_view, name="bulk"),
+    path("merge/", views.merge_view, name="merge"),
     path("search/", views.search_view, name="search"),
     path("views/", views.saved_view_list_view, name="saved_views"),
     path("views/save/", views.saved_view_create_view, name="saved_view_create"),

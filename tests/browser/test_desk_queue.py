@@ -170,3 +170,23 @@ def test_an_agent_saves_a_view_and_opens_it_later(chromium, live_server, alice, 
     page.wait_for_selector("h1:has-text('Critical only')")
     assert subjects(page) == ["Critical hub"]
     assert page.get_attribute(".view-list a:has-text('Critical only')", "aria-current") == "page"
+
+
+def test_an_agent_merges_two_duplicates_from_the_queue(chromium, live_server, alice, carol, ted):
+    now = timezone.now()
+    first = ticket_opened(alice, now - timedelta(hours=1), subject="C1 silent since noon")
+    ticket_opened(carol, now, subject="Our coordinator stopped")
+    page = chromium.new_context(viewport={"width": 1440, "height": 900}).new_page()
+    sign_in(page, live_server.url, ted.email)
+    page.goto(f"{live_server.url}/desk/?sort=oldest")
+    page.check("[data-select-page]")
+    expect(page.locator("[data-selected-count]")).to_have_text("2")
+    page.click("button:has-text('Merge…')")
+    page.wait_for_selector("h1:has-text('Merge 2 tickets')")
+    assert page.is_checked(f"input[name=target][value='{first.id}']")
+    page.click("button:has-text('Merge')")
+    page.wait_for_selector(f"text=into #{first.id}.")
+    assert "C1 silent since noon" in page.inner_text("h1")
+    assert "Our coordinator stopped" in page.inner_text("main")  # the description, as a note
+    page.goto(f"{live_server.url}/desk/")
+    assert subjects(page) == ["C1 silent since noon"]

@@ -337,3 +337,41 @@ def test_a_row_shows_what_changed_since_i_last_opened_it(client, alice, ted, bob
     # Another agent's view of the same tickets is their own.
     client.force_login(bob)
     assert unread() == ["Quiet", "Busy"]
+
+
+def test_ticked_tickets_merge_into_the_one_the_agent_keeps(client, alice, carol, ted, now):
+    first = ticket_opened(alice, now - timedelta(hours=1), subject="Hub down")
+    dup = ticket_opened(carol, now, subject="Hub down too")
+    client.force_login(ted)
+    confirm = client.post("/desk/merge/", {"ticket": [dup.id, first.id], "query": "view=all"})
+    page = confirm.content.decode()
+    assert confirm.status_code == 200
+    assert "This cannot be undone." in page
+    assert confirm.context["target"] == first  # the oldest is kept unless the agent picks
+    assert Ticket.objects.get(id=dup.id).status == Status.NEW  # nothing merged yet
+
+    done = client.post(
+        "/desk/merge/",
+        {"ticket": [first.id, dup.id], "target": str(dup.id), "confirm": "1"},
+        follow=True,
+    )
+    assert f"Merged #{first.id} into #{dup.id}." in done.content.decode()
+    merged = Ticket.objects.get(id=first.id)
+    assert (merged.status, merged.merged_into_id) == (Status.CLOSED, dup.id)
+
+
+def test_merging_needs_two_tickets_and_refusals_change_nothing(client, alice, charlie, ted, now):
+    acme = ticket_opened(alice, now, subject="Acme")
+    globex = ticket_opened(charlie, now, subject="Globex")
+    client.force_login(ted)
+    one = client.post("/desk/merge/", {"ticket": [acme.id]}, follow=True)
+    assert "Tick between 2 and 20 tickets to merge." in one.content.decode()
+    across = client.post(
+        "/desk/merge/",
+        {"ticket": [acme.id, globex.id], "target": str(acme.id), "confirm": "1"},
+        follow=True,
+    )
+    assert across.status_code == 200
+    assert "to another organization than" in across.content.decode()
+    assert Ticket.objects.get(id=globex.id).status == Status.NEW
+    assert Ticket.objects.get(id=globex.id).merged_into_id is None

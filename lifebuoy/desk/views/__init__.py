@@ -1,5 +1,6 @@
 """The agent desk's pages, one module per page family."""
 
+from .merge import merge_view
 from .queue import bulk_update_view, queue_view, search_view, view_counts_view
 from .saved import saved_view_change_view, saved_view_create_view, saved_view_list_view
 from .tickets import (
@@ -11,6 +12,7 @@ from .tickets import (
 
 __all__ = [
     "bulk_update_view",
+    "merge_view",
     "queue_view",
     "saved_view_change_view",
     "saved_view_create_view",
