@@ -60,6 +60,29 @@ class _Day(forms.DateField):
         super().__init__(required=False, label=label)
 
 
+# The queue's optional columns, in the order they show; the ticket number and subject always do.
+COLUMNS = [
+    ("requester", "Requester"),
+    ("organization", "Organization"),
+    ("priority", "Priority"),
+    ("status", "Status"),
+    ("category", "Category"),
+    ("channel", "Channel"),
+    ("assignee", "Assignee"),
+    ("created", "Created"),
+    ("activity", "Activity"),
+    ("deadline", "Next deadline"),
+]
+DEFAULT_COLUMNS = (
+    "organization",
+    "priority",
+    "status",
+    "category",
+    "assignee",
+    "activity",
+    "deadline",
+)
+
 SORTS = [
     ("deadline", "Next deadline"),
     ("newest", "Newest"),
@@ -103,6 +126,7 @@ class QueueFilterForm(forms.Form):
     updated_from = _Day("Updated from")
     updated_to = _Day("Updated to")
     sort = forms.ChoiceField(choices=[("", "View's order"), *SORTS], required=False)
+    columns = _Choices(choices=COLUMNS, required=False)
     # Read by the queue itself; here so a bad page link shows as this field's error.
     cursor = forms.CharField(required=False, strip=False)
     trail = forms.CharField(required=False, strip=False, max_length=20_000)
@@ -125,6 +149,11 @@ class QueueFilterForm(forms.Form):
             if data.get(low) and data.get(high) and data[low] > data[high]:
                 self.add_error(high, "Pick a day on or after the first one.")
         return data
+
+    def shown_columns(self) -> tuple[str, ...]:
+        """The columns picked, in the table's order; the usual ones when none are."""
+        picked = set(self.cleaned_data.get("columns") or ()) if self.is_valid() else set()
+        return tuple(c for c, _ in COLUMNS if c in picked) or DEFAULT_COLUMNS
 
     def ticket_filters(self) -> TicketFilters:
         """The filters as the ticket list reads them; only valid fields count."""

@@ -375,3 +375,23 @@ def test_merging_needs_two_tickets_and_refusals_change_nothing(client, alice, ch
     assert "to another organization than" in across.content.decode()
     assert Ticket.objects.get(id=globex.id).status == Status.NEW
     assert Ticket.objects.get(id=globex.id).merged_into_id is None
+
+
+def test_the_agent_picks_the_columns_and_a_saved_view_keeps_them(client, alice, ted, now):
+    ticket_opened(alice, now, subject="Hub stuck", channel="email")
+    client.force_login(ted)
+    usual = client.get("/desk/").content.decode()
+    assert "<th>Organization</th>" in usual
+    assert "<th>Requester</th>" not in usual
+    picked = client.get("/desk/", {"columns": ["requester", "channel"]})
+    page = picked.content.decode()
+    assert "<th>Requester</th>" in page
+    assert "<th>Channel</th>" in page
+    assert "<th>Organization</th>" not in page
+    assert 'data-label="Requester">Alice<' in page
+    assert 'data-label="Channel">Email<' in page
+    saved = client.post(
+        "/desk/views/save/",
+        {"name": "Who and how", "query": "view=unsolved&columns=requester&columns=channel"},
+    )
+    assert "<th>Requester</th>" in client.get(saved["Location"]).content.decode()

@@ -70,6 +70,7 @@ def queue_view(request: WSGIRequest) -> HttpResponse:
         "links": links,
         "end": links.start + len(page.items) - 1,
         "sort": filters.sort,
+        "columns": form.shown_columns(),
         "filters_in_use": _filters_in_use(request),
         "sort_links": _sort_links(request, filters.sort),
         "organizations": organization_list_for_user(user=user),
@@ -177,7 +178,7 @@ def _saved_counts(user: User, views: list[SavedView], now: datetime) -> dict[int
 
 def _filters_in_use(request: WSGIRequest) -> int:
     """How many filters the agent set (the view, the order and the page are not filters)."""
-    skip = {"view", "sort", "cursor", "trail"}
+    skip = {"view", "sort", "columns", "cursor", "trail"}
     return sum(1 for name, values in request.GET.lists() if name not in skip and any(values))
 
 
