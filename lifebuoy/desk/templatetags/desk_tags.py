@@ -29,3 +29,9 @@ def age(then: datetime, now: datetime) -> str:
         if seconds >= size:
             return f"{seconds // size}{unit} ago"
     return "just now"
+
+
+@register.filter
+def event_words(action: str) -> str:
+    """An audit action as words: "reply_added" reads "reply added"."""
+    return action.replace("_", " ")

@@ -138,3 +138,19 @@ def test_the_queue_costs_the_same_queries_for_5_or_50_tickets(client, alice, ted
     many = _queue_queries(client, url)
     assert many == few
     assert many <= 20  # 9 of them count the built-in views (cached for half a minute)
+
+
+def test_the_ticket_page_reads_as_words(client, alice, ted, now):
+    ticket = ticket_opened(alice, now, subject="C2 down", priority="P1")
+    client.force_login(ted)
+    client.post(f"/desk/tickets/{ticket.id}/reply/", {"body": "Looking now."})
+    client.post(f"/desk/tickets/{ticket.id}/reply/", {"body": "hunch", "is_internal": "on"})
+    page = client.get(f"/desk/tickets/{ticket.id}/").content.decode()
+    assert "reply added" in page
+    assert "note added" in page
+    assert "replyadded" not in page
+    assert "noteadded" not in page
+    assert "((" not in page
+    assert "))" not in page
+    assert "[ok]" not in page
+    assert "[goal]" not in page
