@@ -12,7 +12,7 @@ from lifebuoy.accounts.selectors import staff_list
 from lifebuoy.tickets.forms import ReplyForm, TicketCreateForm
 from lifebuoy.tickets.models import Category, Channel, Priority, Status
 from lifebuoy.tickets.selectors import TicketFilters
-from lifebuoy.tickets.services import BulkChanges
+from lifebuoy.tickets.services import BulkChanges, TicketChanges
 
 from .models import Audience
 from .selectors import DEFAULT_VIEW, VIEWS
@@ -32,9 +32,53 @@ class TicketUpdateForm(forms.Form):
         queryset=staff_list(), required=False, empty_label="Unassigned"
     )
     tags = forms.CharField(required=False, help_text="Comma-separated")
+    # What the agent saw when the page loaded: only the fields they change are sent on.
+    seen_status = forms.CharField(required=False, widget=forms.HiddenInput)
+    seen_priority = forms.CharField(required=False, widget=forms.HiddenInput)
+    seen_category = forms.CharField(required=False, widget=forms.HiddenInput)
+    seen_assignee = forms.CharField(required=False, widget=forms.HiddenInput)
+    seen_tags = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    SEEN = ("status", "priority", "category", "assignee", "tags")
+
+    @classmethod
+    def for_ticket(cls, values: dict[str, str]) -> TicketUpdateForm:
+        """The form as the ticket is now (``ticket_field_values``), remembering it as seen."""
+        initial: dict[str, object] = {**values, "tags": values["tags"].replace(",", ", ")}
+        initial.update({f"seen_{name}": value for name, value in values.items()})
+        return cls(initial=initial)
 
     def tag_list(self) -> tuple[str, ...]:
         return tuple(t for t in self.cleaned_data["tags"].split(",") if t.strip())
+
+    def seen(self) -> dict[str, str] | None:
+        """What the agent saw, or None from a form that did not send it."""
+        if f"seen_{self.SEEN[0]}" not in self.data:
+            return None
+        return {name: self.cleaned_data[f"seen_{name}"] for name in self.SEEN}
+
+    def changes(self) -> TicketChanges:
+        """Only the fields the agent changed from what they saw (all of them without ``seen``):
+        a field they left alone is never written back over someone else's change."""
+        data = self.cleaned_data
+        assignee = data["assignee"]
+        wanted = {
+            "status": data["status"],
+            "priority": data["priority"],
+            "category": data["category"],
+            "assignee": str(assignee.id) if assignee else "",
+            "tags": ",".join(sorted({t.strip().lower()[:50] for t in self.tag_list()})),
+        }
+        seen = self.seen()
+        changed = {k for k, v in wanted.items() if seen is None or seen[k] != v}
+        return TicketChanges(
+            status=data["status"] if "status" in changed else None,
+            priority=data["priority"] if "priority" in changed else None,
+            category=data["category"] if "category" in changed else None,
+            assignee_id=assignee.id if assignee and "assignee" in changed else None,
+            unassign=assignee is None and "assignee" in changed,
+            tags=self.tag_list() if "tags" in changed else None,
+        )
 
 
 class _Choices(forms.MultipleChoiceField):

@@ -38,15 +38,7 @@ def _detail_context(user: User, ticket: Ticket) -> dict[str, object]:
 def ticket_detail_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
     user = signed_in_user(request)
     ticket = selectors.ticket_get_for_user(user=user, ticket_id=ticket_id)
-    update_form = TicketUpdateForm(
-        initial={
-            "status": ticket.status,
-            "priority": ticket.priority,
-            "category": ticket.category,
-            "assignee": ticket.assignee_id,
-            "tags": ", ".join(t.name for t in ticket.tags.all()),
-        }
-    )
+    update_form = TicketUpdateForm.for_ticket(services.ticket_field_values(ticket))
     context = _detail_context(user, ticket)
     context.update(reply_form=StaffReplyForm(), update_form=update_form)
     tickets_seen(user=user, ticket_ids=[ticket.id], now=timezone.now())
@@ -82,25 +74,32 @@ def ticket_reply_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
 @staff_required
 @require_POST
 def ticket_update_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
+    """Save what the agent changed. A field someone else changed since the page loaded is a
+    conflict: the page comes back with the agent's input and what the other person did."""
     user = signed_in_user(request)
     ticket = selectors.ticket_get_for_user(user=user, ticket_id=ticket_id)
     form = TicketUpdateForm(request.POST)
-    if form.is_valid():
-        assignee = form.cleaned_data["assignee"]
-        changes = services.TicketChanges(
-            status=form.cleaned_data["status"],
-            priority=form.cleaned_data["priority"],
-            category=form.cleaned_data["category"],
-            assignee_id=assignee.id if assignee else None,
-            unassign=assignee is None,
-            tags=form.tag_list(),
-        )
-        with ServiceCall(request):
-            services.ticket_update(ticket=ticket, actor=user, changes=changes, now=timezone.now())
-            messages.success(request, "Ticket updated.")
-    else:
+    if not form.is_valid():
         messages.error(request, "The change was not saved: " + form.errors.as_text())
-    return redirect("desk:detail", ticket_id=ticket.id)
+        return redirect("desk:detail", ticket_id=ticket.id)
+    with ServiceCall(request) as call:
+        services.ticket_update(
+            ticket=ticket,
+            actor=user,
+            changes=form.changes(),
+            seen=form.seen(),
+            now=timezone.now(),
+        )
+        messages.success(request, "Ticket updated.")
+        return redirect("desk:detail", ticket_id=ticket.id)
+    # Keep the agent's input; what they saw is now what is there, so saving again is a choice.
+    data = request.POST.copy()
+    for name, value in services.ticket_field_values(ticket).items():
+        data[f"seen_{name}"] = value
+    context = _detail_context(user, ticket)
+    context.update(reply_form=StaffReplyForm(), update_form=TicketUpdateForm(data))
+    status = call.error.http_status if call.error is not None else 409
+    return render(request, "desk/detail.html", context, status=status)
 
 
 @staff_required

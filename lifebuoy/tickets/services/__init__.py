@@ -15,6 +15,7 @@ from .changes import (
     ticket_autoclose_sweep,
     ticket_confirm_resolved,
     ticket_escalate_to,
+    ticket_field_values,
     ticket_update,
 )
 from .common import BODY_MAX, SUBJECT_MAX, AuditEntry, ticket_audit_record
@@ -38,6 +39,7 @@ __all__ = [
     "ticket_confirm_resolved",
     "ticket_create",
     "ticket_escalate_to",
+    "ticket_field_values",
     "ticket_merge",
     "ticket_update",
 ]

@@ -3,6 +3,7 @@ tags; escalation; the customer's confirmation; and closing quiet resolved ticket
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -74,13 +75,82 @@ def _change_status(ticket: Ticket, actor: User, new: str, now: datetime, fields:
     _status_to(ticket, actor, new, now, fields, cause=StatusCause.STAFF_UPDATE)
 
 
+def ticket_field_values(ticket: Ticket) -> dict[str, str]:
+    """The values a form shows and sends back as what the agent saw (``seen``)."""
+    return {
+        "status": ticket.status,
+        "priority": ticket.priority,
+        "category": ticket.category,
+        "assignee": str(ticket.assignee_id or ""),
+        "tags": ",".join(sorted(t.name for t in ticket.tags.all())),
+    }
+
+
+def _wanted_values(changes: TicketChanges) -> dict[str, str]:
+    wanted = {
+        name: value
+        for name in ("status", "priority", "category")
+        if (value := getattr(changes, name)) is not None
+    }
+    if changes.assignee_id is not None or changes.unassign:
+        wanted["assignee"] = str(changes.assignee_id or "")
+    if changes.tags is not None:
+        wanted["tags"] = ",".join(
+            sorted({t.strip().lower()[:50] for t in changes.tags if t.strip()})
+        )
+    return wanted
+
+
+def _check_not_stale(ticket: Ticket, changes: TicketChanges, seen: Mapping[str, str]) -> None:
+    """Refuse a change to a field someone else changed since the agent looked (unless both
+    chose the same value). Fields the agent did not touch are not in ``changes`` at all."""
+    current = ticket_field_values(ticket)
+    clashes = [
+        name
+        for name, value in _wanted_values(changes).items()
+        if name in seen and current[name] != seen[name] and current[name] != value
+    ]
+    if not clashes:
+        return
+    said = []
+    for name in clashes:
+        last = (
+            TicketEvent.objects.filter(ticket=ticket, field=name)
+            .select_related("actor")
+            .order_by("-created_at", "-id")
+            .first()
+        )
+        who = last.actor.display_name if last is not None and last.actor else "Someone"
+        value = current[name] or "none"
+        if name == "assignee":
+            value = User.objects.get(id=int(value)).display_name if current[name] else "nobody"
+        said.append(f"{who} changed {name} to {value}")
+    raise InvalidState(
+        "edit_conflict",
+        "While you were editing, " + "; ".join(said) + ". Nothing was saved: check and save again.",
+        {"fields": {name: current[name] for name in clashes}},
+    )
+
+
 @transaction.atomic
-def ticket_update(*, ticket: Ticket, actor: User, changes: TicketChanges, now: datetime) -> Ticket:
-    """Staff change status, priority, category, assignee or tags; each change is audited."""
+def ticket_update(
+    *,
+    ticket: Ticket,
+    actor: User,
+    changes: TicketChanges,
+    now: datetime,
+    seen: Mapping[str, str] | None = None,
+) -> Ticket:
+    """Staff change status, priority, category, assignee or tags; each change is audited.
+
+    ``seen`` holds the values the agent's form showed (``ticket_field_values``): a field the
+    agent changes that someone else changed meanwhile is a conflict, refused whole."""
     if not actor.is_support_staff:
         raise PermissionDenied("not_allowed", "Only support staff can change a ticket.")
     assignee = _validated_assignee(changes)
     ticket = _locked(ticket)
+    if seen is not None:
+        _check_not_stale(ticket, changes, seen)
     old_priority, old_assignee = ticket.priority, ticket.assignee
     fields: list[str] = ["updated_at"]
     for name in ("priority", "category"):
