@@ -52,6 +52,24 @@ CUSTOMER_FIRST_NAMES = [
     "Arjun",
 ]
 
+# Paired with the first names in turn: demo customers are people, not "Lucas (Tidewater Labs)".
+CUSTOMER_SURNAMES = [
+    "Raman",
+    "Okafor",
+    "Lindqvist",
+    "Moreau",
+    "Haddad",
+    "Tanaka",
+    "Costa",
+    "Brennan",
+    "Novak",
+    "Ferreira",
+    "Weiss",
+    "Adeyemi",
+    "Kowalski",
+    "Park",
+]
+
 # category -> list of (subject, description); {agent} and {hours} are filled in at random
 TICKETS: dict[str, list[tuple[str, str]]] = {
     "agent_not_responding": [

@@ -60,7 +60,8 @@ def _staff() -> dict[str, User]:
 
 def _organizations(rng: random.Random, staff: dict[str, User]) -> list[list[User]]:
     customers: list[list[User]] = []
-    names = iter(rng.sample(catalog.CUSTOMER_FIRST_NAMES, len(catalog.CUSTOMER_FIRST_NAMES)))
+    people = list(zip(catalog.CUSTOMER_FIRST_NAMES, catalog.CUSTOMER_SURNAMES, strict=True))
+    names = iter(rng.sample(people, len(people)))
     for name, slug, plan, tz, country in catalog.ORGANIZATIONS:
         org = organization_create(name=name, slug=slug, plan=plan, timezone=tz, country=country)
         engineer_email = catalog.NAMED_ENGINEERS.get(slug)
@@ -70,12 +71,12 @@ def _organizations(rng: random.Random, staff: dict[str, User]) -> list[list[User
             Queue.objects.get(organization=org).members.add(staff[engineer_email])
         members = []
         for _ in range(2):
-            first = next(names)
+            first, surname = next(names)
             members.append(
                 User.objects.create_user(
                     f"{first.lower()}@{slug}.example",
                     catalog.DEMO_PASSWORD,
-                    full_name=f"{first} ({name})",
+                    full_name=f"{first} {surname}",
                     role=Role.CUSTOMER,
                     organization=org,
                 )

@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 
 from lifebuoy.accounts.selectors import staff_list
+from lifebuoy.notifications.placeholders import unfilled_placeholders
 from lifebuoy.tickets.forms import ReplyForm, TicketCreateForm
 from lifebuoy.tickets.models import Category, Channel, Priority, Status
 from lifebuoy.tickets.selectors import TicketFilters
@@ -22,6 +23,17 @@ class StaffReplyForm(ReplyForm):
     is_internal = forms.BooleanField(
         required=False, label="Internal note (never shown to the customer)"
     )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("is_internal"):
+            left = unfilled_placeholders(data.get("body") or "")
+            if left:
+                marks = ", ".join(f"[{name}]" for name in left)
+                self.add_error(
+                    "body", f"Fill in or remove {marks} before sending this to the customer."
+                )
+        return data
 
 
 class TicketUpdateForm(forms.Form):

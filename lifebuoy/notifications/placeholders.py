@@ -7,6 +7,7 @@ rather than a blank in a customer's inbox.
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Mapping
 
@@ -81,3 +82,16 @@ def fill(text: str, values: Mapping[str, str]) -> str:
             value = values.get(name, "")
             parts.append(value if value.strip() else f"[{name.replace('_', ' ')}]")
     return "".join(parts)
+
+
+_UNFILLED = re.compile(r"\[([a-z_]+)\]")
+
+
+def unfilled_placeholders(text: str) -> list[str]:
+    """The ``[name]`` marks a filled template left for the agent (known placeholder names
+    only, so a log line's ``[INFO]`` or a link's ``[text]`` is not one), in order."""
+    found: list[str] = []
+    for name in _UNFILLED.findall(text):
+        if name in PLACEHOLDERS and name not in found:
+            found.append(name)
+    return found

@@ -31,6 +31,9 @@ def test_the_demo_desk_covers_every_tier_and_looks_lived_in(now):
     assert Message.objects.filter(is_internal=True).exists()
     assert {"new", "open", "closed"} <= set(Ticket.objects.values_list("status", flat=True))
     assert not Ticket.objects.filter(created_at__gt=now).exists()
+    # Customers are people with a first name and a surname, not "Lucas (Tidewater Labs)".
+    names = list(User.objects.filter(role=Role.CUSTOMER).values_list("full_name", flat=True))
+    assert all(len(n.split()) == 2 and "(" not in n for n in names), names
 
 
 def test_the_same_seed_gives_the_same_desk(now):

@@ -154,3 +154,21 @@ def test_the_ticket_page_reads_as_words(client, alice, ted, now):
     assert "))" not in page
     assert "[ok]" not in page
     assert "[goal]" not in page
+
+
+def test_a_reply_with_unfilled_placeholders_is_not_sent_and_names_them(client, alice, ted, now):
+    ticket = ticket_opened(alice, now, subject="C2 down")
+    client.force_login(ted)
+    body = "Hello Alice,\n\nWhat we found: [diagnosis]\nNext: [next_steps]\nLogs said [INFO] ok."
+    response = client.post(f"/desk/tickets/{ticket.id}/reply/", {"body": body})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Fill in or remove [diagnosis], [next_steps] before sending this to the customer." in page
+    assert response.context["reply_form"]["body"].value() == body  # the draft is kept
+    assert not ticket.messages.exists()
+
+    # An internal note may keep them; a filled reply goes out.
+    client.post(f"/desk/tickets/{ticket.id}/reply/", {"body": body, "is_internal": "on"})
+    filled = body.replace("[diagnosis]", "an expired token").replace("[next_steps]", "rotate it")
+    assert client.post(f"/desk/tickets/{ticket.id}/reply/", {"body": filled}).status_code == 302
+    assert ticket.messages.filter(is_internal=False).count() == 1
