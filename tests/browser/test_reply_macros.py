@@ -46,7 +46,14 @@ def test_an_agent_inserts_a_template_edits_it_and_the_customer_is_emailed(
     assert f"#{ticket.id}" in body
     assert "[diagnosis]" in body
 
+    # Sent with blanks left, it is refused and the draft stays.
     page.fill("textarea[name=body]", body.replace("[diagnosis]", "C2's API key expired"))
+    page.click("button:has-text('Send')")
+    page.wait_for_selector("text=Fill in or remove [timeline] before sending")
+    draft = page.input_value("textarea[name=body]")
+    assert "C2's API key expired" in draft
+    filled = draft.replace("[timeline]", "today")
+    page.fill("textarea[name=body]", filled)
     page.click("button:has-text('Send')")
     page.wait_for_selector("text=Reply sent.")
     reply = Delivery.objects.filter(kind="email", target=alice.email).order_by("id").last()

@@ -96,8 +96,13 @@ def test_customers_cannot_escalate_or_document(api, ticket, alice):
 
 
 def test_the_customer_confirms_the_fix(api, ticket, alice):
+    # On a ticket the desk is still working, the customer's word resolves it, reopenable...
     response = call(api(alice), "post", f"/tickets/{ticket.id}/confirm")
     assert response.status_code == HTTPStatus.OK
+    ticket.refresh_from_db()
+    assert ticket.status == Status.RESOLVED
+    # ...and a confirmation of the resolved ticket closes it.
+    call(api(alice), "post", f"/tickets/{ticket.id}/confirm")
     ticket.refresh_from_db()
     assert ticket.status == Status.CLOSED
 

@@ -85,8 +85,11 @@ def test_the_owner_stays_after_escalation(escalated, bob):
     assert escalated.owner == bob
 
 
-def test_customer_confirmation_closes_the_ticket(escalated, alice, now):
+def test_customer_confirmation_resolves_then_closes_the_ticket(escalated, alice, now):
     ticket_confirm_resolved(ticket=escalated, actor=alice, now=now + DAY)
+    escalated.refresh_from_db()
+    assert escalated.status == Status.RESOLVED  # not closed outright: the desk can reopen it
+    ticket_confirm_resolved(ticket=escalated, actor=alice, now=now + 2 * DAY)
     escalated.refresh_from_db()
     assert escalated.status == Status.CLOSED
 

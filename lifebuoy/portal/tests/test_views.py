@@ -48,4 +48,7 @@ def test_the_customer_confirms_the_fix_in_the_portal(client, alice, now):
     client.force_login(alice)
     client.post(f"/portal/tickets/{ticket.id}/confirm/")
     ticket.refresh_from_db()
+    assert ticket.status == Status.RESOLVED  # the desk had not resolved it: not closed yet
+    client.post(f"/portal/tickets/{ticket.id}/confirm/")
+    ticket.refresh_from_db()
     assert ticket.status == Status.CLOSED

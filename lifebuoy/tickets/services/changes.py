@@ -229,15 +229,23 @@ def ticket_escalate_to(
 
 @transaction.atomic
 def ticket_confirm_resolved(*, ticket: Ticket, actor: User, now: datetime) -> Ticket:
-    """The customer says the problem is solved: that is the confirmation that closes the ticket."""
+    """The customer says the problem is solved.
+
+    On a ticket the desk resolved, that is the confirmation the playbook closes on. On one the
+    desk is still working (open, pending, escalated) the customer's word resolves it but does
+    not close it: the agents see it resolved by the customer, either side can reopen it, and it
+    closes on a second confirmation or when it stays quiet. A member of staff recording the
+    customer's confirmation (by phone or mail) closes it at once, as before."""
     ticket = _locked(ticket)
     if ticket.status == Status.CLOSED:
         raise InvalidState("ticket_closed", f"Ticket {ticket.number} is already closed.")
     fields = ["updated_at", "last_activity_at"]
     ticket.last_activity_at = now
-    if ticket.status != Status.RESOLVED:
+    was_resolved = ticket.status == Status.RESOLVED
+    if not was_resolved:
         _status_to(ticket, actor, Status.RESOLVED, now, fields, cause=StatusCause.CONFIRMATION)
-    _status_to(ticket, actor, Status.CLOSED, now, fields, cause=StatusCause.CONFIRMATION)
+    if was_resolved or actor.is_support_staff:
+        _status_to(ticket, actor, Status.CLOSED, now, fields, cause=StatusCause.CONFIRMATION)
     ticket.save(update_fields=list(dict.fromkeys(fields)))
     return ticket
 

@@ -16,6 +16,7 @@ from lifebuoy.tickets.services import (
     ticket_autoclose_sweep,
     ticket_confirm_resolved,
     ticket_create,
+    ticket_escalate_to,
     ticket_update,
 )
 
@@ -105,7 +106,8 @@ def test_customer_reply_while_pending_puts_the_ticket_back_to_open(alice, ted, n
 
 def test_a_closed_ticket_takes_no_customer_reply(alice, now):
     ticket = ticket_opened(alice, now)
-    ticket_confirm_resolved(ticket=ticket, actor=alice, now=now)
+    for _ in range(2):  # resolved by the customer's word, closed by their confirmation
+        ticket_confirm_resolved(ticket=ticket, actor=alice, now=now)
     with pytest.raises(InvalidState, match="is closed; please open a new ticket"):
         message_add(ticket=ticket, author=alice, body="one more thing", now=now)
 
@@ -213,6 +215,23 @@ def test_customer_confirmation_closes_the_ticket(alice, ted, now):
     assert ticket.status == Status.CLOSED
     assert ticket.resolved_at == now
     assert ticket.closed_at == now + timedelta(hours=1)
+
+
+def test_the_customers_word_resolves_an_unfinished_ticket_without_closing_it(alice, ted, now):
+    ticket = ticket_opened(alice, now)
+    ticket_escalate_to(ticket=ticket, actor=ted, queue=None, assignee=None, now=now)
+    ticket = ticket_confirm_resolved(ticket=ticket, actor=alice, now=now + timedelta(hours=1))
+    assert ticket.status == Status.RESOLVED  # not closed: the desk sees it and may reopen it
+    assert ticket.closed_at is None
+    event = ticket.events.filter(field="status").order_by("-id").first()
+    assert (event.actor, event.new_value) == (alice, Status.RESOLVED)
+    reopened = ticket_update(
+        ticket=ticket, actor=ted, changes=TicketChanges(status="open"), now=now + timedelta(hours=2)
+    )
+    assert reopened.status == Status.OPEN
+    # A member of staff recording the customer's confirmation closes it at once.
+    closed = ticket_confirm_resolved(ticket=reopened, actor=ted, now=now + timedelta(hours=3))
+    assert closed.status == Status.CLOSED
 
 
 def test_quiet_resolved_tickets_close_once_even_when_swept_twice(alice, ted, now):
