@@ -154,10 +154,12 @@ def deployment_poll_view(request: WSGIRequest, deployment_id: int) -> HttpRespon
     deployment = selectors.deployment_get_for_user(
         user=signed_in_user(request), deployment_id=deployment_id
     )
+    # Read before asking: a poll that starts after this instant (whole seconds) counts, even
+    # one that runs at once and finishes before the next line.
+    requested = int(timezone.now().timestamp())
     with ServiceCall(request):
         deployment_poll_request(deployment=deployment)
         messages.success(request, "The doctor will run in a moment.")
-        requested = int(timezone.now().timestamp())  # whole seconds: a poll after it counts
         url = reverse("monitoring:detail", args=[deployment.id])
         return redirect(f"{url}?waiting={requested}")
     return redirect("monitoring:detail", deployment_id=deployment.id)
