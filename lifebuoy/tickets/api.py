@@ -106,7 +106,13 @@ def ticket_update_api(request: AuthedRequest, ticket_id: int, payload: TicketUpd
         unassign=payload.assignee_id == 0,
         tags=tuple(payload.tags) if payload.tags is not None else None,
     )
-    services.ticket_update(ticket=ticket, actor=request.auth, changes=changes, now=timezone.now())
+    services.ticket_update(
+        ticket=ticket,
+        actor=request.auth,
+        changes=changes,
+        now=timezone.now(),
+        version=payload.version,
+    )
     return selectors.ticket_get_for_user(user=request.auth, ticket_id=ticket_id)
 
 

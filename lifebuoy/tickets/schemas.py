@@ -40,6 +40,11 @@ class TicketUpdateIn(StaffOnlyFieldsIn):
     category: str | None = None
     assignee_id: int | None = Field(None, description="A staff member's id; 0 unassigns.")
     tags: list[str] | None = None
+    version: datetime | None = Field(
+        None,
+        description="The ticket's `version` as you read it: a field you send that someone "
+        "else changed since is refused with 409 and the current values.",
+    )
 
 
 class TicketOut(Schema):
@@ -61,6 +66,9 @@ class TicketOut(Schema):
     deployment_url: str
     created_at: datetime
     updated_at: datetime
+    version: datetime = Field(
+        description="Send it back with a change (PATCH) to be told of conflicts."
+    )
     last_activity_at: datetime
     first_response_at: datetime | None
     resolved_at: datetime | None
@@ -69,6 +77,10 @@ class TicketOut(Schema):
     @staticmethod
     def resolve_organization(obj: Ticket) -> str:
         return obj.organization.name
+
+    @staticmethod
+    def resolve_version(obj: Ticket) -> datetime:
+        return obj.updated_at
 
     @staticmethod
     def resolve_tags(obj: Ticket) -> list[str]:

@@ -110,6 +110,26 @@ def _check_not_stale(ticket: Ticket, changes: TicketChanges, seen: Mapping[str, 
         for name, value in _wanted_values(changes).items()
         if name in seen and current[name] != seen[name] and current[name] != value
     ]
+    _refuse_clashes(ticket, current, clashes)
+
+
+def _check_not_changed_since(
+    ticket: Ticket, changes: TicketChanges, since: datetime, actor: User
+) -> None:
+    """The API's form of the same rule: ``since`` is the version (``updated_at``) the client
+    read; a field it sends that someone else changed after that is a conflict."""
+    current = ticket_field_values(ticket)
+    wanted = _wanted_values(changes)
+    touched = set(
+        TicketEvent.objects.filter(ticket=ticket, created_at__gt=since, field__in=list(wanted))
+        .exclude(actor=actor)
+        .values_list("field", flat=True)
+    )
+    clashes = [name for name in wanted if name in touched and current[name] != wanted[name]]
+    _refuse_clashes(ticket, current, clashes)
+
+
+def _refuse_clashes(ticket: Ticket, current: dict[str, str], clashes: list[str]) -> None:
     if not clashes:
         return
     said = []
@@ -128,7 +148,7 @@ def _check_not_stale(ticket: Ticket, changes: TicketChanges, seen: Mapping[str, 
     raise InvalidState(
         "edit_conflict",
         "While you were editing, " + "; ".join(said) + ". Nothing was saved: check and save again.",
-        {"fields": {name: current[name] for name in clashes}},
+        {"fields": {name: current[name] for name in clashes}, "current": current},
     )
 
 
@@ -140,17 +160,25 @@ def ticket_update(
     changes: TicketChanges,
     now: datetime,
     seen: Mapping[str, str] | None = None,
+    version: datetime | None = None,
 ) -> Ticket:
     """Staff change status, priority, category, assignee or tags; each change is audited.
 
     ``seen`` holds the values the agent's form showed (``ticket_field_values``): a field the
-    agent changes that someone else changed meanwhile is a conflict, refused whole."""
+    agent changes that someone else changed meanwhile is a conflict, refused whole. ``version``
+    (the ``updated_at`` the client read) does the same for API clients."""
     if not actor.is_support_staff:
         raise PermissionDenied("not_allowed", "Only support staff can change a ticket.")
     assignee = _validated_assignee(changes)
     ticket = _locked(ticket)
     if seen is not None:
         _check_not_stale(ticket, changes, seen)
+    if version is not None and version.tzinfo is None:
+        raise ValidationFailed.for_fields(
+            {"version": "Send the version back as the API gave it, with its time zone."}
+        )
+    if version is not None and ticket.updated_at > version:
+        _check_not_changed_since(ticket, changes, version, actor)
     old_priority, old_assignee = ticket.priority, ticket.assignee
     fields: list[str] = ["updated_at"]
     for name in ("priority", "category"):

@@ -105,6 +105,39 @@ def test_staff_change_a_ticket_and_the_change_is_audited(api, bob, ticket):
     assert {"priority", "assignee"} <= set(fields)
 
 
+def test_a_stale_version_is_409_for_a_field_someone_else_changed(api, bob, lena, ticket):
+    read = api(bob).get(f"/api/tickets/{ticket.id}").json()
+    url = f"/api/tickets/{ticket.id}"
+    api(lena).patch(url, {"priority": "P1"}, content_type="application/json")
+
+    # A field nobody else touched goes through with the old version...
+    tags = api(bob).patch(
+        url, {"tags": ["hub"], "version": read["version"]}, content_type="application/json"
+    )
+    assert tags.status_code == HTTPStatus.OK
+    assert tags.json()["priority"] == "P1"
+    # ...one Lena changed is refused, with what is there now.
+    clash = api(bob).patch(
+        url, {"priority": "P4", "version": read["version"]}, content_type="application/json"
+    )
+    assert clash.status_code == HTTPStatus.CONFLICT
+    body = clash.json()
+    assert body["code"] == "edit_conflict"
+    assert "Lena changed priority to P1" in body["message"]
+    assert body["extra"]["current"]["priority"] == "P1"
+    # With the current version it is Bob's choice again.
+    fresh = api(bob).get(url).json()["version"]
+    again = api(bob).patch(
+        url, {"priority": "P4", "version": fresh}, content_type="application/json"
+    )
+    assert again.json()["priority"] == "P4"
+    naive = api(bob).patch(
+        url, {"priority": "P2", "version": "2026-11-24T10:00:00"}, content_type="application/json"
+    )
+    assert naive.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    assert "version" in naive.json()["extra"]["fields"]
+
+
 def test_an_invalid_transition_is_409_with_the_allowed_ones(api, bob, ticket):
     response = api(bob).patch(
         f"/api/tickets/{ticket.id}", {"status": "closed"}, content_type="application/json"

@@ -224,6 +224,7 @@ def test_the_customers_word_resolves_an_unfinished_ticket_without_closing_it(ali
     assert ticket.status == Status.RESOLVED  # not closed: the desk sees it and may reopen it
     assert ticket.closed_at is None
     event = ticket.events.filter(field="status").order_by("-id").first()
+    assert event is not None
     assert (event.actor, event.new_value) == (alice, Status.RESOLVED)
     reopened = ticket_update(
         ticket=ticket, actor=ted, changes=TicketChanges(status="open"), now=now + timedelta(hours=2)
