@@ -107,6 +107,10 @@ class Ticket(TimeStampedModel):
     closed_at = models.DateTimeField(null=True, blank=True)
     reopen_count = models.PositiveIntegerField(default=0)
     last_activity_at = models.DateTimeField(db_index=True)
+    waiting_on_us = models.BooleanField(
+        default=False,
+        help_text="The newest public message is the customer's: the desk owes a reply.",
+    )
     merged_into = models.ForeignKey(
         "self",
         null=True,
@@ -120,6 +124,11 @@ class Ticket(TimeStampedModel):
         ordering = ["-id"]
         indexes: ClassVar = [
             models.Index(fields=["status", "-id"], name="ticket_status_id"),
+            models.Index(
+                fields=["status", "-id"],
+                condition=models.Q(waiting_on_us=True),
+                name="ticket_waiting_on_us",
+            ),
             models.Index(fields=["organization", "-id"], name="ticket_org_id"),
             models.Index(fields=["priority", "-id"], name="ticket_priority_id"),
             models.Index(fields=["assignee", "-id"], name="ticket_assignee_id"),

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from lifebuoy.accounts.models import PLAN_TIER, Role, User
+from lifebuoy.accounts.models import PLAN_TIER, User
 from lifebuoy.core.cursors import (
     Cursor,
     KeyParser,
@@ -156,16 +156,6 @@ class TicketPage:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _waiting_on_us(qs: QuerySet[Ticket]) -> QuerySet[Ticket]:
-    """Tickets whose newest public message was written by a customer: they wait for us."""
-    newest = (
-        Message.objects.filter(ticket=OuterRef("pk"), is_internal=False)
-        .order_by("-id")
-        .values("author__role")[:1]
-    )
-    return qs.annotate(newest_public_role=Subquery(newest)).filter(newest_public_role=Role.CUSTOMER)
-
-
 def _apply_filters(qs: QuerySet[Ticket], *, user: User, f: TicketFilters) -> QuerySet[Ticket]:
     if f.status:
         qs = qs.filter(status__in=f.status)
@@ -198,7 +188,7 @@ def _apply_filters(qs: QuerySet[Ticket], *, user: User, f: TicketFilters) -> Que
         tagged = Ticket.tags.through.objects.filter(tag__name__in=f.tags).values("ticket_id")
         qs = qs.filter(id__in=tagged)
     if f.waiting_on_us:
-        qs = _waiting_on_us(qs)
+        qs = qs.filter(waiting_on_us=True)
     for lookup, bound in (
         ("created_at__gte", f.created_from),
         ("created_at__lt", f.created_before),

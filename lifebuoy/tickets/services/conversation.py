@@ -78,6 +78,10 @@ def _after_public_message(
 ) -> None:
     fields = ["last_activity_at", "updated_at"]
     ticket.last_activity_at = now
+    waiting = not author.is_support_staff  # the customer wrote last: the desk owes a reply
+    if ticket.waiting_on_us != waiting:
+        ticket.waiting_on_us = waiting
+        fields.append("waiting_on_us")
     if author.is_support_staff:
         if ticket.first_response_at is None and not is_automatic:
             ticket.first_response_at = now
