@@ -12,17 +12,9 @@ from playwright.sync_api import expect
 
 from lifebuoy.tickets.services import message_add
 from lifebuoy.tickets.tests.factories import ticket_opened
+from tests.browser.signing_in import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "pw-for-tests-1"
-
-
-def sign_in(page, base_url: str, email: str) -> None:
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
 
 
 def subjects(page) -> list[str]:

@@ -11,18 +11,11 @@ from lifebuoy.escalations.seed import load_seed
 from lifebuoy.notifications.models import MessageTemplate
 from lifebuoy.notifications.seed import load_seed_templates
 from lifebuoy.tickets.services import NewTicket, ticket_create
+from tests.browser.signing_in import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "pw-for-tests-1"
 SECRET = "C3 session token leaked into logs"  # internal context, never for the customer
-
-
-def sign_in(page, base_url: str, email: str) -> None:
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
 
 
 def fill_checklist(page, *, skip: tuple[str, ...] = ()) -> None:

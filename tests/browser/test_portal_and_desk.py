@@ -4,16 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser.signing_in import sign_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "pw-for-tests-1"
-
-
-def sign_in(page, base_url: str, email: str) -> None:
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
 
 
 def test_customer_submits_agent_replies_customer_sees_reply_but_not_note(

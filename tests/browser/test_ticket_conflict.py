@@ -7,17 +7,9 @@ from django.utils import timezone
 
 from lifebuoy.tickets.models import Ticket
 from lifebuoy.tickets.tests.factories import ticket_opened
+from tests.browser.signing_in import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "pw-for-tests-1"
-
-
-def sign_in(page, base_url: str, email: str) -> None:
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill("input[name=username]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
 
 
 def test_two_agents_edit_one_ticket(chromium, live_server, alice, ted, lena):

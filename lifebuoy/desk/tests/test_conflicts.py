@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from http import HTTPStatus
 
 import pytest
@@ -13,19 +14,36 @@ from lifebuoy.tickets.tests.factories import ticket_opened
 pytestmark = pytest.mark.django_db
 
 
+@dataclass
+class TwoAgents:
+    """Lena and Ted, each with the ticket page loaded before either saves."""
+
+    ticket: Ticket
+    lenas: Client
+    teds: Client
+    lena_form: dict[str, str]
+    ted_form: dict[str, str]
+
+
+@pytest.fixture
+def both(alice, ted, lena, now) -> TwoAgents:
+    ticket = ticket_opened(alice, now, subject="C2 down", priority="P3")
+    lenas, teds = Client(), Client()
+    lenas.force_login(lena)
+    teds.force_login(ted)
+    forms = (form_as_loaded(lenas, ticket), form_as_loaded(teds, ticket))
+    return TwoAgents(ticket, lenas, teds, *forms)
+
+
 def form_as_loaded(client: Client, ticket: Ticket) -> dict[str, str]:
     """The update form's fields exactly as the ticket page filled them in."""
     form = client.get(f"/desk/tickets/{ticket.id}/").context["update_form"]
     return {name: "" if (v := form[name].value()) is None else str(v) for name in form.fields}
 
 
-def test_a_stale_save_keeps_the_colleagues_change(alice, ted, lena, now):
-    ticket = ticket_opened(alice, now, subject="C2 down", priority="P3")
-    lenas, teds = Client(), Client()
-    lenas.force_login(lena)
-    teds.force_login(ted)
-    lena_form = form_as_loaded(lenas, ticket)
-    ted_form = form_as_loaded(teds, ticket)  # Ted loads the page before Lena saves
+def test_a_stale_save_keeps_the_colleagues_change(both, lena):
+    ticket, lenas, teds = both.ticket, both.lenas, both.teds
+    lena_form, ted_form = both.lena_form, both.ted_form
 
     lenas.post(
         f"/desk/tickets/{ticket.id}/update/",
@@ -39,13 +57,9 @@ def test_a_stale_save_keeps_the_colleagues_change(alice, ted, lena, now):
     assert [t.name for t in ticket.tags.all()] == ["hub"]
 
 
-def test_a_real_conflict_is_refused_with_who_did_what_and_the_input_kept(alice, ted, lena, now):
-    ticket = ticket_opened(alice, now, subject="C2 down", priority="P3")
-    lenas, teds = Client(), Client()
-    lenas.force_login(lena)
-    teds.force_login(ted)
-    lena_form = form_as_loaded(lenas, ticket)
-    ted_form = form_as_loaded(teds, ticket)
+def test_a_real_conflict_is_refused_with_who_did_what_and_the_input_kept(both):
+    ticket, lenas, teds = both.ticket, both.lenas, both.teds
+    lena_form, ted_form = both.lena_form, both.ted_form
     lenas.post(f"/desk/tickets/{ticket.id}/update/", {**lena_form, "priority": "P1"})
 
     response = teds.post(
@@ -70,13 +84,9 @@ def test_a_real_conflict_is_refused_with_who_did_what_and_the_input_kept(alice, 
     assert ticket.priority == "P2"
 
 
-def test_both_choosing_the_same_value_is_no_conflict(alice, ted, lena, now):
-    ticket = ticket_opened(alice, now, subject="C2 down", priority="P3")
-    lenas, teds = Client(), Client()
-    lenas.force_login(lena)
-    teds.force_login(ted)
-    lena_form = form_as_loaded(lenas, ticket)
-    ted_form = form_as_loaded(teds, ticket)
+def test_both_choosing_the_same_value_is_no_conflict(both):
+    ticket, lenas, teds = both.ticket, both.lenas, both.teds
+    lena_form, ted_form = both.lena_form, both.ted_form
     lenas.post(f"/desk/tickets/{ticket.id}/update/", {**lena_form, "priority": "P1"})
     response = teds.post(f"/desk/tickets/{ticket.id}/update/", {**ted_form, "priority": "P1"})
     assert response.status_code == HTTPStatus.FOUND
