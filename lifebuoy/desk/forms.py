@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from lifebuoy.accounts.models import Organization
 from lifebuoy.accounts.selectors import staff_list
 from lifebuoy.notifications.placeholders import unfilled_placeholders
 from lifebuoy.tickets.forms import ReplyForm, TicketCreateForm
@@ -164,8 +165,8 @@ class QueueFilterForm(forms.Form):
     )
     category = _Choices(choices=Category.choices, required=False)
     channel = _Choices(choices=Channel.choices, required=False)
-    assignee = forms.ChoiceField(required=False)
-    organization = forms.IntegerField(required=False, min_value=1)
+    assignee = _Choices(required=False)
+    organization = _IntChoices(coerce=int, required=False)
     tags = forms.CharField(required=False, max_length=500, help_text="Comma-separated; any of them")
     sla = forms.ChoiceField(
         choices=[
@@ -191,13 +192,12 @@ class QueueFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         people = [(str(u.id), u.display_name) for u in staff_list()]
         assignee = self.fields["assignee"]
+        organization = self.fields["organization"]
         assert isinstance(assignee, forms.ChoiceField)  # noqa: S101  # declared above
-        assignee.choices = [
-            ("", "Anyone"),
-            ("me", "Me (assignee or owner)"),
-            ("none", "Unassigned"),
-            *people,
-        ]
+        assert isinstance(organization, forms.ChoiceField)  # noqa: S101
+        assignee.choices = [("me", "Me (assignee or owner)"), ("none", "Unassigned"), *people]
+        # The queue is staff-only, and staff see every organization.
+        organization.choices = [(o.id, o.name) for o in Organization.objects.order_by("name")]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -214,7 +214,6 @@ class QueueFilterForm(forms.Form):
     def ticket_filters(self) -> TicketFilters:
         """The filters as the ticket list reads them; only valid fields count."""
         data = self.cleaned_data if self.is_valid() else {}
-        assignee = data.get("assignee") or ""
         return TicketFilters(
             status=tuple(data.get("status") or ()),
             priority=tuple(data.get("priority") or ()),
@@ -222,9 +221,8 @@ class QueueFilterForm(forms.Form):
             category=tuple(data.get("category") or ()),
             channel=tuple(data.get("channel") or ()),
             tags=_tag_list(data.get("tags")),
-            assignee="" if assignee == "me" else assignee,
-            mine=assignee == "me",
-            organization=data.get("organization"),
+            assignee_any=tuple(data.get("assignee") or ()),
+            organizations=tuple(data.get("organization") or ()),
             created_from=_start_of(data.get("created_from")),
             created_before=_start_of(data.get("created_to"), days_after=1),
             updated_from=_start_of(data.get("updated_from")),

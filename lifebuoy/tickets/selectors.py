@@ -134,6 +134,7 @@ class TicketFilters:
     tags: tuple[str, ...] = ()  # any of them
     assignee: str = ""  # "me", "none" or a user id
     assignees: tuple[int, ...] = ()  # any of these users
+    assignee_any: tuple[str, ...] = ()  # any of: "me" (assignee or owner), "none", user ids
     mine: bool = False  # assigned to the viewer, or owned by them
     nobodys: bool = False  # neither assigned nor owned
     organization: int | None = None
@@ -156,6 +157,19 @@ class TicketPage:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+def _any_assignee(picked: tuple[str, ...], user: User) -> Q:
+    """Tickets matching any of the picks; a pick that is no id matches nothing."""
+    match = Q(pk__in=[])
+    ids = [n for n in (parse_id(p) for p in picked) if n is not None]
+    if ids:
+        match |= Q(assignee_id__in=ids)
+    if "me" in picked:
+        match |= Q(assignee=user) | Q(owner=user)
+    if "none" in picked:
+        match |= Q(assignee__isnull=True)
+    return match
+
+
 def _apply_filters(qs: QuerySet[Ticket], *, user: User, f: TicketFilters) -> QuerySet[Ticket]:
     if f.status:
         qs = qs.filter(status__in=f.status)
@@ -174,6 +188,8 @@ def _apply_filters(qs: QuerySet[Ticket], *, user: User, f: TicketFilters) -> Que
         qs = qs.filter(assignee_id=assignee_id)
     if f.assignees:
         qs = qs.filter(assignee_id__in=f.assignees)
+    if f.assignee_any:
+        qs = qs.filter(_any_assignee(f.assignee_any, user))
     if f.mine:
         qs = qs.filter(Q(assignee=user) | Q(owner=user))
     if f.nobodys:

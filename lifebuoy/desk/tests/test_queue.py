@@ -395,3 +395,23 @@ def test_the_agent_picks_the_columns_and_a_saved_view_keeps_them(client, alice, 
         {"name": "Who and how", "query": "view=unsolved&columns=requester&columns=channel"},
     )
     assert "<th>Requester</th>" in client.get(saved["Location"]).content.decode()
+
+
+def test_several_assignees_or_organizations_match_any_of_them(
+    client, alice, charlie, ted, bob, now
+):
+    mine = ticket_opened(alice, now, subject="Ted's")
+    Ticket.objects.filter(id=mine.id).update(assignee=ted)
+    bobs = ticket_opened(charlie, now, subject="Bob's")
+    Ticket.objects.filter(id=bobs.id).update(assignee=bob)
+    ticket_opened(alice, now, subject="Nobody's")
+    client.force_login(ted)
+
+    def listed(**query) -> list[str]:
+        return sorted(subjects(client.get("/desk/", query)))
+
+    assert listed(assignee=["me", str(bob.id)]) == ["Bob's", "Ted's"]
+    assert listed(assignee=["none", str(bob.id)]) == ["Bob's", "Nobody's"]
+    both = [str(alice.organization_id), str(charlie.organization_id)]
+    assert listed(organization=both) == ["Bob's", "Nobody's", "Ted's"]
+    assert listed(organization=[str(charlie.organization_id)], assignee=["me"]) == []

@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 
 from lifebuoy.accounts.decorators import signed_in_user, staff_required
 from lifebuoy.accounts.models import User
-from lifebuoy.accounts.selectors import organization_list_for_user
 from lifebuoy.core.parsing import parse_id
 from lifebuoy.core.views import ServiceCall
 from lifebuoy.desk import selectors as desk_selectors
@@ -73,7 +72,6 @@ def queue_view(request: WSGIRequest) -> HttpResponse:
         "columns": form.shown_columns(),
         "filters_in_use": _filters_in_use(request),
         "sort_links": _sort_links(request, filters.sort),
-        "organizations": organization_list_for_user(user=user),
         "bulk_form": BulkForm(initial={"query": request.GET.urlencode()}),
         "now": now,
     }
