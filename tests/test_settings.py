@@ -85,3 +85,52 @@ def test_postgresql_urls_keep_persistent_checked_connections():
     assert config["ENGINE"] == "django.db.backends.postgresql"
     assert config["CONN_MAX_AGE"] == 60
     assert config["CONN_HEALTH_CHECKS"] is True
+
+
+def _in_dev(code: str, tmp_path: Path, **env: str) -> str:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("CELERY_", "LIFEBUOY_"))}
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=ROOT,
+        env={
+            **clean,
+            "DJANGO_SETTINGS_MODULE": "config.settings.dev",
+            "DEBUG": "1",
+            "LIFEBUOY_DATA_DIR": str(tmp_path),
+            **env,
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_the_embedded_default_shares_its_cache_between_processes(tmp_path):
+    """Two web processes (and the worker) see the same counts and the same presence."""
+    _in_dev("from django.core.cache import cache; cache.set('shared', 'yes', 60)", tmp_path)
+    seen = _in_dev("from django.core.cache import cache; print(cache.get('shared'))", tmp_path)
+    assert seen == "yes"
+
+
+@pytest.mark.parametrize(
+    ("env", "location"),
+    [
+        ({"CELERY_BROKER_URL": "redis://127.0.0.1:6379/0"}, "redis://127.0.0.1:6379/0"),
+        (
+            {
+                "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+                "LIFEBUOY_CACHE_URL": "redis://cache.internal:6379/3",
+            },
+            "redis://cache.internal:6379/3",
+        ),
+    ],
+)
+def test_scaled_out_the_cache_is_redis(tmp_path, env, location):
+    code = (
+        "from django.conf import settings; c = settings.CACHES['default']; "
+        "print(c['BACKEND'].rsplit('.', 1)[1], c['LOCATION'])"
+    )
+    assert _in_dev(code, tmp_path, **env) == f"RedisCache {location}"

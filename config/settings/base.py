@@ -206,6 +206,28 @@ CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = (
     else {}
 )
 CELERY_TASK_IGNORE_RESULT = True
+
+# The cache holds the desk's view counts and who is viewing a ticket, so every web process and
+# worker must share it: Redis when scaled out (LIFEBUOY_CACHE_URL, else the broker's Redis),
+# files in the data directory on the embedded default.
+LIFEBUOY_CACHE_URL = os.environ.get("LIFEBUOY_CACHE_URL", "")
+if not LIFEBUOY_CACHE_URL and CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    LIFEBUOY_CACHE_URL = CELERY_BROKER_URL
+CACHES: dict[str, dict[str, object]] = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": LIFEBUOY_CACHE_URL,
+            "KEY_PREFIX": "lifebuoy-cache",
+        }
+        if LIFEBUOY_CACHE_URL
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    )
+}
 CELERY_TASK_ROUTES = ["lifebuoy.monitoring.routing.route_task"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

@@ -10,6 +10,7 @@ every half minute.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -27,6 +28,7 @@ from .models import Audience, SavedView, TicketSeen
 COUNT_CAP = 10_000
 COUNT_TTL = 30  # seconds
 RECENTLY = timedelta(days=7)
+COUNTS_GENERATION = "desk:counts-generation"
 
 UNSOLVED = (Status.NEW, Status.OPEN, Status.PENDING, Status.ESCALATED)
 SOLVED = (Status.RESOLVED, Status.CLOSED)
@@ -112,9 +114,16 @@ def queue_filters(*, view: QueueView, filters: TicketFilters, now: datetime) -> 
     return narrowed if filters.sort else dataclasses.replace(narrowed, sort=view.sort)
 
 
+def count_key(*, user: User, name: str) -> str:
+    """The cache key of one of ``user``'s counts; the agent's own bulk changes start a new
+    generation of keys (``queue_counts_forget``), so they see them at once."""
+    generation = cache.get(f"{COUNTS_GENERATION}:{user.id}", 0)
+    return f"desk:{name}:{user.id}:{generation}"
+
+
 def queue_view_counts(*, user: User, now: datetime) -> dict[str, int]:
     """How many tickets each built-in view holds for ``user`` (at most ``COUNT_CAP + 1``)."""
-    key = f"desk:view-counts:{user.id}"
+    key = count_key(user=user, name="view-counts")
     counts: dict[str, int] | None = cache.get(key)
     if counts is None:
         counts = {
@@ -127,6 +136,19 @@ def queue_view_counts(*, user: User, now: datetime) -> dict[str, int]:
         }
         cache.set(key, counts, COUNT_TTL)
     return counts
+
+
+def queue_list_count(*, user: User, filters: TicketFilters, query: str) -> int:
+    """How many tickets a filtered list holds, counted once per ``COUNT_TTL`` for the same
+    filters (``query``: the list's query string without its page, order and columns), however
+    many of its pages the agent turns."""
+    digest = hashlib.sha256(query.encode()).hexdigest()[:32]
+    key = count_key(user=user, name=f"list-count:{digest}")
+    total: int | None = cache.get(key)
+    if total is None:
+        total = ticket_count_for_user(user=user, filters=filters, cap=COUNT_CAP)
+        cache.set(key, total, COUNT_TTL)
+    return total
 
 
 _TIER_AUDIENCE = {1: Audience.TIER_1, 2: Audience.TIER_2, 3: Audience.TIER_3}

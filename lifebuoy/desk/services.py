@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from datetime import datetime
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Max
 from django.http import QueryDict
@@ -13,6 +15,7 @@ from lifebuoy.accounts.models import Role, User
 from lifebuoy.core.errors import PermissionDenied, ValidationFailed
 
 from .models import Audience, SavedView, TicketSeen
+from .selectors import COUNTS_GENERATION
 
 NAME_MAX = 80
 QUERY_MAX = 2000
@@ -111,3 +114,8 @@ def tickets_seen(*, user: User, ticket_ids: Iterable[int], now: datetime) -> Non
     TicketSeen.objects.bulk_create(
         rows, update_conflicts=True, unique_fields=["user", "ticket"], update_fields=["seen_at"]
     )
+
+
+def queue_counts_forget(*, user: User) -> None:
+    """Start a new generation of ``user``'s cached counts (after a change of their own)."""
+    cache.set(f"{COUNTS_GENERATION}:{user.id}", time.time_ns(), None)

@@ -63,6 +63,8 @@ class Status(models.TextChoices):
 
 
 OPEN_STATUSES = frozenset({Status.NEW, Status.OPEN, Status.PENDING, Status.ESCALATED})
+# The same, in a fixed order for index conditions.
+_UNSOLVED = [Status.NEW, Status.OPEN, Status.PENDING, Status.ESCALATED]
 
 
 class Tag(models.Model):
@@ -132,6 +134,22 @@ class Ticket(TimeStampedModel):
             models.Index(fields=["organization", "-id"], name="ticket_org_id"),
             models.Index(fields=["priority", "-id"], name="ticket_priority_id"),
             models.Index(fields=["assignee", "-id"], name="ticket_assignee_id"),
+            # The desk's "My unsolved" and "Unassigned" views, counted from the index alone.
+            models.Index(
+                fields=["assignee", "id"],
+                condition=models.Q(status__in=_UNSOLVED),
+                name="ticket_unsolved_assignee",
+            ),
+            models.Index(
+                fields=["owner", "assignee", "id"],
+                condition=models.Q(status__in=_UNSOLVED),
+                name="ticket_unsolved_owner",
+            ),
+            models.Index(
+                fields=["status", "-id"],
+                condition=models.Q(assignee__isnull=True, owner__isnull=True),
+                name="ticket_nobodys_status_id",
+            ),
             models.Index(fields=["-last_activity_at", "-id"], name="ticket_activity_id"),
             # The portal lists one organization's tickets by recent activity.
             models.Index(

@@ -7,6 +7,8 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from lifebuoy.desk import selectors as desk_selectors
 from lifebuoy.desk.templatetags.desk_tags import view_count
@@ -415,3 +417,62 @@ def test_several_assignees_or_organizations_match_any_of_them(
     both = [str(alice.organization_id), str(charlie.organization_id)]
     assert listed(organization=both) == ["Bob's", "Nobody's", "Ted's"]
     assert listed(organization=[str(charlie.organization_id)], assignee=["me"]) == []
+
+
+def _counts_run(queries) -> int:
+    return sum(1 for q in queries if q["sql"].lstrip().upper().startswith("SELECT COUNT("))
+
+
+def test_a_list_is_counted_once_while_the_agent_turns_its_pages(client, alice, ted, now):
+    for i in range(60):
+        ticket_opened(alice, now - timedelta(minutes=i), subject=f"Acme {i}", priority="P2")
+    client.force_login(ted)
+    with CaptureQueriesContext(connection) as first_queries:
+        first = client.get("/desk/", {"priority": "P2", "sort": "newest"})
+    assert "1–50 of 60" in first.content.decode()
+    assert _counts_run(first_queries.captured_queries) > 0
+    with CaptureQueriesContext(connection) as second_queries:
+        second = client.get(f"/desk/?{first.context['links'].next}")
+    assert "51–60 of 60" in second.content.decode()
+    assert _counts_run(second_queries.captured_queries) == 0
+
+    # A plain view's total is the count beside it, not a second count of the same list.
+    client.get("/desk/", {"view": "all"})
+    with CaptureQueriesContext(connection) as plain_queries:
+        plain = client.get("/desk/", {"view": "all"})
+    assert "1–50 of 60" in plain.content.decode()
+    assert _counts_run(plain_queries.captured_queries) == 0
+
+
+def test_the_agents_own_bulk_change_shows_in_the_counts_at_once(client, alice, ted, now):
+    tickets = [ticket_opened(alice, now, subject=f"Ticket {i}", priority="P3") for i in range(3)]
+    client.force_login(ted)
+    counts = {v.slug: c for v, c in client.get("/desk/").context["views"]}
+    assert counts["mine"] == 0
+    assert "of 3" in client.get("/desk/", {"priority": "P3"}).content.decode()
+
+    client.post(
+        "/desk/bulk/",
+        {
+            "ticket": [t.id for t in tickets[:2]],
+            "query": "",
+            "assignee": str(ted.id),
+            "priority": "P1",
+        },
+    )
+    counts = {v.slug: c for v, c in client.get("/desk/").context["views"]}
+    assert counts["mine"] == 2
+    assert "1–1 of 1" in client.get("/desk/", {"priority": "P3"}).content.decode()
+
+
+def test_a_colleagues_change_reaches_the_counts_within_their_half_minute(
+    client, alice, ted, bob, now
+):
+    ticket = ticket_opened(alice, now, subject="Ticket")
+    client.force_login(ted)
+    assert {v.slug: c for v, c in client.get("/desk/").context["views"]}["unassigned"] == 1
+    Ticket.objects.filter(id=ticket.id).update(assignee=bob)
+    assert {v.slug: c for v, c in client.get("/desk/").context["views"]}["unassigned"] == 1
+    with time_machine.travel(now + timedelta(seconds=desk_selectors.COUNT_TTL + 1), tick=False):
+        later = {v.slug: c for v, c in client.get("/desk/").context["views"]}
+    assert later["unassigned"] == 0

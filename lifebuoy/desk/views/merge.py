@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from lifebuoy.accounts.decorators import signed_in_user, staff_required
 from lifebuoy.core.parsing import parse_id
 from lifebuoy.core.views import ServiceCall
+from lifebuoy.desk.services import queue_counts_forget
 from lifebuoy.tickets import selectors, services
 
 MERGE_MAX = 20
@@ -43,6 +44,7 @@ def merge_view(request: WSGIRequest) -> HttpResponse:
             services.ticket_merge(actor=user, target=target, sources=sources, now=timezone.now())
             numbers = ", ".join(f"#{n}" for n in sources)
             messages.success(request, f"Merged {numbers} into {target.number}.")
+            queue_counts_forget(user=user)
             return redirect("desk:detail", ticket_id=target.id)
     context = {"tickets": tickets, "target": target or tickets[0], "query": query.urlencode()}
     return render(request, "desk/merge.html", context)

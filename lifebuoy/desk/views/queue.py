@@ -28,7 +28,7 @@ from lifebuoy.desk.forms import (
 from lifebuoy.desk.models import SavedView
 from lifebuoy.desk.paging import page_links, trail_parse
 from lifebuoy.desk.selectors import QueueView
-from lifebuoy.desk.services import tickets_seen
+from lifebuoy.desk.services import queue_counts_forget, tickets_seen
 from lifebuoy.desk.views.saved import saved_view_url
 from lifebuoy.tickets import selectors, services
 from lifebuoy.tickets.services import BULK_MAX
@@ -48,9 +48,7 @@ def queue_view(request: WSGIRequest) -> HttpResponse:
         page = selectors.ticket_list_for_user(
             user=user, filters=filters, cursor=cursor, limit=PAGE_SIZE
         )
-        total = selectors.ticket_count_for_user(
-            user=user, filters=filters, cap=desk_selectors.COUNT_CAP
-        )
+        total = _total(request, user, view, filters, now)
     links = page_links(
         request.GET,
         cursor=cursor,
@@ -76,6 +74,24 @@ def queue_view(request: WSGIRequest) -> HttpResponse:
         "now": now,
     }
     return render(request, "desk/queue.html", context, status=status)
+
+
+def _total(
+    request: WSGIRequest,
+    user: User,
+    view: QueueView,
+    filters: selectors.TicketFilters,
+    now: datetime,
+) -> int:
+    """How many tickets the list holds: a plain view's is the count beside it; a filtered
+    list is counted once per ``COUNT_TTL`` for its filters, however many pages the agent
+    turns."""
+    if _filters_in_use(request) == 0:
+        return desk_selectors.queue_view_counts(user=user, now=now)[view.slug]
+    query = request.GET.copy()
+    for name in ("cursor", "trail", "sort", "columns"):
+        query.pop(name, None)
+    return desk_selectors.queue_list_count(user=user, filters=filters, query=query.urlencode())
 
 
 def _queue_of(
@@ -113,6 +129,7 @@ def bulk_update_view(request: WSGIRequest) -> HttpResponse:
         )
         messages.success(request, f"Updated {changed:,} ticket{pluralize(changed)}.")
         tickets_seen(user=user, ticket_ids=ids, now=now)  # their own change is not news
+        queue_counts_forget(user=user)  # and their counts show it at once
     return redirect(back)
 
 
@@ -159,7 +176,7 @@ def _nav(request: WSGIRequest, user: User, view: QueueView, now: datetime) -> di
 
 def _saved_counts(user: User, views: list[SavedView], now: datetime) -> dict[int, int]:
     """Each saved view's count, cached like the built-in ones (a new view is counted at once)."""
-    key = f"desk:saved-counts:{user.id}"
+    key = desk_selectors.count_key(user=user, name="saved-counts")
     counts: dict[int, int] = cache.get(key) or {}
     if any(v.id not in counts for v in views):
         counts = {
