@@ -16,4 +16,5 @@ urlpatterns = [
     path("tickets/<int:ticket_id>/", views.ticket_detail_view, name="detail"),
     path("tickets/<int:ticket_id>/reply/", views.ticket_reply_view, name="reply"),
     path("tickets/<int:ticket_id>/update/", views.ticket_update_view, name="update"),
+    path("tickets/<int:ticket_id>/presence/", views.ticket_presence_view, name="presence"),
 ]
