@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import zoneinfo
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -10,11 +9,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from lifebuoy.accounts.auth import email_normalize
+from lifebuoy.accounts.timezones import zone_names
 from lifebuoy.core.models import TimeStampedModel
 
 
 def validate_timezone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
+    if value not in zone_names():
         raise ValidationError(f"“{value}” is not a known time zone (try Europe/Berlin).")
 
 
@@ -117,6 +117,13 @@ class User(AbstractUser):
     )
     organization = models.ForeignKey(
         Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="members"
+    )
+    timezone = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[validate_timezone],
+        help_text="The zone this person's pages show times in; empty: their organization's "
+        "(customers) or their browser's (staff).",
     )
 
     USERNAME_FIELD = "email"

@@ -12,6 +12,7 @@ from django.db import transaction
 from lifebuoy.core.errors import NotFound, ValidationFailed
 
 from .models import ApiToken, Organization, Queue, User
+from .timezones import zone_parse
 
 LAST_USED_PRECISION = timedelta(minutes=1)
 TOKEN_PREFIX = "lb_"  # noqa: S105  # a public marker, not a secret
@@ -32,6 +33,17 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
         user=user, name=name, prefix=secret[:11], key_hash=_hash(secret)
     )
     return token, secret
+
+
+def user_timezone_set(*, user: User, timezone: str) -> None:
+    """Show ``user``'s pages in ``timezone`` from now on; "" goes back to the default (the
+    organization's for customers, the browser's for staff)."""
+    timezone = timezone.strip()
+    if timezone and zone_parse(timezone) is None:
+        message = f"“{timezone}” is not a known time zone (try Europe/Berlin)."
+        raise ValidationFailed.for_fields({"timezone": message})
+    user.timezone = timezone
+    user.save(update_fields=["timezone"])
 
 
 def api_token_authenticate(*, secret: str, now: datetime) -> User | None:

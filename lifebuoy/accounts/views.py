@@ -1,4 +1,4 @@
-"""Personal settings pages: API tokens."""
+"""Personal settings pages: the profile (time zone) and API tokens."""
 
 from __future__ import annotations
 
@@ -8,13 +8,30 @@ from django.contrib.auth.decorators import login_required
 from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from lifebuoy.accounts.decorators import signed_in_user
+from lifebuoy.accounts.decorators import signed_in_required, signed_in_user
 from lifebuoy.core.views import ServiceCall
 
 from . import services
+from .forms import ProfileForm
 from .models import User
+
+
+@signed_in_required
+def profile_view(request: WSGIRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    default = "Not set: my organization's" if user.is_customer else "Not set: my browser's"
+    form = ProfileForm(request.POST or None, default_label=default, current=user.timezone)
+    call = ServiceCall(request, form)
+    if request.method == "POST" and form.is_valid():
+        with call:
+            services.user_timezone_set(user=user, timezone=form.cleaned_data["timezone"])
+            messages.success(request, "Profile saved.")
+            return redirect("accounts:profile")
+    context = {"form": form, "zone": timezone.get_current_timezone_name(), "now": timezone.now()}
+    return render(request, "accounts/profile.html", context, status=call.status(200))
 
 
 class TokenForm(forms.Form):

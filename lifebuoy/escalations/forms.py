@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from lifebuoy.accounts.models import User
 from lifebuoy.accounts.selectors import staff_list
@@ -61,14 +62,18 @@ class OverrideForm(forms.Form):
     schedule = forms.IntegerField(widget=forms.HiddenInput)
     user = forms.ModelChoiceField(queryset=User.objects.none(), label="Who covers")
     starts_at = forms.DateTimeField(
-        label="From (UTC)", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label="From", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
     ends_at = forms.DateTimeField(
-        label="Until (UTC)", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label="Until", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Typed times are read in the viewer's zone (the one their pages show).
+        zone = timezone.get_current_timezone_name()
+        self.fields["starts_at"].label = f"From ({zone})"
+        self.fields["ends_at"].label = f"Until ({zone})"
         user = self.fields["user"]
         assert isinstance(user, forms.ModelChoiceField)  # noqa: S101  # declared above
         user.queryset = staff_list()

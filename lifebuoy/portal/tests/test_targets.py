@@ -13,5 +13,6 @@ def test_the_customer_sees_when_to_expect_an_answer_and_nothing_internal(client,
     page = client.get(f"/portal/tickets/{ticket.id}/").content.decode()
     assert "Our targets for this ticket" in page
     assert "First response: 4 hours" in page
-    assert "by Tue 24 Nov, 14:00 UTC" in page  # created 10:00 UTC, P1 runs around the clock
+    # Created 10:00 UTC, P1 runs around the clock: 14:00 UTC, shown in Acme's zone (Berlin).
+    assert "by Tue 24 Nov, 15:00 CET" in page
     assert "minutes used" not in page  # the explanation is for staff

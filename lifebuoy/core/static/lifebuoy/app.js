@@ -2,6 +2,21 @@
 (function () {
   "use strict";
 
+  // The browser's time zone, for the server to show staff times in it (their profile's zone
+  // wins when set). Kept in the "tz" cookie; the server checks the name before using it.
+  function rememberTimeZone() {
+    var zone;
+    try {
+      zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    } catch (e) {
+      return;
+    }
+    if (!zone || !/^[A-Za-z0-9_+\/-]{1,64}$/.test(zone)) return;
+    if (document.cookie.split("; ").indexOf("tz=" + zone) !== -1) return;
+    var secure = window.location.protocol === "https:" ? "; Secure" : "";
+    document.cookie = "tz=" + zone + "; path=/; max-age=31536000; SameSite=Lax" + secure;
+  }
+
   // On phones the top bar's links fold behind a "Menu" button.
   function setUpMenu() {
     var button = document.querySelector("[data-menu-toggle]");
@@ -74,6 +89,8 @@
       else if (table.getAttribute("tabindex") === "0") table.removeAttribute("tabindex");
     });
   }
+
+  rememberTimeZone();
 
   document.addEventListener("DOMContentLoaded", function () {
     focusableScrollers();
