@@ -18,6 +18,7 @@ from lifebuoy.escalations.api import router as escalations_router
 from lifebuoy.kb.api import router as kb_router
 from lifebuoy.monitoring.api import router as monitoring_router
 from lifebuoy.notifications.api import router as notifications_router
+from lifebuoy.notifications.staff.api import router as staff_notifications_router
 from lifebuoy.notifications.webhooks.api import router as webhooks_router
 from lifebuoy.reports.api import router as reports_router
 from lifebuoy.sla.api import router as sla_router
@@ -62,6 +63,7 @@ api.add_router("/staff/", staff_router)
 api.add_router("/kb/", kb_router)
 api.add_router("/monitoring/", monitoring_router)
 api.add_router("/notifications/", notifications_router)
+api.add_router("/notifications/", staff_notifications_router)
 api.add_router("/webhooks/", webhooks_router)
 api.add_router("/escalations/", escalations_router)
 api.add_router("/reports/", reports_router)

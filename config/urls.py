@@ -19,6 +19,7 @@ urlpatterns = [
     path("desk/kb/", include((kb_urls.desk_patterns, "kb"))),
     path("desk/templates/", include("lifebuoy.notifications.urls")),
     path("desk/inbound/", include("lifebuoy.notifications.inbound.urls")),
+    path("desk/notifications/", include("lifebuoy.notifications.staff.urls")),
     path("desk/escalations/", include("lifebuoy.escalations.urls")),
     path("desk/monitoring/", include((monitoring_urls.desk_patterns, "monitoring"))),
     path("desk/reports/", include((reports_urls.desk_patterns, "reports"))),

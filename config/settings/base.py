@@ -249,6 +249,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "lifebuoy.notifications.outbox_sweep",
         "schedule": 60.0,
     },
+    "notification-digest": {
+        "task": "lifebuoy.notifications.notification_digest_send",
+        "schedule": crontab(minute=0),  # hourly: each person's digest of the hour just ended
+    },
     "imap-poll": {
         "task": "lifebuoy.notifications.imap_poll",
         "schedule": 60.0,

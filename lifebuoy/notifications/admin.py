@@ -8,7 +8,16 @@ from django.core.exceptions import ValidationError
 
 from lifebuoy.core.errors import ValidationFailed
 
-from .models import Delivery, InboundEmail, MessageTemplate, WebhookEndpoint
+from .models import (
+    Delivery,
+    InboundEmail,
+    MessageTemplate,
+    Notification,
+    NotificationPreference,
+    TicketCc,
+    TicketFollower,
+    WebhookEndpoint,
+)
 from .services.templates import template_validate
 
 
@@ -52,3 +61,30 @@ class InboundEmailAdmin(admin.ModelAdmin[InboundEmail]):
 class WebhookEndpointAdmin(admin.ModelAdmin[WebhookEndpoint]):
     list_display = ("url", "organization", "is_active")
     list_filter = ("is_active",)
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin[Notification]):
+    list_display = ("id", "recipient", "kind", "ticket", "email_state", "created_at", "read_at")
+    list_filter = ("kind", "email_state")
+    search_fields = ("key", "recipient__email", "text")
+    raw_id_fields = ("recipient", "ticket", "actor")
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin[NotificationPreference]):
+    list_display = ("user", "kind", "email")
+    list_filter = ("kind", "email")
+    raw_id_fields = ("user",)
+
+
+@admin.register(TicketFollower)
+class TicketFollowerAdmin(admin.ModelAdmin[TicketFollower]):
+    list_display = ("ticket", "user", "created_at")
+    raw_id_fields = ("ticket", "user")
+
+
+@admin.register(TicketCc)
+class TicketCcAdmin(admin.ModelAdmin[TicketCc]):
+    list_display = ("ticket", "user", "added_by", "created_at")
+    raw_id_fields = ("ticket", "user", "added_by")

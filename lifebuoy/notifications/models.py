@@ -1,4 +1,5 @@
-"""Customer communication: message templates, the outbox of deliveries, and mail bookkeeping."""
+"""Customer communication: message templates, the outbox of deliveries, and mail bookkeeping;
+notifications for staff, who follows a ticket and which customers are CC'd on it."""
 
 from __future__ import annotations
 
@@ -209,3 +210,135 @@ class InboundEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source}:{self.delivery_id}"
+
+
+# Notifications for staff: what happened on tickets they care about, in the desk and by email.
+
+
+class NotificationKind(models.TextChoices):
+    CUSTOMER_REPLIED = "customer_replied", "A customer replied on a ticket I own, work or follow"
+    ASSIGNED = "assigned", "A ticket was assigned to me"
+    MENTIONED = "mentioned", "I was mentioned in an internal note"
+    SLA = "sla", "An SLA target is at risk or breached on my ticket"
+    ESCALATION = "escalation", "An escalation was assigned to me"
+
+
+class EmailChoice(models.TextChoices):
+    """How a person wants one kind of notification. "Off" means not even in the desk."""
+
+    IMMEDIATELY = "immediately", "Immediately"
+    DIGEST = "digest", "Hourly digest"
+    OFF = "off", "Off"
+
+
+class EmailState(models.TextChoices):
+    NONE = "none", "Not emailed"  # the person gets this kind in the desk only
+    PENDING = "pending", "Waiting for the hourly digest"
+    QUEUED = "queued", "Handed to the outbox"
+    SKIPPED = "skipped", "Read in the desk before the digest went out"
+
+
+class Notification(models.Model):
+    """One thing a member of staff is told about a ticket.
+
+    ``key`` names the cause (e.g. ``mentioned:<message id>:<user id>``), so an event delivered
+    twice notifies once. ``email_state`` moves from ``pending`` only by a conditional update,
+    so two digest runs never email the same notification.
+    """
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+")
+    actor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.CharField(max_length=300)
+    excerpt = models.CharField(max_length=300, blank=True)
+    key = models.CharField(max_length=200, unique=True)
+    email_state = models.CharField(
+        max_length=10, choices=EmailState.choices, default=EmailState.NONE
+    )
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes: ClassVar = [
+            models.Index(fields=["recipient", "-id"], name="notification_recipient"),
+            models.Index(
+                fields=["recipient"],
+                condition=models.Q(read_at__isnull=True),
+                name="notification_unread",
+            ),
+            models.Index(
+                fields=["recipient", "id"],
+                condition=models.Q(email_state="pending"),
+                name="notification_digest_due",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.recipient_id} on #{self.ticket_id}"
+
+    @property
+    def is_unread(self) -> bool:
+        return self.read_at is None
+
+
+class NotificationPreference(models.Model):
+    """A person's choice for one kind; without a row, the kind is emailed immediately."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=20, choices=NotificationKind.choices)
+    email = models.CharField(
+        max_length=12, choices=EmailChoice.choices, default=EmailChoice.IMMEDIATELY
+    )
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_preference_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind}: {self.email}"
+
+
+class TicketFollower(models.Model):
+    """A member of staff who hears about a ticket's customer replies without owning it."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="followers")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="followed_tickets")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["ticket", "user"], name="ticket_follower_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} follows #{self.ticket_id}"
+
+
+class TicketCc(models.Model):
+    """A customer of the ticket's organization who gets its public replies by email."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="ccs")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="cc_tickets")
+    added_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "ticket CC"
+        verbose_name_plural = "ticket CCs"
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["ticket", "user"], name="ticket_cc_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} CC on #{self.ticket_id}"

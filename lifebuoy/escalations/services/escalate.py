@@ -2,8 +2,9 @@
 
 ``escalation_escalate`` is the one way up. It refuses with a 422 naming every missing checklist
 item; otherwise, in one transaction: the ticket becomes Escalated in the next level's queue with a
-person picked by round robin (or the named engineer), an internal note carries the context, a
-deadline comes from the SLA, and the customer's notice is queued in the outbox.
+person picked by round robin (or the named engineer), who is notified (unless they escalated it
+themselves), an internal note carries the context, a deadline comes from the SLA, and the
+customer's notice is queued in the outbox.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from lifebuoy.escalations.selectors import (
 from lifebuoy.notifications.models import DeliveryKind, MessageTemplate, TemplateKey
 from lifebuoy.notifications.services.outbox import delivery_enqueue
 from lifebuoy.notifications.services.templates import template_render
+from lifebuoy.notifications.staff.reactions import notification_escalation_assigned
 from lifebuoy.tickets.models import Ticket
 from lifebuoy.tickets.services import (
     AuditEntry,
@@ -214,6 +216,15 @@ def escalation_escalate(
     state.next_checkin_at = now + timedelta(days=1)
     state.update_warned_for = state.final_notice_at = None
     state.save()
+    notification_escalation_assigned(
+        ticket=ticket,
+        assignee=assignee,
+        actor=actor,
+        level=Level(target).label,
+        reason=reason,
+        step_id=step.id,
+        now=now,
+    )
     if rule is not None:
         ticket_audit_record(
             entries=[AuditEntry(ticket.id, "escalated_by_rule", field="rule", new=rule.key)],

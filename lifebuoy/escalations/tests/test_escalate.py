@@ -20,7 +20,7 @@ from lifebuoy.escalations.services.escalate import (
     escalation_checklist_save,
     escalation_escalate,
 )
-from lifebuoy.notifications.models import Delivery
+from lifebuoy.notifications.models import Delivery, Notification, NotificationKind
 from lifebuoy.tickets.models import Message, Status, TicketEvent
 from lifebuoy.tickets.services import TicketChanges, ticket_update
 from lifebuoy.tickets.tests.factories import ticket_opened
@@ -100,7 +100,11 @@ def test_it_escalates_to_the_next_level_with_note_deadline_and_notice(
     assert "Tier 3" in notice.body
     email = Delivery.objects.get(idempotency_key=f"email:message:{notice.id}")
     assert email.target == ticket.requester.email
-    assert all("Needs senior eyes" not in str(d.payload) for d in Delivery.objects.all())
+    # The internal reason reaches staff only: the new assignee's notification, never the customer.
+    to_customer = Delivery.objects.exclude(target=tier3[0].email)
+    assert all("Needs senior eyes" not in str(d.payload) for d in to_customer)
+    notified = Notification.objects.get(recipient=tier3[0], kind=NotificationKind.ESCALATION)
+    assert notified.excerpt == "Needs senior eyes"
     state = EscalationState.objects.get(ticket=ticket)
     assert state.level == Level.TIER_3
     assert state.next_checkin_at == later + timedelta(days=1)
@@ -196,3 +200,27 @@ def test_the_plain_status_change_cannot_skip_the_checklist(ticket, bob, now):
             ticket=ticket, actor=bob, changes=TicketChanges(status=Status.ESCALATED), now=now
         )
     assert "escalation checklist" in caught.value.extra["fields"]["status"]
+
+
+def test_the_person_an_escalation_goes_to_is_notified_unless_they_escalated_it(
+    ticket, bob, tier3, lena, now
+):
+    step = escalation_escalate(
+        ticket=ticket,
+        actor=bob,
+        request=EscalationRequest(checklist=checklist(), reason="Needs senior eyes"),
+        now=now,
+    )
+    notice = Notification.objects.get(kind=NotificationKind.ESCALATION)
+    assert (notice.recipient, notice.actor) == (tier3[0], bob)
+    assert (
+        notice.text == f"#{ticket.id} {ticket.subject} was escalated to Tier 3 and assigned to you"
+    )
+    assert notice.key == f"escalation:step:{step.id}:{tier3[0].id}"
+    escalation_escalate(
+        ticket=ticket,
+        actor=lena,
+        request=EscalationRequest(to_level=Level.ENGINEERING, engineer_id=lena.id),
+        now=now,
+    )
+    assert not Notification.objects.filter(recipient=lena).exists()

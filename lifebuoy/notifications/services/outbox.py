@@ -9,7 +9,8 @@ What is sent:
 - a new ticket: an acknowledgement email to the requester; a Slack alert for P1 tickets
   (also when a ticket is raised to P1 later);
 - a public reply by staff: the reply, by email, to the requester (unless they are known only
-  by a GitHub or forum login), and as a comment on the GitHub issue the ticket mirrors;
+  by a GitHub or forum login) and to each customer CC'd on the ticket, and as a comment on the
+  GitHub issue the ticket mirrors;
 - both: a signed webhook to each of the organization's active endpoints that wants the event.
 Internal notes and customers' own messages never notify the customer.
 """
@@ -33,6 +34,7 @@ from lifebuoy.notifications.models import (
     MailReference,
     WebhookEndpoint,
 )
+from lifebuoy.notifications.staff.selectors import ticket_cc_list
 from lifebuoy.notifications.tasks import delivery_send as delivery_send_task
 from lifebuoy.tickets.models import Channel, Message, Priority, Status, Ticket
 
@@ -309,7 +311,6 @@ def notifications_on_message_added(
         message.author.is_support_staff
         and settings.LIFEBUOY_NOTIFY_EMAIL
         and (message.body or files)
-        and _mailable(ticket.requester.email)
     ):
         payload = _email_payload(
             ticket,
@@ -318,12 +319,30 @@ def notifications_on_message_added(
             message.body_html,
             "auto-generated" if is_automatic else "",
         )
+        _reply_emails(message, {**payload, "attachments": files}, now)
+    _webhooks("message.created", ticket, now, message)
+
+
+def _reply_emails(message: Message, payload: dict[str, Any], now: datetime) -> None:
+    """A public reply to the requester, and a copy to each customer CC'd on the ticket (one
+    delivery each, keyed by message and person, so each gets it once)."""
+    ticket = message.ticket
+    if _mailable(ticket.requester.email):
         delivery_enqueue(
             kind=DeliveryKind.EMAIL,
             key=f"email:message:{message.id}",
             ticket=ticket,
             target=ticket.requester.email,
-            payload={**payload, "attachments": files},
+            payload=payload,
             now=now,
         )
-    _webhooks("message.created", ticket, now, message)
+    for person in ticket_cc_list(ticket_id=ticket.id):
+        if _mailable(person.email) and person.id != ticket.requester_id:
+            delivery_enqueue(
+                kind=DeliveryKind.EMAIL,
+                key=f"email:message:{message.id}:cc:{person.id}",
+                ticket=ticket,
+                target=person.email,
+                payload=payload,
+                now=now,
+            )

@@ -47,7 +47,9 @@ def test_each_event_has_its_subscribers_in_a_fixed_order():
     assert events.subscribers(events.TicketUpdated) == [
         "lifebuoy.escalations.subscribers.on_ticket_updated",
     ]
-    assert events.subscribers(events.AssignmentChanged) == []
+    assert events.subscribers(events.AssignmentChanged) == [
+        "lifebuoy.notifications.subscribers.on_assignment_changed",
+    ]
 
 
 def test_handlers_run_in_order_and_subscribing_twice_is_a_no_op(monkeypatch):
