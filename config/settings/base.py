@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "lifebuoy.reports",
     "lifebuoy.timetracking",
     "lifebuoy.surveys",
+    "lifebuoy.macros",
 ]
 
 MIDDLEWARE = [
