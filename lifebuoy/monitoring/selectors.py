@@ -9,11 +9,12 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from enum import StrEnum
 from fractions import Fraction
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 
-from lifebuoy.accounts.models import User
+from lifebuoy.accounts.models import Organization, User
 from lifebuoy.core.errors import NotFound
 from lifebuoy.monitoring.models import (
     AgentState,
@@ -68,6 +69,64 @@ def deployment_list_filtered(
         deployments = deployments.filter(Q(open_problems__gt=0) | Q(failing_since__isnull=False))
     failing_first = F("failing_since").asc(nulls_last=True)
     return deployments.order_by("-open_problems", failing_first, "organization__name", "name", "id")
+
+
+class Health(StrEnum):
+    """A deployment's health at a glance, worst first."""
+
+    FAILING = "failing"  # every poll fails: the repository cannot be read
+    PROBLEMS = "problems"  # polls work, and problems are open
+    NO_CONSENT = "no_consent"  # not read without the customer's consent
+    NOT_POLLED = "not_polled"  # registered, first poll still to come
+    HEALTHY = "healthy"
+
+
+@dataclass(frozen=True)
+class DeploymentHealth:
+    deployment: Deployment
+    health: Health
+    open_problems: int
+    agents_offline: int
+
+
+def deployment_health_list_for_organization(
+    *, organization: Organization
+) -> list[DeploymentHealth]:
+    """An organization's active deployments and how each is doing, worst first (one query).
+
+    For staff pages (the ticket page's requester panel): no viewer check here."""
+    deployments = (
+        Deployment.objects.filter(organization=organization, is_active=True)
+        .annotate(
+            problem_count=Count(
+                "problems", filter=Q(problems__cleared_at__isnull=True), distinct=True
+            ),
+            offline_count=Count(
+                "agents", filter=Q(agents__status=AgentStatus.OFFLINE), distinct=True
+            ),
+        )
+        .order_by("name", "id")
+    )
+    rows = [
+        DeploymentHealth(
+            d, _health(d, d.problem_count + d.offline_count), d.problem_count, d.offline_count
+        )
+        for d in deployments
+    ]
+    worst = list(Health)
+    return sorted(rows, key=lambda row: worst.index(row.health))
+
+
+def _health(deployment: Deployment, troubles: int) -> Health:
+    if not deployment.has_read_consent:
+        return Health.NO_CONSENT
+    if deployment.failing_since is not None:
+        return Health.FAILING
+    if troubles:
+        return Health.PROBLEMS
+    if deployment.last_polled_at is None:
+        return Health.NOT_POLLED
+    return Health.HEALTHY
 
 
 def deployment_get_for_user(*, user: User, deployment_id: int) -> Deployment:
