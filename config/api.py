@@ -16,6 +16,7 @@ from lifebuoy.core.errors import LifebuoyError
 from lifebuoy.core.schemas import ErrorOut
 from lifebuoy.escalations.api import router as escalations_router
 from lifebuoy.kb.api import router as kb_router
+from lifebuoy.macros.api import router as macros_router
 from lifebuoy.monitoring.api import router as monitoring_router
 from lifebuoy.notifications.api import router as notifications_router
 from lifebuoy.notifications.staff.api import router as staff_notifications_router
@@ -63,6 +64,7 @@ api.add_router("/staff/", staff_router)
 api.add_router("/kb/", kb_router)
 api.add_router("/monitoring/", monitoring_router)
 api.add_router("/notifications/", notifications_router)
+api.add_router("/macros/", macros_router)
 api.add_router("/notifications/", staff_notifications_router)
 api.add_router("/webhooks/", webhooks_router)
 api.add_router("/escalations/", escalations_router)
