@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/", include("lifebuoy.accounts.urls")),
     path("desk/kb/", include((kb_urls.desk_patterns, "kb"))),
     path("desk/templates/", include("lifebuoy.notifications.urls")),
+    path("desk/macros/", include("lifebuoy.macros.urls")),
     path("desk/inbound/", include("lifebuoy.notifications.inbound.urls")),
     path("desk/notifications/", include("lifebuoy.notifications.staff.urls")),
     path("desk/escalations/", include("lifebuoy.escalations.urls")),
