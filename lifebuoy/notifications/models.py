@@ -223,6 +223,16 @@ class NotificationKind(models.TextChoices):
     ESCALATION = "escalation", "An escalation was assigned to me"
 
 
+# How the notifications page names each kind, beside the notification's own sentence.
+KIND_LABELS: dict[str, str] = {
+    NotificationKind.CUSTOMER_REPLIED: "Customer reply",
+    NotificationKind.ASSIGNED: "Assignment",
+    NotificationKind.MENTIONED: "Mention",
+    NotificationKind.SLA: "SLA",
+    NotificationKind.ESCALATION: "Escalation",
+}
+
+
 class EmailChoice(models.TextChoices):
     """How a person wants one kind of notification. "Off" means not even in the desk."""
 
@@ -283,6 +293,10 @@ class Notification(models.Model):
     @property
     def is_unread(self) -> bool:
         return self.read_at is None
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.kind, self.kind)
 
 
 class NotificationPreference(models.Model):

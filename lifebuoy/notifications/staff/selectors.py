@@ -120,10 +120,10 @@ class MentionCandidate:
 
 def mention_candidates(*, user: User, prefix: str, limit: int = 8) -> list[MentionCandidate]:
     """Active staff whose name (any word of it) or handle starts with ``prefix``, for the
-    note's @ autocomplete. Staff only."""
+    note's @ autocomplete; not ``user``, whom a mention never notifies. Staff only."""
     _staff_required(user)
     prefix = " ".join(prefix.split())[:100]
-    staff = User.objects.filter(is_active=True).exclude(role=Role.CUSTOMER)
+    staff = User.objects.filter(is_active=True).exclude(role=Role.CUSTOMER).exclude(id=user.id)
     if prefix:
         staff = staff.filter(
             Q(full_name__istartswith=prefix)

@@ -44,7 +44,9 @@ EXCERPT_MAX = 280
 
 def excerpt_of(body: str) -> str:
     flat = " ".join(body.split())
-    return flat if len(flat) <= EXCERPT_MAX else flat[: EXCERPT_MAX - 1] + "…"
+    if len(flat) <= EXCERPT_MAX:
+        return flat
+    return flat[: EXCERPT_MAX - 1].rstrip(" .,;:") + "…"
 
 
 def notification_send(
