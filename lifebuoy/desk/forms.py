@@ -19,6 +19,13 @@ from lifebuoy.tickets.services import BulkChanges, TicketChanges
 from .models import Audience
 from .selectors import DEFAULT_VIEW, VIEWS
 
+Choice = tuple[str, str]
+
+
+def staff_choices() -> list[Choice]:
+    """Everyone a ticket can be assigned to, as (id, name) choices."""
+    return [(str(u.id), u.display_name) for u in staff_list()]
+
 
 class StaffReplyForm(ReplyForm):
     is_internal = forms.BooleanField(
@@ -188,14 +195,16 @@ class QueueFilterForm(forms.Form):
     cursor = forms.CharField(required=False, strip=False)
     trail = forms.CharField(required=False, strip=False, max_length=20_000)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, people: list[Choice] | None = None, **kwargs: Any) -> None:
+        """``people``: ``staff_choices()``, when the page already has them; read here if not.
+        The page's other forms may take them from ``self.people``."""
         super().__init__(*args, **kwargs)
-        people = [(str(u.id), u.display_name) for u in staff_list()]
+        self.people = staff_choices() if people is None else people
         assignee = self.fields["assignee"]
         organization = self.fields["organization"]
         assert isinstance(assignee, forms.ChoiceField)  # noqa: S101  # declared above
         assert isinstance(organization, forms.ChoiceField)  # noqa: S101
-        assignee.choices = [("me", "Me (assignee or owner)"), ("none", "Unassigned"), *people]
+        assignee.choices = [("me", "Me (assignee or owner)"), ("none", "Unassigned"), *self.people]
         # The queue is staff-only, and staff see every organization.
         organization.choices = [(o.id, o.name) for o in Organization.objects.order_by("name")]
 
@@ -267,11 +276,12 @@ class BulkForm(forms.Form):
     add_tags = forms.CharField(required=False, max_length=500, label="Add tags")
     remove_tags = forms.CharField(required=False, max_length=500, label="Remove tags")
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, people: list[Choice] | None = None, **kwargs: Any) -> None:
+        """``people``: ``staff_choices()``, when the page already has them; read here if not."""
         super().__init__(*args, **kwargs)
         assignee = self.fields["assignee"]
         assert isinstance(assignee, forms.ChoiceField)  # noqa: S101  # declared above
-        people = [(str(u.id), u.display_name) for u in staff_list()]
+        people = staff_choices() if people is None else people
         assignee.choices = [("", "Keep assignee"), ("none", "Unassign"), *people]
 
     def changes(self) -> BulkChanges:

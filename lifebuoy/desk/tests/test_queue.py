@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -15,7 +16,7 @@ from lifebuoy.desk.templatetags.desk_tags import view_count
 from lifebuoy.sla.models import Summary, SummaryState
 from lifebuoy.tickets.models import Status, Ticket
 from lifebuoy.tickets.services import message_add
-from lifebuoy.tickets.tests.factories import ticket_opened
+from lifebuoy.tickets.tests.factories import OrganizationFactory, ticket_opened
 
 pytestmark = pytest.mark.django_db
 
@@ -476,3 +477,36 @@ def test_a_colleagues_change_reaches_the_counts_within_their_half_minute(
     with time_machine.travel(now + timedelta(seconds=desk_selectors.COUNT_TTL + 1), tick=False):
         later = {v.slug: c for v, c in client.get("/desk/").context["views"]}
     assert later["unassigned"] == 0
+
+
+def test_the_filter_boxes_keep_what_was_ticked_inside_their_labels(client, ted):
+    OrganizationFactory(name="Smith & Sons")
+    client.force_login(ted)
+    sent = {"view": "all", "status": ["new", "pending"], "tier": "2", "assignee": ["me", ted.id]}
+    page = client.get("/desk/", sent).content.decode()
+
+    assert '<summary>Status <span class="picked">2</span></summary>' in page
+    assert '<legend class="visually-hidden">Status</legend>' in page
+    box = '<label class="check"><input type="checkbox" name="status"'
+    assert f'{box} value="new" id="id_status_0" checked> New</label>' in page
+    assert f'{box} value="open" id="id_status_1"> Open</label>' in page
+    assert f'{box} value="pending" id="id_status_2" checked> Pending customer</label>' in page
+    assert 'name="tier" value="2" id="id_tier_1" checked> Standard</label>' in page
+    assert 'name="assignee" value="me" id="id_assignee_0" checked> Me (assignee or owner)' in page
+    assert re.search(rf'name="assignee" value="{ted.id}" id="id_assignee_\d+" checked> Ted<', page)
+    assert re.search(
+        r'name="organization" value="\d+" id="id_organization_0"> Smith &amp; Sons<', page
+    )
+    assert '<summary>Priority <span class="muted">any</span></summary>' in page
+    assert '<summary>Columns <span class="muted">usual</span></summary>' in page
+    assert page.count(" checked>") == 5
+
+
+def test_a_refused_filter_marks_its_boxes_invalid(client, ted):
+    client.force_login(ted)
+    page = client.get("/desk/", {"priority": "P9"}).content.decode()
+    assert (
+        '<label class="check"><input type="checkbox" name="priority" value="P1"'
+        ' id="id_priority_0" aria-invalid="true"> P1 · Critical</label>'
+    ) in page
+    assert 'name="status" value="new" id="id_status_0">' in page
