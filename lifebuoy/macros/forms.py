@@ -12,7 +12,6 @@ from lifebuoy.accounts.models import User
 from lifebuoy.accounts.selectors import staff_list
 from lifebuoy.core.parsing import parse_id
 from lifebuoy.notifications.models import MessageTemplate
-from lifebuoy.notifications.placeholders import PLACEHOLDERS
 from lifebuoy.tickets.models import Category, Priority
 
 from .actions import MACRO_STATUSES, MacroData
@@ -44,11 +43,12 @@ class MacroForm(forms.Form):
         required=False,
         label="Text",
         widget=forms.Textarea(attrs={"rows": 10}),
-        help_text="Placeholders: " + ", ".join("{" + name + "}" for name in PLACEHOLDERS),
+        help_text="Placeholders such as {customer_name} are filled in from the ticket; the "
+        "list is with this form.",
     )
     audience = forms.CharField(
         required=False,
-        label="Who uses it",
+        label="Share with",
         widget=_choices(("", "Only me"), *Audience.choices),
     )
     set_status = forms.CharField(
