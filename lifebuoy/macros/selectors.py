@@ -56,6 +56,14 @@ def macro_get_for_user(*, user: User, macro_id: int | str | None) -> Macro:
     return macro
 
 
+def macro_chosen_for_user(*, user: User, macro_id: str | None) -> Macro | None:
+    """The macro a reply form names in its ``macro`` field: None when it names none, else
+    through the gate (a macro deleted or unshared since the page loaded is a NotFound)."""
+    if not (macro_id or "").strip():
+        return None
+    return macro_get_for_user(user=user, macro_id=macro_id)
+
+
 def macro_editable(*, user: User, macro: Macro) -> bool:
     """Its owner changes a personal macro; leads and admins change the shared ones."""
     if macro.owner_id is not None:

@@ -5,6 +5,7 @@ import pytest
 from lifebuoy.core.errors import NotFound
 from lifebuoy.macros.models import Audience, Macro
 from lifebuoy.macros.selectors import (
+    macro_chosen_for_user,
     macro_get_for_user,
     macro_list_for_user,
     macro_rows_for_user,
@@ -90,3 +91,11 @@ def test_the_page_rows_cost_one_query_and_say_who_may_change_them(
     assert not any(row.editable for row in shared)
     assigns = mine[1]
     assert assigns.actions == ["set status to Pending customer", "assign to Bob", "add tag x"]
+
+
+def test_a_reply_form_names_no_macro_or_one_the_agent_may_use(desk, ted):
+    assert macro_chosen_for_user(user=ted, macro_id="") is None
+    assert macro_chosen_for_user(user=ted, macro_id=None) is None
+    assert macro_chosen_for_user(user=ted, macro_id=str(desk["ted"].id)) == desk["ted"]
+    with pytest.raises(NotFound):
+        macro_chosen_for_user(user=ted, macro_id=str(desk["bob"].id))
