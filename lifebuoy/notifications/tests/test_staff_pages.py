@@ -31,7 +31,7 @@ def two_for_bob(ticket, alice, ted, bob, now):
 
 def test_the_bell_shows_the_unread_count_on_every_desk_page(client, two_for_bob, bob, ted):
     client.force_login(bob)
-    page = client.get("/desk/").content.decode()
+    page = client.get("/desk/escalations/").content.decode()
     assert 'id="notification-bell"' in page
     assert 'data-unread="2"' in page
     assert 'hx-trigger="every 30s"' in page
