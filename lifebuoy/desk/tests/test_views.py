@@ -8,6 +8,7 @@ import pytest
 from django.core.cache import cache
 
 from lifebuoy.tickets.models import Status, Ticket
+from lifebuoy.tickets.services import AuditEntry, ticket_audit_record
 from lifebuoy.tickets.tests.factories import ticket_opened
 
 pytestmark = pytest.mark.django_db
@@ -146,9 +147,16 @@ def test_the_ticket_page_reads_as_words(client, alice, ted, now):
     client.force_login(ted)
     client.post(f"/desk/tickets/{ticket.id}/reply/", {"body": "Looking now."})
     client.post(f"/desk/tickets/{ticket.id}/reply/", {"body": "hunch", "is_internal": "on"})
+    ticket_audit_record(
+        entries=[AuditEntry(ticket.id, "escalation_suggested", field="rule", new="p1-quiet")],
+        now=now,
+    )
     page = client.get(f"/desk/tickets/{ticket.id}/").content.decode()
-    assert "reply added" in page
-    assert "note added" in page
+    # The reply and the note stand in the timeline themselves, not as "reply added".
+    assert "Looking now." in page
+    assert "hunch" in page
+    assert "escalation suggested (rule: <em>p1-quiet</em>)" in page
+    assert "escalation_suggested" not in page
     assert "replyadded" not in page
     assert "noteadded" not in page
     assert "((" not in page

@@ -19,18 +19,21 @@ from lifebuoy.desk.forms import (
     StaffTicketCreateForm,
     TicketUpdateForm,
 )
+from lifebuoy.desk.requester import requester_panel
 from lifebuoy.desk.services import tickets_seen
+from lifebuoy.desk.timeline import ticket_timeline
 from lifebuoy.sla.selectors import sla_clock_list_for_ticket
 from lifebuoy.tickets import selectors, services
 from lifebuoy.tickets.models import Ticket
 
 
 def _detail_context(user: User, ticket: Ticket) -> dict[str, object]:
+    now = timezone.now()
     return {
         "ticket": ticket,
-        "conversation": selectors.message_list_for_user(user=user, ticket=ticket),
-        "events": selectors.event_list_for_user(user=user, ticket=ticket),
-        "sla_clocks": sla_clock_list_for_ticket(ticket=ticket, now=timezone.now()),
+        "timeline": ticket_timeline(user=user, ticket=ticket),
+        "requester": requester_panel(user=user, ticket=ticket, now=now),
+        "sla_clocks": sla_clock_list_for_ticket(ticket=ticket, now=now),
     }
 
 
