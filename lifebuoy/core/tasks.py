@@ -40,6 +40,20 @@ class _Batch:
 
     connection: BaseDatabaseWrapper
     jobs: list[_Job] = field(default_factory=list)
+    at: int = -1  # where ``flush`` was last put in ``connection.run_on_commit``
+
+    def is_queued(self) -> bool:
+        """Whether ``flush`` is still among the callbacks (not once the transaction rolled
+        back). Checked where it was put, in constant time, so that a transaction asking for
+        hundreds of tasks (a bulk change) does not scan the list for each: the list is searched
+        only after Django rebuilt it, i.e. after a savepoint's rollback or the transaction's end."""
+        if self.at < 0:
+            return False
+        entries = self.connection.run_on_commit
+        if not (self.at < len(entries) and entries[self.at][1] == self.flush):
+            found = (i for i, entry in enumerate(entries) if entry[1] == self.flush)
+            self.at = next(found, -1)
+        return self.at >= 0
 
     def flush(self) -> None:
         if getattr(self.connection, _BATCH, None) is self:
@@ -66,7 +80,7 @@ def _publish(jobs: list[_Job]) -> None:
 def _batch_of(connection: BaseDatabaseWrapper) -> _Batch:
     batch: _Batch | None = getattr(connection, _BATCH, None)
     # A batch whose flush is no longer queued belongs to a transaction that rolled back.
-    if batch is None or not any(entry[1] == batch.flush for entry in connection.run_on_commit):
+    if batch is None or not batch.is_queued():
         batch = _Batch(connection)
         setattr(connection, _BATCH, batch)
     return batch
@@ -86,10 +100,11 @@ def enqueue_on_commit(task: Task[Any, Any], /, *args: Any, **kwargs: Any) -> Non
     # drop the jobs that came before it. Its earlier place becomes a no-op rather than being
     # removed, so the callbacks keep their positions (as Django's test helpers count them).
     entries = connection.run_on_commit
-    for index, (sids, func, robust) in enumerate(entries):
-        if func == batch.flush:
-            entries[index] = (sids, _nothing, robust)
+    if batch.is_queued():
+        sids, _, robust = entries[batch.at]
+        entries[batch.at] = (sids, _nothing, robust)
     entries.append((set(), batch.flush, True))
+    batch.at = len(entries) - 1
 
 
 def _nothing() -> None:

@@ -5,7 +5,8 @@ Reacts to every ticket event that can move a clock: a new ticket (start its cloc
 (answer or start response clocks; not for unverified mail, which moves nothing), every status
 change whatever its cause (pause, resume, stop; auto-close included, and a merge's close, which
 stops the source's clocks), a priority change (new deadlines). Not to assignment, nor to
-``TicketMerged``: the merged target keeps its clocks as they were.
+``TicketMerged``: the merged target keeps its clocks as they were. Around a bulk change, it locks
+the clocks of all its tickets at once (``sla_batch``).
 
 It also gives the ticket list its "next deadline" sort and its SLA-state filter.
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 from lifebuoy.core.cursors import key_datetime, key_optional
 from lifebuoy.sla.selectors import deadline_cursor_key, ticket_filter_sla, ticket_order_by_deadline
 from lifebuoy.sla.services import (
+    sla_batch,
     sla_on_message,
     sla_on_priority_change,
     sla_on_status_change,
@@ -22,6 +24,7 @@ from lifebuoy.sla.services import (
 )
 from lifebuoy.tickets import events
 from lifebuoy.tickets.selectors import ListSort, ticket_list_extend
+from lifebuoy.tickets.services import ticket_bulk_extend
 
 
 def on_ticket_created(event: events.TicketCreated) -> None:
@@ -42,7 +45,9 @@ def on_message_added(event: events.MessageAdded) -> None:
 
 
 def on_status_changed(event: events.StatusChanged) -> None:
-    sla_on_status_change(ticket_id=event.ticket_id, old=event.old, new=event.new, now=event.now)
+    sla_on_status_change(
+        ticket_id=event.ticket_id, old=event.old, new=event.new, now=event.now, ticket=event.ticket
+    )
 
 
 def on_priority_changed(event: events.PriorityChanged) -> None:
@@ -65,6 +70,7 @@ def register() -> None:
         },
         related=("sla_summary",),
     )
+    ticket_bulk_extend(scope=sla_batch)  # one locking query for a bulk change's clocks
     order = events.ORDER_SLA
     events.subscribe(events.TicketCreated, on_ticket_created, order=order)
     events.subscribe(events.MessageAdded, on_message_added, order=order)

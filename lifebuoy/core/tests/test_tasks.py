@@ -78,6 +78,55 @@ def test_a_task_asked_for_in_a_rolled_back_savepoint_is_not_sent(
     ]
 
 
+def test_a_long_transaction_sends_all_its_tasks_once_in_order(
+    django_capture_on_commit_callbacks,
+):
+    from django.db import transaction
+
+    from lifebuoy.core.tasks import enqueue_batch
+
+    with (
+        mock.patch.object(enqueue_batch, "delay") as batch,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        for n in range(300):
+            enqueue_on_commit(ticket_autoclose_sweep, batch_size=n)
+            if n % 100 == 0:  # callbacks of a rolled-back savepoint go, the batch stays
+                try:
+                    with transaction.atomic():
+                        transaction.on_commit(lambda: None)
+                        enqueue_on_commit(ticket_autoclose_sweep, batch_size=-1)
+                        raise RuntimeError("undo")
+                except RuntimeError:
+                    pass
+    (jobs,) = batch.call_args.args
+    assert [kwargs["batch_size"] for _, _, kwargs in jobs] == list(range(300))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_tasks_of_a_rolled_back_transaction_are_not_sent_with_the_next_one():
+    from django.db import transaction
+
+    from lifebuoy.core.tasks import enqueue_batch
+    from lifebuoy.sla.tasks import sla_breach_scan
+
+    with (
+        mock.patch.object(enqueue_batch, "delay") as batch,
+        mock.patch.object(ticket_autoclose_sweep, "delay") as single,
+    ):
+        try:
+            with transaction.atomic():
+                enqueue_on_commit(sla_breach_scan, 1)
+                enqueue_on_commit(sla_breach_scan, 2)
+                raise RuntimeError("undo")
+        except RuntimeError:
+            pass
+        with transaction.atomic():
+            enqueue_on_commit(ticket_autoclose_sweep, batch_size=3)
+    batch.assert_not_called()
+    single.assert_called_once_with(batch_size=3)
+
+
 def test_a_worker_queues_each_task_of_a_batch_and_skips_unknown_names(caplog):
     from lifebuoy.core.tasks import enqueue_batch
 

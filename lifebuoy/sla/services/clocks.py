@@ -1,8 +1,9 @@
 """Clocks on tickets: started, stopped, paused, resumed and rescheduled by ticket events.
 
 The ticket services call the ``sla_on_*`` hooks inside their own transaction, with the ticket
-row locked; the hooks lock the ticket's clocks too (``select_for_update``) so the sweep's
-conditional updates wait for them and then re-check their conditions.
+row locked; the hooks lock the ticket's clocks too (``select_for_update``; in a bulk change, the
+whole batch's at once, see ``batch``) so the sweep's conditional updates wait for them and then
+re-check their conditions.
 
 Rules:
 - first response runs from creation until the first public staff reply (not an internal note,
@@ -13,15 +14,14 @@ Rules:
   awaiting confirmation, resumed on reopen, and met when the ticket closes;
 - resolving or closing a ticket stops its response clocks;
 - a priority change, and every resume, re-reads the current policy and recomputes the deadline
-  from the clock's start and the stretches it ran (pauses are not counted).
+  from the clock's start and the stretches it ran (pauses are not counted); a bulk change
+  reads it once for all its tickets.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
-
-from django.db.models import Q
 
 from lifebuoy.accounts.models import Organization, User
 from lifebuoy.sla.calendar import BusinessCalendar
@@ -38,6 +38,7 @@ from lifebuoy.sla.models import (
 )
 from lifebuoy.tickets.models import Status, Ticket
 
+from .batch import clocks_locked, clocks_take, policy_current, targets_current
 from .breaches import sla_events_record
 from .policies import (
     ALWAYS,
@@ -92,14 +93,17 @@ def sla_on_message(
     _summary_save(ticket.id, clocks)
 
 
-def sla_on_status_change(*, ticket_id: int, old: str, new: str, now: datetime) -> None:
-    """Pause, resume or stop clocks as the ticket's status moves."""
+def sla_on_status_change(
+    *, ticket_id: int, old: str, new: str, now: datetime, ticket: Ticket | None = None
+) -> None:
+    """Pause, resume or stop clocks as the ticket's status moves. ``ticket``, when the caller
+    has the locked instance, saves reading its organization again."""
     if old == new:
         return
     clocks = _locked_clocks(ticket_id)
     if not clocks:
         return
-    org = Organization.objects.get(tickets=ticket_id)
+    org = ticket.organization if ticket is not None else Organization.objects.get(tickets=ticket_id)
     events: list[SlaEvent] = []
     for clock in clocks:
         event = _follow_status(clock, org, new, now)
@@ -110,22 +114,26 @@ def sla_on_status_change(*, ticket_id: int, old: str, new: str, now: datetime) -
 
 
 def sla_on_priority_change(*, ticket: Ticket, now: datetime) -> None:
-    """Recompute the open clocks' deadlines for the ticket's new priority."""
-    clocks = _locked_clocks(ticket.id)
-    policy = sla_policy_for_org(org=ticket.organization)
-    for clock in clocks:
-        if policy is None or clock.state not in (ClockState.RUNNING, ClockState.PAUSED):
-            continue
-        target = sla_target_resolve(
-            org=ticket.organization,
-            policy=policy,
-            kind=clock.kind,
-            priority=ticket.priority,
-            now=now,
-        )
-        if target is not None:
-            clock_apply_target(clock, target, priority=ticket.priority)
-            clock.save(update_fields=_CLOCK_FIELDS)
+    """Recompute the running and paused clocks' deadlines for the ticket's new priority, from
+    the current policy and its targets at that priority (read once per batch in a bulk change,
+    see ``batch``)."""
+    clocks = _locked_clocks(ticket.id, with_calendars=False)  # the moving ones get new ones
+    moving = [c for c in clocks if c.state in (ClockState.RUNNING, ClockState.PAUSED)]
+    policy = policy_current(ticket.organization) if moving else None
+    if policy is not None:
+        rows = targets_current(policy, ticket.priority)
+        for clock in moving:
+            target = sla_target_resolve(
+                org=ticket.organization,
+                policy=policy,
+                kind=clock.kind,
+                priority=ticket.priority,
+                now=now,
+                rows=rows,
+            )
+            if target is not None:
+                clock_apply_target(clock, target, priority=ticket.priority)
+                clock.save(update_fields=_CLOCK_FIELDS)
     _summary_save(ticket.id, clocks)
 
 
@@ -143,15 +151,12 @@ def _follow_status(clock: Clock, org: Organization, new: str, now: datetime) -> 
     return None
 
 
-def _locked_clocks(ticket_id: int) -> list[Clock]:
-    """The ticket's open clocks and its resolution clock (which a reopen may resume), locked."""
-    return list(
-        Clock.objects.select_for_update(of=("self",))
-        .filter(ticket_id=ticket_id)
-        .filter(Q(stopped_at__isnull=True) | Q(kind=ClockKind.RESOLUTION))
-        .select_related("policy", "calendar")
-        .order_by("id")
-    )
+def _locked_clocks(ticket_id: int, *, with_calendars: bool = True) -> list[Clock]:
+    """The ticket's open clocks and its resolution clock, locked (see ``clocks_locked``)."""
+    taken = clocks_take(ticket_id)
+    if taken is not None:
+        return taken
+    return clocks_locked([ticket_id], with_calendars=with_calendars)
 
 
 def _new_clock(
@@ -285,4 +290,8 @@ def _summary_fields(clocks: Iterable[Clock]) -> dict[str, object]:
 
 
 def _summary_save(ticket_id: int, clocks: Iterable[Clock]) -> None:
-    Summary.objects.update_or_create(ticket_id=ticket_id, defaults=_summary_fields(clocks))
+    """Update the ticket's summary: one UPDATE, which also locks it. A ticket that has none yet
+    (written around the services, e.g. imported) gets one, safely against a concurrent insert."""
+    fields = _summary_fields(clocks)
+    if not Summary.objects.filter(ticket_id=ticket_id).update(**fields):
+        Summary.objects.update_or_create(ticket_id=ticket_id, defaults=fields)

@@ -8,7 +8,7 @@ Invariants:
 - the ticket row is locked for the length of each change, so concurrent changes serialize.
 """
 
-from .bulk import BULK_MAX, BulkChanges, ticket_bulk_update
+from .bulk import BULK_MAX, BulkChanges, BulkScope, ticket_bulk_extend, ticket_bulk_update
 from .changes import (
     TRANSITIONS,
     TicketChanges,
@@ -30,11 +30,13 @@ __all__ = [
     "TRANSITIONS",
     "AuditEntry",
     "BulkChanges",
+    "BulkScope",
     "NewTicket",
     "TicketChanges",
     "message_add",
     "ticket_audit_record",
     "ticket_autoclose_sweep",
+    "ticket_bulk_extend",
     "ticket_bulk_update",
     "ticket_confirm_resolved",
     "ticket_create",

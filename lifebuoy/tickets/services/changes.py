@@ -45,7 +45,7 @@ class TicketChanges:
     tags: tuple[str, ...] | None = None
 
 
-def _validated_assignee(changes: TicketChanges) -> User | None:
+def ticket_changes_validate(*, changes: TicketChanges) -> User | None:
     """Check every field of ``changes`` at once; the new assignee, if one is named."""
     errors: dict[str, str] = {}
     if changes.priority is not None:
@@ -167,9 +167,8 @@ def ticket_update(
     ``seen`` holds the values the agent's form showed (``ticket_field_values``): a field the
     agent changes that someone else changed meanwhile is a conflict, refused whole. ``version``
     (the ``updated_at`` the client read) does the same for API clients."""
-    if not actor.is_support_staff:
-        raise PermissionDenied("not_allowed", "Only support staff can change a ticket.")
-    assignee = _validated_assignee(changes)
+    _check_staff(actor)
+    assignee = ticket_changes_validate(changes=changes)
     ticket = _locked(ticket)
     if seen is not None:
         _check_not_stale(ticket, changes, seen)
@@ -179,7 +178,36 @@ def ticket_update(
         )
     if version is not None and ticket.updated_at > version:
         _check_not_changed_since(ticket, changes, version, actor)
-    old_priority, old_assignee = ticket.priority, ticket.assignee
+    _apply(ticket, actor, changes, assignee, now)
+    ticket.refresh_from_db()
+    return ticket
+
+
+@transaction.atomic(savepoint=False)
+def ticket_update_locked(
+    *, ticket: Ticket, actor: User, changes: TicketChanges, assignee: User | None, now: datetime
+) -> None:
+    """``ticket_update`` for a caller that holds the ticket's row lock in its own transaction
+    and read it with its organization (``ticket_bulk_update``): the same checks, audit entries
+    and events, without a second lock, a re-read or a savepoint. ``assignee`` is what
+    ``ticket_changes_validate`` returned for ``changes``.
+
+    A refusal leaves the caller's transaction unusable (no savepoint to roll back to), so the
+    caller must let it undo everything; the instance is left as saved, not re-read."""
+    _check_staff(actor)
+    _apply(ticket, actor, changes, assignee, now)
+
+
+def _check_staff(actor: User) -> None:
+    if not actor.is_support_staff:
+        raise PermissionDenied("not_allowed", "Only support staff can change a ticket.")
+
+
+def _apply(
+    ticket: Ticket, actor: User, changes: TicketChanges, assignee: User | None, now: datetime
+) -> None:
+    """Make the changes on the locked ``ticket``: audit each, save, announce them."""
+    old_priority = ticket.priority
     fields: list[str] = ["updated_at"]
     for name in ("priority", "category"):
         value = getattr(changes, name)
@@ -187,33 +215,23 @@ def ticket_update(
             _event(ticket, actor, "changed", now, field=name, old=getattr(ticket, name), new=value)
             setattr(ticket, name, value)
             fields.append(name)
-    if assignee is not None and assignee.id != ticket.assignee_id:
-        _event(ticket, actor, "changed", now, field="assignee", old=ticket.assignee, new=assignee)
-        ticket.assignee = assignee
-        fields.append("assignee")
-    elif changes.unassign and ticket.assignee_id is not None:
-        _event(ticket, actor, "changed", now, field="assignee", old=ticket.assignee)
-        ticket.assignee = None
-        fields.append("assignee")
+    old_assignee = _change_assignee(
+        ticket, actor, now, fields, assignee=assignee, unassign=changes.unassign
+    )
     if changes.status is not None and changes.status != ticket.status:
         _change_status(ticket, actor, changes.status, now, fields)
     if changes.tags is not None:
-        old_tags = sorted(t.name for t in ticket.tags.all())
-        new_tags = _set_tags(ticket, changes.tags)
-        if new_tags != old_tags:
-            _event(
-                ticket,
-                actor,
-                "changed",
-                now,
-                field="tags",
-                old=",".join(old_tags),
-                new=",".join(new_tags),
-            )
+        _change_tags(ticket, actor, changes.tags, now)
     if len(fields) > 1:
         ticket.last_activity_at = now
         fields.append("last_activity_at")
     ticket.save(update_fields=fields)
+    _announce(ticket, fields, old_priority, old_assignee, now)
+
+
+def _announce(
+    ticket: Ticket, fields: list[str], old_priority: str, old_assignee: User | None, now: datetime
+) -> None:
     if "priority" in fields:
         events.publish(
             events.PriorityChanged(ticket=ticket, old=old_priority, new=ticket.priority, now=now)
@@ -225,8 +243,46 @@ def ticket_update(
             )
         )
     events.publish(events.TicketUpdated(ticket=ticket, changed=frozenset(fields), now=now))
-    ticket.refresh_from_db()
-    return ticket
+
+
+def _change_assignee(
+    ticket: Ticket,
+    actor: User,
+    now: datetime,
+    fields: list[str],
+    *,
+    assignee: User | None,
+    unassign: bool,
+) -> User | None:
+    """Assign or unassign; the previous assignee, read only when it changes."""
+    if assignee is not None and assignee.id != ticket.assignee_id:
+        old = ticket.assignee
+        _event(ticket, actor, "changed", now, field="assignee", old=old, new=assignee)
+        ticket.assignee = assignee
+        fields.append("assignee")
+        return old
+    if unassign and ticket.assignee_id is not None:
+        old = ticket.assignee
+        _event(ticket, actor, "changed", now, field="assignee", old=old)
+        ticket.assignee = None
+        fields.append("assignee")
+        return old
+    return None
+
+
+def _change_tags(ticket: Ticket, actor: User, tags: tuple[str, ...], now: datetime) -> None:
+    old_tags = sorted(t.name for t in ticket.tags.all())
+    new_tags = _set_tags(ticket, tags)
+    if new_tags != old_tags:
+        _event(
+            ticket,
+            actor,
+            "changed",
+            now,
+            field="tags",
+            old=",".join(old_tags),
+            new=",".join(new_tags),
+        )
 
 
 @transaction.atomic
