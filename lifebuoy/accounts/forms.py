@@ -11,11 +11,7 @@ class EmailAuthenticationForm(AuthenticationForm):
 
 
 class ProfileForm(forms.Form):
-    timezone = forms.ChoiceField(
-        label="Time zone",
-        required=False,
-        help_text="Times on your pages show in this zone.",
-    )
+    timezone = forms.ChoiceField(label="Time zone", required=False)
 
     def __init__(self, data: Any = None, *, default_label: str, current: str = "") -> None:
         """``default_label``: what an empty choice means for this person; ``current``: their
