@@ -31,6 +31,15 @@ class StaffReplyForm(ReplyForm):
     is_internal = forms.BooleanField(
         required=False, label="Internal note (never shown to the customer)"
     )
+    # "Send and set status": the composer's second and third buttons.
+    then_status = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("", "Keep the status"),
+            (Status.PENDING, "Pending"),
+            (Status.RESOLVED, "Resolved"),
+        ],
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -3,21 +3,40 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.cache import cache
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 from django.http import QueryDict
 
 from lifebuoy.accounts.models import Role, User
 from lifebuoy.core.errors import PermissionDenied, ValidationFailed
+from lifebuoy.macros.models import Macro
+from lifebuoy.macros.services import macro_reply_send
+from lifebuoy.tickets.models import Message, Ticket
+from lifebuoy.tickets.services import TicketChanges, ticket_update
 
 from .models import Audience, SavedView, TicketSeen
 from .selectors import COUNTS_GENERATION
 
 NAME_MAX = 80
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the composer sends: the text, whether it is an internal note, its files, and the
+    status to set afterwards (empty: keep it)."""
+
+    body: str
+    is_internal: bool
+    files: Sequence[UploadedFile] = ()
+    then_status: str = ""
+
+
 QUERY_MAX = 2000
 # Paging is not part of a view: it always opens on its first page.
 _NOT_SAVED = ("cursor", "trail", "saved")
@@ -119,3 +138,31 @@ def tickets_seen(*, user: User, ticket_ids: Iterable[int], now: datetime) -> Non
 def queue_counts_forget(*, user: User) -> None:
     """Start a new generation of ``user``'s cached counts (after a change of their own)."""
     cache.set(f"{COUNTS_GENERATION}:{user.id}", time.time_ns(), None)
+
+
+@transaction.atomic
+def ticket_reply_send(
+    *,
+    ticket: Ticket,
+    actor: User,
+    reply: Reply,
+    macro: Macro | None,
+    now: datetime,
+) -> Message:
+    """Send the composer's reply or note, then apply the macro it started from and set the
+    status the agent sent it with ("send and set pending/resolved"), all or nothing."""
+    message = macro_reply_send(
+        ticket=ticket,
+        actor=actor,
+        macro=macro,
+        body=reply.body,
+        is_internal=reply.is_internal,
+        files=reply.files,
+        now=now,
+    )
+    if reply.then_status:
+        ticket.refresh_from_db()
+        ticket_update(
+            ticket=ticket, actor=actor, changes=TicketChanges(status=reply.then_status), now=now
+        )
+    return message

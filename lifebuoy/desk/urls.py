@@ -12,6 +12,7 @@ urlpatterns = [
     path("views/", views.saved_view_list_view, name="saved_views"),
     path("views/save/", views.saved_view_create_view, name="saved_view_create"),
     path("views/<str:view_id>/", views.saved_view_change_view, name="saved_view_change"),
+    path("reply/preview/", views.reply_preview_view, name="reply_preview"),
     path("tickets/new/", views.ticket_create_view, name="create"),
     path("tickets/<int:ticket_id>/", views.ticket_detail_view, name="detail"),
     path("tickets/<int:ticket_id>/reply/", views.ticket_reply_view, name="reply"),

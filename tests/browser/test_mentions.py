@@ -21,7 +21,7 @@ def test_a_mention_picked_from_the_autocomplete_notifies_the_colleague(
     teds = chromium.new_context().new_page()
     sign_in(teds, live_server.url, ted.email)
     teds.goto(f"{live_server.url}/desk/tickets/{ticket.id}/")
-    teds.check("input[name=is_internal]")
+    teds.click("label:has-text('Internal note')")  # the composer's note tab
     box = teds.locator("textarea[name=body]")
     box.click()
     box.press_sequentially("Could you look at the hub logs, @bo")

@@ -1,4 +1,5 @@
-"""An agent starts a reply from a template in the browser, edits it and sends it."""
+"""An agent starts a reply from a macro in the browser: a playbook template whose blanks must
+be filled before it can go out, and a macro of their own that also changes the ticket."""
 
 from __future__ import annotations
 
@@ -6,13 +7,16 @@ import pytest
 from django.utils import timezone
 
 from lifebuoy.accounts.models import Queue
+from lifebuoy.macros.models import Macro
+from lifebuoy.macros.seed import load_playbook_macros
 from lifebuoy.notifications.models import Delivery, MessageTemplate
 from lifebuoy.notifications.seed import load_seed_templates
+from lifebuoy.tickets.models import Ticket
 from lifebuoy.tickets.services import NewTicket, ticket_create
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+from .signing_in import sign_in
 
-PASSWORD = "pw-for-tests-1"
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
@@ -20,43 +24,73 @@ def seeded(db):
     """What the data migrations provide (an earlier transactional test may have flushed it)."""
     Queue.objects.get_or_create(slug="tier-2", defaults={"name": "Tier 2", "tier": 2})
     load_seed_templates(template_model=MessageTemplate)
+    load_playbook_macros(template_model=MessageTemplate, macro_model=Macro)
 
 
-def test_an_agent_inserts_a_template_edits_it_and_the_customer_is_emailed(
-    chromium, live_server, seeded, alice, bob
-):
-    ticket = ticket_create(
+@pytest.fixture
+def ticket(seeded, alice) -> Ticket:
+    return ticket_create(
         actor=alice,
         now=timezone.now(),
         data=NewTicket(subject="C2 stopped committing", description="Since 9am."),
     )
-    page = chromium.new_context().new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", bob.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.goto(f"{live_server.url}/desk/tickets/{ticket.id}/")
 
-    page.wait_for_selector(".macro-picker:not([hidden])")
-    page.select_option("#macro-key", "status_update")
-    page.click("#macro-insert")
-    page.wait_for_selector("text=Inserted; fill in the [bracketed] parts.")
+
+def choose_macro(page, name: str) -> None:
+    page.wait_for_selector(".macros-picker:not([hidden])")
+    page.fill("#macros-search", name.split(maxsplit=1)[0])
+    page.click(f"#macros-results button:has-text('{name}')")
+
+
+def test_a_playbook_macro_cannot_go_out_with_its_blanks(chromium, live_server, ticket, alice, bob):
+    page = chromium.new_context().new_page()
+    sign_in(page, live_server.url, bob.email)
+    page.goto(f"{live_server.url}/desk/tickets/{ticket.id}/")
+    choose_macro(page, "Status update")
+    page.wait_for_selector("text=fill in the [bracketed] parts.")
     body = page.input_value("textarea[name=body]")
     assert body.startswith("Hello Alice,")
     assert f"#{ticket.id}" in body
     assert "[diagnosis]" in body
 
-    # Sent with blanks left, it is refused and the draft stays.
+    # Sent with blanks left, it is refused, naming them, and the draft stays.
     page.fill("textarea[name=body]", body.replace("[diagnosis]", "C2's API key expired"))
-    page.click("button:has-text('Send')")
+    page.click("button.send")
     page.wait_for_selector("text=Fill in or remove [timeline] before sending")
     draft = page.input_value("textarea[name=body]")
     assert "C2's API key expired" in draft
-    filled = draft.replace("[timeline]", "today")
-    page.fill("textarea[name=body]", filled)
-    page.click("button:has-text('Send')")
+    assert not any("API key" in d.payload.get("text", "") for d in Delivery.objects.all())
+
+    page.fill("textarea[name=body]", draft.replace("[timeline]", "today"))
+    page.click("button.send")
     page.wait_for_selector("text=Reply sent.")
     reply = Delivery.objects.filter(kind="email", target=alice.email).order_by("id").last()
     assert reply is not None
     assert "C2's API key expired" in reply.payload["text"]
     assert reply.payload["subject"] == f"Re: [Ticket #{ticket.id}] C2 stopped committing"
+
+
+def test_a_macro_that_sets_fields_changes_the_ticket_when_the_reply_is_sent(
+    chromium, live_server, ticket, alice, bob
+):
+    Macro.objects.create(
+        name="Fixed upstream",
+        body="Hello {customer_name}, the fix is live; tell us if C2 stalls again.",
+        owner=bob,
+        set_status="resolved",
+        set_priority="P2",
+        add_tags=["fixed-upstream"],
+        created_by=bob,
+    )
+    page = chromium.new_context().new_page()
+    sign_in(page, live_server.url, bob.email)
+    page.goto(f"{live_server.url}/desk/tickets/{ticket.id}/")
+    choose_macro(page, "Fixed upstream")
+    page.wait_for_selector("text=Sending will also:")
+    assert page.input_value("textarea[name=body]").startswith("Hello Alice, the fix is live")
+    page.click("button.send")
+    page.wait_for_selector("text=Reply sent.")
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.priority) == ("resolved", "P2")
+    assert [t.name for t in ticket.tags.all()] == ["fixed-upstream"]
+    assert ticket.messages.get().body.startswith("Hello Alice, the fix is live")

@@ -13,6 +13,8 @@ from django.utils import timezone
 from lifebuoy.accounts.models import Queue
 from lifebuoy.kb.services import kb_article_create
 from lifebuoy.kb.template import ArticleDraft
+from lifebuoy.macros.models import Macro
+from lifebuoy.macros.seed import load_playbook_macros
 from lifebuoy.notifications.models import MessageTemplate
 from lifebuoy.notifications.seed import load_seed_templates
 from lifebuoy.tickets.services import NewTicket, ticket_create
@@ -54,6 +56,7 @@ class Browser:
 def desk(db, alice, ted, now):
     Queue.objects.get_or_create(slug="tier-2", defaults={"name": "Tier 2", "tier": 2})
     load_seed_templates(template_model=MessageTemplate)
+    load_playbook_macros(template_model=MessageTemplate, macro_model=Macro)
     draft = ArticleDraft(
         title="Zeppelin sync stalls after the nightly job",
         issue="The zeppelin sync never finishes",
@@ -79,10 +82,10 @@ def test_the_desk_works_under_the_policy(chromium, live_server, desk, ted):
     agent.goto("/desk/")
     assert agent.page.locator("script[src*='sla/countdown']").count() == 1  # loads, no errors
     agent.goto(f"/desk/tickets/{desk['ticket']}/")
-    agent.page.wait_for_selector(".macro-picker:not([hidden])")  # shown by macros.js
-    agent.page.select_option("#macro-key", "status_update")
-    agent.page.click("#macro-insert")
-    agent.page.wait_for_selector("text=Inserted; fill in the [bracketed] parts.")
+    agent.page.wait_for_selector(".macros-picker:not([hidden])")  # shown by picker.js
+    agent.page.fill("#macros-search", "status")
+    agent.page.click("#macros-results button:has-text('Status update')")
+    agent.page.wait_for_selector("text=fill in the [bracketed] parts.")
     assert agent.problems == []
 
 

@@ -73,5 +73,5 @@ def test_the_sidebar_sits_beside_the_timeline_on_a_desktop_and_below_it_on_a_pho
     assert page.evaluate("document.documentElement.scrollWidth") <= width  # no sideways scroll
     # The properties form comes first in the sidebar, then the requester.
     headings = page.locator(".ticket-side h2").all_inner_texts()
-    assert headings[:3] == ["Properties", "Requester", "SLA"]
+    assert headings[:5] == ["Properties", "Followers", "Requester", "CC", "SLA"]
     context.close()

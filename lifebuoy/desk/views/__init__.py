@@ -5,6 +5,7 @@ from .presence import ticket_presence_view
 from .queue import bulk_update_view, queue_view, search_view, view_counts_view
 from .saved import saved_view_change_view, saved_view_create_view, saved_view_list_view
 from .tickets import (
+    reply_preview_view,
     ticket_create_view,
     ticket_detail_view,
     ticket_reply_view,
@@ -15,6 +16,7 @@ __all__ = [
     "bulk_update_view",
     "merge_view",
     "queue_view",
+    "reply_preview_view",
     "saved_view_change_view",
     "saved_view_create_view",
     "saved_view_list_view",

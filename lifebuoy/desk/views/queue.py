@@ -70,7 +70,7 @@ def queue_view(request: WSGIRequest) -> HttpResponse:
         "columns": form.shown_columns(),
         "filters_in_use": _filters_in_use(request),
         "sort_links": _sort_links(request, filters.sort),
-        "bulk_form": BulkForm(initial={"query": request.GET.urlencode()}),
+        "bulk_form": BulkForm(initial={"query": request.GET.urlencode()}, people=form.people),
         "now": now,
     }
     return render(request, "desk/queue.html", context, status=status)

@@ -13,6 +13,7 @@ from lifebuoy.accounts.decorators import signed_in_user, staff_required
 from lifebuoy.accounts.models import User
 from lifebuoy.accounts.selectors import customer_get
 from lifebuoy.core.errors import NotFound, ValidationFailed
+from lifebuoy.core.markdown import render_markdown
 from lifebuoy.core.views import ServiceCall
 from lifebuoy.desk.forms import (
     StaffReplyForm,
@@ -20,18 +21,22 @@ from lifebuoy.desk.forms import (
     TicketUpdateForm,
 )
 from lifebuoy.desk.requester import requester_panel
-from lifebuoy.desk.services import tickets_seen
-from lifebuoy.desk.timeline import ticket_timeline
+from lifebuoy.desk.services import Reply, ticket_reply_send, tickets_seen
+from lifebuoy.desk.timeline import Post, ticket_timeline
+from lifebuoy.macros.selectors import macro_chosen_for_user
 from lifebuoy.sla.selectors import sla_clock_list_for_ticket
 from lifebuoy.tickets import selectors, services
-from lifebuoy.tickets.models import Ticket
+from lifebuoy.tickets.models import Status, Ticket
 
 
 def _detail_context(user: User, ticket: Ticket) -> dict[str, object]:
     now = timezone.now()
+    timeline = ticket_timeline(user=user, ticket=ticket)
     return {
         "ticket": ticket,
-        "timeline": ticket_timeline(user=user, ticket=ticket),
+        "timeline": timeline,
+        # The newest message on the page: presence reports any that arrive after it.
+        "last_message_id": max((e.message.id for e in timeline if isinstance(e, Post)), default=0),
         "requester": requester_panel(user=user, ticket=ticket, now=now),
         "sla_clocks": sla_clock_list_for_ticket(ticket=ticket, now=now),
     }
@@ -56,21 +61,25 @@ def ticket_reply_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
     form = StaffReplyForm(request.POST, request.FILES)
     call = ServiceCall(request, form)
     if form.is_valid():
+        data = form.cleaned_data
         with call:
-            services.message_add(
+            ticket_reply_send(
                 ticket=ticket,
-                author=user,
-                body=form.cleaned_data["body"],
-                is_internal=form.cleaned_data["is_internal"],
-                files=form.cleaned_data["attachments"],
+                actor=user,
+                reply=Reply(
+                    body=data["body"],
+                    is_internal=data["is_internal"],
+                    files=data["attachments"],
+                    then_status=data["then_status"],
+                ),
+                macro=macro_chosen_for_user(user=user, macro_id=request.POST.get("macro")),
                 now=timezone.now(),
             )
-            messages.success(
-                request, "Note added." if form.cleaned_data["is_internal"] else "Reply sent."
-            )
+            messages.success(request, _sent_words(data["is_internal"], data["then_status"]))
             return redirect("desk:detail", ticket_id=ticket.id)
     context = _detail_context(user, ticket)
-    context.update(reply_form=form, update_form=TicketUpdateForm(initial={"status": ticket.status}))
+    update_form = TicketUpdateForm.for_ticket(services.ticket_field_values(ticket))
+    context.update(reply_form=form, update_form=update_form)
     return render(request, "desk/detail.html", context, status=call.status(400))
 
 
@@ -129,6 +138,21 @@ def ticket_create_view(request: WSGIRequest) -> HttpResponse:
             )
             return redirect("desk:detail", ticket_id=ticket.id)
     return render(request, "desk/create.html", {"form": form}, status=call.status(200))
+
+
+def _sent_words(is_internal: bool, then_status: str) -> str:
+    sent = "Note added" if is_internal else "Reply sent"
+    if then_status:
+        return f"{sent}; the ticket is now {Status(then_status).label.lower()}."
+    return f"{sent}."
+
+
+@staff_required
+@require_POST
+def reply_preview_view(request: WSGIRequest) -> HttpResponse:
+    """The composer's text as it will read, rendered and sanitized as a sent message is."""
+    html = render_markdown(request.POST.get("body", ""))
+    return render(request, "desk/_preview.html", {"html": html})
 
 
 def _requester(email: str) -> User:

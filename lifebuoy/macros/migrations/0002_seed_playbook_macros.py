@@ -3,35 +3,14 @@
 the status update changes nothing else, the resolution resolves it."""
 
 from django.db import migrations
-from django.utils import timezone
-
-PLAYBOOK_MACROS = [
-    # (template key, name, status to set)
-    ("initial_response", "Initial response", "open"),
-    ("status_update", "Status update", ""),
-    ("resolution", "Resolution", "resolved"),
-]
+from lifebuoy.macros.seed import PLAYBOOK_MACROS, load_playbook_macros
 
 
 def seed(apps, schema_editor):
-    template_model = apps.get_model("notifications", "MessageTemplate")
-    macro_model = apps.get_model("macros", "Macro")
-    now = timezone.now()
-    for position, (key, name, status) in enumerate(PLAYBOOK_MACROS, start=1):
-        template = template_model.objects.filter(key=key).first()
-        if template is None or macro_model.objects.filter(template=template).exists():
-            continue
-        macro_model.objects.create(
-            name=name,
-            body="",
-            template=template,
-            owner=None,
-            audience="everyone",
-            set_status=status,
-            position=position,
-            created_at=now,
-            updated_at=now,
-        )
+    load_playbook_macros(
+        template_model=apps.get_model("notifications", "MessageTemplate"),
+        macro_model=apps.get_model("macros", "Macro"),
+    )
 
 
 def unseed(apps, schema_editor):

@@ -117,8 +117,8 @@ def test_ticket_page_offers_the_macro_picker(bob, ticket):
     client = Client()
     client.force_login(bob)
     page = client.get(reverse("desk:detail", args=[ticket.id]))
-    assert b"macro-picker" in page.content
-    assert b"notifications/macros.js" in page.content
+    assert b"macros-picker" in page.content
+    assert b"macros/picker.js" in page.content
 
 
 def test_a_lead_edits_in_the_desk_and_sees_placeholder_errors(lena):

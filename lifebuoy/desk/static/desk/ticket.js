@@ -70,12 +70,46 @@
     }, 2000);
   }
 
+  // "Preview": the text as the customer will read it, rendered by the server as sent messages
+  // are (Markdown, sanitized). Typing again hides the preview.
+  function setUpPreview(c) {
+    var button = c.form.querySelector("[data-preview]");
+    var pane = document.getElementById("composer-preview");
+    var url = c.form.getAttribute("data-preview-url");
+    if (!button || !pane || !url || !window.fetch) {
+      if (button) button.hidden = true;
+      return;
+    }
+    var token = c.form.querySelector("input[name=csrfmiddlewaretoken]");
+    button.addEventListener("click", function () {
+      var data = new FormData();
+      data.append("body", c.body.value);
+      fetch(url, {
+        method: "POST",
+        body: data,
+        credentials: "same-origin",
+        headers: { "X-CSRFToken": token ? token.value : "" },
+      })
+        .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
+        .then(function (html) {
+          pane.innerHTML = html; // the server's sanitized rendering
+          pane.hidden = false;
+        })
+        .catch(function () {
+          pane.textContent = "The preview could not be loaded; the text is unchanged.";
+          pane.hidden = false;
+        });
+    });
+    c.body.addEventListener("input", function () { pane.hidden = true; });
+  }
+
   function start() {
     var c = composer();
     if (!c) return;
     setUpDraft(c);
     setUpSendKey(c);
     setUpPresenceState(c);
+    setUpPreview(c);
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

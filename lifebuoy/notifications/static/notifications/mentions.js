@@ -10,13 +10,16 @@
   const box = findReplyBox();
   if (!url || !list || !box) return;
   const form = box.form;
-  const internal = form ? form.querySelector("input[name=is_internal]") : null;
+  // A checkbox, or the composer's "Internal note" tab (a radio whose value is "on").
+  const internal = form
+    ? form.querySelector("input[name=is_internal][value=on]") ||
+      form.querySelector("input[name=is_internal]")
+    : null;
 
   // Under the reply box, whatever the page's layout.
   box.insertAdjacentElement("afterend", assist);
   box.setAttribute("aria-autocomplete", "list");
   box.setAttribute("aria-controls", list.id);
-  box.setAttribute("aria-expanded", "false");
 
   let matches = [];
   let active = -1;
@@ -51,7 +54,6 @@
     token = null;
     list.hidden = true;
     list.replaceChildren();
-    box.setAttribute("aria-expanded", "false");
     box.removeAttribute("aria-activedescendant");
   }
 
@@ -75,7 +77,6 @@
       list.appendChild(item);
     });
     list.hidden = matches.length === 0;
-    box.setAttribute("aria-expanded", matches.length ? "true" : "false");
     if (active >= 0) box.setAttribute("aria-activedescendant", "mention-option-" + active);
     else box.removeAttribute("aria-activedescendant");
   }
@@ -136,5 +137,9 @@
     }
   });
   box.addEventListener("blur", () => setTimeout(close, 150));
-  if (internal) internal.addEventListener("change", () => (isNote() ? lookUp() : close()));
+  if (form) {
+    form.querySelectorAll("input[name=is_internal]").forEach((input) =>
+      input.addEventListener("change", () => (isNote() ? lookUp() : close()))
+    );
+  }
 })();
