@@ -17,7 +17,7 @@ from lifebuoy.accounts.models import User
 from lifebuoy.core.errors import ValidationFailed
 from lifebuoy.tickets.models import Ticket
 
-from .models import Clock, ClockState, Hours, SummaryState
+from .models import Clock, ClockState, Hours, Summary, SummaryState
 from .services.policies import ALWAYS, calendar_describe, sla_business_calendar
 from .services.schedule import clock_stretches, minutes_used
 
@@ -237,3 +237,12 @@ def deadline_cursor_key(ticket: Ticket) -> str | None:
     summary = getattr(ticket, "sla_summary", None)
     due = summary.next_due_at if summary is not None else None
     return due.isoformat() if due is not None else None
+
+
+def sla_breached_ticket_count(*, cap: int) -> int:
+    """How many tickets have a breached target still open (at most ``cap + 1``), counted from
+    the summaries alone: a summary reads "breached" only while a breached clock is open, and
+    resolving or closing a ticket stops its clocks, so these tickets are all unsolved and the
+    count needs no join with a million tickets."""
+    breached = Summary.objects.filter(state=SummaryState.BREACHED)
+    return breached.values("ticket_id")[: cap + 1].count()

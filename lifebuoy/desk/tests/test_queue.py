@@ -14,8 +14,9 @@ from django.test.utils import CaptureQueriesContext
 from lifebuoy.desk import selectors as desk_selectors
 from lifebuoy.desk.templatetags.desk_tags import view_count
 from lifebuoy.sla.models import Summary, SummaryState
+from lifebuoy.sla.services.breaches import sla_breach_scan
 from lifebuoy.tickets.models import Status, Ticket
-from lifebuoy.tickets.services import message_add
+from lifebuoy.tickets.services import TicketChanges, message_add, ticket_update
 from lifebuoy.tickets.tests.factories import OrganizationFactory, ticket_opened
 
 pytestmark = pytest.mark.django_db
@@ -515,3 +516,39 @@ def test_a_refused_filter_marks_its_boxes_invalid(client, ted):
         ' id="id_priority_0" aria-invalid="true"> P1 · Critical</label>'
     ) in page
     assert 'name="status" value="new" id="id_status_0">' in page
+
+
+def test_the_breached_count_is_the_breached_list_through_a_tickets_life(client, alice, ted, now):
+    """The count reads the SLA summaries alone; the list joins the tickets. They agree because
+    resolving or closing a ticket stops its breached clocks."""
+    tickets = {
+        name: ticket_opened(alice, now, subject=name, priority="P1")
+        for name in ("stays late", "resolved late", "pending late", "closed late", "answered")
+    }
+    message_add(ticket=tickets["answered"], author=ted, body="On it.", now=now)
+    later = now + timedelta(days=10)
+    with time_machine.travel(later, tick=False):
+        sla_breach_scan(now=later)
+        actions = {
+            "resolved late": "resolved",
+            "pending late": "pending",
+            "closed late": "resolved",
+        }
+        for name, status in actions.items():
+            ticket_update(
+                ticket=tickets[name], actor=ted, changes=TicketChanges(status=status), now=later
+            )
+        ticket_update(
+            ticket=Ticket.objects.get(id=tickets["closed late"].id),
+            actor=ted,
+            changes=TicketChanges(status="closed"),
+            now=later,
+        )
+        cache.clear()
+        client.force_login(ted)
+        response = client.get("/desk/", {"view": "breached"})
+    listed = sorted(subjects(response))
+    counts = {v.slug: c for v, c in response.context["views"]}
+    assert {"stays late", "pending late"} <= set(listed)  # waiting on the customer is unsolved
+    assert not {"resolved late", "closed late"} & set(listed)
+    assert counts["breached"] == len(listed) == response.context["total"]
