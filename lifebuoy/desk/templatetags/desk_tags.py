@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
-from django.utils.timezone import template_localtime
+from django.utils.timezone import template_localtime  # type: ignore[attr-defined]
 
 from lifebuoy.desk.selectors import COUNT_CAP
 from lifebuoy.sla.templatetags.sla_tags import deadline_cell
