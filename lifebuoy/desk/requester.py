@@ -16,6 +16,8 @@ from lifebuoy.tickets.models import OPEN_STATUSES, Ticket
 from lifebuoy.tickets.selectors import ticket_visible
 
 OTHER_TICKETS_SHOWN = 5
+OTHER_TICKETS_COUNTED = 100  # beyond this the panel says "more than 100": a requester with
+# thousands of tickets would otherwise cost a count of all of them on every page view
 
 
 @dataclass(frozen=True)
@@ -29,9 +31,18 @@ class RequesterPanel:
     deployments: list[DeploymentHealth]
 
     @property
-    def more_open(self) -> int:
-        """How many other open tickets the panel does not list."""
-        return self.other_open_count - len(self.other_open)
+    def more_open(self) -> str:
+        """How many other open tickets the panel does not list ("" for none)."""
+        if self.other_open_count > OTHER_TICKETS_COUNTED:
+            return f"more than {OTHER_TICKETS_COUNTED - len(self.other_open)}"
+        unlisted = self.other_open_count - len(self.other_open)
+        return str(unlisted) if unlisted else ""
+
+    @property
+    def open_in_all(self) -> str:
+        if self.other_open_count > OTHER_TICKETS_COUNTED:
+            return f"more than {OTHER_TICKETS_COUNTED}"
+        return str(self.other_open_count)
 
 
 def requester_panel(*, user: User, ticket: Ticket, now: datetime) -> RequesterPanel:
@@ -48,7 +59,9 @@ def requester_panel(*, user: User, ticket: Ticket, now: datetime) -> RequesterPa
         .order_by("-last_activity_at", "-id")
     )
     shown = list(others.only("id", "subject", "status", "priority")[: OTHER_TICKETS_SHOWN + 1])
-    count = len(shown) if len(shown) <= OTHER_TICKETS_SHOWN else others.count()
+    count = len(shown)
+    if count > OTHER_TICKETS_SHOWN:
+        count = others.order_by().values("id")[: OTHER_TICKETS_COUNTED + 1].count()
     return RequesterPanel(
         requester=ticket.requester,
         organization=ticket.organization,

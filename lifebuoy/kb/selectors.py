@@ -4,10 +4,12 @@ support staff see every article, everybody else only published customer-facing o
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Max, Q, QuerySet
 
 from lifebuoy.accounts.models import STAFF_ROLES, Role, User
 from lifebuoy.core.errors import NotFound, PermissionDenied
@@ -28,6 +30,7 @@ from .search import Restriction, run_search
 
 SEARCH_LIMIT_MAX = 50
 SUGGESTION_COUNT = 3
+SUGGEST_TTL = 300  # seconds a ticket's suggestions are kept while no article changes
 WEEKLY_REVIEW_DAYS = 7
 QUARTERLY_REVIEW_DAYS = 91
 ARTICLE_NUMBER_MAX = 999_999_999  # nine digits: KB-1001 and on
@@ -116,10 +119,23 @@ def kb_suggest(
     restriction = kb_restriction_for(user=user, state=State.PUBLISHED.value)
     # The subject is the customer's own summary: counted twice, as a heavier query part.
     text = f"{subject}\n{subject}\n{description}"
-    hits = run_search(
-        text, restriction=restriction, match_all=False, limit=limit, complete_last=False
+    # Every view of a ticket asks again with the same text: the answer is kept until an
+    # article changes (the key holds the newest change) or SUGGEST_TTL passes.
+    stamp = Article.objects.aggregate(newest=Max("updated_at"), count=Count("id"))
+    key = (
+        "kb:suggest:"
+        + hashlib.sha256(
+            repr((text, restriction, limit, stamp["newest"], stamp["count"])).encode()
+        ).hexdigest()
     )
-    return _load([h.article_id for h in hits])
+    ids: list[int] | None = cache.get(key)
+    if ids is None:
+        hits = run_search(
+            text, restriction=restriction, match_all=False, limit=limit, complete_last=False
+        )
+        ids = [h.article_id for h in hits]
+        cache.set(key, ids, SUGGEST_TTL)
+    return _load(ids)
 
 
 def kb_article_list(

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from lifebuoy.desk import requester
 from lifebuoy.desk.requester import requester_panel
 from lifebuoy.monitoring.services.deployments import NewDeployment, deployment_create
 from lifebuoy.tickets.models import Status, Ticket
@@ -108,8 +109,18 @@ def test_past_five_other_tickets_the_panel_gives_the_count(client, ticket, alice
     client.force_login(ted)
     panel = requester_panel(user=ted, ticket=ticket, now=now)
     assert len(panel.other_open) == 5
-    assert (panel.other_open_count, panel.more_open) == (7, 2)
+    assert (panel.other_open_count, panel.more_open) == (7, "2")
     assert "and 2 more (7 open in all)" in _page(client, ticket)
+
+
+def test_a_requester_with_very_many_tickets_is_counted_only_so_far(
+    client, ticket, alice, ted, now, monkeypatch
+):
+    monkeypatch.setattr(requester, "OTHER_TICKETS_COUNTED", 8)
+    for i in range(10):
+        ticket_opened(alice, now + timedelta(minutes=i), subject=f"Other {i}")
+    client.force_login(ted)
+    assert "and more than 3 more (more than 8 open in all)" in _page(client, ticket)
 
 
 def test_the_requester_panel_shows_plan_local_time_and_deployments(

@@ -4,8 +4,10 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
+import time_machine
 from django.core import mail
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from lifebuoy.core.errors import InvalidState, NotFound, PermissionDenied
 from lifebuoy.kb.models import Article, ArticleRevision, Outcome, SuggestionRecord
@@ -15,6 +17,7 @@ from lifebuoy.kb.selectors import (
     kb_quarterly_review,
     kb_restriction_for,
     kb_search,
+    kb_suggest,
     kb_weekly_review,
 )
 from lifebuoy.kb.services import (
@@ -267,3 +270,21 @@ def test_the_reminder_task_calls_the_service(ted, public_article):
     from lifebuoy.kb.tasks import kb_review_reminders_send as task
 
     assert task() == 1
+
+
+def test_a_tickets_suggestions_are_kept_until_an_article_changes(
+    alice, ted, public_article, draft_article, now
+):
+    def suggested() -> list[str]:
+        found = kb_suggest(user=ted, subject="quokkafrost dashboard empty", description="")
+        return sorted(a.title for a in found if "quokkafrost" in a.title)
+
+    assert suggested() == ["Public quokkafrost fix"]
+    with CaptureQueriesContext(connection) as again:
+        assert suggested() == ["Public quokkafrost fix"]
+    assert len(again.captured_queries) == 2  # the articles' newest change, and loading them
+
+    later = now + timedelta(minutes=1)
+    with time_machine.travel(later, tick=False):
+        kb_article_set_state(article=draft_article, actor=ted, state="published", now=later)
+    assert suggested() == ["Draft quokkafrost notes", "Public quokkafrost fix"]
