@@ -168,6 +168,9 @@ STORAGES = {
 }
 
 SESSION_COOKIE_HTTPONLY = True
+# Sessions read from the shared cache, written through to the database: a page (and a ticket
+# page's presence poll every 5 s) no longer costs a session query.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True

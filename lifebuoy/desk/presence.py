@@ -16,7 +16,7 @@ from django.core.cache import cache
 
 from lifebuoy.accounts.models import User
 from lifebuoy.core.errors import ValidationFailed
-from lifebuoy.tickets.models import Message, Ticket
+from lifebuoy.tickets.models import Message
 
 PRESENCE_TTL = 15  # seconds an entry lives without a beat; pages beat every 5
 VIEWING = "viewing"
@@ -51,16 +51,16 @@ def _key(ticket_id: int) -> str:
     return f"desk:presence:{ticket_id}"
 
 
-def presence_beat(*, ticket: Ticket, user: User, state: str, now: datetime) -> list[Presence]:
-    """Record that ``user`` has ``ticket`` open (``state``: viewing or replying); return the
+def presence_beat(*, ticket_id: int, user: User, state: str, now: datetime) -> list[Presence]:
+    """Record that ``user`` has the ticket open (``state``: viewing or replying); return the
     others who do."""
     if state not in STATES:
         raise ValidationFailed.for_fields({"state": f"Say one of: {', '.join(STATES)}."})
     at = now.timestamp()
-    entries: _Entries = cache.get(_key(ticket.id)) or {}
+    entries: _Entries = cache.get(_key(ticket_id)) or {}
     live = {uid: entry for uid, entry in entries.items() if entry[2] > at}
     live[user.id] = (user.display_name, state, at + PRESENCE_TTL)
-    cache.set(_key(ticket.id), live, PRESENCE_TTL * 2)
+    cache.set(_key(ticket_id), live, PRESENCE_TTL * 2)
     others = [
         Presence(user_id=uid, name=name, state=st)
         for uid, (name, st, _) in live.items()
@@ -69,12 +69,13 @@ def presence_beat(*, ticket: Ticket, user: User, state: str, now: datetime) -> l
     return sorted(others, key=lambda p: (not p.replying, p.name))
 
 
-def presence_new_messages(*, ticket: Ticket, user: User, after_id: int) -> NewMessages | None:
-    """Messages others added to ``ticket`` after the one with ``after_id`` (staff see notes)."""
-    newer = Message.objects.filter(ticket=ticket, id__gt=after_id).exclude(author=user)
+def presence_new_messages(*, ticket_id: int, user: User, after_id: int) -> NewMessages | None:
+    """Messages others added to the ticket after the one with ``after_id`` (staff see notes)."""
+    newer = Message.objects.filter(ticket_id=ticket_id, id__gt=after_id).exclude(author=user)
     if not user.is_support_staff:
         newer = newer.filter(is_internal=False)
-    rows = list(newer.select_related("author").order_by("-id")[:NEW_MAX])
-    if not rows:
+    authors = list(newer.order_by("-id").values_list("author_id", flat=True)[:NEW_MAX])
+    if not authors:
         return None
-    return NewMessages(count=len(rows), last_author=rows[0].author.display_name)
+    last = User.objects.get(id=authors[0])
+    return NewMessages(count=len(authors), last_author=last.display_name)

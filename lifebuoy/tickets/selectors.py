@@ -98,6 +98,15 @@ def ticket_get_for_user(*, user: User, ticket_id: int) -> Ticket:
     return ticket
 
 
+def ticket_id_get_for_user(*, user: User, ticket_id: int) -> int:
+    """The gate for requests that need only to know the ticket is ``user``'s to see (a poll
+    every few seconds): the same rule and the same 404 as ``ticket_get_for_user``, without
+    reading the ticket and its relations."""
+    if not ticket_visible(user=user).filter(id=ticket_id).exists():
+        raise NotFound("ticket_not_found", f"Ticket #{ticket_id} was not found.")
+    return ticket_id
+
+
 def message_list_for_user(*, user: User, ticket: Ticket) -> QuerySet[Message]:
     """The conversation as ``user`` may see it: customers never get internal notes."""
     messages = ticket.messages.select_related("author").prefetch_related("attachments")

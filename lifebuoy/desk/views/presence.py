@@ -20,16 +20,15 @@ from lifebuoy.tickets import selectors
 def ticket_presence_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
     """Beat for the signed-in agent; answer with the others on the ticket and any news."""
     user = signed_in_user(request)
-    ticket = selectors.ticket_get_for_user(user=user, ticket_id=ticket_id)
+    ticket_id = selectors.ticket_id_get_for_user(user=user, ticket_id=ticket_id)
     try:
         others = presence.presence_beat(
-            ticket=ticket, user=user, state=request.POST.get("state", ""), now=timezone.now()
+            ticket_id=ticket_id, user=user, state=request.POST.get("state", ""), now=timezone.now()
         )
     except ValidationFailed as error:
         fields = error.extra.get("fields", {})
         return HttpResponse(" ".join(fields.values()), status=400, content_type="text/plain")
     after = parse_id(request.POST.get("last_message")) or 0
-    news = presence.presence_new_messages(ticket=ticket, user=user, after_id=after)
-    return render(
-        request, "desk/_presence.html", {"ticket": ticket, "others": others, "news": news}
-    )
+    news = presence.presence_new_messages(ticket_id=ticket_id, user=user, after_id=after)
+    context = {"ticket_id": ticket_id, "others": others, "news": news}
+    return render(request, "desk/_presence.html", context)
