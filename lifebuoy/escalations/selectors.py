@@ -162,6 +162,12 @@ def escalation_view_for_user(*, user: User, ticket_id: int, now: datetime) -> Es
     """The gate for escalations: the ticket's own gate (404 for other organizations), then the
     customer's subset."""
     ticket = ticket_get_for_user(user=user, ticket_id=ticket_id)
+    return escalation_view_of_ticket(user=user, ticket=ticket, now=now)
+
+
+def escalation_view_of_ticket(*, user: User, ticket: Ticket, now: datetime) -> EscalationView:
+    """``escalation_view_for_user`` for a ticket the caller already read through the ticket's
+    gate for ``user`` (the ticket page's panel), without reading it again."""
     follow = follow_up_for_ticket(ticket=ticket, now=now)
     state = EscalationState.objects.filter(ticket=ticket).first()
     level = state.level if state else routing_level(ticket)

@@ -9,7 +9,11 @@ from django import template
 from django.utils import timezone
 
 from lifebuoy.accounts.models import User
-from lifebuoy.escalations.selectors import escalation_view_for_user, page_list_for_ticket
+from lifebuoy.escalations.selectors import (
+    escalation_view_for_user,
+    escalation_view_of_ticket,
+    page_list_for_ticket,
+)
 from lifebuoy.escalations.services.triage import scope_referral
 from lifebuoy.tickets.models import Ticket
 
@@ -26,7 +30,7 @@ def escalation_panel(context: dict[str, Any], ticket: Ticket) -> dict[str, Any]:
     return {
         "show": True,
         "ticket": ticket,
-        "view": escalation_view_for_user(user=user, ticket_id=ticket.id, now=now),
+        "view": escalation_view_of_ticket(user=user, ticket=ticket, now=now),
         "pages": page_list_for_ticket(user=user, ticket=ticket),
         "referral": referral[0] if referral else "",
         "csrf_token": context.get("csrf_token"),
