@@ -52,7 +52,7 @@ def test_an_escalation_climbs_from_tier_2_to_engineering(
     sign_in(agent, base, bob.email)
     agent.goto(f"{base}/desk/tickets/{ticket.id}/")
     agent.fill("textarea[name=body]", "Looking into it now.")
-    agent.click("button:has-text('Send')")
+    agent.click("button.send")
     agent.wait_for_selector("text=Reply sent.")
     assert "Tier 2" in agent.inner_text(".escalation-level")
 
@@ -77,7 +77,7 @@ def test_an_escalation_climbs_from_tier_2_to_engineering(
     agent.wait_for_selector("text=Escalated to Engineering.")
     assert "Engineering" in agent.inner_text(".escalation-level")
     assert agent.locator(".message.internal").count() == 2
-    assert "Escalated" in agent.inner_text(".status")
+    assert "Escalated" in agent.inner_text(".ticket-line .pill[class*='status-']")
 
     # The Escalated view lists it with its follow-up status
     agent.click("nav >> text=Escalated")

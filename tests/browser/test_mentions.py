@@ -31,7 +31,7 @@ def test_a_mention_picked_from_the_autocomplete_notifies_the_colleague(
     box.press("Enter")
     box.press_sequentially("? Thanks.")
     assert box.input_value() == "Could you look at the hub logs, @bob ? Thanks."
-    teds.click("button:has-text('Send')")
+    teds.click("button.send")
     teds.wait_for_selector("text=Note added.")
     note = Message.objects.get(ticket=ticket, is_internal=True)
     assert "@bob" in note.body

@@ -33,11 +33,11 @@ def test_customer_submits_agent_replies_customer_sees_reply_but_not_note(
     agent.fill(
         "textarea[name=body]", "Please reopen the C3 session and re-upload its instructions."
     )
-    agent.click("button:has-text('Send')")
+    agent.click("button.send")
     agent.wait_for_selector("text=Reply sent.")
     agent.fill("textarea[name=body]", "Probably the session timed out again (third time).")
-    agent.check("input[name=is_internal]")
-    agent.click("button:has-text('Send')")
+    agent.click("label:has-text('Internal note')")  # the composer's note tab
+    agent.click("button.send")
     agent.wait_for_selector("text=Note added.")
     assert agent.locator(".message.internal").count() == 1
 
