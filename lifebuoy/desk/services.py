@@ -15,6 +15,7 @@ from django.http import QueryDict
 
 from lifebuoy.accounts.models import Role, User
 from lifebuoy.core.errors import PermissionDenied, ValidationFailed
+from lifebuoy.core.ordering import position_swap
 from lifebuoy.macros.models import Macro
 from lifebuoy.macros.services import macro_reply_send
 from lifebuoy.tickets.models import Message, Ticket
@@ -106,19 +107,7 @@ def saved_view_update(*, view: SavedView, actor: User, name: str, audience: str)
 @transaction.atomic
 def saved_view_move(*, view: SavedView, actor: User, up: bool) -> None:
     """Swap the view with its neighbour in its owner's list; at either end nothing moves."""
-    views = list(
-        SavedView.objects.select_for_update()
-        .filter(owner_id=view.owner_id)
-        .order_by("position", "id")
-    )
-    index = next(i for i, v in enumerate(views) if v.id == view.id)
-    other = index - 1 if up else index + 1
-    if not 0 <= other < len(views):
-        return
-    views[index], views[other] = views[other], views[index]
-    for position, each in enumerate(views, start=1):
-        if each.position != position:
-            SavedView.objects.filter(id=each.id).update(position=position)
+    position_swap(SavedView.objects.filter(owner_id=view.owner_id), item_id=view.id, up=up)
 
 
 def saved_view_delete(*, view: SavedView, actor: User) -> None:

@@ -21,6 +21,7 @@ from django.db.models import CheckConstraint, Max, UniqueConstraint
 
 from lifebuoy.accounts.models import User
 from lifebuoy.core.errors import NotFound, ValidationFailed
+from lifebuoy.core.ordering import position_swap
 from lifebuoy.notifications.placeholders import fill
 from lifebuoy.notifications.services.templates import template_render, ticket_values
 from lifebuoy.tickets.models import Message, Ticket
@@ -143,17 +144,7 @@ def macro_move(*, macro: Macro, actor: User, up: bool) -> None:
     """Swap the macro with its neighbour in its list; at either end nothing moves."""
     _check_staff(actor)
     macro_check_editable(user=actor, macro=macro)
-    macros = list(
-        Macro.objects.select_for_update().filter(owner=macro.owner).order_by("position", "id")
-    )
-    index = next(i for i, m in enumerate(macros) if m.id == macro.id)
-    other = index - 1 if up else index + 1
-    if not 0 <= other < len(macros):
-        return
-    macros[index], macros[other] = macros[other], macros[index]
-    for position, each in enumerate(macros, start=1):
-        if each.position != position:
-            Macro.objects.filter(id=each.id).update(position=position)
+    position_swap(Macro.objects.filter(owner=macro.owner), item_id=macro.id, up=up)
 
 
 def macro_delete(*, macro: Macro, actor: User) -> None:
