@@ -9,7 +9,7 @@ from lifebuoy.tickets.selectors import ticket_get_for_user
 
 from . import selectors
 from .models import Delivery, MessageTemplate
-from .schemas import DeliveryOut, MacroIn, MacroOut, TemplateOut, TemplateUpdateIn
+from .schemas import DeliveryOut, MacroIn, RenderedTemplateOut, TemplateOut, TemplateUpdateIn
 from .services.templates import Rendered, template_render, template_update
 
 router = Router(tags=["notifications"])
@@ -34,7 +34,7 @@ def template_update_api(
     )
 
 
-@router.post("/templates/{key}/render", response=MacroOut)
+@router.post("/templates/{key}/render", response=RenderedTemplateOut)
 def template_render_api(request: AuthedRequest, key: str, payload: MacroIn) -> Rendered:
     """A macro: the template filled for one ticket, for the agent to edit before sending."""
     template = selectors.template_get(user=request.auth, key=key)

@@ -31,7 +31,7 @@ class MacroIn(Schema):
     values: dict[str, str] = {}
 
 
-class MacroOut(Schema):
+class RenderedTemplateOut(Schema):
     subject: str
     body: str
 

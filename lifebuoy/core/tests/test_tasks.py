@@ -3,9 +3,11 @@ from __future__ import annotations
 from unittest import mock
 
 import pytest
+from django.db import transaction
 from kombu.exceptions import OperationalError
 
-from lifebuoy.core.tasks import enqueue_on_commit
+from lifebuoy.core.tasks import enqueue_batch, enqueue_on_commit
+from lifebuoy.sla.tasks import sla_breach_scan, sla_events_redeliver
 from lifebuoy.tickets.tasks import ticket_autoclose_sweep
 
 pytestmark = pytest.mark.django_db
@@ -32,8 +34,6 @@ def test_a_broker_outage_is_logged_not_raised(django_capture_on_commit_callbacks
 
 
 def test_the_tasks_of_one_transaction_leave_as_one_message(django_capture_on_commit_callbacks):
-    from lifebuoy.core.tasks import enqueue_batch
-    from lifebuoy.sla.tasks import sla_breach_scan
 
     with (
         mock.patch.object(enqueue_batch, "delay") as batch,
@@ -54,10 +54,6 @@ def test_the_tasks_of_one_transaction_leave_as_one_message(django_capture_on_com
 def test_a_task_asked_for_in_a_rolled_back_savepoint_is_not_sent(
     django_capture_on_commit_callbacks,
 ):
-    from django.db import transaction
-
-    from lifebuoy.core.tasks import enqueue_batch
-    from lifebuoy.sla.tasks import sla_breach_scan, sla_events_redeliver
 
     with (
         mock.patch.object(enqueue_batch, "delay") as batch,
@@ -81,9 +77,6 @@ def test_a_task_asked_for_in_a_rolled_back_savepoint_is_not_sent(
 def test_a_long_transaction_sends_all_its_tasks_once_in_order(
     django_capture_on_commit_callbacks,
 ):
-    from django.db import transaction
-
-    from lifebuoy.core.tasks import enqueue_batch
 
     with (
         mock.patch.object(enqueue_batch, "delay") as batch,
@@ -103,12 +96,10 @@ def test_a_long_transaction_sends_all_its_tasks_once_in_order(
     assert [kwargs["batch_size"] for _, _, kwargs in jobs] == list(range(300))
 
 
-@pytest.mark.django_db(transaction=True)
+# Real commits and rollbacks; the serialized rollback leaves the database as migrations made it
+# for the transactional tests after this one.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_tasks_of_a_rolled_back_transaction_are_not_sent_with_the_next_one():
-    from django.db import transaction
-
-    from lifebuoy.core.tasks import enqueue_batch
-    from lifebuoy.sla.tasks import sla_breach_scan
 
     with (
         mock.patch.object(enqueue_batch, "delay") as batch,
@@ -128,7 +119,6 @@ def test_the_tasks_of_a_rolled_back_transaction_are_not_sent_with_the_next_one()
 
 
 def test_a_worker_queues_each_task_of_a_batch_and_skips_unknown_names(caplog):
-    from lifebuoy.core.tasks import enqueue_batch
 
     with mock.patch.object(ticket_autoclose_sweep, "delay") as delay:
         queued = enqueue_batch(

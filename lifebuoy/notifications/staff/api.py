@@ -18,10 +18,10 @@ from .schemas import (
     FollowOut,
     MentionCandidateOut,
     NotificationOut,
-    PersonOut,
     PreferencesIn,
     PreferencesOut,
     ReadAllOut,
+    WatcherOut,
 )
 
 router = Router(tags=["notifications"])
@@ -43,8 +43,8 @@ def _out(n: Notification) -> NotificationOut:
     )
 
 
-def _people(users: list[User]) -> list[PersonOut]:
-    return [PersonOut(id=u.id, name=u.display_name, email=u.email) for u in users]
+def _people(users: list[User]) -> list[WatcherOut]:
+    return [WatcherOut(id=u.id, name=u.display_name, email=u.email) for u in users]
 
 
 @router.get("/", response=list[NotificationOut])
@@ -109,8 +109,8 @@ def ticket_unfollow_api(request: AuthedRequest, ticket_id: int) -> FollowOut:
     return FollowOut(following=False, followers=_people(followers))
 
 
-@router.post("/tickets/{ticket_id}/ccs", response=list[PersonOut])
-def ticket_cc_add_api(request: AuthedRequest, ticket_id: int, payload: CcIn) -> list[PersonOut]:
+@router.post("/tickets/{ticket_id}/ccs", response=list[WatcherOut])
+def ticket_cc_add_api(request: AuthedRequest, ticket_id: int, payload: CcIn) -> list[WatcherOut]:
     ticket = ticket_get_for_user(user=request.auth, ticket_id=ticket_id)
     ccs = following.ticket_cc_add(
         ticket=ticket, actor=request.auth, email=payload.email, now=timezone.now()
@@ -118,7 +118,7 @@ def ticket_cc_add_api(request: AuthedRequest, ticket_id: int, payload: CcIn) -> 
     return _people(ccs)
 
 
-@router.delete("/tickets/{ticket_id}/ccs/{user_id}", response=list[PersonOut])
-def ticket_cc_remove_api(request: AuthedRequest, ticket_id: int, user_id: int) -> list[PersonOut]:
+@router.delete("/tickets/{ticket_id}/ccs/{user_id}", response=list[WatcherOut])
+def ticket_cc_remove_api(request: AuthedRequest, ticket_id: int, user_id: int) -> list[WatcherOut]:
     ticket = ticket_get_for_user(user=request.auth, ticket_id=ticket_id)
     return _people(following.ticket_cc_remove(ticket=ticket, actor=request.auth, user_id=user_id))

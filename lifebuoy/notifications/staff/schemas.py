@@ -5,7 +5,9 @@ from datetime import datetime
 from ninja import Schema
 
 
-class PersonOut(Schema):
+class WatcherOut(Schema):
+    """A follower of a ticket, or a customer CC'd on it."""
+
     id: int
     name: str
     email: str
@@ -37,7 +39,7 @@ class MentionCandidateOut(Schema):
 
 class FollowOut(Schema):
     following: bool
-    followers: list[PersonOut]
+    followers: list[WatcherOut]
 
 
 class CcIn(Schema):
