@@ -1,6 +1,7 @@
 """Personas shared by every test.
 
 alice: customer at Acme (Standard plan)     carol: another customer at Acme
+  (Acme lets its members see each other's tickets, as Premium plans do by default)
 charlie: customer at Globex (another organization; must never see Acme's data)
 ted: tier-1 agent   bob: tier-2 agent   lena: support lead   ada: admin   grace: engineer
 """
@@ -14,7 +15,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from lifebuoy.accounts.models import Organization, Role, User
+from lifebuoy.accounts.models import MemberTicketAccess, Organization, Role, User
 from lifebuoy.accounts.services import api_token_create, organization_create
 from lifebuoy.core.config_cache import config_cache_clear
 from tests.chromium import chromium
@@ -37,9 +38,12 @@ def now() -> datetime:
 
 @pytest.fixture
 def acme(db: None) -> Organization:
-    return organization_create(
+    org = organization_create(
         name="Acme", slug="acme", plan="cloud_professional", timezone="Europe/Berlin"
     )
+    org.member_ticket_access = MemberTicketAccess.ORGANIZATION
+    org.save(update_fields=["member_ticket_access"])
+    return org
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Lower
 
 from lifebuoy.accounts.auth import email_normalize
 from lifebuoy.accounts.timezones import zone_names
@@ -44,6 +45,21 @@ PLAN_TIER: dict[str, SupportTier] = {
 }
 
 
+class MemberTicketAccess(models.TextChoices):
+    """Which tickets an organization's plain members see (organization admins see them all)."""
+
+    PLAN = "plan", "As the plan has it"
+    ORGANIZATION = "organization", "All of the organization's tickets"
+    OWN = "own", "Their own tickets and those they are CC'd on"
+
+
+# Plans whose members see all of the organization's tickets unless the organization chose
+# otherwise (``MemberTicketAccess.PLAN``): Premium and Managed Services.
+PLANS_SHARING_TICKETS = frozenset(
+    plan for plan, tier in PLAN_TIER.items() if tier >= SupportTier.PREMIUM
+)
+
+
 class Organization(TimeStampedModel):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
@@ -60,6 +76,14 @@ class Organization(TimeStampedModel):
         related_name="named_organizations",
         help_text="Premium customers' named support engineer, who gets their tickets first.",
     )
+    member_ticket_access = models.CharField(
+        "tickets members see",
+        max_length=16,
+        choices=MemberTicketAccess.choices,
+        default=MemberTicketAccess.PLAN,
+        help_text="As the plan has it: all of them on Premium and Managed Services, else their "
+        "own and those they are CC'd on. Organization admins always see all of them.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -74,6 +98,14 @@ class Organization(TimeStampedModel):
     @property
     def is_paying(self) -> bool:
         return self.plan != Plan.COMMUNITY
+
+    @property
+    def members_see_all_tickets(self) -> bool:
+        """Whether a plain member sees every ticket of the organization, not only their own
+        and those they are CC'd on (organization admins always do)."""
+        if self.member_ticket_access == MemberTicketAccess.PLAN:
+            return self.plan in PLANS_SHARING_TICKETS
+        return self.member_ticket_access == MemberTicketAccess.ORGANIZATION
 
 
 class Role(models.TextChoices):
@@ -99,8 +131,16 @@ class UserManager(BaseUserManager["User"]):
         return user
 
     def get_by_natural_key(self, username: str | None) -> User:
-        """Every sign-in looks the address up as it is stored, whatever its case."""
-        return self.get(email=email_normalize(username or ""))
+        """Every sign-in looks the address up as it is stored (lower-cased), whatever its case.
+        An address stored with capitals before that (left as it was because its lower-cased
+        form belonged to someone else) is still found by its own spelling."""
+        typed = (username or "").strip()
+        try:
+            return self.get(email=email_normalize(typed))
+        except self.model.DoesNotExist:
+            if typed == email_normalize(typed):
+                raise
+            return self.get(email=typed)
 
     def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
         extra.update(is_staff=True, is_superuser=True, role=Role.ADMIN)
@@ -125,6 +165,28 @@ class User(AbstractUser):
         help_text="The zone this person's pages show times in; empty: their organization's "
         "(customers) or their browser's (staff).",
     )
+    is_organization_admin = models.BooleanField(
+        "organization admin",
+        default=False,
+        help_text="A customer who sees and manages all of the organization's tickets, invites "
+        "and deactivates colleagues, manages webhooks and reads the business reviews.",
+    )
+    # What a customer is emailed besides what they asked for (password, invitations).
+    email_ticket_updates = models.BooleanField(
+        "email me support's replies",
+        default=True,
+        help_text="Replies and resolutions on my tickets and those I am CC'd on.",
+    )
+    email_surveys = models.BooleanField(
+        "email me satisfaction surveys",
+        default=True,
+        help_text="A short survey after a ticket is resolved, and one a quarter.",
+    )
+    email_business_reviews = models.BooleanField(
+        "email me the quarterly business review",
+        default=True,
+        help_text="For organization admins of Premium and Managed Services organizations.",
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
@@ -135,6 +197,10 @@ class User(AbstractUser):
             models.CheckConstraint(
                 condition=~models.Q(role="customer") | models.Q(organization__isnull=False),
                 name="customer_has_organization",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(is_organization_admin=False) | models.Q(role="customer"),
+                name="organization_admin_is_customer",
             ),
         ]
 
@@ -156,6 +222,11 @@ class User(AbstractUser):
     @property
     def is_support_staff(self) -> bool:
         return self.role in STAFF_ROLES
+
+    @property
+    def administers_organization(self) -> bool:
+        """An active customer who administers their organization."""
+        return self.is_active and self.role == Role.CUSTOMER and self.is_organization_admin
 
 
 class Queue(TimeStampedModel):
@@ -194,3 +265,74 @@ class ApiToken(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class Invitation(models.Model):
+    """An invitation to an account, by email: the invitee chooses their own password by the
+    link, and the account exists only from then on.
+
+    Only a SHA-256 of the link's token is stored. A link works once (``accepted_at`` is set by
+    a conditional update) and until ``expires_at``; revoking it or inviting the same address
+    again ends it. At most one invitation per address is open at a time.
+    """
+
+    email = models.EmailField("email address")
+    full_name = models.CharField(max_length=200, blank=True)
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.CUSTOMER)
+    tier = models.PositiveSmallIntegerField(
+        null=True, blank=True, choices=[(1, "Tier 1"), (2, "Tier 2"), (3, "Tier 3")]
+    )
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="invitations"
+    )
+    is_organization_admin = models.BooleanField("organization admin", default=False)
+    invited_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="invitations"
+    )
+
+    class Meta:
+        ordering = ["-id"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_open_once_per_email",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(role="customer") | models.Q(organization__isnull=False),
+                name="invitation_customer_has_organization",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation of {self.email}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None
+
+
+class EmailChange(models.Model):
+    """A requested change of sign-in address, made only when the link sent to the new address
+    is opened (once, before ``expires_at``). Only a SHA-256 of the link's token is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="email_changes")
+    new_email = models.EmailField()
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.new_email}"

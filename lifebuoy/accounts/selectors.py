@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from lifebuoy.core.errors import NotFound
 
-from .models import Organization, Role, User
+from .models import PLANS_SHARING_TICKETS, MemberTicketAccess, Organization, Role, User
+
+
+def organization_shares_tickets(*, prefix: str = "") -> Q:
+    """Organizations whose plain members see all of their tickets, as a condition on a query
+    (``prefix``: the path to the organization, e.g. ``"organization__"``). The same rule as
+    ``Organization.members_see_all_tickets``."""
+    access = f"{prefix}member_ticket_access"
+    return Q(**{access: MemberTicketAccess.ORGANIZATION}) | Q(
+        **{access: MemberTicketAccess.PLAN, f"{prefix}plan__in": sorted(PLANS_SHARING_TICKETS)}
+    )
 
 
 def organization_list_for_user(*, user: User) -> QuerySet[Organization]:

@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from lifebuoy.accounts.models import PLAN_TIER, User
+from lifebuoy.accounts.selectors import organization_shares_tickets
 from lifebuoy.core.cursors import (
     Cursor,
     KeyParser,
@@ -55,6 +56,8 @@ ListFilter = Callable[[QuerySet[Ticket], User, str, datetime], QuerySet[Ticket]]
 _extra_sorts: dict[str, ListSort] = {}
 _extra_filters: dict[str, ListFilter] = {}
 _extra_related: list[str] = []
+# (customer) -> the tickets of their organization shared with them beyond their own (CCs).
+_shared_with: list[Callable[[User], Q]] = []
 
 
 def ticket_list_extend(
@@ -70,19 +73,39 @@ def ticket_list_extend(
     _extra_related.extend(name for name in related if name not in _extra_related)
 
 
+def ticket_visible_extend(*, shared: Callable[[User], Q]) -> None:
+    """Called from an app's ``ready()``: tickets of a customer's organization that are
+    shared with them although they did not request them (``notifications``: CCs)."""
+    if shared not in _shared_with:
+        _shared_with.append(shared)
+
+
 def ticket_sorts() -> tuple[str, ...]:
     return (*SORT_KEYS, *_extra_sorts)
 
 
 def ticket_visible(*, user: User) -> QuerySet[Ticket]:
-    """Every ticket ``user`` may see: staff all of them, a customer their organization's."""
+    """Every ticket ``user`` may see, the one rule every ticket read goes through.
+
+    Staff: all of them. A customer: only their organization's, and of those, all of them
+    when they are its admin or its members see all of its tickets
+    (``Organization.members_see_all_tickets``: by plan unless it chose), else the ones they
+    requested and those shared with them (CC'd). Inactive people see none.
+    """
     if not user.is_active:
         return Ticket.objects.none()
     if user.is_support_staff:
         return Ticket.objects.all()
     if user.organization_id is None:
         return Ticket.objects.none()
-    return Ticket.objects.filter(organization_id=user.organization_id)
+    tickets = Ticket.objects.filter(organization_id=user.organization_id)
+    if user.administers_organization:
+        return tickets
+    # Read in the same query (no look-up of the organization first).
+    mine = organization_shares_tickets(prefix="organization__") | Q(requester_id=user.id)
+    for shared in _shared_with:
+        mine |= shared(user)
+    return tickets.filter(mine)
 
 
 def ticket_get_for_user(*, user: User, ticket_id: int) -> Ticket:
