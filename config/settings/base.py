@@ -154,6 +154,12 @@ AXES_USERNAME_FORM_FIELD = "username"  # the sign-in form names its email field 
 AXES_USERNAME_CALLABLE = "lifebuoy.accounts.auth.axes_username"  # one count per address, any case
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 
+# Account links sent by email, each single-use: a password reset (Django's token), an
+# invitation, a confirmation of a new sign-in address.
+PASSWORD_RESET_TIMEOUT = 3600 * int(os.environ.get("LIFEBUOY_PASSWORD_RESET_HOURS", "2"))
+LIFEBUOY_INVITATION_DAYS = int(os.environ.get("LIFEBUOY_INVITATION_DAYS", "7"))
+LIFEBUOY_EMAIL_CHANGE_HOURS = int(os.environ.get("LIFEBUOY_EMAIL_CHANGE_HOURS", "24"))
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True

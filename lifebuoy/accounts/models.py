@@ -135,12 +135,11 @@ class UserManager(BaseUserManager["User"]):
         An address stored with capitals before that (left as it was because its lower-cased
         form belonged to someone else) is still found by its own spelling."""
         typed = (username or "").strip()
-        try:
-            return self.get(email=email_normalize(typed))
-        except self.model.DoesNotExist:
-            if typed == email_normalize(typed):
-                raise
-            return self.get(email=typed)
+        found = {u.email: u for u in self.filter(email__in={typed, email_normalize(typed)})}
+        user = found.get(typed) or found.get(email_normalize(typed))
+        if user is None:
+            raise self.model.DoesNotExist("No one signs in with this address.")
+        return user
 
     def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
         extra.update(is_staff=True, is_superuser=True, role=Role.ADMIN)

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db.models import Q, QuerySet
 
 from lifebuoy.core.errors import NotFound
 
-from .models import PLANS_SHARING_TICKETS, MemberTicketAccess, Organization, Role, User
+from .models import (
+    PLANS_SHARING_TICKETS,
+    EmailChange,
+    MemberTicketAccess,
+    Organization,
+    Role,
+    User,
+)
+from .tokens import link_token_hash
 
 
 def organization_shares_tickets(*, prefix: str = "") -> Q:
@@ -59,3 +69,27 @@ def staff_get(*, user_id: int) -> User:
     if staff is None:
         raise NotFound("user_not_found", f"No support staff member with id {user_id}.")
     return staff
+
+
+def email_change_pending(*, user: User, now: datetime) -> EmailChange | None:
+    """The change of address ``user`` asked for and has not confirmed yet, if it still can be."""
+    return (
+        EmailChange.objects.filter(user=user, confirmed_at__isnull=True, expires_at__gt=now)
+        .order_by("-id")
+        .first()
+    )
+
+
+def email_change_get_by_token(*, token: str, now: datetime) -> EmailChange | None:
+    """The change a confirmation link names, while it can still be made (the token is the
+    credential: whoever holds the link may confirm it)."""
+    return (
+        EmailChange.objects.select_related("user")
+        .filter(
+            token_hash=link_token_hash(token),
+            confirmed_at__isnull=True,
+            expires_at__gt=now,
+            user__is_active=True,
+        )
+        .first()
+    )

@@ -1,21 +1,26 @@
-"""Personal settings pages: the profile (time zone) and API tokens."""
+"""Personal settings pages: the profile (name, time zone, emails), password and sign-in address,
+and API tokens."""
 
 from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.messages.views import SuccessMessageMixin
 from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from lifebuoy.accounts.decorators import signed_in_required, signed_in_user
+from lifebuoy.core.errors import InvalidState, NotFound
 from lifebuoy.core.views import ServiceCall
 
-from . import services
-from .forms import ProfileForm
+from . import selectors, services
+from .forms import EmailChangeForm, ProfileForm
 from .models import User
 
 
@@ -23,15 +28,73 @@ from .models import User
 def profile_view(request: WSGIRequest) -> HttpResponse:
     user = signed_in_user(request)
     default = "Not set: my organization's" if user.is_customer else "Not set: my browser's"
-    form = ProfileForm(request.POST or None, default_label=default, current=user.timezone)
+    form = ProfileForm(request.POST or None, user=user, default_label=default)
+    call = ServiceCall(request, form)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        changes = services.ProfileChanges(
+            full_name=data["full_name"],
+            timezone=data["timezone"],
+            email_ticket_updates=form.choice("email_ticket_updates", user.email_ticket_updates),
+            email_surveys=form.choice("email_surveys", user.email_surveys),
+            email_business_reviews=form.choice(
+                "email_business_reviews", user.email_business_reviews
+            ),
+        )
+        with call:
+            services.profile_update(user=user, changes=changes)
+            messages.success(request, "Profile saved.")
+            return redirect("accounts:profile")
+    context = {
+        "form": form,
+        "zone": timezone.get_current_timezone_name(),
+        "now": timezone.now(),
+        "pending_email": selectors.email_change_pending(user=user, now=timezone.now()),
+    }
+    return render(request, "accounts/profile.html", context, status=call.status(200))
+
+
+class PasswordChange(SuccessMessageMixin, auth_views.PasswordChangeView):  # type: ignore[type-arg]  # the mixin's form type is the view's
+    """Django's password change (current password, then the new one twice), back to the
+    profile; the session stays signed in."""
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:profile")
+    success_message = "Your password is changed."
+
+
+@signed_in_required
+def email_change_view(request: WSGIRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    form = EmailChangeForm(request.POST or None, user=user)
     call = ServiceCall(request, form)
     if request.method == "POST" and form.is_valid():
         with call:
-            services.user_timezone_set(user=user, timezone=form.cleaned_data["timezone"])
-            messages.success(request, "Profile saved.")
+            change = services.email_change_request(
+                user=user, new_email=form.cleaned_data["new_email"], now=timezone.now()
+            )
+            messages.success(
+                request,
+                f"We sent a link to {change.new_email}. Your address changes when you open it.",
+            )
             return redirect("accounts:profile")
-    context = {"form": form, "zone": timezone.get_current_timezone_name(), "now": timezone.now()}
-    return render(request, "accounts/profile.html", context, status=call.status(200))
+    return render(request, "accounts/email_change.html", {"form": form}, status=call.status(200))
+
+
+def email_confirm_view(request: WSGIRequest, token: str) -> HttpResponse:
+    """The link from the email: opening it shows what will change; the button makes the change
+    (so a mail scanner that opens links changes nothing)."""
+    if request.method != "POST":
+        change = selectors.email_change_get_by_token(token=token, now=timezone.now())
+        status = 200 if change is not None else 404
+        return render(request, "accounts/email_confirm.html", {"change": change}, status=status)
+    try:
+        user = services.email_change_confirm(token=token, now=timezone.now())
+    except (NotFound, InvalidState) as exc:
+        context = {"change": None, "problem": exc.message}
+        return render(request, "accounts/email_confirm.html", context, status=exc.http_status)
+    messages.success(request, f"You sign in with {user.email} from now on.")
+    return redirect("accounts:profile" if request.user == user else "accounts:login")
 
 
 class TokenForm(forms.Form):
