@@ -191,6 +191,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Resolved tickets with no activity for this many days are closed by the scheduler.
 LIFEBUOY_AUTOCLOSE_DAYS = int(os.environ.get("LIFEBUOY_AUTOCLOSE_DAYS", "7"))
+# A customer may reopen a resolved or closed ticket (by the button or a reply) for this many
+# days after it was resolved; later, a reply opens a new ticket linked to the old one.
+LIFEBUOY_REOPEN_DAYS = int(os.environ.get("LIFEBUOY_REOPEN_DAYS", "14"))
 # Monitored deployments may name a path on this server (off: https:// and ssh:// only).
 LIFEBUOY_MONITORING_ALLOW_LOCAL_PATHS = env_bool("LIFEBUOY_MONITORING_ALLOW_LOCAL_PATHS", False)
 # Mirrors spread over K machines: deployment d is polled from the queue monitoring-<d mod K>

@@ -51,6 +51,7 @@ class StatusCause(StrEnum):
     ESCALATION = "escalation"  # handed to the next level
     AUTOCLOSE = "autoclose"  # resolved and quiet for the configured days
     MERGE = "merge"  # closed because it was merged into another ticket (told by a public notice)
+    REOPEN = "reopen"  # the customer reopened a resolved or closed ticket (the portal's button)
 
 
 @dataclass(frozen=True, slots=True)

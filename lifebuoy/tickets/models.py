@@ -121,6 +121,15 @@ class Ticket(TimeStampedModel):
         related_name="merged_from",
         help_text="The ticket this one was merged into; it was closed then, and continues there.",
     )
+    follow_up_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="follow_ups",
+        help_text="The closed ticket a customer answered after the reopening window, which "
+        "opened this one.",
+    )
 
     class Meta:
         ordering = ["-id"]

@@ -7,6 +7,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.test import Client, override_settings
 
 from lifebuoy.notifications.inbound.services import inbound_email_receive, inbound_log_purge
@@ -111,9 +112,9 @@ def test_a_reply_threaded_to_a_ticket_the_sender_may_not_write_falls_back_to_its
 def test_a_reply_to_a_closed_ticket_is_never_rate_capped(alice, now):
     raw, first_id = mail(sender="alice@acme.example", subject="C2 down")
     ticket = Ticket.objects.get(id=receive(raw, now).ticket_id)
-    Ticket.objects.filter(id=ticket.id).update(status="closed")
+    Ticket.objects.filter(id=ticket.id).update(status="closed", resolved_at=now, closed_at=now)
     reply, _ = mail(sender="alice@acme.example", subject="Re: C2 down", in_reply_to=first_id)
-    result = receive(reply, now)
+    result = receive(reply, now + timedelta(days=settings.LIFEBUOY_REOPEN_DAYS + 1))
     assert result.status == "created"
     follow_up = Ticket.objects.get(id=result.ticket_id)
     assert follow_up.description.startswith(f"Follow-up to {ticket.number}")

@@ -12,9 +12,10 @@ Order of business for one message:
    receiving server vouches for it (``authentication.py``) it becomes an internal note marked
    unverified. With a trusted server configured, a customer's mail it does not vouch for is
    kept as a message marked unverified that changes nothing: no confirmation, no reopening;
-5. a reply is added to the ticket (a reply to a resolved ticket reopens it; to a closed one, it
-   opens a follow-up ticket); anything else opens a ticket, for an unknown sender in the
-   Community bucket or not at all, as configured.
+5. a reply is added to the ticket (within ``LIFEBUOY_REOPEN_DAYS`` of its resolution a reply to a
+   resolved or closed ticket reopens it; after that, it goes to a follow-up ticket linked to the
+   old one, ``tickets.services.ticket_reply``); anything else opens a ticket, for an unknown
+   sender in the Community bucket or not at all, as configured.
 A failure in 2–5 leaves the stored message marked ``failed`` with the reason, for a retry; the
 message is never lost once the gateway answered 250, and every message that is not a ticket
 or a reply keeps its reason for the inbound log.
@@ -41,7 +42,6 @@ from lifebuoy.accounts.services import (
     community_organization_get_or_create,
     customer_create,
 )
-from lifebuoy.core.errors import InvalidState
 from lifebuoy.notifications.inbound.authentication import MailAuth
 from lifebuoy.notifications.inbound.errors import MailRejected
 from lifebuoy.notifications.inbound.loops import automatic_reason
@@ -59,6 +59,7 @@ from lifebuoy.tickets.services import (
     message_add,
     ticket_confirm_resolved,
     ticket_create,
+    ticket_reply,
 )
 
 logger = logging.getLogger(__name__)
@@ -352,19 +353,20 @@ def _add_reply(mail: ParsedMail, sender: User, ticket: Ticket, now: datetime) ->
         _remember(mail, ticket, now)
         return InboundResult(InboundStatus.ATTACHED, ticket_id=ticket.id)
     body = _with_notes(reply, mail) or "(The message had no text.)"
-    try:
-        message_add(
-            ticket=ticket,
-            author=sender,
-            body=body,
-            files=_files(mail),
-            unverified=unverified,
-            now=now,
-        )
-    except InvalidState:  # closed: the customer's news deserves a ticket of its own
-        return _open_ticket(mail, sender, now, follow_up=ticket)
-    _remember(mail, ticket, now)
-    return InboundResult(InboundStatus.ATTACHED, ticket_id=ticket.id)
+    # Within the reopening window the reply joins (and reopens) the ticket; after it, the
+    # customer's news goes to a follow-up ticket linked to the old one, as in the portal.
+    landed = ticket_reply(
+        ticket=ticket,
+        author=sender,
+        body=body,
+        files=_files(mail),
+        channel=Channel.EMAIL,
+        unverified=unverified,
+        now=now,
+    )
+    _remember(mail, landed.ticket, now)
+    status = InboundStatus.CREATED if landed.created else InboundStatus.ATTACHED
+    return InboundResult(status, ticket_id=landed.ticket.id)
 
 
 def _first_contact(mail: ParsedMail) -> User:
@@ -387,9 +389,7 @@ def _over_hourly_cap(sender: User, now: datetime) -> bool:
     return recent >= settings.LIFEBUOY_INBOUND_MAX_TICKETS_PER_SENDER_HOUR
 
 
-def _open_ticket(
-    mail: ParsedMail, sender: User | None, now: datetime, follow_up: Ticket | None = None
-) -> InboundResult:
+def _open_ticket(mail: ParsedMail, sender: User | None, now: datetime) -> InboundResult:
     if sender is None:
         if settings.LIFEBUOY_INBOUND_UNKNOWN_SENDERS == "reject":
             return InboundResult(InboundStatus.REJECTED, "unknown sender")
@@ -398,11 +398,9 @@ def _open_ticket(
         return InboundResult(
             InboundStatus.REJECTED, "only customers open tickets by email; no ticket matched"
         )
-    if follow_up is None and _over_hourly_cap(sender, now):  # a reply is never capped
+    if _over_hourly_cap(sender, now):
         return InboundResult(InboundStatus.IGNORED, "too many new tickets from this sender")
     text = mail.text or "(The message had no text.)"
-    if follow_up is not None:
-        text = f"Follow-up to {follow_up.number}, which is closed.\n\n{text}"
     subject = " ".join(_TOKEN.sub("", mail.subject).split()).strip(" -:") or "(no subject)"
     ticket = ticket_create(
         actor=sender,

@@ -79,7 +79,10 @@ def test_apple_mail_style_reply_with_a_new_subject_matches_by_in_reply_to(alice,
     assert receive(raw, now).ticket_id == ticket.id
 
 
-def test_a_reply_to_a_resolved_ticket_reopens_it_and_a_closed_one_gets_a_follow_up(alice, bob, now):
+@override_settings(LIFEBUOY_REOPEN_DAYS=14)
+def test_a_reply_reopens_a_solved_ticket_within_the_window_and_opens_a_follow_up_after(
+    alice, bob, now
+):
     ticket, _ = open_by_mail(now)
     ticket_update(ticket=ticket, actor=bob, changes=TicketChanges(status="resolved"), now=now)
     raw, _ = mail(subject=f"Re: {ticket.subject_token} C2 is stuck", body="It came back.")
@@ -88,12 +91,25 @@ def test_a_reply_to_a_resolved_ticket_reopens_it_and_a_closed_one_gets_a_follow_
     assert (ticket.status, ticket.reopen_count) == (Status.OPEN, 1)
     ticket_update(ticket=ticket, actor=bob, changes=TicketChanges(status="resolved"), now=now)
     ticket_update(ticket=ticket, actor=bob, changes=TicketChanges(status="closed"), now=now)
+    raw, _ = mail(subject=f"Re: {ticket.subject_token} C2 is stuck", body="Back again.")
+    assert receive(raw, now + timedelta(days=13)).ticket_id == ticket.id
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.reopen_count) == (Status.OPEN, 2)
+    later = now + timedelta(days=13)
+    ticket_update(ticket=ticket, actor=bob, changes=TicketChanges(status="resolved"), now=later)
+    ticket_update(ticket=ticket, actor=bob, changes=TicketChanges(status="closed"), now=later)
     raw, _ = mail(subject=f"Re: {ticket.subject_token} C2 is stuck", body="Again!")
-    result = receive(raw, now)
+    result = receive(raw, later + timedelta(days=14, minutes=1))
     assert result.status == "created"
     follow_up = Ticket.objects.get(id=result.ticket_id)
+    assert follow_up.follow_up_of == ticket
     assert follow_up.description.startswith(f"Follow-up to {ticket.number}")
-    assert follow_up.subject == "Re: C2 is stuck"
+    assert follow_up.subject == "C2 is stuck"
+    assert follow_up.channel == "email"
+    ticket.refresh_from_db()
+    assert ticket.status == Status.CLOSED
+    raw, _ = mail(subject=f"Re: {ticket.subject_token} C2 is stuck", body="And more.")
+    assert receive(raw, later + timedelta(days=15)).ticket_id == follow_up.id  # joins it
 
 
 def test_a_stranger_cannot_write_on_someone_elses_ticket_by_guessing_its_token(

@@ -22,6 +22,8 @@ from .common import BODY_MAX, SUBJECT_MAX, AuditEntry, ticket_audit_record
 from .conversation import message_add
 from .creation import NewTicket, ticket_create
 from .merge import ticket_merge
+from .reopening import Reply, ticket_reopen, ticket_reply
+from .window import ticket_may_reopen, ticket_needs_follow_up, ticket_reopen_until
 
 __all__ = [
     "BODY_MAX",
@@ -32,6 +34,7 @@ __all__ = [
     "BulkChanges",
     "BulkScope",
     "NewTicket",
+    "Reply",
     "TicketChanges",
     "message_add",
     "ticket_audit_record",
@@ -42,6 +45,11 @@ __all__ = [
     "ticket_create",
     "ticket_escalate_to",
     "ticket_field_values",
+    "ticket_may_reopen",
     "ticket_merge",
+    "ticket_needs_follow_up",
+    "ticket_reopen",
+    "ticket_reopen_until",
+    "ticket_reply",
     "ticket_update",
 ]

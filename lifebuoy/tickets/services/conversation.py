@@ -9,13 +9,14 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from lifebuoy.accounts.models import User
-from lifebuoy.core.errors import InvalidState, PermissionDenied, ValidationFailed
+from lifebuoy.core.errors import PermissionDenied, ValidationFailed
 from lifebuoy.core.markdown import render_markdown
 from lifebuoy.tickets import events
 from lifebuoy.tickets.events import StatusCause
 from lifebuoy.tickets.models import Message, Status, Ticket
 
 from .common import BODY_MAX, _check_files, _event, _locked, _status_to, _store_attachments
+from .window import ticket_needs_follow_up, window_passed_error
 
 
 @transaction.atomic
@@ -36,6 +37,9 @@ def message_add(
     auto-reply): it is never anyone's response, for the SLA clocks or ``first_response_at``.
     ``unverified`` marks mail that did not prove its sender: it is recorded and changes
     nothing else (no status, clock or escalation moves on it).
+
+    A customer's reply reopens a resolved or closed ticket within the reopening window
+    (``window.py``) and is refused after it (``ticket_reply`` opens a follow-up instead).
     """
     if is_internal and not author.is_support_staff:
         raise PermissionDenied("not_allowed", "Only support staff can write internal notes.")
@@ -45,10 +49,8 @@ def message_add(
         raise ValidationFailed.for_fields({"body": f"Keep it under {BODY_MAX:,} characters."})
     _check_files(files)
     ticket = _locked(ticket)
-    if ticket.status == Status.CLOSED and not author.is_support_staff:
-        raise InvalidState(
-            "ticket_closed", f"Ticket {ticket.number} is closed; please open a new ticket."
-        )
+    if not author.is_support_staff and ticket_needs_follow_up(ticket=ticket, now=now):
+        raise window_passed_error(ticket)  # ``ticket_reply`` opens a follow-up instead
     message = Message.objects.create(
         ticket=ticket,
         author=author,
@@ -92,6 +94,7 @@ def _after_public_message(
             _event(ticket, author, "changed", now, field="owner", new=author)
         if ticket.status == Status.NEW:
             _status_to(ticket, author, Status.OPEN, now, fields, cause=StatusCause.MESSAGE)
-    elif ticket.status in (Status.PENDING, Status.RESOLVED):
+    elif ticket.status in (Status.PENDING, Status.RESOLVED, Status.CLOSED):
+        # A closed ticket gets here only within the reopening window (``message_add``).
         _status_to(ticket, author, Status.OPEN, now, fields, cause=StatusCause.MESSAGE)
     ticket.save(update_fields=fields)

@@ -61,6 +61,7 @@ class NewTicket:
     channel: str = Channel.PORTAL
     tags: tuple[str, ...] = ()
     deployment_url: str = ""
+    follow_up_of_id: int | None = None  # the closed ticket whose late reply opened this one
 
 
 @transaction.atomic
@@ -103,6 +104,7 @@ def ticket_create(
         assignee=engineer,
         owner=engineer,
         deployment_url=data.deployment_url[:500],
+        follow_up_of_id=data.follow_up_of_id,
         last_activity_at=now,
         created_at=now,
     )

@@ -104,12 +104,14 @@ def test_customer_reply_while_pending_puts_the_ticket_back_to_open(alice, ted, n
     assert ticket.status == Status.OPEN
 
 
-def test_a_closed_ticket_takes_no_customer_reply(alice, now):
+@override_settings(LIFEBUOY_REOPEN_DAYS=14)
+def test_a_closed_ticket_takes_no_customer_reply_after_the_reopening_window(alice, now):
     ticket = ticket_opened(alice, now)
     for _ in range(2):  # resolved by the customer's word, closed by their confirmation
         ticket_confirm_resolved(ticket=ticket, actor=alice, now=now)
-    with pytest.raises(InvalidState, match="is closed; please open a new ticket"):
-        message_add(ticket=ticket, author=alice, body="one more thing", now=now)
+    late = now + timedelta(days=14, seconds=1)
+    with pytest.raises(InvalidState, match="can no longer be reopened; please open a new ticket"):
+        message_add(ticket=ticket, author=alice, body="one more thing", now=late)
 
 
 def test_closing_needs_a_resolved_ticket(alice, ted, now):
