@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import F, Q, QuerySet
+from django.utils import timezone
 
 from lifebuoy.accounts.models import User
 from lifebuoy.core.errors import ValidationFailed
@@ -176,7 +177,8 @@ def _explained(v: ClockView) -> ClockView:
 
 
 def _at(value: datetime) -> str:
-    return value.strftime("%Y-%m-%d %H:%M UTC")
+    """In the time zone of whoever reads it (the request's zone; UTC outside a request)."""
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M %Z")
 
 
 def duration_text(minutes: int, hours: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from http import HTTPStatus
 
@@ -205,3 +206,14 @@ def test_the_sla_endpoint_costs_the_same_few_queries_however_many_clocks(
     with django_assert_max_num_queries(6):
         body = client.get(f"/api/tickets/{ticket.id}/sla").json()
     assert len(body["clocks"]) == 7
+
+
+def test_the_explanation_gives_its_times_in_the_viewers_zone(client, ted, ticket):
+    ted.timezone = "America/Los_Angeles"
+    ted.save(update_fields=["timezone"])
+    client.force_login(ted)
+    page = client.get(f"/desk/tickets/{ticket.id}/").content.decode()
+    started = re.search(r"Started (\d{4}-\d\d-\d\d \d\d:\d\d \w+);", page)
+    assert started is not None
+    assert started.group(1).endswith("PST")
+    assert " UTC;" not in page
