@@ -1,8 +1,8 @@
 """Personas shared by every test.
 
-alice: customer at Acme (Standard plan)     carol: another customer at Acme
+alice: customer at Acme (Standard plan), its organization admin     carol: another customer at Acme
   (Acme lets its members see each other's tickets, as Premium plans do by default)
-charlie: customer at Globex (another organization; must never see Acme's data)
+charlie: customer at Globex (another organization, its admin; must never see Acme's data)
 ted: tier-1 agent   bob: tier-2 agent   lena: support lead   ada: admin   grace: engineer
 """
 
@@ -53,7 +53,14 @@ def globex(db: None) -> Organization:
     )
 
 
-def _user(email: str, role: str, org: Organization | None = None, tier: int | None = None) -> User:
+def _user(
+    email: str,
+    role: str,
+    org: Organization | None = None,
+    tier: int | None = None,
+    *,
+    org_admin: bool = False,
+) -> User:
     return User.objects.create_user(
         email,
         "pw-for-tests-1",
@@ -61,12 +68,13 @@ def _user(email: str, role: str, org: Organization | None = None, tier: int | No
         role=role,
         tier=tier,
         organization=org,
+        is_organization_admin=org_admin,
     )
 
 
 @pytest.fixture
 def alice(acme: Organization) -> User:
-    return _user("alice@acme.example", Role.CUSTOMER, acme)
+    return _user("alice@acme.example", Role.CUSTOMER, acme, org_admin=True)
 
 
 @pytest.fixture
@@ -76,7 +84,7 @@ def carol(acme: Organization) -> User:
 
 @pytest.fixture
 def charlie(globex: Organization) -> User:
-    return _user("charlie@globex.example", Role.CUSTOMER, globex)
+    return _user("charlie@globex.example", Role.CUSTOMER, globex, org_admin=True)
 
 
 @pytest.fixture

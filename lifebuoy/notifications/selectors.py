@@ -73,14 +73,16 @@ def thread_headers(*, ticket_id: int, own_message_id: str) -> tuple[str, list[st
     return in_reply_to, [root, *recent]
 
 
-# Webhook endpoints. Customers manage their own organization's; support leads and admins any
-# organization's; other staff none (403: they know the organizations exist). Another
+# Webhook endpoints. An organization's admins manage its endpoints; support leads and admins
+# any organization's; other staff and customers who are not admins none (403). Another
 # organization's endpoint is, for a customer, the same 404 as one that does not exist.
 WEBHOOK_MANAGER_STAFF = frozenset({Role.LEAD, Role.ADMIN})
 
 
 def _webhook_manager_required(user: User) -> None:
-    if user.role not in WEBHOOK_MANAGER_STAFF:
+    if user.is_customer and not user.administers_organization:
+        raise PermissionDenied("not_allowed", "Only your organization's admins manage webhooks.")
+    if not user.is_customer and user.role not in WEBHOOK_MANAGER_STAFF:
         raise PermissionDenied("not_allowed", "Only support leads and admins manage webhooks.")
 
 
@@ -94,9 +96,9 @@ def webhook_endpoint_list_for_user(
     if organization_id is not None:
         organization = webhook_organization_get_for_user(user=user, organization_id=organization_id)
         return endpoints.filter(organization=organization)
+    _webhook_manager_required(user)
     if user.is_customer:
         return endpoints.filter(organization__members=user)
-    _webhook_manager_required(user)
     return endpoints
 
 
@@ -109,11 +111,11 @@ def webhook_endpoint_get_for_user(*, user: User, endpoint_id: int) -> WebhookEnd
 
 
 def webhook_organization_list_for_user(*, user: User) -> QuerySet[Organization]:
-    """The organizations ``user`` may add endpoints to: a customer's own; for leads and admins,
-    every organization."""
+    """The organizations ``user`` may add endpoints to: an organization admin's own; for leads
+    and admins, every organization."""
+    _webhook_manager_required(user)
     if user.is_customer:
         return Organization.objects.filter(members=user)
-    _webhook_manager_required(user)
     return Organization.objects.all()
 
 

@@ -159,9 +159,12 @@ def qbr_send_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 @customer_required
 def portal_qbr_home_view(request: HttpRequest) -> HttpResponse:
-    organization = signed_in_user(request).organization
+    user = signed_in_user(request)
+    organization = user.organization
     if organization is None or not qbr_offered(organization):
         raise Http404("Quarterly business reviews are for Premium and Managed Services.")
+    if not user.administers_organization:
+        raise Http404("Quarterly business reviews are for the organization's admins.")
     return redirect("reports_portal:qbr", slug=organization.slug)
 
 

@@ -57,10 +57,12 @@ def survey_for_ticket(*, ticket_id: int) -> Survey | None:
 
 
 def _surveyable_requesters(prefix: str = "") -> dict[str, object]:
-    """Customers we may email: active, a customer account, not a reserved (.invalid) address."""
+    """Customers we may email: active, a customer account, not a reserved (.invalid) address,
+    and who did not turn surveys off on their profile."""
     return {
         f"{prefix}role": Role.CUSTOMER,
         f"{prefix}is_active": True,
+        f"{prefix}email_surveys": True,
     }
 
 

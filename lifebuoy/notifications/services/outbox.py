@@ -24,6 +24,7 @@ from typing import Any
 
 from django.conf import settings
 
+from lifebuoy.accounts.models import User
 from lifebuoy.core.config_cache import config_cached
 from lifebuoy.core.links import desk_ticket_url, portal_ticket_url
 from lifebuoy.core.tasks import enqueue_on_commit
@@ -216,6 +217,12 @@ def _mailable(address: str) -> bool:
     return not address.endswith(".invalid")
 
 
+def _wants_updates(person: User) -> bool:
+    """A customer is emailed support's replies unless they turned it off on their profile
+    (staff requesters, e.g. of a logged call, always are)."""
+    return _mailable(person.email) and (not person.is_customer or person.email_ticket_updates)
+
+
 def _github_comment(ticket: Ticket, message: Message, now: datetime) -> None:
     thread = ExternalThread.objects.filter(ticket=ticket, source="github").first()
     if thread is None or not settings.LIFEBUOY_GITHUB_TOKEN:
@@ -250,7 +257,7 @@ def notifications_on_resolved(*, ticket: Ticket, now: datetime) -> None:
     fix (the footer says how), which is what closes the ticket."""
     if ticket.channel == Channel.MONITORING or not settings.LIFEBUOY_NOTIFY_EMAIL:
         return
-    if not _mailable(ticket.requester.email):
+    if not _wants_updates(ticket.requester):
         return
     text = (
         f"Hello {ticket.requester.display_name},\n\n"
@@ -327,7 +334,7 @@ def _reply_emails(message: Message, payload: dict[str, Any], now: datetime) -> N
     """A public reply to the requester, and a copy to each customer CC'd on the ticket (one
     delivery each, keyed by message and person, so each gets it once)."""
     ticket = message.ticket
-    if _mailable(ticket.requester.email):
+    if _wants_updates(ticket.requester):
         delivery_enqueue(
             kind=DeliveryKind.EMAIL,
             key=f"email:message:{message.id}",
@@ -337,7 +344,7 @@ def _reply_emails(message: Message, payload: dict[str, Any], now: datetime) -> N
             now=now,
         )
     for person in ticket_cc_list(ticket_id=ticket.id):
-        if _mailable(person.email) and person.id != ticket.requester_id:
+        if _wants_updates(person) and person.id != ticket.requester_id:
             delivery_enqueue(
                 kind=DeliveryKind.EMAIL,
                 key=f"email:message:{message.id}:cc:{person.id}",

@@ -150,8 +150,9 @@ def test_every_user_supplied_text_is_escaped(lena, acme, now):
     assert "&lt;img src=x onerror=alert(3)&gt;" in client.get("/portal/webhooks/").content.decode()
 
 
-def test_customers_and_leads_see_the_page_in_their_menu(alice, lena, ted):
+def test_organization_admins_and_leads_see_the_page_in_their_menu(alice, carol, lena, ted):
     assert 'href="/portal/webhooks/"' in signed_in(alice).get("/portal/").content.decode()
+    assert 'href="/portal/webhooks/"' not in signed_in(carol).get("/portal/").content.decode()
     assert 'href="/portal/webhooks/"' in signed_in(lena).get("/desk/").content.decode()
     assert 'href="/portal/webhooks/"' not in signed_in(ted).get("/desk/").content.decode()
 

@@ -37,13 +37,15 @@ def qbr_offered(organization: Organization) -> bool:
 
 
 def qbr_organization_get_for_user(*, user: User, slug: str) -> Organization:
-    """The gate: staff see every organization, a customer only their own; else 404."""
+    """The gate: staff see every organization, an organization admin only their own; else
+    404 (a plain member too: reviews are for the organization's admins)."""
     organization = Organization.objects.filter(slug=slug).first()
-    if (
-        organization is None
-        or not user.is_active
-        or (not user.is_support_staff and user.organization_id != organization.id)
-    ):
+    own = (
+        organization is not None
+        and user.administers_organization
+        and user.organization_id == organization.id
+    )
+    if organization is None or not user.is_active or not (user.is_support_staff or own):
         raise NotFound("organization_not_found", f"Organization “{slug}” was not found.")
     return organization
 
@@ -59,9 +61,16 @@ def qbr_organization_list() -> QuerySet[Organization]:
 
 
 def qbr_recipients(*, organization: Organization) -> QuerySet[User]:
-    """The organization's contacts: its active customer members with a deliverable address."""
+    """The organization's contacts: its active admins who did not turn the review's email off,
+    with a deliverable address."""
     return (
-        User.objects.filter(organization=organization, role=Role.CUSTOMER, is_active=True)
+        User.objects.filter(
+            organization=organization,
+            role=Role.CUSTOMER,
+            is_active=True,
+            is_organization_admin=True,
+            email_business_reviews=True,
+        )
         .exclude(email__endswith=".invalid")
         .order_by("id")
     )

@@ -1,6 +1,7 @@
 """Quarterly business reviews on a hand-built quarter (2026-Q4, 1 October to 1 January, UTC).
 
-Globex is Premium (Enterprise plan); charlie and gina are its customers. Acme is Standard.
+Globex is Premium (Enterprise plan); charlie and gina are its organization admins, glen a plain
+member (reviews are for admins). Acme is Standard.
 
 G1 P1 bug         Mon 5 Oct 10:00, ted replies 10:30 (met), resolved 12:00, confirmed 13:00
                   (resolution met: a resolution clock is decided when the fix is confirmed)
@@ -73,7 +74,18 @@ class Quarter:
 @pytest.fixture
 def gina(globex: Organization) -> User:
     return User.objects.create_user(
-        "gina@globex.example", "pw-for-tests-1", role=Role.CUSTOMER, organization=globex
+        "gina@globex.example",
+        "pw-for-tests-1",
+        role=Role.CUSTOMER,
+        organization=globex,
+        is_organization_admin=True,
+    )
+
+
+@pytest.fixture
+def glen(globex: Organization) -> User:
+    return User.objects.create_user(
+        "glen@globex.example", "pw-for-tests-1", role=Role.CUSTOMER, organization=globex
     )
 
 
@@ -274,6 +286,13 @@ def test_each_contact_is_emailed_once_per_quarter(q4: Quarter, charlie, gina):
     assert "/portal/reports/qbr/globex/?quarter=2026-Q4" in message.body
 
 
+def test_plain_members_and_admins_who_turned_it_off_are_not_emailed(q4: Quarter, gina, glen):
+    gina.email_business_reviews = False
+    gina.save(update_fields=["email_business_reviews"])
+    assert qbr_email_send(organization=q4.globex, period=Q4, now=NOW) == 1
+    assert list(qbr_deliveries().values_list("target", flat=True)) == ["charlie@globex.example"]
+
+
 def test_the_beat_task_sends_last_quarters_review_to_eligible_organizations_only(q4: Quarter):
     with mock.patch("django.utils.timezone.now", return_value=NOW):
         assert tasks.qbr_quarter_start_send() == 2
@@ -384,6 +403,9 @@ def test_an_unknown_format_is_a_400(q4: Quarter, ted):
         ("charlie", "/portal/reports/qbr/globex/?quarter=2026-Q4&format=html", HTTPStatus.OK),
         ("gina", "/portal/reports/qbr/globex/?quarter=2026-Q4&format=markdown", HTTPStatus.OK),
         ("charlie", "/portal/reports/qbr/", HTTPStatus.FOUND),
+        # A plain member of Globex: reviews are for its admins.
+        ("glen", "/portal/reports/qbr/globex/?quarter=2026-Q4", HTTPStatus.NOT_FOUND),
+        ("glen", "/portal/reports/qbr/", HTTPStatus.NOT_FOUND),
         # Another organization's customer: the same 404 as an organization that does not exist.
         ("alice", "/portal/reports/qbr/globex/?quarter=2026-Q4", HTTPStatus.NOT_FOUND),
         ("alice", "/portal/reports/qbr/globex/?format=markdown", HTTPStatus.NOT_FOUND),
