@@ -1,8 +1,8 @@
 """Reads for SLAs: each clock of a ticket with its explanation, and the queue's SLA sort/filter.
 
-Staff see everything; a customer sees their ticket's targets and deadlines but nothing internal
-(no policy versions, calendars, pauses, warnings or breaches). Callers pass a ticket that already
-went through the ticket gate (``ticket_get_for_user``).
+Staff see everything; a customer sees their ticket's targets and deadlines, and whether a running
+target was missed, but nothing internal (no policy versions, calendars, pauses or warnings).
+Callers pass a ticket that already went through the ticket gate (``ticket_get_for_user``).
 """
 
 from __future__ import annotations
@@ -65,6 +65,8 @@ class ClockView:
             "started_at": self.started_at,
             "due_at": self.due_at if self.state != ClockState.PAUSED else None,
             "stopped_at": self.stopped_at,
+            # A target passed while still running: the customer reads "missed", not a past date.
+            "is_missed": self.colour == "breached" and self.state != ClockState.MET,
         }
 
 

@@ -34,12 +34,17 @@ def ticket_unfollow(*, ticket: Ticket, user: User) -> list[User]:
     return ticket_follower_list(ticket_id=ticket.id)
 
 
-def _cc_candidate(ticket: Ticket, email: str) -> User:
+def _cc_candidate(ticket: Ticket, email: str, actor: User) -> User:
     """The customer ``email`` names, if they may be CC'd on ``ticket``; else a refusal that
-    says why, on the ``email`` field."""
+    says why, on the ``email`` field. A customer is never told whether an address outside
+    their organization has an account."""
     address = email.strip()
     person = User.objects.filter(email__iexact=address).first() if address else None
     if person is None or not person.is_active or person.role != Role.CUSTOMER:
+        person = None
+    if actor.is_customer and (person is None or person.organization_id != ticket.organization_id):
+        problem = f"Choose a colleague at {ticket.organization.name}."
+    elif person is None:
         problem = "Enter the email address of an active customer."
     elif person.organization_id != ticket.organization_id:
         problem = f"Only customers of {ticket.organization.name} can be CC'd on this ticket."
@@ -50,11 +55,21 @@ def _cc_candidate(ticket: Ticket, email: str) -> User:
     raise ValidationFailed.for_fields({"email": problem})
 
 
+def _cc_allowed(actor: User, ticket: Ticket) -> None:
+    """Staff CC customers on any ticket; a customer on a ticket of their own organization (one
+    they reached through the ticket gate), from the portal."""
+    colleague = actor.is_customer and actor.organization_id == ticket.organization_id
+    if not (actor.is_active and (actor.is_support_staff or colleague)):
+        raise PermissionDenied(
+            "not_allowed", "Only support staff and the ticket's organization CC people on it."
+        )
+
+
 @transaction.atomic
 def ticket_cc_add(*, ticket: Ticket, actor: User, email: str, now: datetime) -> list[User]:
     """CC the customer with address ``email`` on ``ticket``; the CC'd customers after."""
-    _staff_required(actor, "CC customers on a ticket")
-    person = _cc_candidate(ticket, email)
+    _cc_allowed(actor, ticket)
+    person = _cc_candidate(ticket, email, actor)
     TicketCc.objects.get_or_create(
         ticket=ticket, user=person, defaults={"added_by": actor, "created_at": now}
     )
@@ -63,6 +78,6 @@ def ticket_cc_add(*, ticket: Ticket, actor: User, email: str, now: datetime) -> 
 
 def ticket_cc_remove(*, ticket: Ticket, actor: User, user_id: int) -> list[User]:
     """Stop CC'ing one customer on ``ticket``; the CC'd customers after."""
-    _staff_required(actor, "CC customers on a ticket")
+    _cc_allowed(actor, ticket)
     TicketCc.objects.filter(ticket=ticket, user_id=user_id).delete()
     return ticket_cc_list(ticket_id=ticket.id)

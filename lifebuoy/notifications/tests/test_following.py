@@ -92,9 +92,16 @@ def test_only_active_customers_other_than_the_requester_can_be_ccd(
     assert refused.value.extra["fields"] == {"email": problem}
 
 
-def test_customers_cannot_cc_anyone(ticket, alice, carol, now):
+def test_customers_cc_colleagues_only_on_their_own_organizations_tickets(
+    ticket, alice, carol, charlie, now
+):
     with pytest.raises(PermissionDenied):
-        ticket_cc_add(ticket=ticket, actor=alice, email=carol.email, now=now)
+        ticket_cc_add(ticket=ticket, actor=charlie, email=carol.email, now=now)
+    with pytest.raises(ValidationFailed) as refused:
+        ticket_cc_add(ticket=ticket, actor=alice, email=charlie.email, now=now)
+    # A customer is not told whether an address outside their organization has an account.
+    assert refused.value.extra["fields"] == {"email": "Choose a colleague at Acme."}
+    assert ticket_cc_add(ticket=ticket, actor=alice, email=carol.email, now=now) == [carol]
 
 
 def test_a_ccd_customer_gets_public_staff_replies_only_and_each_once(
