@@ -25,6 +25,7 @@ urlpatterns = [
     path("desk/monitoring/", include((monitoring_urls.desk_patterns, "monitoring"))),
     path("desk/reports/", include((reports_urls.desk_patterns, "reports"))),
     path("", include("lifebuoy.surveys.urls")),
+    path("desk/people/", include("lifebuoy.accounts.people.urls")),
     path("desk/", include("lifebuoy.timetracking.urls")),
     path("desk/", include("lifebuoy.desk.urls")),
     path("portal/kb/", include((kb_urls.portal_patterns, "kb_portal"))),

@@ -162,7 +162,7 @@ def password_reset_email_queue(*, user: User, link: str, now: datetime) -> None:
     account_email_queue(email=email, now=now)
 
 
-def _address_clean(raw: str, field: str) -> str:
+def address_clean(raw: str, field: str) -> str:
     address = email_normalize(raw)
     try:
         validate_email(address)
@@ -182,7 +182,7 @@ def email_change_request(*, user: User, new_email: str, now: datetime) -> EmailC
     """Send a confirmation link to ``new_email``; the address changes only when it is opened.
     An earlier request that was not confirmed stops working. Whether the address belongs to
     someone else is not said here (nor to the new address): the confirmation refuses it."""
-    address = _address_clean(new_email, "new_email")
+    address = address_clean(new_email, "new_email")
     if address == user.email:
         raise ValidationFailed.for_fields({"new_email": "This is your address already."})
     EmailChange.objects.filter(user=user, confirmed_at__isnull=True).delete()

@@ -4,6 +4,7 @@ from django.urls import path, reverse_lazy
 
 from . import views
 from .forms import EmailAuthenticationForm, ResetRequestForm
+from .people import views as people_views
 
 app_name = "accounts"
 urlpatterns = [
@@ -48,6 +49,19 @@ urlpatterns = [
         ),
         name="password_reset_complete",
     ),
+    path("join/<str:token>/", people_views.invitation_accept_view, name="invitation_accept"),
+    path(
+        "invitations/<int:invitation_id>/resend/",
+        people_views.invitation_resend_view,
+        name="invitation_resend",
+    ),
+    path(
+        "invitations/<int:invitation_id>/revoke/",
+        people_views.invitation_revoke_view,
+        name="invitation_revoke",
+    ),
+    path("people/<int:person_id>/active/", people_views.person_active_view, name="person_active"),
+    path("people/<int:person_id>/admin/", people_views.person_admin_view, name="person_admin"),
     path("email/", views.email_change_view, name="email_change"),
     path("email/confirm/<str:token>/", views.email_confirm_view, name="email_confirm"),
     path("tokens/", views.token_list_view, name="tokens"),

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import colleagues, views
 
 app_name = "portal"
 urlpatterns = [
     path("", views.ticket_list_view, name="list"),
+    path("colleagues/", colleagues.colleagues_view, name="colleagues"),
+    path("colleagues/ticket-access/", colleagues.ticket_access_view, name="ticket_access"),
     path("tickets/new/", views.ticket_create_view, name="create"),
     path("tickets/<int:ticket_id>/", views.ticket_detail_view, name="detail"),
     path("tickets/<int:ticket_id>/reply/", views.ticket_reply_view, name="reply"),
