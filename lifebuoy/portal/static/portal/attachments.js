@@ -150,10 +150,11 @@
     request.addEventListener("load", function () {
       var landed = new URL(request.responseURL || action.href);
       if (request.status === 200 && landed.pathname !== action.pathname) {
-        window.location.assign(landed.href); // saved: the page it redirected to
-        return;
+        // Saved: the response is the page it redirected to (its message is shown only once,
+        // so show this page rather than load it again).
+        window.history.replaceState(null, "", landed.href);
       }
-      showRefusal(request.responseText);
+      showPage(request.responseText);
     });
     request.addEventListener("error", function () {
       buttons.forEach(function (b) { b.disabled = false; });
@@ -163,9 +164,9 @@
     request.send(new FormData(form));
   }
 
-  // The server refused (a field error, a file over the limit): show its page's answer in
+  // The page the server answered with (the saved ticket, or the form with its errors) in
   // place of this one's, with the same behaviours.
-  function showRefusal(html) {
+  function showPage(html) {
     var page = new DOMParser().parseFromString(html, "text/html");
     var fresh = page.querySelector("main");
     var main = document.querySelector("main");
@@ -174,6 +175,8 @@
       return;
     }
     main.replaceChildren.apply(main, Array.prototype.slice.call(fresh.childNodes));
+    if (page.title) document.title = page.title;
+    window.scrollTo(0, 0);
     setUp();
     var problem = main.querySelector(".errorlist, .field-error, .flash.error");
     if (problem) problem.scrollIntoView({ block: "center" });
