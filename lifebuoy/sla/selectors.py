@@ -18,7 +18,7 @@ from lifebuoy.accounts.models import User
 from lifebuoy.core.errors import ValidationFailed
 from lifebuoy.tickets.models import Ticket
 
-from .models import Clock, ClockState, Hours, Summary, SummaryState
+from .models import Clock, ClockKind, ClockState, Hours, Summary, SummaryState
 from .services.policies import ALWAYS, calendar_describe, sla_business_calendar
 from .services.schedule import clock_stretches, minutes_used
 
@@ -94,6 +94,17 @@ def sla_clock_list_for_user(*, user: User, ticket: Ticket, now: datetime) -> lis
     if user.is_support_staff:
         return [{**view.public(), "internal": view} for view in views]
     return [{**view.public(), "internal": None} for view in views]
+
+
+def sla_first_response_due(*, ticket: Ticket) -> datetime | None:
+    """When the ticket's first response is due, if it has a running target (not a goal)."""
+    return (
+        ticket.sla_clocks.filter(
+            kind=ClockKind.FIRST_RESPONSE, state=ClockState.RUNNING, is_goal=False
+        )
+        .values_list("due_at", flat=True)
+        .first()
+    )
 
 
 def _view(clock: Clock, ticket: Ticket, now: datetime) -> ClockView:

@@ -33,6 +33,7 @@ from lifebuoy.escalations.selectors import (
     routing_level,
     sla_next_deadline,
 )
+from lifebuoy.notifications.localtime import reader_time
 from lifebuoy.notifications.models import DeliveryKind, MessageTemplate, TemplateKey
 from lifebuoy.notifications.services.outbox import delivery_enqueue
 from lifebuoy.notifications.services.templates import template_render
@@ -244,11 +245,17 @@ def escalation_escalate(
     return step
 
 
-def _notice_values(step: EscalationStep, state: EscalationState) -> dict[str, str]:
+_NOTICE_TIME = "%A %d %B, %H:%M %Z"
+
+
+def _notice_values(step: EscalationStep, state: EscalationState, reader: User) -> dict[str, str]:
     deadline = step.deadline_at
     timeline = state.timeline or (
-        f"an update from us by {deadline:%A %d %B, %H:%M} UTC at the latest" if deadline else ""
-    )
+        f"an update from us by {reader_time(reader=reader, at=deadline, fmt=_NOTICE_TIME)} "
+        "at the latest"
+        if deadline
+        else ""
+    )  # in the time zone of the customer reading it
     return {
         "escalation_team": TEAM_NAMES.get(step.to_level, "the next support level"),
         "escalation_reason": "it needs their deeper expertise",
@@ -274,7 +281,10 @@ def _notify_customer(
         return
     agent = author or User(full_name="Dual Trinity Support")
     rendered = template_render(
-        template=template, ticket=ticket, agent=agent, values=_notice_values(step, state)
+        template=template,
+        ticket=ticket,
+        agent=agent,
+        values=_notice_values(step, state, ticket.requester),
     )
     if author is not None:
         # A rule's notice, signed by the owner, is no one's response for the SLA clocks.

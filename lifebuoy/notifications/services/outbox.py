@@ -28,6 +28,7 @@ from lifebuoy.accounts.models import User
 from lifebuoy.core.config_cache import config_cached
 from lifebuoy.core.links import desk_ticket_url, portal_ticket_url
 from lifebuoy.core.tasks import enqueue_on_commit
+from lifebuoy.notifications.localtime import reader_time
 from lifebuoy.notifications.models import (
     Delivery,
     DeliveryKind,
@@ -37,6 +38,7 @@ from lifebuoy.notifications.models import (
 )
 from lifebuoy.notifications.staff.selectors import ticket_cc_list
 from lifebuoy.notifications.tasks import delivery_send as delivery_send_task
+from lifebuoy.sla.selectors import sla_first_response_due
 from lifebuoy.tickets.models import Channel, Message, Priority, Status, Ticket
 
 ECHO_MARKER = "<!-- lifebuoy -->"  # lets the GitHub webhook recognize our own comments
@@ -130,17 +132,21 @@ def _email_payload(
 
 def _acknowledgement(ticket: Ticket) -> dict[str, Any]:
     name = html.escape(ticket.requester.display_name)
+    due = sla_first_response_due(ticket=ticket)
+    when = (
+        f": by {reader_time(reader=ticket.requester, at=due)}" if due is not None else ""
+    )  # in the requester's own zone
     text = (
         f"Hello {ticket.requester.display_name},\n\n"
         f"we have received your request “{ticket.subject}” and opened ticket {ticket.number} "
         f"({ticket.get_priority_display()}). An engineer will get back to you within the "
-        "response time of your support plan."
+        f"response time of your support plan{when}."
     )
     body_html = (
         f"<p>Hello {name},</p><p>we have received your request "
         f"“{html.escape(ticket.subject)}” and opened ticket <strong>{ticket.number}</strong> "
         f"({html.escape(ticket.get_priority_display())}). An engineer will get back to you "
-        "within the response time of your support plan.</p>"
+        f"within the response time of your support plan{html.escape(when)}.</p>"
     )
     subject = f"{ticket.subject_token} {ticket.subject}"
     return _email_payload(ticket, subject, text, body_html, "auto-replied")

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from lifebuoy.accounts.models import User
 from lifebuoy.core.links import absolute_url, desk_ticket_url
+from lifebuoy.notifications.localtime import reader_time
 from lifebuoy.surveys.models import CSAT_MAX, CSAT_MIN, NPS_MAX, NPS_MIN, Survey, SurveyKind
 from lifebuoy.tickets.models import Ticket
 
@@ -43,11 +44,12 @@ def _payload(subject: str, paragraphs: list[str], token: str, scale: range) -> d
     }
 
 
-def _closing(expires_at: datetime) -> str:
+def _closing(expires_at: datetime, reader: User) -> str:
+    until = reader_time(reader=reader, at=expires_at)  # in the reader's own time zone
     return (
         "Choosing a number opens a short page where you confirm it and may add a comment; "
         f"nothing is recorded until you send it. The link works once, until "
-        f"{expires_at:%Y-%m-%d}.\n\nThank you,\nDual Trinity Support"
+        f"{until}.\n\nThank you,\nDual Trinity Support"
     )
 
 
@@ -57,7 +59,7 @@ def csat_email(*, ticket: Ticket, token: str, expires_at: datetime) -> dict[str,
         f"Hello {name},",
         f"we resolved ticket {ticket.number} “{ticket.subject}”. {CSAT_QUESTION}",
         f"Choose from {CSAT_MIN} (very dissatisfied) to {CSAT_MAX} (very satisfied):",
-        _closing(expires_at),
+        _closing(expires_at, ticket.requester),
     ]
     subject = f"How did we do? {ticket.subject_token} {ticket.subject}"
     return _payload(subject, paragraphs, token, range(CSAT_MIN, CSAT_MAX + 1))
@@ -70,7 +72,7 @@ def nps_email(
         f"Hello {contact.display_name},",
         f"thank you for working with Dual Trinity Support in {period_label}. {NPS_QUESTION}",
         f"Choose from {NPS_MIN} (not at all likely) to {NPS_MAX} (extremely likely):",
-        _closing(expires_at),
+        _closing(expires_at, contact),
     ]
     return _payload(
         "One question about Dual Trinity Support", paragraphs, token, range(NPS_MIN, NPS_MAX + 1)
