@@ -119,7 +119,7 @@ def test_attachments_are_dropped_several_at_once_checked_against_the_limit_and_u
     zone.dispatch_event("drop", {"dataTransfer": dropped})
     expect(page.locator(".attach-list li")).to_have_count(2)
     expect(page.locator(".attach-list li.too-large")).to_contain_text("too-big.bin")
-    expect(page.locator(".attach-status")).to_contain_text("each file may be at most 1.0 MB")
+    expect(page.locator(".attach-status")).to_contain_text("each file may be at most 1 MB")
     page.click("button:has-text('Send reply')")
     expect(page.locator(".attach-status")).to_contain_text("Remove it to send")
     assert not Attachment.objects.exists()  # refused before anything was sent

@@ -5,7 +5,10 @@
   "use strict";
 
   function sizeText(bytes) {
-    if (bytes >= 1024 * 1024) return (bytes / (1024 * 1024)).toFixed(1) + " MB";
+    if (bytes >= 1024 * 1024) {
+      var mb = bytes / (1024 * 1024);
+      return (mb === Math.floor(mb) ? String(mb) : mb.toFixed(1)) + " MB";
+    }
     if (bytes >= 1024) return Math.round(bytes / 1024) + " KB";
     return bytes + " bytes";
   }
