@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lifebuoy.accounts.auth import email_normalize
-from lifebuoy.accounts.models import User
+from lifebuoy.accounts.models import SupportTier, User
 from lifebuoy.accounts.services import password_reset_email_queue
 from lifebuoy.accounts.timezones import zone_choices
 from lifebuoy.core.links import absolute_url
@@ -56,7 +56,7 @@ class ProfileForm(forms.Form):
         if not user.is_customer:
             for name in ("email_ticket_updates", "email_surveys", "email_business_reviews"):
                 del self.fields[name]
-        elif not user.administers_organization:
+        elif not (user.administers_organization and user_receives_reviews(user)):
             del self.fields["email_business_reviews"]
 
     def choice(self, name: str, current: bool) -> bool:
@@ -66,6 +66,12 @@ class ProfileForm(forms.Form):
     @property
     def email_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.fields if name.startswith("email_")]
+
+
+def user_receives_reviews(user: User) -> bool:
+    """Business reviews are made for Premium and Managed Services organizations."""
+    organization = user.organization
+    return organization is not None and organization.support_tier >= SupportTier.PREMIUM
 
 
 class ResetRequestForm(PasswordResetForm):

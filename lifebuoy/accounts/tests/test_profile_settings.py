@@ -34,12 +34,14 @@ def test_a_customer_saves_name_and_email_choices(client, carol):
     assert carol.email_business_reviews  # not asked, so not changed
 
 
-def test_an_organization_admin_chooses_the_business_review_too(client, alice):
-    client.force_login(alice)
+def test_an_organization_admin_chooses_the_business_review_too(client, charlie, alice):
+    client.force_login(alice)  # Acme is Standard: it gets no reviews
+    assert "quarterly business review" not in client.get("/accounts/profile/").content.decode()
+    client.force_login(charlie)  # Globex's admin, on Enterprise
     assert "quarterly business review" in client.get("/accounts/profile/").content.decode()
     client.post("/accounts/profile/", PROFILE)
-    alice.refresh_from_db()
-    assert not alice.email_business_reviews
+    charlie.refresh_from_db()
+    assert not charlie.email_business_reviews
 
 
 def test_staff_are_sent_to_their_notification_settings(client, ted):
