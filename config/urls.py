@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from config.api import api
 from lifebuoy.accounts.views import home_view
@@ -7,6 +8,7 @@ from lifebuoy.core.views import health_view
 from lifebuoy.kb import urls as kb_urls
 from lifebuoy.monitoring import urls as monitoring_urls
 from lifebuoy.reports import urls as reports_urls
+from lifebuoy.sso import urls as sso_urls
 from lifebuoy.tickets.views import attachment_download_view
 
 admin.site.site_header = "Lifebuoy administration"
@@ -16,6 +18,11 @@ urlpatterns = [
     path("", home_view, name="home"),
     path("healthz", health_view, name="health"),
     path("accounts/", include("lifebuoy.accounts.urls")),
+    path("sso/", include("lifebuoy.sso.urls")),
+    # allauth's own sign-in and sign-up pages are not used: Lifebuoy's sign-in page is.
+    path("sso/auth/login/", RedirectView.as_view(pattern_name="accounts:login")),
+    path("sso/auth/signup/", RedirectView.as_view(pattern_name="accounts:login")),
+    path("sso/", include(sso_urls.allauth_patterns)),
     path("desk/kb/", include((kb_urls.desk_patterns, "kb"))),
     path("desk/templates/", include("lifebuoy.notifications.urls")),
     path("desk/macros/", include("lifebuoy.macros.urls")),

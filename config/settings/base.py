@@ -57,6 +57,11 @@ INSTALLED_APPS = [
     "lifebuoy.timetracking",
     "lifebuoy.surveys",
     "lifebuoy.macros",
+    "lifebuoy.sso",  # before allauth: its templates override allauth's
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
 ]
 
 MIDDLEWARE = [
@@ -67,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "lifebuoy.accounts.middleware.TimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -144,6 +150,23 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+
+# Single sign-on (lifebuoy.sso): django-allauth only for organizations' OpenID Connect
+# providers. Its local accounts, sign-up and emails stay off; Lifebuoy's own sign-in,
+# invitations and password reset (through the outbox) do that.
+ACCOUNT_ADAPTER = "lifebuoy.sso.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "lifebuoy.sso.adapters.SocialAccountAdapter"
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_EMAIL_NOTIFICATIONS = False
+SOCIALACCOUNT_ONLY = True
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
 
 # Login throttling: lock a username+address pair after repeated failures.
 AXES_FAILURE_LIMIT = int(os.environ.get("LIFEBUOY_LOGIN_FAILURE_LIMIT", "5"))
