@@ -70,7 +70,7 @@ def _organizations(rng: random.Random, staff: dict[str, User]) -> list[list[User
             org.save(update_fields=["named_engineer"])
             Queue.objects.get(organization=org).members.add(staff[engineer_email])
         members = []
-        for _ in range(2):
+        for position in range(2):
             first, surname = next(names)
             members.append(
                 User.objects.create_user(
@@ -79,6 +79,8 @@ def _organizations(rng: random.Random, staff: dict[str, User]) -> list[list[User
                     full_name=f"{first} {surname}",
                     role=Role.CUSTOMER,
                     organization=org,
+                    # The first of each organization runs its colleagues, webhooks and reviews.
+                    is_organization_admin=position == 0,
                 )
             )
         customers.append(members)

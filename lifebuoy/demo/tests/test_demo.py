@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db import models
 from django.db.models import Count
 
 from lifebuoy.accounts.models import Organization, Role, User
@@ -34,6 +35,11 @@ def test_the_demo_desk_covers_every_tier_and_looks_lived_in(now):
     # Customers are people with a first name and a surname, not "Lucas (Tidewater Labs)".
     names = list(User.objects.filter(role=Role.CUSTOMER).values_list("full_name", flat=True))
     assert all(len(n.split()) == 2 and "(" not in n for n in names), names
+    # Each organization has one admin, who manages its colleagues, webhooks and reviews.
+    admins = Organization.objects.annotate(
+        n=Count("members", filter=models.Q(members__is_organization_admin=True))
+    )
+    assert set(admins.values_list("n", flat=True)) == {1}
 
 
 def test_the_same_seed_gives_the_same_desk(now):

@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
 
 from lifebuoy.desk import requester
 from lifebuoy.desk.requester import requester_panel
@@ -154,3 +155,29 @@ def test_the_page_keeps_its_cost_as_the_timeline_grows(
         message_add(ticket=ticket, author=lena, body=f"n{i}", is_internal=True, now=now)
     with django_assert_max_num_queries(len(before.captured_queries)):
         _page(client, ticket)
+
+
+def test_a_follow_up_and_the_closed_ticket_it_continues_link_to_each_other(
+    client, alice, ted, now, settings
+):
+    from lifebuoy.tickets.services import (
+        TicketChanges,
+        ticket_confirm_resolved,
+        ticket_reply,
+        ticket_update,
+    )
+
+    settings.LIFEBUOY_REOPEN_DAYS = 14
+    old = ticket_opened(alice, now, subject="C2 stopped committing")
+    ticket_update(ticket=old, actor=ted, changes=TicketChanges(status="resolved"), now=now)
+    ticket_confirm_resolved(ticket=old, actor=alice, now=now + timedelta(hours=1))
+    new = ticket_reply(ticket=old, author=alice, body="Back again.", now=now + timedelta(days=20))
+    client.force_login(ted)
+
+    with time_machine.travel(now + timedelta(days=20, hours=1), tick=False):
+        page = client.get(f"/desk/tickets/{new.ticket.id}/").content.decode()
+        assert f'Follows up on <a href="/desk/tickets/{old.id}/">#{old.id}</a>' in page
+        page = client.get(f"/desk/tickets/{old.id}/").content.decode()
+    assert (
+        f'Continued in <a href="/desk/tickets/{new.ticket.id}/">#{new.ticket.id}</a> (new)' in page
+    )
