@@ -247,3 +247,34 @@ def weekly_charts(
 ) -> list[Chart]:
     """The weekly report's three charts: tickets per day, SLA attainment, CSAT trend."""
     return [render(series, fmt) for series in weekly_series(report, csat_source=csat_source)]
+
+
+@dataclass(frozen=True)
+class StoredChart:
+    """A chart drawn when its report was stored, as the page shows it."""
+
+    key: str
+    alt: str
+    png: str  # base64
+    width: int = WIDTH_PX
+    height: int = HEIGHT_PX
+
+    def data_uri(self) -> str:
+        return f"data:image/png;base64,{self.png}"
+
+
+def charts_for_storage(charts: list[Chart]) -> list[dict[str, str]]:
+    """PNG charts as a stored report keeps them (JSON)."""
+    return [
+        {
+            "key": c.series.key,
+            "alt": c.alt,
+            "png": base64.b64encode(c.content).decode("ascii"),
+        }
+        for c in charts
+        if c.fmt == "png"
+    ]
+
+
+def charts_from_storage(rows: list[dict[str, str]]) -> list[StoredChart]:
+    return [StoredChart(key=r["key"], alt=r["alt"], png=r["png"]) for r in rows]

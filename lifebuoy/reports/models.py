@@ -11,6 +11,8 @@ class WeeklyReport(models.Model):
     ends_at = models.DateTimeField()
     data = models.JSONField(default=dict)
     markdown = models.TextField()
+    # The charts drawn when the report was stored: [{"key", "alt", "png" (base64)}, ...].
+    charts = models.JSONField(default=list, blank=True)
     generated_at = models.DateTimeField()
 
     class Meta:

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from lifebuoy.core.periods import Period
 
+from .charts import charts_for_storage, weekly_charts
 from .mail import weekly_report_email_leads
 from .models import WeeklyReport
 from .weekly import weekly_report_build, weekly_report_json, weekly_report_markdown
@@ -32,6 +33,8 @@ def weekly_report_generate(
             "ends_at": period.end,
             "data": json.loads(weekly_report_json(report)),
             "markdown": weekly_report_markdown(report),
+            # Drawn once here, so the page never draws a stored week again.
+            "charts": charts_for_storage(weekly_charts(report, fmt="png")),
             "generated_at": now,
         },
     )

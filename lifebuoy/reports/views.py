@@ -3,6 +3,7 @@ and, for the organization's own members, in the portal."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from django.contrib import messages
@@ -18,12 +19,12 @@ from lifebuoy.accounts.models import Organization, Role, User
 from lifebuoy.core.periods import Period, iso_week, previous_quarter, previous_week, quarter
 from lifebuoy.core.views import ServiceCall
 
-from .charts import weekly_charts
+from .charts import Chart, StoredChart, charts_from_storage, weekly_charts
 from .models import WeeklyReport
 from .qbr import qbr_build, qbr_email_send, qbr_html, qbr_markdown
 from .selectors.qbr import qbr_offered, qbr_organization_get_for_user, qbr_organization_list
 from .services import weekly_report_generate
-from .weekly import weekly_report_build, weekly_report_markdown
+from .weekly import Report, weekly_report_build, weekly_report_markdown
 
 LEAD_ROLES = frozenset({Role.LEAD, Role.ADMIN})
 
@@ -45,13 +46,24 @@ def weekly_report_view(request: HttpRequest) -> HttpResponse:
     except ValueError as exc:
         error = str(exc)
         period = previous_week(timezone.now())
-    report = weekly_report_build(period=period)
-    markdown = weekly_report_markdown(report)
+    # A stored week is shown as it was stored, charts and all (generating it again updates
+    # it); any other week is built from the tickets now.
+    stored = WeeklyReport.objects.filter(week=period.label).first() if not error else None
     if request.GET.get("format") == "markdown" and not error:
+        markdown = (
+            stored.markdown
+            if stored
+            else weekly_report_markdown(weekly_report_build(period=period))
+        )
         response = HttpResponse(markdown, content_type="text/markdown; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="weekly-{period.label}.md"'
         return response
-    stored = WeeklyReport.objects.filter(week=period.label).only("week", "generated_at").first()
+    report = Report.from_dict(stored.data) if stored else weekly_report_build(period=period)
+    charts: Sequence[Chart | StoredChart] = (
+        charts_from_storage(stored.charts)
+        if stored and stored.charts
+        else weekly_charts(report, fmt="png")
+    )
     return render(
         request,
         "reports/weekly.html",
@@ -61,7 +73,7 @@ def weekly_report_view(request: HttpRequest) -> HttpResponse:
             "previous": previous_week(period.start),
             "error": error,
             "stored": stored,
-            "charts": weekly_charts(report, fmt="png"),
+            "charts": charts,
         },
         status=400 if error else 200,
     )

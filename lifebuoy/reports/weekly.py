@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from lifebuoy.core.periods import Period
@@ -47,6 +48,32 @@ class Report:
             "sla_by_tier_and_priority": [m.as_dict() for m in self.sla_by_tier_and_priority],
             "volume": self.volume,
         }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Report:
+        """The report as ``as_dict`` stored it."""
+
+        def metrics(name: str) -> list[Metric]:
+            return [Metric(**{k: v for k, v in row.items() if k != "met"}) for row in data[name]]
+
+        period = Period(
+            start=datetime.fromisoformat(data["start"]),
+            end=datetime.fromisoformat(data["end"]),
+            label=data["week"],
+        )
+        return cls(
+            period=period,
+            summary=data["summary"],
+            top_issues=data["top_issues"],
+            escalations=data["escalations"],
+            action_items=data["action_items"],
+            wins=data["wins"],
+            metrics=metrics("metrics"),
+            sla_by_tier=metrics("sla_by_tier"),
+            sla_by_priority=metrics("sla_by_priority"),
+            sla_by_tier_and_priority=metrics("sla_by_tier_and_priority"),
+            volume=data["volume"],
+        )
 
 
 def _action_items(

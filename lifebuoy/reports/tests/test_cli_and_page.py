@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from http import HTTPStatus
 
 import pytest
@@ -119,3 +120,43 @@ def test_leads_store_a_report_from_the_page(week: Week, lena, ted):
     client.force_login(ted)
     forbidden = client.post("/desk/reports/weekly/generate/", {"week": "2026-W48"})
     assert forbidden.status_code == HTTPStatus.FORBIDDEN
+
+
+def _report_part(body: str) -> str:
+    """The page from the summary on (the header line about storing differs)."""
+    return body[body.index("<h2>Summary</h2>") :]
+
+
+def test_a_stored_week_is_shown_as_stored_without_counting_or_drawing_again(
+    week: Week, lena, alice, monkeypatch
+):
+    from lifebuoy.reports.models import WeeklyReport
+    from lifebuoy.tickets.tests.factories import ticket_opened
+
+    client = Client()
+    client.force_login(lena)
+    url = "/desk/reports/weekly/?week=2026-W48"
+    live = client.get(url).content.decode()
+    assert "Not stored yet" in live
+    client.post("/desk/reports/weekly/generate/", {"week": "2026-W48"})
+    assert len(WeeklyReport.objects.get().charts) == 3
+
+    # A late ticket in that week changes nothing on the stored report's page, which neither
+    # counts tickets nor draws a chart again.
+    ticket_opened(alice, week.period.start + timedelta(days=2), subject="Late")
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a stored week was built or drawn again")
+
+    monkeypatch.setattr("lifebuoy.reports.views.weekly_report_build", refuse)
+    monkeypatch.setattr("lifebuoy.reports.views.weekly_charts", refuse)
+    stored = client.get(url).content.decode()
+    assert "the figures below are as they were then" in stored
+    assert _report_part(stored) == _report_part(live)
+    markdown = client.get(url + "&format=markdown").content.decode()
+    assert "- Total tickets: 5\n" in markdown
+
+    monkeypatch.undo()
+    client.post("/desk/reports/weekly/generate/", {"week": "2026-W48"})
+    again = client.get(url + "&format=markdown").content.decode()
+    assert "- Total tickets: 6\n" in again
