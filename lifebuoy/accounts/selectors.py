@@ -38,6 +38,29 @@ def organization_list_for_user(*, user: User) -> QuerySet[Organization]:
     return Organization.objects.filter(id=user.organization_id)
 
 
+def organization_search_for_user(*, user: User, text: str, limit: int = 10) -> list[Organization]:
+    """The organizations ``user`` may see whose name or slug holds ``text``, by name."""
+    text = text.strip()
+    if not text:
+        return []
+    found = organization_list_for_user(user=user).filter(
+        Q(name__icontains=text) | Q(slug__icontains=text)
+    )
+    return list(found.order_by("name", "id")[:limit])
+
+
+def person_search_for_user(*, user: User, text: str, limit: int = 10) -> list[User]:
+    """For staff: the active people whose name or email address holds ``text``, by name.
+    Customers find nobody here (their colleagues are on the portal's own page)."""
+    text = text.strip()
+    if not text or not user.is_support_staff:
+        return []
+    found = User.objects.filter(is_active=True).filter(
+        Q(full_name__icontains=text) | Q(email__icontains=text)
+    )
+    return list(found.select_related("organization").order_by("full_name", "email")[:limit])
+
+
 def organization_get_for_user(*, user: User, organization_id: int) -> Organization:
     """The gate for organizations: missing and not-yours are the same 404."""
     org = organization_list_for_user(user=user).filter(id=organization_id).first()

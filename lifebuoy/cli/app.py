@@ -19,7 +19,7 @@ app = typer.Typer(
 )
 
 # Each entry is a module in lifebuoy.cli.commands with a register(app) function.
-COMMAND_MODULES: tuple[str, ...] = ("server", "doctor", "kb", "mail", "oncall", "report")
+COMMAND_MODULES: tuple[str, ...] = ("server", "doctor", "kb", "mail", "oncall", "report", "search")
 
 
 def build() -> typer.Typer:

@@ -13,6 +13,7 @@ from lifebuoy.accounts.selectors import staff_list
 from lifebuoy.notifications.placeholders import unfilled_placeholders
 from lifebuoy.tickets.forms import ReplyForm, TicketCreateForm
 from lifebuoy.tickets.models import Category, Channel, Priority, Status
+from lifebuoy.tickets.search import QUERY_MAX
 from lifebuoy.tickets.selectors import TicketFilters
 from lifebuoy.tickets.services import BulkChanges, TicketChanges
 
@@ -334,3 +335,12 @@ class SaveViewForm(forms.Form):
 class SavedViewEditForm(forms.Form):
     name = forms.CharField(max_length=80, label="Name")
     audience = forms.ChoiceField(choices=Audience.choices, label="Share")
+
+
+class DeskSearchForm(forms.Form):
+    q = forms.CharField(
+        required=False,
+        max_length=QUERY_MAX,
+        label="Search",
+        error_messages={"max_length": f"Keep the search under {QUERY_MAX} characters."},
+    )

@@ -17,12 +17,16 @@ from datetime import datetime, timedelta
 
 from django.core.cache import cache
 
-from lifebuoy.accounts.models import Role, User
+from lifebuoy.accounts.models import Organization, Role, User
+from lifebuoy.accounts.selectors import organization_search_for_user, person_search_for_user
 from lifebuoy.core.errors import NotFound
 from lifebuoy.core.parsing import parse_id
+from lifebuoy.kb.models import Article
+from lifebuoy.kb.selectors import kb_restriction_for, kb_search
 from lifebuoy.sla.selectors import sla_breached_ticket_count
 from lifebuoy.tickets.models import Status, Ticket
-from lifebuoy.tickets.selectors import TicketFilters, ticket_count_for_user
+from lifebuoy.tickets.search.selectors import TicketHit, ticket_search_for_user
+from lifebuoy.tickets.selectors import TicketFilters, ticket_count_for_user, ticket_visible
 
 from .models import Audience, SavedView, TicketSeen
 
@@ -30,6 +34,8 @@ COUNT_CAP = 10_000
 COUNT_TTL = 30  # seconds
 RECENTLY = timedelta(days=7)
 COUNTS_GENERATION = "desk:counts-generation"
+SEARCH_TICKETS = 20  # tickets on the search page; the queue lists every match
+SEARCH_OTHERS = 5  # people, organizations and articles each
 
 UNSOLVED = (Status.NEW, Status.OPEN, Status.PENDING, Status.ESCALATED)
 SOLVED = (Status.RESOLVED, Status.CLOSED)
@@ -205,3 +211,43 @@ def ticket_unread_ids(*, user: User, tickets: Iterable[Ticket]) -> set[int]:
         )
     )
     return {t.id for t in tickets if t.id not in seen or t.last_activity_at > seen[t.id]}
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    """The desk's search page: what one query finds, grouped."""
+
+    tickets: list[TicketHit]
+    people: list[User]
+    organizations: list[Organization]
+    articles: list[Article]
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.tickets or self.people or self.organizations or self.articles)
+
+
+def desk_search(*, user: User, text: str, limit: int = SEARCH_TICKETS) -> SearchResults:
+    """Tickets (ranked, with the passage that matched), people, organizations and
+    knowledge-base articles for the search box; each group read through its own gate.
+    Raises ValidationFailed (field ``q``) for a query that is too long."""
+    tickets = ticket_search_for_user(user=user, text=text, limit=limit)
+    return SearchResults(
+        tickets=tickets,
+        people=person_search_for_user(user=user, text=text, limit=SEARCH_OTHERS),
+        organizations=organization_search_for_user(user=user, text=text, limit=SEARCH_OTHERS),
+        articles=kb_search(
+            user=user, text=text, restriction=kb_restriction_for(user=user), limit=SEARCH_OTHERS
+        )
+        if text.strip()
+        else [],
+    )
+
+
+def ticket_number_opened(*, user: User, text: str) -> int | None:
+    """The ticket the search box names by number alone (``#123`` or ``123``), when ``user``
+    may open it; None otherwise (the text is searched instead)."""
+    number = parse_id(text.strip().removeprefix("#"))
+    if number is None or not ticket_visible(user=user).filter(id=number).exists():
+        return None
+    return number

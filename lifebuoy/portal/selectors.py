@@ -16,7 +16,7 @@ from lifebuoy.accounts.models import Role, User
 from lifebuoy.notifications.staff.selectors import ticket_cc_list
 from lifebuoy.sla.selectors import sla_clock_list_for_user
 from lifebuoy.tickets.models import OPEN_STATUSES, Ticket
-from lifebuoy.tickets.search import ticket_search_for_user
+from lifebuoy.tickets.search.selectors import ticket_search_for_user
 from lifebuoy.tickets.selectors import (
     TicketFilters,
     TicketPage,
@@ -31,11 +31,12 @@ SUPPORT_TEAM = "Our support team"
 def portal_ticket_page(*, user: User, text: str, show: str, cursor: str | None) -> TicketPage:
     """The portal's list: the tickets ``user`` may see, open ones unless ``show`` is "all",
     most recently active first; with ``text``, the ones matching it (one page of the best
-    matches, see ``tickets.search``)."""
+    matches, best first, see ``tickets.search``; ``extra["hits"]`` holds each with the passage
+    that matched)."""
     statuses = tuple(OPEN_STATUSES) if show == "open" else ()
     if text.strip():
-        found = ticket_search_for_user(user=user, text=text, statuses=statuses)
-        return TicketPage(items=found, next_cursor=None)
+        hits = ticket_search_for_user(user=user, text=text, statuses=statuses)
+        return TicketPage(items=[h.ticket for h in hits], next_cursor=None, extra={"hits": hits})
     return ticket_list_for_user(
         user=user,
         filters=TicketFilters(status=statuses, sort="activity"),

@@ -25,6 +25,7 @@ from lifebuoy.core.errors import NotFound, ValidationFailed
 from lifebuoy.core.parsing import parse_id
 
 from .models import Attachment, Message, Priority, Ticket, TicketEvent
+from .search import ticket_text_match
 
 PAGE_SIZE_MAX = 100
 # Each built-in sort order and how its cursor's key reads back.
@@ -245,13 +246,8 @@ def _apply_filters(qs: QuerySet[Ticket], *, user: User, f: TicketFilters) -> Que
     ):
         if bound is not None:
             qs = qs.filter(**{lookup: bound})
-    text = f.text.strip()
-    if text:
-        number = parse_id(text.lstrip("#"))
-        match = Q(subject__icontains=text) | Q(description__icontains=text)
-        if number is not None:
-            match |= Q(id=number)
-        qs = qs.filter(match)
+    if f.text.strip():
+        qs = qs.filter(ticket_text_match(user=user, text=f.text))
     for name, value in f.extra.items():
         if not value:
             continue

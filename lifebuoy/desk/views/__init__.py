@@ -2,8 +2,9 @@
 
 from .merge import merge_view
 from .presence import ticket_presence_view
-from .queue import bulk_update_view, queue_view, search_view, view_counts_view
+from .queue import bulk_update_view, queue_view, view_counts_view
 from .saved import saved_view_change_view, saved_view_create_view, saved_view_list_view
+from .search import search_view
 from .tickets import (
     reply_preview_view,
     ticket_create_view,

@@ -134,21 +134,6 @@ def bulk_update_view(request: WSGIRequest) -> HttpResponse:
 
 
 @staff_required
-def search_view(request: WSGIRequest) -> HttpResponse:
-    """The desk's search box: ``#123`` (or ``123``) opens that ticket; other text lists the
-    tickets it matches, in every view."""
-    text = request.GET.get("q", "").strip()
-    number = parse_id(text.removeprefix("#"))
-    if number is not None:
-        user = signed_in_user(request)
-        if selectors.ticket_visible(user=user).filter(id=number).exists():
-            return redirect("desk:detail", ticket_id=number)
-    query = QueryDict(mutable=True)
-    query.update({"view": "all", "q": text})
-    return redirect(reverse("desk:queue") + f"?{query.urlencode()}")
-
-
-@staff_required
 def view_counts_view(request: WSGIRequest) -> HttpResponse:
     """The views and their counts, for the queue to refresh in place."""
     user = signed_in_user(request)

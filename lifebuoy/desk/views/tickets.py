@@ -27,6 +27,7 @@ from lifebuoy.macros.selectors import macro_chosen_for_user
 from lifebuoy.sla.selectors import sla_clock_list_for_ticket
 from lifebuoy.tickets import selectors, services
 from lifebuoy.tickets.models import Status, Ticket
+from lifebuoy.tickets.search.selectors import similar_ticket_list_for_user
 
 
 def _detail_context(user: User, ticket: Ticket) -> dict[str, object]:
@@ -39,6 +40,7 @@ def _detail_context(user: User, ticket: Ticket) -> dict[str, object]:
         "last_message_id": max((e.message.id for e in timeline if isinstance(e, Post)), default=0),
         "requester": requester_panel(user=user, ticket=ticket, now=now),
         "sla_clocks": sla_clock_list_for_ticket(ticket=ticket, now=now),
+        "similar": similar_ticket_list_for_user(user=user, ticket=ticket),
     }
 
 

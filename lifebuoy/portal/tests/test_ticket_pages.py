@@ -29,7 +29,10 @@ def test_search_finds_words_of_public_replies_never_of_internal_notes(client, al
     message_add(ticket=ticket, author=bob, body="Try the gc first.", now=now)
     message_add(ticket=ticket, author=bob, body="Zebra theory", is_internal=True, now=now)
     client.force_login(alice)
-    assert "Consolidation slow" in page(client, "/portal/?q=gc")
+    found = page(client, "/portal/?q=gc")
+    assert "Consolidation slow" in found
+    assert "Try the <mark>gc</mark> first." in found  # the passage that matched
+    assert "Zebra" not in page(client, "/portal/?q=gc+or+zebra")
     result = page(client, "/portal/?q=zebra")
     assert "Consolidation slow" not in result
     assert "No ticket matches." in result

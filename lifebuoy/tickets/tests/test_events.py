@@ -27,11 +27,13 @@ HIGHER_APPS = ("sla", "notifications", "escalations", "kb", "monitoring", "repor
 
 def test_each_event_has_its_subscribers_in_a_fixed_order():
     assert events.subscribers(events.TicketCreated) == [
+        "lifebuoy.tickets.search.indexing._on_created",
         "lifebuoy.sla.subscribers.on_ticket_created",
         "lifebuoy.notifications.subscribers.on_ticket_created",
         "lifebuoy.escalations.subscribers.on_ticket_created",
     ]
     assert events.subscribers(events.MessageAdded) == [
+        "lifebuoy.tickets.search.indexing._on_message",
         "lifebuoy.sla.subscribers.on_message_added",
         "lifebuoy.notifications.subscribers.on_message_added",
         "lifebuoy.escalations.subscribers.on_message_added",
@@ -45,7 +47,11 @@ def test_each_event_has_its_subscribers_in_a_fixed_order():
         "lifebuoy.notifications.subscribers.on_priority_changed",
     ]
     assert events.subscribers(events.TicketUpdated) == [
+        "lifebuoy.tickets.search.indexing._on_updated",
         "lifebuoy.escalations.subscribers.on_ticket_updated",
+    ]
+    assert events.subscribers(events.TicketMerged) == [
+        "lifebuoy.tickets.search.indexing._on_merged",
     ]
     assert events.subscribers(events.AssignmentChanged) == [
         "lifebuoy.notifications.subscribers.on_assignment_changed",

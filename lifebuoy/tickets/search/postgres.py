@@ -1,0 +1,209 @@
+"""PostgreSQL full-text search: two weighted ``tsvector`` columns per ticket, each under a GIN
+index, in ``ticket_search``.
+
+Weights: A for the subject and number, B for the description, requester, organization and
+tags, C for the conversation. ``doc_all`` holds every message, ``doc_public`` only public
+ones; a customer's search reads ``doc_public`` alone, so an internal note's words are not in
+anything it can match. A new message is appended to the row (``doc || new words``) under the
+ticket's row lock that ``message_add`` holds, so concurrent replies never lose one another
+and a reply costs one UPDATE, whatever the length of the conversation.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from .base import MARK_END, MARK_START, RANK_CANDIDATES, Hit, Within
+from .query import SearchQuery
+
+# Table and configuration names below are constants; every value travels as a parameter.
+TABLE = "ticket_search"
+CONFIG = "english"
+# ts_rank's normalization 1: a long conversation does not outrank a short, precise ticket.
+NORMALIZATION = 1
+# Similar tickets: the words a ticket is looked up by, and how many earlier matches are ranked.
+SIMILAR_WORDS = 8
+SIMILAR_CANDIDATES = 400
+# A word in more than this share of tickets says little about what a ticket is about.
+COMMON_SHARE = 0.02
+STATS_TTL = 600.0
+
+_BUILD = f"""
+INSERT INTO {TABLE} (ticket_id, doc_all, doc_public)
+SELECT t.id, head || coalesce(pub, '') || coalesce(notes, ''), head || coalesce(pub, '')
+FROM tickets_ticket t
+JOIN accounts_user u ON u.id = t.requester_id
+JOIN accounts_organization o ON o.id = t.organization_id
+LEFT JOIN LATERAL (
+    SELECT setweight(to_tsvector('{CONFIG}', string_agg(m.body, ' ') FILTER (
+               WHERE NOT m.is_internal)), 'C') AS pub,
+           setweight(to_tsvector('{CONFIG}', string_agg(m.body, ' ') FILTER (
+               WHERE m.is_internal)), 'C') AS notes
+    FROM tickets_message m WHERE m.ticket_id = t.id
+) msg ON true
+CROSS JOIN LATERAL (
+    SELECT setweight(to_tsvector('{CONFIG}', t.subject || ' ' || t.id), 'A')
+        || setweight(to_tsvector('{CONFIG}', concat_ws(' ', t.description, u.full_name,
+               u.email, o.name, (SELECT string_agg(g.name, ' ') FROM tickets_ticket_tags tt
+               JOIN tickets_tag g ON g.id = tt.tag_id WHERE tt.ticket_id = t.id))), 'B') AS head
+) h
+WHERE t.id = ANY(%s)
+ON CONFLICT (ticket_id) DO UPDATE
+SET doc_all = EXCLUDED.doc_all, doc_public = EXCLUDED.doc_public
+"""  # noqa: S608 - constant names, values as parameters
+
+_APPEND = f"""
+UPDATE {TABLE} SET doc_all = doc_all || v.doc,
+    doc_public = CASE WHEN %s THEN doc_public ELSE doc_public || v.doc END
+FROM (SELECT setweight(to_tsvector('{CONFIG}', %s), 'C') AS doc) v
+WHERE ticket_id = %s
+"""  # noqa: S608 - constant names, values as parameters
+
+# One passage of up to 30 words from the best match on (a short message whole).
+_HEADLINE_OPTIONS = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=30, MinWords=15"
+
+
+def _column(public_only: bool) -> str:
+    return "doc_public" if public_only else "doc_all"
+
+
+class PostgresBackend:
+    vendor = "postgresql"
+
+    def create_schema(self, cursor: Any) -> None:
+        # No foreign key to tickets_ticket: Django empties its own tables without CASCADE
+        # (test flushes), which a reference would refuse. Searches join on the ticket table,
+        # and a ticket's first indexing replaces any row left behind under its id.
+        cursor.execute(
+            f"CREATE TABLE IF NOT EXISTS {TABLE} (ticket_id bigint PRIMARY KEY, "
+            "doc_all tsvector NOT NULL, doc_public tsvector NOT NULL)"
+        )
+        for column in ("doc_all", "doc_public"):
+            cursor.execute(
+                f"CREATE INDEX IF NOT EXISTS {TABLE}_{column} ON {TABLE} USING gin ({column})"
+            )
+
+    def drop_schema(self, cursor: Any) -> None:
+        cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
+
+    def index_tickets(self, cursor: Any, ticket_ids: list[int]) -> None:
+        if ticket_ids:
+            cursor.execute(_BUILD, [ticket_ids])
+
+    def index_message(self, cursor: Any, *, ticket_id: int, body: str, is_internal: bool) -> None:
+        cursor.execute(_APPEND, [is_internal, body, ticket_id])
+        if cursor.rowcount == 0:  # a ticket from before the index: build it whole
+            self.index_tickets(cursor, [ticket_id])
+
+    def match_sql(self, query: SearchQuery, *, public_only: bool) -> tuple[str, list[Any]]:
+        column = _column(public_only)
+        sql = (
+            f"SELECT ticket_id FROM {TABLE} "  # noqa: S608
+            f"WHERE {column} @@ websearch_to_tsquery('{CONFIG}', %s)"
+        )
+        return sql, [query.websearch()]
+
+    def search(
+        self,
+        cursor: Any,
+        query: SearchQuery,
+        *,
+        public_only: bool,
+        within: Within | None,
+        limit: int,
+    ) -> list[Hit]:
+        column = _column(public_only)
+        scope, params = "", []
+        if within is not None:
+            scope, params = f"AND s.ticket_id IN ({within.sql})", list(within.params)
+        tsquery = f"websearch_to_tsquery('{CONFIG}', %s)"  # a constant the planner can look at
+        # The newest RANK_CANDIDATES matches are ranked: for a rare word that is all of them
+        # (found through the GIN index); a common one is read newest first along the primary
+        # key and stops there, instead of ranking a third of the table.
+        cursor.execute(
+            f"WITH candidates AS MATERIALIZED (SELECT s.ticket_id FROM {TABLE} s "  # noqa: S608
+            f"WHERE s.{column} @@ {tsquery} {scope} ORDER BY s.ticket_id DESC LIMIT %s) "
+            f"SELECT s.ticket_id, ts_rank(s.{column}, {tsquery}, {NORMALIZATION}) AS rank "
+            f"FROM candidates c JOIN {TABLE} s ON s.ticket_id = c.ticket_id "
+            "ORDER BY rank DESC, s.ticket_id DESC LIMIT %s",
+            [query.websearch(), *params, RANK_CANDIDATES, query.websearch(), limit],
+        )
+        return [Hit(ticket_id=row[0], score=float(row[1])) for row in cursor.fetchall()]
+
+    def snippets(
+        self, cursor: Any, query: SearchQuery, *, public_only: bool, ticket_ids: list[int]
+    ) -> dict[int, str]:
+        if not ticket_ids:
+            return {}
+        internal = "AND NOT m.is_internal" if public_only else ""
+        vector = f"to_tsvector('{CONFIG}', m.body)"
+        # The message that matches the whole query, else the one matching most of its words,
+        # newest first among equals; else the description. The passage marks every query word.
+        cursor.execute(
+            f"WITH q AS (SELECT websearch_to_tsquery('{CONFIG}', %s) AS q_all, "  # noqa: S608
+            f"websearch_to_tsquery('{CONFIG}', %s) AS q_any), "
+            "best AS (SELECT DISTINCT ON (m.ticket_id) m.ticket_id, m.body "
+            f"FROM tickets_message m, q WHERE m.ticket_id = ANY(%s) {internal} "
+            f"AND {vector} @@ q.q_any "
+            f"ORDER BY m.ticket_id, {vector} @@ q.q_all DESC, ts_rank({vector}, q.q_any) DESC, "
+            "m.created_at DESC, m.id DESC) "
+            f"SELECT t.id, ts_headline('{CONFIG}', coalesce(b.body, t.description), q.q_any, %s) "
+            "FROM tickets_ticket t LEFT JOIN best b ON b.ticket_id = t.id, q "
+            "WHERE t.id = ANY(%s)",
+            [query.websearch(), query.websearch_any(), ticket_ids, _HEADLINE_OPTIONS, ticket_ids],
+        )
+        return {row[0]: row[1] for row in cursor.fetchall()}
+
+    def similar(self, cursor: Any, *, ticket_id: int, text: str, limit: int) -> list[Hit]:
+        lexemes = self._distinctive(cursor, text)
+        if not lexemes:
+            return []
+        # Any of those words in the subject or description (A, B) of an earlier ticket; the
+        # candidates are the newest matches, so no word can make this slow.
+        tsquery = " | ".join("'" + lexeme.replace("'", "''") + "':AB" for lexeme in lexemes)
+        cursor.execute(
+            f"WITH candidates AS MATERIALIZED (SELECT s.ticket_id FROM {TABLE} s "  # noqa: S608
+            "WHERE s.doc_all @@ to_tsquery('simple', %s) AND s.ticket_id < %s "
+            "ORDER BY s.ticket_id DESC LIMIT %s) "
+            "SELECT s.ticket_id, ts_rank('{0.1, 0.3, 0.6, 1.0}', s.doc_all, "
+            "to_tsquery('simple', %s)) AS rank "
+            f"FROM candidates c JOIN {TABLE} s ON s.ticket_id = c.ticket_id "
+            "ORDER BY rank DESC, s.ticket_id DESC LIMIT %s",
+            [tsquery, ticket_id, SIMILAR_CANDIDATES, tsquery, limit],
+        )
+        return [Hit(ticket_id=row[0], score=float(row[1])) for row in cursor.fetchall()]
+
+    def _distinctive(self, cursor: Any, text: str) -> list[str]:
+        """The text's words (stemmed) that few tickets share, rarest first: PostgreSQL's own
+        statistics of the column name its most common words and how common they are."""
+        cursor.execute(f"SELECT tsvector_to_array(to_tsvector('{CONFIG}', %s))", [text])
+        lexemes: list[str] = cursor.fetchone()[0] or []
+        frequency = _common_words(cursor)
+        ranked = sorted(
+            (frequency.get(lexeme, 0.0), lexeme)
+            for lexeme in lexemes
+            if frequency.get(lexeme, 0.0) <= COMMON_SHARE and len(lexeme) > 2
+        )
+        return [lexeme for _, lexeme in ranked[:SIMILAR_WORDS]]
+
+
+_common: tuple[float, dict[str, float]] = (0.0, {})
+
+
+def _common_words(cursor: Any) -> dict[str, float]:
+    """The most common words of ``doc_all`` and the share of tickets holding each, from the
+    planner's statistics (kept by ANALYZE), read at most every STATS_TTL seconds."""
+    global _common  # noqa: PLW0603 - a per-process cache of slowly changing statistics
+    read_at, words = _common
+    if time.monotonic() - read_at < STATS_TTL:
+        return words
+    cursor.execute(
+        "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+        "WHERE tablename = %s AND attname = 'doc_all'",
+        [TABLE],
+    )
+    row = cursor.fetchone()
+    words = dict(zip(row[0], row[1], strict=False)) if row and row[0] else {}
+    _common = (time.monotonic(), words)
+    return words
