@@ -27,6 +27,7 @@ urlpatterns = [
     path("desk/templates/", include("lifebuoy.notifications.urls")),
     path("desk/macros/", include("lifebuoy.macros.urls")),
     path("desk/inbound/", include("lifebuoy.notifications.inbound.urls")),
+    path("desk/slack/", include("lifebuoy.integrations.slack.urls")),
     path("desk/notifications/", include("lifebuoy.notifications.staff.urls")),
     path("desk/escalations/", include("lifebuoy.escalations.urls")),
     path("desk/monitoring/", include((monitoring_urls.desk_patterns, "monitoring"))),

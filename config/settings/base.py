@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "lifebuoy.timetracking",
     "lifebuoy.surveys",
     "lifebuoy.macros",
+    "lifebuoy.integrations.slack",
     "lifebuoy.sso",  # before allauth: its templates override allauth's
     "allauth",
     "allauth.account",
@@ -301,6 +302,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "lifebuoy.notifications.inbound_log_purge",
         "schedule": 6 * 60 * 60.0,
     },
+    "slack-event-retry": {
+        "task": "lifebuoy.slack.slack_event_retry",
+        "schedule": 60.0,
+    },
     "escalation-rules-sweep": {
         "task": "lifebuoy.escalations.rules_sweep",
         "schedule": 10 * 60.0,
@@ -390,6 +395,10 @@ LIFEBUOY_SLACK_WEBHOOK_URL = os.environ.get("LIFEBUOY_SLACK_WEBHOOK_URL", "")
 LIFEBUOY_SLACK_BOT_TOKEN = os.environ.get("LIFEBUOY_SLACK_BOT_TOKEN", "")
 LIFEBUOY_SLACK_CHANNEL = os.environ.get("LIFEBUOY_SLACK_CHANNEL", "")
 LIFEBUOY_SLACK_API_URL = os.environ.get("LIFEBUOY_SLACK_API_URL", "https://slack.com/api/")
+# Slack Connect as a support channel (docs/slack.md): the app's signing secret verifies every
+# Events API request; the app-level token (xapp-…) is for Socket Mode, without a public URL.
+LIFEBUOY_SLACK_SIGNING_SECRET = os.environ.get("LIFEBUOY_SLACK_SIGNING_SECRET", "")
+LIFEBUOY_SLACK_APP_TOKEN = os.environ.get("LIFEBUOY_SLACK_APP_TOKEN", "")
 # The outbox: attempts per delivery, exponential backoff from base to cap (seconds), and how
 # long a claim may last before the sweep assumes its worker died (above the task time limit).
 LIFEBUOY_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("LIFEBUOY_OUTBOX_MAX_ATTEMPTS", "12"))

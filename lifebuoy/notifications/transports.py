@@ -7,11 +7,15 @@ from typing import Any, Protocol
 
 
 class TransportError(Exception):
-    """Sending failed. ``retryable`` is False when trying again cannot help (e.g. HTTP 404)."""
+    """Sending failed. ``retryable`` is False when trying again cannot help (e.g. HTTP 404).
+    ``retry_after``: the receiver throttled us and named when to come back (seconds)."""
 
-    def __init__(self, message: str, *, retryable: bool = True) -> None:
+    def __init__(
+        self, message: str, *, retryable: bool = True, retry_after: float | None = None
+    ) -> None:
         super().__init__(message)
         self.retryable = retryable
+        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)

@@ -96,7 +96,7 @@ def delivery_attempt(*, delivery_id: int, now: datetime) -> Attempt:
     try:
         transport_for(delivery.kind).send(_outgoing(delivery))
     except TransportError as exc:
-        return _record_failure(delivery, str(exc), exc.retryable, now)
+        return _record_failure(delivery, str(exc), exc.retryable, now, exc.retry_after)
     except Exception as exc:  # a bug in a transport must not leave the row claimed
         logger.exception("Delivery %s failed unexpectedly", delivery.id)
         # The message stays in the log: the delivery, which customers see, records only the kind.
@@ -114,9 +114,25 @@ def delivery_mark_sent(*, delivery: Delivery, now: datetime) -> bool:
     return won == 1
 
 
-def _record_failure(delivery: Delivery, error: str, retryable: bool, now: datetime) -> Attempt:
-    give_up = not retryable or delivery.attempts >= settings.LIFEBUOY_OUTBOX_MAX_ATTEMPTS
-    delay = backoff_seconds(delivery.attempts)
+def _record_failure(
+    delivery: Delivery,
+    error: str,
+    retryable: bool,
+    now: datetime,
+    retry_after: float | None = None,
+) -> Attempt:
+    """A throttled attempt (the receiver named a ``Retry-After``) comes back exactly then and
+    does not count against the attempts: being asked to wait is not a failure to deliver."""
+    throttled = retryable and retry_after is not None
+    give_up = not retryable or (
+        not throttled and delivery.attempts >= settings.LIFEBUOY_OUTBOX_MAX_ATTEMPTS
+    )
+    cap: float = settings.LIFEBUOY_OUTBOX_BACKOFF_CAP_SECONDS
+    delay = (
+        min(cap, max(1.0, float(retry_after or 0)))
+        if throttled
+        else backoff_seconds(delivery.attempts)
+    )
     Delivery.objects.filter(
         id=delivery.id, status=DeliveryStatus.SENDING, claim_token=delivery.claim_token
     ).update(
@@ -124,6 +140,7 @@ def _record_failure(delivery: Delivery, error: str, retryable: bool, now: dateti
         next_attempt_at=now + timedelta(seconds=delay),
         claim_token="",
         last_error=error[:2000],
+        attempts=F("attempts") - 1 if throttled else F("attempts"),
     )
     logger.warning(
         "Delivery %s (%s) attempt %s failed: %s%s",

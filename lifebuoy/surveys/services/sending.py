@@ -23,7 +23,7 @@ from lifebuoy.notifications.services.outbox import delivery_enqueue
 from lifebuoy.surveys.models import Survey, SurveyKind
 from lifebuoy.surveys.periods import NpsPeriod, nps_period_of
 from lifebuoy.surveys.selectors import csat_due, nps_due, token_hash
-from lifebuoy.surveys.services.emails import csat_email, nps_email
+from lifebuoy.surveys.services.emails import csat_email, nps_email, survey_link
 from lifebuoy.tickets.models import OPEN_STATUSES, Ticket
 
 # How late a CSAT survey may still go out after its delay (a sweep that was down for a while).
@@ -136,3 +136,27 @@ def nps_sweep(*, now: datetime, batch_size: int = 500) -> SweepResult:
     contacts = list(nps_due(period=period)[:batch_size])
     sent = sum(nps_send(contact=contact, period=period, now=now) for contact in contacts)
     return SweepResult(sent, len(contacts) - sent)
+
+
+def csat_link_create(*, ticket: Ticket, now: datetime) -> str | None:
+    """The ticket's CSAT survey as a link for another channel (a Slack thread) instead of an
+    email; None when it has a survey already. The sweep then sends it no email."""
+    if not settings.LIFEBUOY_CSAT_ENABLED or ticket.resolved_at is None:
+        return None
+    token = secrets.token_urlsafe(32)
+    survey = Survey(
+        kind=SurveyKind.CSAT,
+        token_hash=token_hash(token),
+        contact=ticket.requester,
+        organization_id=ticket.organization_id,
+        ticket=ticket,
+        resolved_at=ticket.resolved_at,
+        sent_at=now,
+        expires_at=_expiry(now),
+    )
+    try:
+        with transaction.atomic():
+            survey.save(force_insert=True)
+    except IntegrityError:
+        return None
+    return survey_link(token)

@@ -53,12 +53,14 @@ def _event(
 
 @dataclass(frozen=True)
 class AuditEntry:
-    """An audit row written on behalf of another app (e.g. the SLA sweep), without an actor."""
+    """An audit row written on behalf of another app (e.g. the SLA sweep); ``actor_id`` when a
+    person did it elsewhere (e.g. edited their message in Slack)."""
 
     ticket_id: int
     action: str
     field: str = ""
     new: str = ""
+    actor_id: int | None = None
 
 
 def ticket_audit_record(*, entries: Sequence[AuditEntry], now: datetime) -> None:
@@ -66,6 +68,7 @@ def ticket_audit_record(*, entries: Sequence[AuditEntry], now: datetime) -> None
     TicketEvent.objects.bulk_create(
         TicketEvent(
             ticket_id=e.ticket_id,
+            actor_id=e.actor_id,
             action=e.action,
             field=e.field,
             new_value=e.new[:300],

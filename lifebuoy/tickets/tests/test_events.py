@@ -36,6 +36,7 @@ def test_each_event_has_its_subscribers_in_a_fixed_order():
         "lifebuoy.tickets.search.indexing._on_message",
         "lifebuoy.sla.subscribers.on_message_added",
         "lifebuoy.notifications.subscribers.on_message_added",
+        "lifebuoy.integrations.slack.outbound.slack_on_message_added",
         "lifebuoy.escalations.subscribers.on_message_added",
     ]
     assert events.subscribers(events.StatusChanged) == [

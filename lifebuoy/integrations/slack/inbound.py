@@ -1,0 +1,137 @@
+"""Slack events in: stored before Slack is answered, processed by a worker after the commit.
+
+1. ``slack_event_receive`` (the web request, well within Slack's 3 seconds): one insert keyed
+   by Slack's ``event_id``. A retry (``X-Slack-Retry-Num``) or a replay finds the row, counts
+   the repeat and changes nothing else. The processing task is queued after the commit.
+2. ``slack_event_process`` (a worker): claims the row with a conditional update, so one worker
+   acts on it, calls ``users.info`` and downloads files outside any transaction, then writes
+   the ticket, message or change and the row's outcome in one transaction (``routing.py``).
+   A failure leaves the row ``failed`` with its reason; the ``slack_event_retry`` sweep takes
+   up rows a stopped worker left and replies that arrived before their thread's first message.
+Every event ends as a ticket, a message, a change on a message, or a line with its reason.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from celery import shared_task
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from lifebuoy.core.tasks import enqueue_on_commit
+from lifebuoy.integrations.slack import routing
+from lifebuoy.integrations.slack.models import EventStatus, SlackEvent
+from lifebuoy.integrations.slack.outcome import WAIT, Outcome
+
+logger = logging.getLogger(__name__)
+
+CLAIM_SECONDS = 120  # a claim older than this belongs to a worker that stopped
+WAIT_LIMIT = 5  # tries for a reply whose thread's first message is still being processed
+RETRY_COUNTDOWN = 2.0  # seconds before such a reply is tried again
+
+
+@dataclass(frozen=True)
+class Received:
+    event: SlackEvent | None
+    duplicate: bool
+
+
+def _message_ts(event: dict[str, Any]) -> str:
+    if event.get("type") == "reaction_added":
+        return ""
+    return str(event.get("ts") or "")[:32]
+
+
+def slack_event_receive(*, payload: dict[str, Any], now: datetime) -> Received:
+    """Keep one verified ``event_callback``; a second delivery of its ``event_id`` is a repeat."""
+    event_id = str(payload.get("event_id") or "")[:64]
+    if not event_id:
+        return Received(None, duplicate=False)
+    event = payload.get("event")
+    event = event if isinstance(event, dict) else {}
+    item = event.get("item")
+    channel = event.get("channel") or (item.get("channel") if isinstance(item, dict) else "")
+    fields = {
+        "event_type": str(event.get("type") or "")[:64],
+        "channel_id": str(channel)[:32],
+        "message_ts": _message_ts(event),
+        "payload": payload,
+        "received_at": now,
+    }
+    try:
+        with transaction.atomic():
+            row = SlackEvent.objects.create(event_id=event_id, **fields)
+            enqueue_on_commit(slack_event_process_task, row.id)
+            return Received(row, duplicate=False)
+    except IntegrityError:
+        SlackEvent.objects.filter(event_id=event_id).update(repeats=F("repeats") + 1)
+        return Received(None, duplicate=True)
+
+
+def _claim(event_id: int, now: datetime) -> SlackEvent | None:
+    stale = now - timedelta(seconds=CLAIM_SECONDS)
+    won = (
+        SlackEvent.objects.filter(
+            id=event_id, status__in=[EventStatus.RECEIVED, EventStatus.FAILED]
+        )
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale))
+        .update(claimed_at=now, attempts=F("attempts") + 1)
+    )
+    return SlackEvent.objects.get(id=event_id) if won == 1 else None
+
+
+def slack_event_process(*, event_id: int, now: datetime) -> Outcome:
+    """Act on one stored event (exactly one worker does; others get ``skipped``)."""
+    row = _claim(event_id, now)
+    if row is None:
+        return Outcome("skipped")
+    try:
+        outcome = routing.route(row, now)
+    except Exception as exc:
+        logger.exception("Slack event %s: error while processing", row.event_id)
+        SlackEvent.objects.filter(id=row.id).update(
+            status=EventStatus.FAILED, reason=f"{type(exc).__name__}: {exc}"[:300], processed_at=now
+        )
+        return Outcome(EventStatus.FAILED, str(exc))
+    if outcome.status == WAIT:
+        if row.attempts < WAIT_LIMIT:
+            SlackEvent.objects.filter(id=row.id).update(claimed_at=None)
+            return outcome
+        outcome = Outcome(EventStatus.IGNORED, "thread is not linked to a ticket")
+        SlackEvent.objects.filter(id=row.id).update(
+            status=outcome.status, reason=outcome.reason, processed_at=now
+        )
+    logger.info("Slack event %s: %s %s", row.event_id, outcome.status, outcome.reason)
+    return outcome
+
+
+def slack_event_retry(*, now: datetime, older_than: timedelta, batch_size: int = 200) -> list[int]:
+    """Rows still ``received`` after ``older_than``: their task was lost, their worker stopped,
+    or they wait for their thread. Failed rows wait for an operator (``outbox_retry``)."""
+    cutoff = now - older_than
+    return list(
+        SlackEvent.objects.filter(status=EventStatus.RECEIVED, received_at__lt=cutoff)
+        .order_by("id")
+        .values_list("id", flat=True)[:batch_size]
+    )
+
+
+def slack_event_retry_failed(*, now: datetime) -> int:
+    """An operator's second chance for events that failed."""
+    return SlackEvent.objects.filter(status=EventStatus.FAILED).update(
+        status=EventStatus.RECEIVED, claimed_at=None, attempts=0, reason=""
+    )
+
+
+# Defined here, beside the code that queues it (``slack_event_receive``), which it runs.
+@shared_task(name="lifebuoy.slack.slack_event_process", time_limit=120, soft_time_limit=100)
+def slack_event_process_task(event_id: int) -> str:
+    outcome = slack_event_process(event_id=event_id, now=timezone.now())
+    if outcome.status == WAIT:
+        slack_event_process_task.apply_async((event_id,), countdown=RETRY_COUNTDOWN)
+    return outcome.status
