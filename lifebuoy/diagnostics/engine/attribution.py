@@ -25,6 +25,12 @@ MACHINE_PREFIX = "machine_prefix"
 UNATTRIBUTED = "none"
 
 _LEADING_NOISE = re.compile(r"^[^\w\[(]+")
+# A machine label in brackets that opens a subject: "[PC2]", "[PC2→HUB]", "[T1 -> PC3]".
+_MACHINE_BRACKET = re.compile(
+    r"(?i)^\[\s*(?P<machine>(?:T|PC|CP)\d+|Computer\s+\d+)\s*(?:(?:→|->|=>)[^\]]*)?\]\s*"
+)
+# A machine token inside an agent's prefix: "C3 T1:", "Cloud C2 PC1:".
+_MACHINE_TOKEN = re.compile(r"(?i)(?<![\w])((?:T|PC|CP)\d+)(?![\w])")
 _PREFIX_LENGTH = 48
 _SUBJECT_CACHE = 20_000
 
@@ -95,18 +101,34 @@ class Attributor:
         return self._from_files_or_author(commit, read.machine)
 
     def _read_subject(self, raw: str) -> _Subject:
-        """Everything the subject alone says; cached, since subjects repeat a lot."""
+        """Everything the subject alone says; cached, since subjects repeat a lot.
+
+        A leading machine label in brackets names the machine and is set aside, so the agent
+        named after it is still read (``[PC2] C3: validated``). Patterns for a role right
+        after an emoji (``📋 C2 session complete``) apply only when the subject began with
+        one: without the symbol, such a subject reads as prose.
+        """
         subject = strip_leading_symbols(raw)
-        for pattern in self.profile.subject_patterns:
+        after_symbol = _has_emoji(raw[: len(raw) - len(subject)])
+        bracket = _MACHINE_BRACKET.match(subject)
+        labelled = " ".join(bracket["machine"].split()) if bracket is not None else None
+        if bracket is not None:
+            rest = subject[bracket.end() :]
+            subject = strip_leading_symbols(rest)
+            after_symbol = after_symbol or _has_emoji(rest[: len(rest) - len(subject)])
+        patterns = self.profile.subject_patterns
+        if after_symbol:
+            patterns = patterns + self.profile.after_symbol_patterns
+        for pattern in patterns:
             match = pattern.match(subject)
             if match is not None:
                 groups = match.groupdict()
                 trinity = self._named_trinity(groups.get("trinity"), subject)
                 role, text = match["role"].upper(), match.group(0).strip()
-                machine = groups.get("machine") or None
+                machine = groups.get("machine") or labelled or _machine_in(text)
                 fixed = Attribution(f"{trinity}/{role}", SUBJECT_PREFIX, text, machine)
                 return _Subject(role, trinity, text, machine, None, fixed if trinity else None)
-        machine = self._machine(subject)
+        machine = labelled or self._machine(subject)
         for pattern in self.profile.heartbeat_patterns:
             beat = pattern.match(subject)
             if beat is not None:
@@ -167,3 +189,14 @@ class Attributor:
             if len(seen) == 1:
                 return str(seen.pop())
         return self.profile.default_trinity
+
+
+def _has_emoji(text: str) -> bool:
+    """Symbols stripped from a subject's start include an emoji (any non-ASCII symbol)."""
+    return any(ord(ch) > 127 for ch in text)
+
+
+def _machine_in(prefix: str) -> str | None:
+    """A machine token in an agent's prefix (``C3 T1:``), upper-cased."""
+    found = _MACHINE_TOKEN.search(prefix.split(":", 1)[0])
+    return found.group(1).upper() if found is not None else None

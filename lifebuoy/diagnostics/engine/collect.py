@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from lifebuoy.diagnostics.engine.attribution import HEARTBEAT, Attribution, Attributor
+from lifebuoy.diagnostics.engine.machines import names_machine
 from lifebuoy.diagnostics.engine.paths import PathClassifier, PathInfo
 from lifebuoy.diagnostics.engine.profiles import Profile
 from lifebuoy.diagnostics.engine.repo import RawCommit
@@ -54,6 +55,7 @@ class HistoryCollector:
         self.attributor = Attributor(profile, self.paths)
         self._classify = self.paths.classify
         self._beats: dict[str, Attribution] = {}  # heartbeat subjects already recognised
+        self._own: dict[tuple[str, str], bool] = {}  # (machine, path): the daemon's own file
         self.history = history if history is not None else History()
         self._last_edit: dict[str, FileWrite] = {}
         self.first_edit: dict[str, FileWrite] | None = {} if track_edges else None
@@ -162,7 +164,19 @@ class HistoryCollector:
             machine.commits += 1
             machine.heartbeats += 1
         last_touch = history.last_touch
+        name = who.machine or ""
+        own = self._own
         for path in commit.files:
+            mine = own.get((name, path))
+            if mine is None:
+                if len(own) >= BEAT_SUBJECTS:
+                    own.clear()
+                mine = own[name, path] = names_machine(path, name)
+            if not mine:  # swept in by the daemon's ``git add -A``: someone else's file
+                if ref is None:
+                    ref = _new(CommitRef, (commit.sha, ts, commit.subject))
+                swept = _new(FileWrite, (path, ref, name, HEARTBEAT, ""))
+                history.events.swept.add(ts, swept)
             info = self._classify(path)
             if info is None:
                 continue

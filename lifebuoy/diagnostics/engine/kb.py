@@ -13,6 +13,7 @@ KB_ARTICLES: dict[str, str | None] = {
     "unanswered_messages": "KB-1001",
     "strict_protocol": "KB-1028",  # stuck work orders, coordinator gone
     "channel_writer_mismatch": "KB-1020",  # roles and layout profiles
+    "heartbeat_sweeps": "KB-1015",
     "repo_size": "KB-1009",  # bloated .git
     "consolidation_time": "KB-1002",  # slow consolidation
     "slow_tasks": "KB-1008",  # a task too big for one pass

@@ -49,7 +49,7 @@ _PATH_KEYS = {
     "work_claims",
 }
 _WORD_KEYS = {"consolidation", "conflict", "validation"}
-_ATTRIBUTION_KEYS = {"subject", "body", "machine", "heartbeat", "author_map"}
+_ATTRIBUTION_KEYS = {"subject", "after_symbol", "body", "machine", "heartbeat", "author_map"}
 _DURATIONS = (
     "agent_offline",
     "machine_offline",
@@ -141,6 +141,7 @@ class Profile:
     conflict_words: Pattern
     validation_words: Pattern
     subject_patterns: tuple[Pattern, ...]
+    after_symbol_patterns: tuple[Pattern, ...]  # tried only when the subject began with an emoji
     body_patterns: tuple[Pattern, ...]
     machine_patterns: tuple[Pattern, ...]
     heartbeat_patterns: tuple[Pattern, ...]
@@ -325,6 +326,9 @@ def _build(raw: dict[str, Any], source: str) -> Profile:
         conflict_words=reader.regex("words.conflict"),
         validation_words=reader.regex("words.validation"),
         subject_patterns=reader.regexes("attribution.subject", groups=("role",)),
+        after_symbol_patterns=reader.regexes("attribution.after_symbol", groups=("role",))
+        if _has(raw, "attribution", "after_symbol")
+        else (),
         body_patterns=reader.regexes("attribution.body", groups=("role",)),
         machine_patterns=reader.regexes("attribution.machine", groups=("machine",)),
         heartbeat_patterns=reader.regexes("attribution.heartbeat", groups=("machine",)),

@@ -19,6 +19,7 @@ from lifebuoy.diagnostics.engine.checks import (
     conflict_markers,
     consolidation_time,
     cost_overrun,
+    heartbeat_sweeps,
     machine_heartbeats,
     protocol_violations,
     repo_size,
@@ -68,6 +69,7 @@ CHECKS: tuple[Check, ...] = (
     simultaneous_edits,
     protocol_violations,
     channel_writer_mismatch,
+    heartbeat_sweeps,
     branch_behind,
     cost_overrun,
 )

@@ -257,6 +257,8 @@ class Events:
     direct_messages: Recent[FileWrite] = field(default_factory=lambda: _writes(50))
     # The latest writes of channel files between allowed pairs, whose From/To headers are read.
     channel_messages: Recent[FileWrite] = field(default_factory=lambda: _writes(1000))
+    # Files a heartbeat commit carried that are not its daemon's own (``writer``: the machine).
+    swept: Recent[FileWrite] = field(default_factory=lambda: _writes(200))
 
 
 @dataclass

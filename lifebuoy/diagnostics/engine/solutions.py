@@ -209,6 +209,18 @@ STALE_CLAIM = S(
     "about 10 minutes",
 )
 
+DAEMON_SWEEPS = S(
+    "The heartbeat daemon commits everything in the work tree",
+    "The daemon stages with `git add -A`, so files other agents or machines were still "
+    "writing land in its heartbeat commit under its name.",
+    (
+        "Make the daemon stage only its own heartbeat file (`git add <its file>`).",
+        "Ask the likely owners listed to check that the swept files hold what they meant.",
+        "Confirm the daemon's machine label matches the heartbeat file it writes.",
+    ),
+    "about 10 minutes",
+)
+
 SOLUTIONS: dict[str, tuple[Solution, ...]] = {
     "agent_activity": (SESSION_EXPIRED, GIT_SYNC, OVERLOADED),
     "machine_heartbeats": (DAEMON_STOPPED, GIT_SYNC),
@@ -216,6 +228,7 @@ SOLUTIONS: dict[str, tuple[Solution, ...]] = {
     "unanswered_messages": (OVERLOADED, SESSION_EXPIRED, GIT_SYNC),
     "strict_protocol": (SESSION_EXPIRED, STALE_CLAIM, DAEMON_STOPPED),
     "channel_writer_mismatch": (OWNERSHIP,),
+    "heartbeat_sweeps": (DAEMON_SWEEPS, OWNERSHIP),
     "repo_size": (GIT_MAINTENANCE,),
     "consolidation_time": (GIT_MAINTENANCE, SPLIT_TASK, NETWORK),
     "slow_tasks": (SPLIT_TASK, OVERLOADED, NETWORK),

@@ -44,7 +44,7 @@ from lifebuoy.diagnostics.engine.snapshot import (
     TipFiles,
 )
 
-STATE_VERSION = 2
+STATE_VERSION = 3
 EDGE_KEEP = timedelta(days=7)  # first writes per file older than this are dropped
 _new = tuple.__new__
 _WRITE_EVENTS = (
@@ -55,6 +55,7 @@ _WRITE_EVENTS = (
     "consolidations",
     "direct_messages",
     "channel_messages",
+    "swept",
 )
 _COMMIT_EVENTS = ("consolidation_merges", "consolidation_mentions", "conflict_mentions")
 EVENT_NAMES = (*_WRITE_EVENTS, *_COMMIT_EVENTS, "collisions")  # every field of ``Events``

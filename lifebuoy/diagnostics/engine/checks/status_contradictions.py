@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import PurePosixPath
 from typing import Any
 
 from lifebuoy.diagnostics.engine import evidence
@@ -16,6 +15,7 @@ from lifebuoy.diagnostics.engine.findings import (
     file_evidence,
     line_evidence,
 )
+from lifebuoy.diagnostics.engine.machines import machine_key, machine_name
 from lifebuoy.diagnostics.engine.paths import PathClassifier
 from lifebuoy.diagnostics.engine.snapshot import RepoSnapshot
 from lifebuoy.diagnostics.engine.status import ONLINE, agent_statuses, machine_statuses
@@ -28,7 +28,6 @@ SEVERITY = Severity.WARNING
 _ROLE = re.compile(r"(?<![\w-])(C[1-3])(?![0-9])", re.IGNORECASE)
 _CLAIMS_ONLINE = re.compile(r"🟢|\b(?:ONLINE|ACTIVE|ALIVE|RUNNING)\b", re.IGNORECASE)
 _ONLINE_WORDS = {"online", "active", "alive", "running", "up", "ok", "healthy"}
-_NAME_KEYS = ("machine", "computer", "name", "id", "host", "hostname")
 _TIME_KEYS = ("timestamp", "last_heartbeat", "last_seen", "updated_at", "time")
 _SKEW_SECONDS = 300
 
@@ -79,9 +78,9 @@ def _heartbeat_file(snapshot: RepoSnapshot, path: str, text: str) -> list[Findin
         return []
     findings = []
     claimed_online = str(data.get("status", "")).strip().lower() in _ONLINE_WORDS
-    machine = _machine_name(data, path)
-    known = {_key(m.machine): m for m in machine_statuses(snapshot)}
-    found = known.get(_key(machine))
+    machine = machine_name(data, path)
+    known = {machine_key(m.machine): m for m in machine_statuses(snapshot)}
+    found = known.get(machine_key(machine))
     if claimed_online and (found is None or found.status != ONLINE):
         truth = (
             f"its last commit was {evidence.ago(snapshot, found.last.ts)}"
@@ -111,16 +110,3 @@ def _future_claim(snapshot: RepoSnapshot, path: str, data: dict[str, Any]) -> li
     summary = f"{path} carries a time ({stamp}) later than the commit that wrote it."
     proof = (file_evidence(path, f"claimed time {stamp}"), evidence.commit(written, "written by"))
     return [Finding(ID, CATEGORY, Severity.INFO, summary, proof)]
-
-
-def _machine_name(data: dict[str, Any], path: str) -> str:
-    for key in _NAME_KEYS:
-        if isinstance(data.get(key), str | int) and str(data[key]).strip():
-            return str(data[key]).strip()
-    stem = PurePosixPath(path).stem
-    computer = re.match(r"(?i)computer_(\d+)", stem)
-    return f"Computer {computer.group(1)}" if computer else stem
-
-
-def _key(name: str) -> str:
-    return re.sub(r"[\s_-]+", "", name).lower()

@@ -9,8 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from lifebuoy.diagnostics.engine.findings import Finding
+from lifebuoy.diagnostics.engine.incremental import diagnose_with_state
 from lifebuoy.diagnostics.engine.profiles import load_profile
+from lifebuoy.diagnostics.engine.report import to_json
 from lifebuoy.diagnostics.engine.runner import Report, diagnose
+from lifebuoy.diagnostics.engine.state import state_decode, state_encode
 from lifebuoy.diagnostics.engine.status import AgentStatus, agent_statuses
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -83,6 +86,35 @@ class RepoBuilder:
 
     def diagnose(self, **kwargs: Any) -> Report:
         return run_doctor(self.path, **kwargs)
+
+    def head(self) -> str:
+        return self.git("rev-parse", "HEAD").strip()
+
+    def diagnose_both(
+        self,
+        since: str,
+        *,
+        now: datetime = NOW,
+        profile: str | None = None,
+        incremental: bool = True,
+        **kwargs: Any,
+    ) -> Report:
+        """A full run's report, once a monitoring poll gave the same answer: the poll goes on
+        from the state a run kept when ``main`` was at ``since``, through its stored form."""
+        loaded = load_profile(profile)
+        tip = self.head()
+        self.git("update-ref", "refs/heads/main", since)
+        try:
+            first = diagnose_with_state(self.path, now=now, profile=loaded, state=None, **kwargs)
+        finally:
+            self.git("update-ref", "refs/heads/main", tip)
+        assert first.state is not None
+        state = state_decode(state_encode(first.state))
+        poll = diagnose_with_state(self.path, now=now, profile=loaded, state=state, **kwargs)
+        full = diagnose(self.path, now=now, profile=loaded, **kwargs)
+        assert poll.incremental == incremental, poll.reason
+        assert to_json(poll.report) == to_json(full)
+        return full
 
 
 def run_doctor(
