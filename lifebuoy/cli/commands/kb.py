@@ -1,4 +1,5 @@
-"""``lifebuoy kb search "…"``: search the knowledge base from a terminal.
+"""``lifebuoy kb search "…"``: search the knowledge base from a terminal; ``lifebuoy kb evaluate``:
+score its suggestions against the labelled customer questions.
 
 Without ``--as`` it searches what customers see (published, customer-facing articles); with
 the email address of a support-staff member it searches everything that person may see.
@@ -9,6 +10,7 @@ Imports inside the command functions are deliberate: Django and the services loa
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -73,3 +75,58 @@ def search(
     for article in articles:
         output.console.print(f"[bold]{article.article_id}[/]  {article.title}", markup=True)
         output.console.print(f"         {article.issue}", markup=False)
+
+
+@kb_app.command("evaluate")
+def evaluate(
+    *,
+    questions: Annotated[
+        Path | None,
+        typer.Option(help="A questions file like lifebuoy/kb/evaluation/questions.yaml."),
+    ] = None,
+    json_output: Annotated[bool, typer.Option("--json", help="JSON for scripts.")] = False,
+) -> None:
+    """How well suggestions answer the labelled questions: hit@1, hit@3, MRR and the misses."""
+    from lifebuoy.cli.django_setup import setup as django_setup
+
+    django_setup()
+    from lifebuoy.kb.evaluation import QUESTIONS_FILE, kb_evaluate, load_questions
+
+    try:
+        asked = load_questions(questions or QUESTIONS_FILE)
+    except (OSError, ValueError) as exc:
+        output.fail(str(exc), ExitStatus.USAGE)
+    report = kb_evaluate(questions=asked)
+    if json_output:
+        misses = [
+            {
+                "text": a.question.text,
+                "article": a.question.article,
+                "rank": a.rank,
+                "suggested": list(a.ranked[:3]),
+            }
+            for a in report.misses
+        ]
+        output.print_json(
+            {
+                "questions": len(report.answers),
+                "hit_at_1": round(report.hit_at_1, 4),
+                "hit_at_3": round(report.hit_at_3, 4),
+                "mrr": round(report.mrr, 4),
+                "misses": misses,
+            }
+        )
+        return
+    output.console.print(
+        f"{len(report.answers)} questions  hit@1 {report.hit_at_1:.3f}  "
+        f"hit@3 {report.hit_at_3:.3f}  MRR {report.mrr:.3f}",
+        markup=False,
+    )
+    for answer in report.misses:
+        where = f"rank {answer.rank}" if answer.rank else "not found"
+        shown = ", ".join(answer.ranked[:3]) or "nothing"
+        output.console.print(
+            f"  {answer.question.article} {where} (shown: {shown}): {answer.question.text}",
+            markup=False,
+            soft_wrap=True,
+        )
