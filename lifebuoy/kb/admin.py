@@ -1,6 +1,18 @@
+from django import forms
 from django.contrib import admin
+from django.http import HttpRequest
 
-from .models import Article, ArticleRevision, SuggestionRecord, TicketArticleLink
+from lifebuoy.accounts.models import Role, User
+
+from .models import (
+    Article,
+    ArticleRevision,
+    LearnedTerm,
+    SuggestionRecord,
+    TicketArticleLink,
+    VocabularyEntry,
+)
+from .search.text import words
 
 
 @admin.register(Article)
@@ -21,3 +33,70 @@ class ArticleRevisionAdmin(admin.ModelAdmin[ArticleRevision]):
 
 admin.site.register(TicketArticleLink)
 admin.site.register(SuggestionRecord)
+
+
+def _is_lead(request: HttpRequest) -> bool:
+    user = request.user
+    return isinstance(user, User) and user.is_active and user.role in (Role.LEAD, Role.ADMIN)
+
+
+IGNORED = "Searches ignore words like “the”, “not” or “down”; use at least one other word."
+
+
+class VocabularyEntryForm(forms.ModelForm[VocabularyEntry]):
+    class Meta:
+        model = VocabularyEntry
+        fields = ("phrase", "means", "is_active", "note")
+
+    def clean_phrase(self) -> str:
+        phrase = " ".join(self.cleaned_data["phrase"].lower().split())
+        if not words(phrase):
+            raise forms.ValidationError(IGNORED)
+        return phrase
+
+    def clean_means(self) -> str:
+        means: str = self.cleaned_data["means"].strip()
+        if not words(means):
+            raise forms.ValidationError(IGNORED)
+        return means
+
+
+@admin.register(VocabularyEntry)
+class VocabularyEntryAdmin(admin.ModelAdmin[VocabularyEntry]):
+    """Support leads (and admins) keep the vocabulary: customers' words and the articles' words
+    for them. A change applies to the next search; no re-indexing is needed."""
+
+    form = VocabularyEntryForm
+    list_display = ("phrase", "means", "is_active", "note", "updated_at")
+    list_editable = ("means", "is_active")
+    list_filter = ("is_active",)
+    search_fields = ("phrase", "means", "note")
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return _is_lead(request) or super().has_module_permission(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: VocabularyEntry | None = None) -> bool:
+        return _is_lead(request) or super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return _is_lead(request) or super().has_add_permission(request)
+
+    def has_change_permission(
+        self, request: HttpRequest, obj: VocabularyEntry | None = None
+    ) -> bool:
+        return _is_lead(request) or super().has_change_permission(request, obj)
+
+    def has_delete_permission(
+        self, request: HttpRequest, obj: VocabularyEntry | None = None
+    ) -> bool:
+        return _is_lead(request) or super().has_delete_permission(request, obj)
+
+
+@admin.register(LearnedTerm)
+class LearnedTermAdmin(admin.ModelAdmin[LearnedTerm]):
+    """What the ranking learned, per organization: read-only, for explaining a ranking."""
+
+    list_display = ("term", "article", "organization", "count", "updated_at")
+    list_filter = ("organization",)
+    search_fields = ("term",)
+    readonly_fields = ("organization", "term", "article", "count", "updated_at")

@@ -161,3 +161,55 @@ class SearchTerm(models.Model):
 
     def __str__(self) -> str:
         return self.term
+
+
+class VocabularyEntry(TimeStampedModel):
+    """Words customers use and the words the articles use for the same thing.
+
+    A question containing ``phrase`` (any of its usual word forms) is also searched for the
+    words of ``means``: "builder" for "c2", "bill" for "cost". Support leads edit these in the
+    admin; a default set is loaded by a data migration.
+    """
+
+    phrase = models.CharField(
+        max_length=80, unique=True, help_text="A customer's word or short phrase, e.g. 'bill'."
+    )
+    means = models.CharField(
+        max_length=300, help_text="The articles' words for it, separated by spaces or commas."
+    )
+    is_active = models.BooleanField(default=True)
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["phrase"]
+        verbose_name_plural = "vocabulary entries"
+
+    def __str__(self) -> str:
+        return f"{self.phrase} → {self.means}"
+
+
+class LearnedTerm(models.Model):
+    """How often one organization's word led to an article that answered it.
+
+    Learned from that organization's "this solved my problem" clicks and from articles staff
+    linked to its tickets. Rows belong to one organization: ranking reads an organization's own
+    rows, and other organizations' only through words that several organizations taught the
+    same article (see ``lifebuoy.kb.learning``).
+    """
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    term = models.CharField(max_length=40)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    count = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["organization", "term", "article"], name="kb_learned_term_unique"
+            ),
+        ]
+        indexes: ClassVar = [models.Index(fields=["term"], name="kb_learned_term")]
+
+    def __str__(self) -> str:
+        return f"{self.term} -> {self.article_id} ×{self.count}"

@@ -1,4 +1,5 @@
-"""The seed articles shipped in ``seed/articles``: loaded once, by a data migration."""
+"""The seed articles shipped in ``seed/articles`` and the default vocabulary in
+``seed/vocabulary.yaml``: each loaded once, by a data migration."""
 
 from __future__ import annotations
 
@@ -6,11 +7,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from . import template
 from .drafts import document_of, fields_from_draft, snapshot
 from .search import index_documents
 
 SEED_DIR = Path(__file__).resolve().parent / "seed" / "articles"
+VOCABULARY_FILE = Path(__file__).resolve().parent / "seed" / "vocabulary.yaml"
 
 
 def seed_drafts() -> list[template.ArticleDraft]:
@@ -51,3 +55,21 @@ def load_seed_articles(*, article_model: Any, revision_model: Any, now: datetime
         created.append(article)
     index_documents([document_of(a) for a in created])
     return len(created)
+
+
+def seed_vocabulary() -> list[tuple[str, str]]:
+    data = yaml.safe_load(VOCABULARY_FILE.read_text(encoding="utf-8"))
+    return [(str(e["phrase"]).strip().lower(), str(e["means"]).strip()) for e in data["vocabulary"]]
+
+
+def load_seed_vocabulary(*, entry_model: Any, now: datetime) -> int:
+    """Create the default vocabulary entries whose phrase is not there yet (a lead's own
+    entry for the same phrase wins). Takes the model class for the data migration."""
+    existing = set(entry_model.objects.values_list("phrase", flat=True))
+    new = [
+        entry_model(phrase=phrase, means=means, created_at=now, note="Default vocabulary")
+        for phrase, means in seed_vocabulary()
+        if phrase not in existing
+    ]
+    entry_model.objects.bulk_create(new)
+    return len(new)

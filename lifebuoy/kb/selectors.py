@@ -17,6 +17,7 @@ from lifebuoy.core.parsing import parse_id
 from lifebuoy.tickets.models import Ticket
 
 from . import template
+from .learning import learned_boosts, rerank
 from .models import (
     Article,
     ArticleRevision,
@@ -26,10 +27,13 @@ from .models import (
     TicketArticleLink,
     Visibility,
 )
-from .search import Restriction, run_search
+from .search import Hit, Restriction, run_search, vocabulary_current
 
 SEARCH_LIMIT_MAX = 50
 SUGGESTION_COUNT = 3
+# Articles the engine ranks before learned words reorder them: the lift is at most 1.5×, so an
+# article outside the engine's first twenty would not reach the first three anyway.
+CANDIDATES = 20
 SUGGEST_TTL = 300  # seconds a ticket's suggestions are kept while no article changes
 WEEKLY_REVIEW_DAYS = 7
 QUARTERLY_REVIEW_DAYS = 91
@@ -96,20 +100,46 @@ def _load(ids: list[int]) -> list[Article]:
     return [found[i] for i in ids if i in found]
 
 
+def _organization_of(user: User | None) -> int | None:
+    """Whose learned words rank for ``user``: a customer's organization; staff draw only on
+    words several organizations share (see ``lifebuoy.kb.learning``)."""
+    if user is None or _is_staff(user):
+        return None
+    return user.organization_id
+
+
+def _ranked(user: User | None, text: str, hits: list[Hit], limit: int) -> list[Article]:
+    boosts = learned_boosts(organization_id=_organization_of(user), text=text)
+    return _load(rerank(((h.article_id, h.score) for h in hits), boosts, limit))
+
+
 def kb_search(
     *, user: User | None, text: str, restriction: Restriction, limit: int = 10
 ) -> list[Article]:
-    """Ranked articles for a search box: every word must match (allowing typos and prefixes);
-    when nothing matches them all, articles matching any word."""
+    """Ranked articles for a search box: every word must match (allowing typos, prefixes and
+    the vocabulary's words for it); when nothing matches them all, articles matching any word.
+    Learned words reorder the engine's first ``CANDIDATES``."""
     limit = max(1, min(limit, SEARCH_LIMIT_MAX))
+    vocabulary = vocabulary_current()
+    wanted = max(limit, CANDIDATES)
     hits = run_search(
-        text, restriction=restriction, match_all=True, limit=limit, complete_last=True
+        text,
+        restriction=restriction,
+        match_all=True,
+        limit=wanted,
+        complete_last=True,
+        vocabulary=vocabulary,
     )
     if not hits:
         hits = run_search(
-            text, restriction=restriction, match_all=False, limit=limit, complete_last=True
+            text,
+            restriction=restriction,
+            match_all=False,
+            limit=wanted,
+            complete_last=True,
+            vocabulary=vocabulary,
         )
-    return _load([h.article_id for h in hits])
+    return _ranked(user, text, hits, limit)
 
 
 def kb_suggest(
@@ -119,23 +149,32 @@ def kb_suggest(
     restriction = kb_restriction_for(user=user, state=State.PUBLISHED.value)
     # The subject is the customer's own summary: counted twice, as a heavier query part.
     text = f"{subject}\n{subject}\n{description}"
-    # Every view of a ticket asks again with the same text: the answer is kept until an
-    # article changes (the key holds the newest change) or SUGGEST_TTL passes.
+    # Every view of a ticket asks again with the same text: the engine's answer is kept until
+    # an article or the vocabulary changes (the key holds both stamps) or SUGGEST_TTL passes.
+    # Learned words are applied after the cache: they differ by organization and change often.
+    vocabulary = vocabulary_current()
     stamp = Article.objects.aggregate(newest=Max("updated_at"), count=Count("id"))
+    wanted = max(limit, CANDIDATES)
     key = (
         "kb:suggest:"
         + hashlib.sha256(
-            repr((text, restriction, limit, stamp["newest"], stamp["count"])).encode()
+            repr(
+                (text, restriction, wanted, stamp["newest"], stamp["count"], vocabulary.stamp)
+            ).encode()
         ).hexdigest()
     )
-    ids: list[int] | None = cache.get(key)
-    if ids is None:
+    hits: list[Hit] | None = cache.get(key)
+    if hits is None:
         hits = run_search(
-            text, restriction=restriction, match_all=False, limit=limit, complete_last=False
+            text,
+            restriction=restriction,
+            match_all=False,
+            limit=wanted,
+            complete_last=False,
+            vocabulary=vocabulary,
         )
-        ids = [h.article_id for h in hits]
-        cache.set(key, ids, SUGGEST_TTL)
-    return _load(ids)
+        cache.set(key, hits, SUGGEST_TTL)
+    return _ranked(user, text, hits, limit)
 
 
 def kb_article_list(

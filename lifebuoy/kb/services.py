@@ -5,7 +5,10 @@ Invariants:
 - every change to an article writes an ArticleRevision (a full snapshot, the editor, the
   changed fields) and re-indexes the article in the same transaction, so search never
   disagrees with what is stored;
-- only support staff write articles; customers only produce views and suggestion records.
+- only support staff write articles; customers only produce views and suggestion records;
+- a deflection with its article and a new link of an article to a ticket each teach the
+  ranking the words that article answered, for the organization concerned only
+  (``lifebuoy.kb.learning``).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from lifebuoy.tickets.models import Ticket
 
 from . import template
 from .drafts import document_of, draft_from_values, fields_from_draft, snapshot
+from .learning import learned_term_record
 from .models import (
     Article,
     ArticleRevision,
@@ -197,12 +201,20 @@ def kb_ticket_link(
     _require_staff(actor)
     if article.state == State.ARCHIVED:
         raise InvalidState("article_archived", f"{article.article_id} is archived.")
-    link, _ = TicketArticleLink.objects.get_or_create(
+    link, created = TicketArticleLink.objects.get_or_create(
         ticket=ticket, article=article, defaults={"linked_by": actor, "created_at": now}
     )
+    if created:
+        learned_term_record(
+            organization_id=ticket.organization_id,
+            article_id=article.id,
+            text=f"{ticket.subject}\n{ticket.description}",
+            now=now,
+        )
     return link
 
 
+@transaction.atomic
 def kb_suggestion_record(
     *,
     user: User,
@@ -222,6 +234,10 @@ def kb_suggestion_record(
         numbers.insert(0, article.number)
     if not numbers:
         return None
+    if outcome == Outcome.DEFLECTED and article is not None and user.organization_id:
+        learned_term_record(
+            organization_id=user.organization_id, article_id=article.id, text=subject, now=now
+        )
     return SuggestionRecord.objects.create(
         user=user,
         organization_id=user.organization_id,

@@ -2,7 +2,8 @@
 
 SQLite (the embedded default) uses FTS5, PostgreSQL its full-text search with a GIN index.
 Both receive the same parsed query: words without stop words, each expanded by
-``terms.expand`` into the known words it may stand for (typos, unfinished words).
+``terms.expand`` into the known words it may stand for (typos, unfinished words) and by the
+domain vocabulary (``vocabulary``) into the articles' words for the customer's.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from .postgres import PostgresBackend
 from .sqlite import SqliteBackend
 from .terms import expand, remember
 from .text import Document, document_for, words
+from .vocabulary import Vocabulary, vocabulary_current
 
 __all__ = [
     "Document",
@@ -23,10 +25,12 @@ __all__ = [
     "Query",
     "Restriction",
     "SearchBackend",
+    "Vocabulary",
     "backend_for",
     "document_for",
     "index_documents",
     "run_search",
+    "vocabulary_current",
 ]
 
 _BACKENDS: dict[str, SearchBackend] = {
@@ -55,10 +59,20 @@ def index_documents(documents: list[Document]) -> None:
 
 
 def run_search(
-    text: str, *, restriction: Restriction, match_all: bool, limit: int, complete_last: bool
+    text: str,
+    *,
+    restriction: Restriction,
+    match_all: bool,
+    limit: int,
+    complete_last: bool,
+    vocabulary: Vocabulary | None = None,
 ) -> list[Hit]:
+    """Ranked hits for ``text``; ``vocabulary`` (default: the current one) widens its words."""
     unique = list(dict.fromkeys(words(text)))[:64]
     groups = expand(unique, complete_last=complete_last)
+    if vocabulary is None:
+        vocabulary = vocabulary_current()
+    groups = vocabulary.widen(text, groups, add_groups=not match_all)
     query = Query(groups=tuple(groups), restriction=restriction, match_all=match_all, limit=limit)
     with connection.cursor() as cursor:
         return backend_for(connection).search(cursor, query)

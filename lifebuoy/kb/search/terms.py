@@ -58,6 +58,12 @@ def _completions(prefix: str) -> list[str]:
     return sorted(rows, key=lambda t: (not t.isalpha(), len(t), t))[:MAX_ALTERNATIVES]
 
 
+def _literal(word: str) -> bool:
+    """Numbers and words under three letters ("c2", "p1") are never in the table of indexed
+    words (SearchTerm): they are matched as they are."""
+    return word.isdigit() or len(word) < MIN_PREFIX_LENGTH
+
+
 def expand(words: list[str], *, complete_last: bool) -> list[TermGroup]:
     """Term groups for ``words`` (already lower-cased, stop words removed, deduplicated).
 
@@ -67,12 +73,12 @@ def expand(words: list[str], *, complete_last: bool) -> list[TermGroup]:
     if not words:
         return []
     known = _known(words)
-    unknown = [w for w in words if w not in known and not w.isdigit()]
+    unknown = [w for w in words if w not in known and not _literal(w)]
     fuzzy_pool = [w for w in unknown if len(w) >= MIN_FUZZY_LENGTH]
     corrections = _known(e for w in fuzzy_pool for e in _edits1(w))
     groups: list[TermGroup] = []
     for index, word in enumerate(words):
-        alternatives: list[str] = [word] if word in known or word.isdigit() else []
+        alternatives: list[str] = [word] if word in known or _literal(word) else []
         if word in fuzzy_pool:
             near = sorted(c for c in corrections if c in _edits1(word))
             alternatives += near[:MAX_ALTERNATIVES]
