@@ -35,8 +35,9 @@ def _on_ticket(channel: SlackChannel, ts: str) -> SlackMessage | None:
 
 
 def _audit(found: SlackMessage, action: str, text: str, now: datetime) -> None:
+    """The ticket's history says who changed which words: the new text of an edit, the text
+    a deletion removed."""
     author = SlackUser.objects.filter(slack_user_id=found.slack_user_id).first()
-    where = f"#{found.message_id}" if found.message_id else "the first message"
     ticket_id = found.message.ticket_id if found.message is not None else found.thread.ticket_id
     ticket_audit_record(
         entries=[
@@ -44,7 +45,7 @@ def _audit(found: SlackMessage, action: str, text: str, now: datetime) -> None:
                 ticket_id=ticket_id,
                 action=action,
                 field="message",
-                new=f"{where}: {text[:EXCERPT]}" if text else where,
+                new=f"“{text[:EXCERPT]}”",
                 actor_id=author.user_id if author else None,
             )
         ],
@@ -92,5 +93,5 @@ def slack_message_deleted(
             old_text=found.text,
             created_at=now,
         )
-        _audit(found, "deleted_in_Slack", "", now)
+        _audit(found, "deleted_in_Slack", found.text, now)
     return Outcome(EventStatus.RECORDED, "deleted", found.thread.ticket_id)

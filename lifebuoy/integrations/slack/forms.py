@@ -19,7 +19,8 @@ class SlackChannelForm(forms.Form):
         label="Resolve reaction",
         max_length=64,
         initial=DEFAULT_RESOLVE_EMOJI,
-        help_text="The requester's reaction that resolves a ticket (✅ is white_check_mark).",
+        help_text="The requester's reaction that resolves a ticket, named as in Slack "
+        "(white_check_mark is the green tick).",
     )
 
 

@@ -184,11 +184,12 @@ def _uploads(files: list[FetchedFile]) -> list[SimpleUploadedFile]:
 
 
 def _link_lines(files: list[FetchedFile]) -> str:
+    """Files that stay in Slack, named with Slack's link and why they were not copied."""
     linked = [f for f in files if f.data is None]
     return "".join(
-        f"\n\n📎 [{f.name}]({f.permalink}) (in Slack: {f.note})"
+        f"\n\nShared in Slack: [{f.name}]({f.permalink}) (not copied: {f.note})"
         if f.permalink
-        else f"\n\n📎 {f.name} (in Slack: {f.note})"
+        else f"\n\nShared in Slack: {f.name} (not copied: {f.note})"
         for f in linked
     )
 
