@@ -1,11 +1,11 @@
 """SQLite FTS5: one full-text row per ticket in ``ticket_search_fts``, ranked with BM25.
 
-Columns: ``head`` (subject and number), ``body`` (description, requester, organization, tags),
-``replies`` (public messages) and ``notes`` (internal notes). A customer's query carries a
-column filter naming the first three, so an internal note's words cannot match for them, and
-their snippets are cut from those columns only. FTS5 cannot append to a column, so a ticket's
-row is written again from its stored rows on every change (the embedded desk's tickets are
-short; PostgreSQL appends instead).
+Columns: ``head`` (subject and number), ``body`` (description), ``people`` (requester,
+organization, tags), ``replies`` (public messages) and ``notes`` (internal notes). A customer's
+query carries a column filter naming the first four, so an internal note's words cannot match
+for them, and their snippets are cut from those columns only. FTS5 cannot append to a column,
+so a ticket's row is written again from its stored rows on every change (the embedded desk's
+tickets are short; PostgreSQL appends instead).
 """
 
 from __future__ import annotations
@@ -17,17 +17,17 @@ from .query import STOP_WORDS, SearchQuery, words_of
 
 # Table names below are constants; every value travels as a parameter.
 TABLE = "ticket_search_fts"
-PUBLIC_COLUMNS = ("head", "body", "replies")
-# BM25 weights of head, body, replies and notes (the A, B, C, C of PostgreSQL).
-WEIGHTS = (10.0, 4.0, 1.0, 1.0)
+PUBLIC_COLUMNS = ("head", "body", "people", "replies")
+# BM25 weights of head, body, people, replies and notes (the A, B, B, C, C of PostgreSQL).
+WEIGHTS = (10.0, 4.0, 4.0, 1.0, 1.0)
 CHUNK = 500
 SIMILAR_WORDS = 8
 SIMILAR_CANDIDATES = 400
 
 _BUILD = f"""
-INSERT INTO {TABLE} (rowid, head, body, replies, notes)
-SELECT t.id, t.subject || ' ' || t.id,
-    t.description || ' ' || u.full_name || ' ' || u.email || ' ' || o.name || ' ' || coalesce(
+INSERT INTO {TABLE} (rowid, head, body, people, replies, notes)
+SELECT t.id, t.subject || ' ' || t.id, t.description,
+    u.full_name || ' ' || u.email || ' ' || o.name || ' ' || coalesce(
         (SELECT group_concat(g.name, ' ') FROM tickets_ticket_tags tt
          JOIN tickets_tag g ON g.id = tt.tag_id WHERE tt.ticket_id = t.id), ''),
     coalesce((SELECT group_concat(m.body, ' ') FROM tickets_message m
@@ -51,7 +51,7 @@ class SqliteBackend:
     def create_schema(self, cursor: Any) -> None:
         cursor.execute(
             f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5("
-            "head, body, replies, notes, tokenize='porter unicode61 remove_diacritics 2')"
+            "head, body, people, replies, notes, tokenize='porter unicode61 remove_diacritics 2')"
         )
 
     def drop_schema(self, cursor: Any) -> None:
@@ -87,7 +87,7 @@ class SqliteBackend:
         # The newest RANK_CANDIDATES matches are ranked (a rowid bound FTS5 applies inside the
         # index), so a word found in half the tickets costs what a rarer one does.
         cursor.execute(
-            f"SELECT rowid, bm25({TABLE}, %s, %s, %s, %s) AS rank FROM {TABLE} "  # noqa: S608
+            f"SELECT rowid, bm25({TABLE}, %s, %s, %s, %s, %s) AS rank FROM {TABLE} "  # noqa: S608
             f"WHERE {TABLE} MATCH %s {scope} AND rowid >= coalesce((SELECT min(rowid) FROM ("
             f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s {scope} "
             "ORDER BY rowid DESC LIMIT %s)), 0) ORDER BY rank, rowid DESC LIMIT %s",
@@ -100,8 +100,9 @@ class SqliteBackend:
     ) -> dict[int, str]:
         if not ticket_ids:
             return {}
-        # Column numbers in the order a passage is preferred: a reply, a note, the description.
-        order = (2, 1, 0) if public_only else (2, 3, 1, 0)
+        # Column numbers in the order a passage is preferred: a reply, a note, the description,
+        # the subject (never the people column: names and addresses make no passage).
+        order = (3, 1, 0) if public_only else (3, 4, 1, 0)
         parts = ", ".join(
             f"snippet({TABLE}, {n}, '{MARK_START}', '{MARK_END}', ' … ', 24)" for n in order
         )
@@ -127,7 +128,7 @@ class SqliteBackend:
             return []
         match = "{head body} : (" + " OR ".join(f'"{w}"' for w in words) + ")"
         cursor.execute(
-            f"SELECT rowid, bm25({TABLE}, %s, %s, %s, %s) AS rank FROM {TABLE} "  # noqa: S608
+            f"SELECT rowid, bm25({TABLE}, %s, %s, %s, %s, %s) AS rank FROM {TABLE} "  # noqa: S608
             f"WHERE {TABLE} MATCH %s AND rowid < %s AND rowid >= coalesce((SELECT min(rowid) "
             f"FROM (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s AND rowid < %s "
             "ORDER BY rowid DESC LIMIT %s)), 0) ORDER BY rank, rowid DESC LIMIT %s",
