@@ -31,8 +31,8 @@ from lifebuoy.integrations.slack.outcome import WAIT, Outcome
 logger = logging.getLogger(__name__)
 
 CLAIM_SECONDS = 120  # a claim older than this belongs to a worker that stopped
-WAIT_LIMIT = 5  # tries for a reply whose thread's first message is still being processed
-RETRY_COUNTDOWN = 2.0  # seconds before such a reply is tried again
+RETRY_COUNTDOWN = 5.0  # seconds before a reply waiting for its thread is tried again
+RETRY_COUNTDOWN_CAP = 60.0
 
 
 @dataclass(frozen=True)
@@ -42,9 +42,18 @@ class Received:
 
 
 def _message_ts(event: dict[str, Any]) -> str:
-    if event.get("type") == "reaction_added":
+    if event.get("type") != "message" or event.get("subtype") in (
+        "message_changed",
+        "message_deleted",
+    ):
         return ""
     return str(event.get("ts") or "")[:32]
+
+
+def _thread_ts(event: dict[str, Any]) -> str:
+    ts = _message_ts(event)
+    thread_ts = str(event.get("thread_ts") or "")[:32]
+    return thread_ts if ts and thread_ts != ts else ""
 
 
 def slack_event_receive(*, payload: dict[str, Any], now: datetime) -> Received:
@@ -60,6 +69,7 @@ def slack_event_receive(*, payload: dict[str, Any], now: datetime) -> Received:
         "event_type": str(event.get("type") or "")[:64],
         "channel_id": str(channel)[:32],
         "message_ts": _message_ts(event),
+        "thread_ts": _thread_ts(event),
         "payload": payload,
         "received_at": now,
     }
@@ -99,13 +109,12 @@ def slack_event_process(*, event_id: int, now: datetime) -> Outcome:
         )
         return Outcome(EventStatus.FAILED, str(exc))
     if outcome.status == WAIT:
-        if row.attempts < WAIT_LIMIT:
-            SlackEvent.objects.filter(id=row.id).update(claimed_at=None)
-            return outcome
-        outcome = Outcome(EventStatus.IGNORED, "thread is not linked to a ticket")
-        SlackEvent.objects.filter(id=row.id).update(
-            status=outcome.status, reason=outcome.reason, processed_at=now
-        )
+        # The thread's first message is still to be processed; it wakes this reply when done
+        # (``slack_waiting_replies_wake``), and the task's own retry is the safety net.
+        SlackEvent.objects.filter(id=row.id).update(claimed_at=None)
+        return outcome
+    if outcome.status == EventStatus.CREATED and row.message_ts and not row.thread_ts:
+        slack_waiting_replies_wake(channel_id=row.channel_id, thread_ts=row.message_ts)
     logger.info("Slack event %s: %s %s", row.event_id, outcome.status, outcome.reason)
     return outcome
 
@@ -133,5 +142,17 @@ def slack_event_retry_failed(*, now: datetime) -> int:
 def slack_event_process_task(event_id: int) -> str:
     outcome = slack_event_process(event_id=event_id, now=timezone.now())
     if outcome.status == WAIT:
-        slack_event_process_task.apply_async((event_id,), countdown=RETRY_COUNTDOWN)
+        tries = SlackEvent.objects.filter(id=event_id).values_list("attempts", flat=True).first()
+        wait = min(RETRY_COUNTDOWN_CAP, RETRY_COUNTDOWN * (tries or 1))
+        slack_event_process_task.apply_async((event_id,), countdown=wait)
     return outcome.status
+
+
+def slack_waiting_replies_wake(*, channel_id: str, thread_ts: str) -> None:
+    """Queue the replies that arrived before their thread's first message, which now has its
+    ticket (after the commit that made it)."""
+    waiting = SlackEvent.objects.filter(
+        channel_id=channel_id, thread_ts=thread_ts, status=EventStatus.RECEIVED
+    ).values_list("id", flat=True)
+    for event_id in waiting:
+        enqueue_on_commit(slack_event_process_task, event_id)

@@ -82,6 +82,7 @@ class SlackEvent(models.Model):
     event_type = models.CharField(max_length=64, blank=True)
     channel_id = models.CharField(max_length=32, blank=True)
     message_ts = models.CharField(max_length=32, blank=True, help_text="A message's own ts.")
+    thread_ts = models.CharField(max_length=32, blank=True, help_text="A reply's thread.")
     payload = models.JSONField()
     status = models.CharField(
         max_length=16, choices=EventStatus.choices, default=EventStatus.RECEIVED
@@ -101,6 +102,11 @@ class SlackEvent(models.Model):
         indexes: ClassVar = [
             models.Index(fields=["status", "received_at"], name="slack_event_status"),
             models.Index(fields=["channel_id", "message_ts"], name="slack_event_message"),
+            models.Index(
+                fields=["channel_id", "thread_ts"],
+                condition=models.Q(status="received"),
+                name="slack_event_waiting",
+            ),
         ]
 
     def __str__(self) -> str:

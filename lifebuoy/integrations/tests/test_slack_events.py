@@ -13,6 +13,7 @@ import pytest
 from django.utils import timezone
 from slack_sdk.socket_mode.request import SocketModeRequest
 
+from lifebuoy.integrations.slack import inbound
 from lifebuoy.integrations.slack.inbound import slack_event_process
 from lifebuoy.integrations.slack.models import EventStatus, SlackEvent, SlackMessage
 from lifebuoy.integrations.slack.services import slack_channel_connect
@@ -149,7 +150,9 @@ def test_a_message_in_a_channel_nobody_connected_is_ignored(slack, sender, acme_
     assert "users.info" not in slack.state.calls  # nobody was looked up for it
 
 
-def test_a_reply_that_arrives_before_its_thread_waits_for_it(slack, sender, acme_channel, alice):
+def test_a_reply_that_arrives_before_its_thread_waits_for_it(
+    slack, sender, acme_channel, alice, monkeypatch
+):
     slack.add_user("UALICE001", "Alice", "alice@acme.example")
     opening = sender.message(CHANNEL, "UALICE001", "Agent offline")
     reply = sender.message(CHANNEL, "UALICE001", "Also: C3", thread_ts=opening["event"]["ts"])
@@ -157,7 +160,10 @@ def test_a_reply_that_arrives_before_its_thread_waits_for_it(slack, sender, acme
     sender.send(reply)
     first, second = SlackEvent.objects.order_by("id")
     assert slack_event_process(event_id=second.id, now=second.received_at).status == "wait"
+    woken: list[int] = []
+    monkeypatch.setattr(inbound, "enqueue_on_commit", lambda task, event_id: woken.append(event_id))
     assert slack_event_process(event_id=first.id, now=first.received_at).status == "created"
+    assert woken == [second.id]  # the thread has its ticket: the waiting reply is queued
     assert slack_event_process(event_id=second.id, now=second.received_at).status == "added"
     assert Message.objects.get().body == "Also: C3"
 
