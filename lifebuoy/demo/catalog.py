@@ -208,3 +208,12 @@ INTERNAL_NOTES = [
     "Checked the repo size: 2.3 GB, mostly node_modules committed by accident.",
     "Possible product bug; if it reproduces, escalate to engineering with the doctor output.",
 ]
+
+# What customers wrote beside their satisfaction rating (by rating; some leave none).
+SURVEY_COMMENTS: dict[int, list[str]] = {
+    5: ["", "Fixed within the hour, thank you!", "Clear steps, the builder is back.", ""],
+    4: ["", "Good answer, took a day longer than hoped.", "Worked after the second try."],
+    3: ["", "Solved, but we had to chase twice."],
+    2: ["The validator still drops messages now and then.", "Too slow for a P2."],
+    1: ["Nobody answered for two days while our agents were down.", ""],
+}

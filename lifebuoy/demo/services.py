@@ -21,6 +21,7 @@ from lifebuoy.tickets.services import (
 )
 
 from . import catalog
+from .extras import demo_oncall, demo_surveys
 
 CHANNELS = ["email", "email", "portal", "portal", "portal", "phone", "github", "slack", "community"]
 PRIORITIES = ["P1", "P2", "P2", "P3", "P3", "P3", "P4", "P4"]
@@ -32,6 +33,7 @@ class DemoSummary:
     staff: int
     customers: int
     tickets: int
+    survey_answers: int = 0
 
 
 def demo_exists() -> bool:
@@ -149,9 +151,14 @@ def demo_load(*, seed: int, tickets: int, now: datetime) -> DemoSummary:
         )
         ticket = ticket_create(actor=requester, data=data, now=created)
         _conversation(rng, ticket, agents, created, settled=created < now - timedelta(days=5))
+    # After the tickets, so the demo's history pages nobody and the tickets stay what they
+    # were for a seed.
+    demo_oncall(staff=staff, now=now)
+    answers = demo_surveys(rng=rng, now=now)
     return DemoSummary(
         organizations=len(catalog.ORGANIZATIONS),
         staff=len(staff),
         customers=sum(len(c) for c in customers),
         tickets=tickets,
+        survey_answers=answers,
     )

@@ -42,6 +42,28 @@ def test_the_demo_desk_covers_every_tier_and_looks_lived_in(now):
     assert set(admins.values_list("n", flat=True)) == {1}
 
 
+def test_the_demo_has_someone_on_call_for_p1_and_answered_surveys(now):
+    from lifebuoy.accounts.models import SupportTier
+    from lifebuoy.escalations.models import EscalationPolicy, Page
+    from lifebuoy.escalations.selectors import oncall_at
+    from lifebuoy.surveys.models import FollowUpTask, Survey
+
+    summary = demo_load(seed=3, tickets=120, now=now)
+    policy = EscalationPolicy.objects.get()
+    assert {SupportTier.PREMIUM, SupportTier.MANAGED} <= set(policy.covered_tiers)
+    levels = list(policy.levels.all())
+    assert len(levels) == 3
+    assert levels[0].schedule is not None
+    first = oncall_at(schedule=levels[0].schedule, at=now)
+    assert first is not None
+    assert first.tier == 3
+    assert not Page.objects.exists()  # loading history pages nobody
+    answered = Survey.objects.filter(rating__isnull=False)
+    assert summary.survey_answers == answered.count() > 10
+    assert not answered.filter(answered_at__gt=now).exists()
+    assert FollowUpTask.objects.count() == answered.filter(rating__lte=2).count() > 0
+
+
 def test_the_same_seed_gives_the_same_desk(now):
     demo_load(seed=11, tickets=40, now=now)
     first = _fingerprint()
