@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
+from lifebuoy.diagnostics.engine.attribution import Attributor
 from lifebuoy.diagnostics.engine.collect import HistoryCollector
 from lifebuoy.diagnostics.engine.headers import message_pairs
 from lifebuoy.diagnostics.engine.paths import PathClassifier
@@ -152,30 +154,65 @@ def assemble(
     )
 
 
+def coordinator_branch(profile: Profile, tips: dict[str, str]) -> str:
+    """The branch the coordinator works on: one named for it (``c1``, ``agent/c1``,
+    ``coordinator``, its role name), else the first analysed branch (the current one)."""
+    words = {profile.coordinator.lower(), "coordinator", profile.role_names[profile.coordinator]}
+    named = re.compile(
+        r"(?i)(?:^|[/_-])(?:" + "|".join(re.escape(w) for w in sorted(words)) + r")(?:$|[/_-])"
+    )
+    return next((name for name in tips if named.search(name)), next(iter(tips)))
+
+
 def _pending_branches(
     repo: Repo, profile: Profile, tips: dict[str, str], now_ts: int
 ) -> list[PendingBranch]:
-    """Reports on branches not merged into the first (current) branch wait for consolidation."""
+    """Reports that never reached the coordinator: commits on other branches that are not
+    ancestors of the coordinator's branch tip and that report to it, by writing a report
+    (a report channel, a hub input, a ``*_REPORT.md``, a sync log) or by their subject. Each
+    report is listed once, under the first branch that holds it."""
     paths = PathClassifier(profile)
-    primary = next(iter(tips.values()))
+    attributor = Attributor(profile, paths)
+    target = coordinator_branch(profile, tips)
+    base = tips[target]
+    coordinator = "/" + profile.coordinator
+    listed: set[str] = set()
     pending = []
-    for name, sha in list(tips.items())[1:]:
-        if sha == primary:
+    for name, sha in tips.items():
+        if name == target or sha == base:
             continue
         branch = PendingBranch(name)
-        for commit in repo.iter_log([sha, f"^{primary}"]):
+        for commit in repo.iter_log([sha, f"^{base}"]):
             if commit.author_time > now_ts:
                 continue
             branch.commits += 1
+            if commit.sha in listed:
+                continue
+            who = attributor.attribute(commit)
+            if who.is_heartbeat:
+                continue  # a daemon's sweep reports nothing
             ref = CommitRef(commit.sha, commit.author_time, commit.subject)
-            for path in commit.files:
-                info = paths.classify(path)
-                if info is not None and (info.is_hub_input or info.kind in _REPORTS):
-                    write = FileWrite(path, ref, None, "branch", info.trinity)
-                    branch.reports.add(ref.ts, write)
+            reports = [p for p in commit.files if _is_report(profile, paths, p)]
+            by_agent = who.agent is not None and not who.agent.endswith(coordinator)
+            if not reports and by_agent and profile.report_words.search(commit.subject):
+                reports = [""]  # reported in the subject only
+            for path in reports:
+                trinity = paths.trinity_of(path) if path else profile.default_trinity
+                write = FileWrite(path, ref, who.agent, who.method, trinity)
+                branch.reports.add(ref.ts, write)
+            if reports:
+                listed.add(commit.sha)
         if branch.commits:
+            branch.target = target
             pending.append(branch)
     return pending
+
+
+def _is_report(profile: Profile, paths: PathClassifier, path: str) -> bool:
+    info = paths.classify(path)
+    if info is not None and (info.is_hub_input or info.kind in _REPORTS):
+        return True
+    return any(p.search(path) for p in profile.report_files)
 
 
 def consolidation_names(history: History) -> list[str]:

@@ -24,6 +24,7 @@ from lifebuoy.diagnostics.engine.snapshot import (
     earlier,
     later,
 )
+from lifebuoy.diagnostics.engine.workqueue import order_keys
 
 RECENT_WINDOW = 30 * 86400
 _new = tuple.__new__  # builds NamedTuples without their Python-level __new__ (hot path)
@@ -62,6 +63,7 @@ class HistoryCollector:
         self.after_now_min_ts: int | None = None  # the earliest commit ignored as after now
         self._window = int(profile.thresholds.edit_collision_window.total_seconds())
         self._validator_suffix = "/" + profile.validator
+        self._coordinator_suffix = "/" + profile.coordinator
 
     def consume(self, commits: Iterable[RawCommit], progress: Progress | None = None) -> History:
         seen = 0
@@ -230,12 +232,29 @@ class HistoryCollector:
                 events.consolidation_mentions.add(ref.ts, ref)
         if (
             who.agent is not None
+            and who.agent.endswith(self._coordinator_suffix)
+            and (
+                profile.completion_words.search(commit.subject)
+                or (commit.body and profile.completion_words.search(commit.body))
+            )
+        ):
+            self._completion(commit, ref, who)
+        if (
+            who.agent is not None
             and who.agent.endswith(self._validator_suffix)
             and profile.validation_words.search(commit.subject)
         ):
             trinity = who.agent.partition("/")[0]
             write = FileWrite("", ref, who.agent, who.method, trinity)
             events.validations.add(ref.ts, write)
+
+    def _completion(self, commit: RawCommit, ref: CommitRef, who: Attribution) -> None:
+        """The coordinator declares work orders done: one event per order it names (the
+        write's ``path`` holds the order's key)."""
+        trinity = (who.agent or "").partition("/")[0]
+        for key in order_keys(f"{commit.subject}\n{commit.body}"):
+            done = _new(FileWrite, (key, ref, who.agent, who.method, trinity))
+            self.history.events.completions.add(ref.ts, done)
 
     def _is_consolidation(self, path: str) -> bool:
         info = self.paths.classify(path)

@@ -17,6 +17,7 @@ _ROLE = re.compile(r"(?<![A-Za-z0-9])(?:[A-Za-z]+[-_ ])?(C[1-3])(?![0-9])", re.I
 _FROM = re.compile(r"(?i)(?<![\w])from\**\s*:\**\s*(?P<who>[^|]*?)(?=\s*(?:\bto\**\s*:|$|\|))")
 _TO = re.compile(r"(?i)(?<![\w])to\**\s*:\**\s*(?P<who>[^|]*)")
 _ARROW = re.compile(r"^#{1,6}\s.*?(?P<a>\S*C[1-3])\b[^→\n]{0,20}?(?:→|->)\s*(?P<b>\S*?C[1-3])\b")
+_NEXT_HEADER = re.compile(r"\s(?:\*\*)?[A-Za-z][\w ]{0,20}\**:")
 _JSON_FROM = ("from", "sender", "source")
 _JSON_TO = ("to", "recipient", "target")
 
@@ -24,6 +25,13 @@ _JSON_TO = ("to", "recipient", "target")
 def _role(text: str) -> str | None:
     match = _ROLE.search(text)
     return match.group(1).upper() if match else None
+
+
+def _roles(text: str) -> list[str]:
+    """Every role named, in order, once each: ``"C2 (builder), Cloud-C3"`` -> C2, C3. The
+    addressees end where another header starts on the same line (``**Status:**``)."""
+    text = _NEXT_HEADER.split(text, maxsplit=1)[0]
+    return list(dict.fromkeys(m.group(1).upper() for m in _ROLE.finditer(text)))
 
 
 def message_pairs(path: str, text: str) -> Iterator[tuple[tuple[str, str], Evidence]]:
@@ -43,9 +51,10 @@ def message_pairs(path: str, text: str) -> Iterator[tuple[tuple[str, str], Evide
             pending = (_role(sender["who"]) or "", number)
         addressee = _TO.search(line[sender.end() :] if sender else line)
         if addressee and pending and number - pending[1] <= PAIR_DISTANCE:
-            to = _role(addressee["who"])
-            if to:
+            addressees = _roles(addressee["who"])
+            for to in addressees:  # "To: C1, C3": each addressee is a pair of its own
                 yield (pending[0], to), line_evidence(path, pending[1], _snippet(text, pending[1]))
+            if addressees:
                 pending = None
 
 
@@ -62,8 +71,10 @@ def _json_headers(path: str, text: str) -> Iterator[tuple[tuple[str, str], Evide
         lowered = {str(k).lower(): v for k, v in message.items()}
         sender = next((lowered[k] for k in _JSON_FROM if k in lowered), None)
         addressee = next((lowered[k] for k in _JSON_TO if k in lowered), None)
-        a, b = _role(str(sender or "")), _role(str(addressee or ""))
-        if a and b:
+        a = _role(str(sender or ""))
+        if a is None:
+            continue
+        for b in _roles(str(addressee or "")):
             yield (a, b), file_evidence(path, f"message {index + 1}: from {sender} to {addressee}")
 
 

@@ -18,6 +18,7 @@ KB_ARTICLES: dict[str, str | None] = {
     "consolidation_time": "KB-1002",  # slow consolidation
     "slow_tasks": "KB-1008",  # a task too big for one pass
     "work_orders": "KB-1028",
+    "work_queue": "KB-1028",
     "task_size": "KB-1008",
     "unmerged_reports": "KB-1002",
     "c3_validation": "KB-1003",  # poor output quality

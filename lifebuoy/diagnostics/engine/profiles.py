@@ -47,8 +47,10 @@ _PATH_KEYS = {
     "owned",
     "documents",
     "work_claims",
+    "work_queue",
+    "reports",
 }
-_WORD_KEYS = {"consolidation", "conflict", "validation"}
+_WORD_KEYS = {"consolidation", "conflict", "validation", "report", "completion"}
 _ATTRIBUTION_KEYS = {"subject", "after_symbol", "body", "machine", "heartbeat", "author_map"}
 _DURATIONS = (
     "agent_offline",
@@ -70,6 +72,7 @@ STRICT_DEFAULTS = {
 _PAIR = re.compile(r"^\s*(C[1-3])\s*->\s*(C[1-3])\s*$")
 
 Pattern = re.Pattern[str]
+_NEVER = re.compile(r"(?!)")  # a word list left out matches nothing
 
 
 class ProfileError(ValueError):
@@ -136,10 +139,14 @@ class Profile:
     work_claims: tuple[Pattern, ...]  # claimed (in progress) work orders
     owned: tuple[OwnedPath, ...]
     documents: tuple[Pattern, ...]
+    work_queue: tuple[Pattern, ...]  # open work orders (pending, active) of a work queue
+    report_files: tuple[Pattern, ...]  # files written to report to the coordinator
     placeholders: tuple[Pattern, ...]
     consolidation_words: Pattern
     conflict_words: Pattern
     validation_words: Pattern
+    report_words: Pattern
+    completion_words: Pattern
     subject_patterns: tuple[Pattern, ...]
     after_symbol_patterns: tuple[Pattern, ...]  # tried only when the subject began with an emoji
     body_patterns: tuple[Pattern, ...]
@@ -321,10 +328,16 @@ def _build(raw: dict[str, Any], source: str) -> Profile:
         else (),
         owned=_owned(reader, agents),
         documents=reader.regexes("paths.documents"),
+        work_queue=reader.regexes("paths.work_queue") if _has(raw, "paths", "work_queue") else (),
+        report_files=reader.regexes("paths.reports") if _has(raw, "paths", "reports") else (),
         placeholders=reader.regexes("placeholders"),
         consolidation_words=reader.regex("words.consolidation"),
         conflict_words=reader.regex("words.conflict"),
         validation_words=reader.regex("words.validation"),
+        report_words=reader.regex("words.report") if _has(raw, "words", "report") else _NEVER,
+        completion_words=reader.regex("words.completion")
+        if _has(raw, "words", "completion")
+        else _NEVER,
         subject_patterns=reader.regexes("attribution.subject", groups=("role",)),
         after_symbol_patterns=reader.regexes("attribution.after_symbol", groups=("role",))
         if _has(raw, "attribution", "after_symbol")

@@ -33,6 +33,7 @@ from lifebuoy.diagnostics.engine.checks import (
     unmerged_reports,
     unvalidated_reports,
     work_orders,
+    work_queue,
 )
 from lifebuoy.diagnostics.engine.findings import Category, Finding, Severity
 from lifebuoy.diagnostics.engine.kb import kb_article_for
@@ -59,6 +60,7 @@ CHECKS: tuple[Check, ...] = (
     consolidation_time,
     slow_tasks,
     work_orders,
+    work_queue,
     task_size,
     unmerged_reports,
     c3_validation,

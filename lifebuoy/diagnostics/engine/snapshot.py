@@ -209,6 +209,7 @@ class PendingBranch:
     name: str
     commits: int = 0
     reports: Recent[FileWrite] = field(default_factory=lambda: _writes(10))
+    target: str = ""  # the coordinator's branch the commits are missing from
 
 
 @dataclass(frozen=True)
@@ -259,6 +260,8 @@ class Events:
     channel_messages: Recent[FileWrite] = field(default_factory=lambda: _writes(1000))
     # Files a heartbeat commit carried that are not its daemon's own (``writer``: the machine).
     swept: Recent[FileWrite] = field(default_factory=lambda: _writes(200))
+    # Work orders the coordinator declared done (``path``: the order's key, see workqueue.py).
+    completions: Recent[FileWrite] = field(default_factory=lambda: _writes(500))
 
 
 @dataclass

@@ -221,6 +221,18 @@ DAEMON_SWEEPS = S(
     "about 10 minutes",
 )
 
+QUEUE_NOT_MOVED = S(
+    "Finished work orders were never moved in the queue",
+    "The coordinator declared the work done in its commits, but nobody moved the order to "
+    "completed/ or set its status, so the queue still offers it as open work.",
+    (
+        "Check the coordinator's commit listed: is the work really done?",
+        "Move the order to work_queue/completed/ with status COMPLETED, in one commit.",
+        "Make moving the order part of the coordinator's step that declares it complete.",
+    ),
+    "about 10 minutes",
+)
+
 SOLUTIONS: dict[str, tuple[Solution, ...]] = {
     "agent_activity": (SESSION_EXPIRED, GIT_SYNC, OVERLOADED),
     "machine_heartbeats": (DAEMON_STOPPED, GIT_SYNC),
@@ -233,6 +245,7 @@ SOLUTIONS: dict[str, tuple[Solution, ...]] = {
     "consolidation_time": (GIT_MAINTENANCE, SPLIT_TASK, NETWORK),
     "slow_tasks": (SPLIT_TASK, OVERLOADED, NETWORK),
     "work_orders": (OVERLOADED, SESSION_EXPIRED, C3_IDLE),
+    "work_queue": (QUEUE_NOT_MOVED, STALE_CLAIM),
     "task_size": (SPLIT_TASK,),
     "unmerged_reports": (MERGE_REPORTS, STALE_BRANCH),
     "c3_validation": (C3_IDLE, WEAK_STANDARDS),

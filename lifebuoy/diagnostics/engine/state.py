@@ -44,7 +44,7 @@ from lifebuoy.diagnostics.engine.snapshot import (
     TipFiles,
 )
 
-STATE_VERSION = 3
+STATE_VERSION = 4
 EDGE_KEEP = timedelta(days=7)  # first writes per file older than this are dropped
 _new = tuple.__new__
 _WRITE_EVENTS = (
@@ -56,6 +56,7 @@ _WRITE_EVENTS = (
     "direct_messages",
     "channel_messages",
     "swept",
+    "completions",
 )
 _COMMIT_EVENTS = ("consolidation_merges", "consolidation_mentions", "conflict_mentions")
 EVENT_NAMES = (*_WRITE_EVENTS, *_COMMIT_EVENTS, "collisions")  # every field of ``Events``

@@ -159,7 +159,8 @@ def _update_documents(
 
 def _is_document(profile: Profile, path: str) -> bool:
     return any(p.search(path) for p in profile.documents) or any(
-        p.search(path) for p in (*profile.status_files, *profile.heartbeat_files)
+        p.search(path)
+        for p in (*profile.status_files, *profile.heartbeat_files, *profile.work_queue)
     )
 
 

@@ -108,8 +108,8 @@ class RepoBuilder:
             first = diagnose_with_state(self.path, now=now, profile=loaded, state=None, **kwargs)
         finally:
             self.git("update-ref", "refs/heads/main", tip)
-        assert first.state is not None
-        state = state_decode(state_encode(first.state))
+        # a run over several branches keeps no state: the poll then runs in full as well
+        state = state_decode(state_encode(first.state)) if first.state is not None else None
         poll = diagnose_with_state(self.path, now=now, profile=loaded, state=state, **kwargs)
         full = diagnose(self.path, now=now, profile=loaded, **kwargs)
         assert poll.incremental == incremental, poll.reason
