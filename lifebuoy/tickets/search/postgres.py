@@ -22,6 +22,8 @@ TABLE = "ticket_search"
 CONFIG = "english"
 # ts_rank's normalization 1: a long conversation does not outrank a short, precise ticket.
 NORMALIZATION = 1
+# The desk's text filter keeps the newest this many matches (its counts stop at 10,000 too).
+FILTER_MATCHES = 10_000
 # Similar tickets: the words a ticket is looked up by, and how many earlier matches are ranked.
 SIMILAR_WORDS = 8
 SIMILAR_CANDIDATES = 400
@@ -79,10 +81,20 @@ class PostgresBackend:
             f"CREATE TABLE IF NOT EXISTS {TABLE} (ticket_id bigint PRIMARY KEY, "
             "doc_all tsvector NOT NULL, doc_public tsvector NOT NULL)"
         )
+        self.keep_inline(cursor)
         for column in ("doc_all", "doc_public"):
             cursor.execute(
                 f"CREATE INDEX IF NOT EXISTS {TABLE}_{column} ON {TABLE} USING gin ({column})"
             )
+
+    def keep_inline(self, cursor: Any) -> None:
+        """Store the documents compressed in the row rather than out of line: a phrase or a
+        weighted match is checked against each candidate's document, and reading it from the
+        row costs a quarter of fetching it from the TOAST table (bench/RESULTS.md)."""
+        cursor.execute(
+            f"ALTER TABLE {TABLE} ALTER COLUMN doc_all SET STORAGE MAIN, "
+            "ALTER COLUMN doc_public SET STORAGE MAIN"
+        )
 
     def drop_schema(self, cursor: Any) -> None:
         cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
@@ -98,9 +110,14 @@ class PostgresBackend:
 
     def match_sql(self, query: SearchQuery, *, public_only: bool) -> tuple[str, list[Any]]:
         column = _column(public_only)
+        # The newest FILTER_MATCHES matches, fetched on their own (an array the planner cannot
+        # fold into the list's query): a rare word through the GIN index, a common one newest
+        # first along the primary key. Left to join freely, the planner walks the whole ticket
+        # table for a word it has no statistics for, guessing it common.
         sql = (
-            f"SELECT ticket_id FROM {TABLE} "  # noqa: S608
-            f"WHERE {column} @@ websearch_to_tsquery('{CONFIG}', %s)"
+            f"SELECT unnest(ARRAY(SELECT ticket_id FROM {TABLE} "  # noqa: S608
+            f"WHERE {column} @@ websearch_to_tsquery('{CONFIG}', %s) "
+            f"ORDER BY ticket_id DESC LIMIT {FILTER_MATCHES}))"
         )
         return sql, [query.websearch()]
 
