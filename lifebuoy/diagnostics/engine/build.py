@@ -102,7 +102,8 @@ def build_full(
         problems.append(NotRead("history before the shallow boundary", "this is a shallow clone"))
     names = consolidation_names(history)
     messages = message_names(history)
-    tip_files, objects = read_tip_files(repo, profile, tips, problems, extra=names + messages)
+    reads = consolidation_reads(history, names) + messages
+    tip_files, objects = read_tip_files(repo, profile, tips, problems, extra=reads)
     snapshot = assemble(
         repo,
         path,
@@ -115,10 +116,12 @@ def build_full(
         usage=usage,
         problems=problems,
     )
-    snapshot.consolidation_content = consolidation_kinds(profile, names, objects)
+    snapshot.consolidation_content = consolidation_kinds(profile, names, objects, history)
     snapshot.history_headers = header_hits(profile, messages, objects)
     if len(revs) > 1:
-        snapshot.pending_branches = _pending_branches(repo, profile, tips, int(now.timestamp()))
+        snapshot.pending_branches, snapshot.off_branch = _pending_branches(
+            repo, profile, tips, int(now.timestamp())
+        )
     return snapshot, collector
 
 
@@ -166,7 +169,7 @@ def coordinator_branch(profile: Profile, tips: dict[str, str]) -> str:
 
 def _pending_branches(
     repo: Repo, profile: Profile, tips: dict[str, str], now_ts: int
-) -> list[PendingBranch]:
+) -> tuple[list[PendingBranch], frozenset[str]]:
     """Reports that never reached the coordinator: commits on other branches that are not
     ancestors of the coordinator's branch tip and that report to it, by writing a report
     (a report channel, a hub input, a ``*_REPORT.md``, a sync log) or by their subject. Each
@@ -177,6 +180,7 @@ def _pending_branches(
     base = tips[target]
     coordinator = "/" + profile.coordinator
     listed: set[str] = set()
+    inputs: set[str] = set()
     pending = []
     for name, sha in tips.items():
         if name == target or sha == base:
@@ -192,6 +196,8 @@ def _pending_branches(
             if who.is_heartbeat:
                 continue  # a daemon's sweep reports nothing
             ref = CommitRef(commit.sha, commit.author_time, commit.subject)
+            if any(_is_input(paths, p) for p in commit.files):
+                inputs.add(commit.sha)
             reports = [p for p in commit.files if _is_report(profile, paths, p)]
             by_agent = who.agent is not None and not who.agent.endswith(coordinator)
             if not reports and by_agent and profile.report_words.search(commit.subject):
@@ -205,14 +211,20 @@ def _pending_branches(
         if branch.commits:
             branch.target = target
             pending.append(branch)
-    return pending
+    return pending, frozenset(inputs)
+
+
+def _is_input(paths: PathClassifier, path: str) -> bool:
+    info = paths.classify(path)
+    return (
+        info is not None
+        and not info.is_consolidation
+        and (info.is_hub_input or info.kind in _REPORTS)
+    )
 
 
 def _is_report(profile: Profile, paths: PathClassifier, path: str) -> bool:
-    info = paths.classify(path)
-    if info is not None and (info.is_hub_input or info.kind in _REPORTS):
-        return True
-    return any(p.search(path) for p in profile.report_files)
+    return _is_input(paths, path) or any(p.search(path) for p in profile.report_files)
 
 
 def consolidation_names(history: History) -> list[str]:
@@ -220,15 +232,36 @@ def consolidation_names(history: History) -> list[str]:
     return [f"{w.commit.sha}:{w.path}" for w in history.events.consolidations]
 
 
+def consolidation_reads(history: History, names: list[str]) -> list[str]:
+    """The objects that tell what each consolidation write in ``names`` is: what it wrote,
+    and the versions before the commit of the other paths it changed (a rename's source)."""
+    wanted = {name.partition(":")[0] for name in names}
+    sources = [
+        f"{w.commit.sha}^:{w.path}"
+        for w in history.events.consolidation_sources
+        if w.commit.sha in wanted
+    ]
+    return [*names, *sources]
+
+
 def consolidation_kinds(
-    profile: Profile, names: list[str], objects: dict[str, GitObject | None]
+    profile: Profile, names: list[str], objects: dict[str, GitObject | None], history: History
 ) -> dict[str, str]:
-    """Tell real consolidations from placeholders by what each commit wrote."""
+    """Tell real consolidations from placeholders and renames by what each commit wrote: a
+    file that holds exactly what another path changed in the same commit held before is a
+    rename (or a copy), which consolidates nothing."""
+    sources: dict[str, list[str]] = {}
+    for write in history.events.consolidation_sources:
+        sources.setdefault(write.commit.sha, []).append(f"{write.commit.sha}^:{write.path}")
     kinds = {}
     for name in names:
         found = objects.get(name)
         if found is None:
             kinds[name] = "unavailable"
+            continue
+        before = (objects.get(n) for n in sources.get(name.partition(":")[0], ()))
+        if any(b is not None and b.data == found.data for b in before):
+            kinds[name] = "renamed"
             continue
         text = found.data.decode("utf-8", "replace")
         empty = not text.strip() or text.strip() in ("{}", "[]")

@@ -30,6 +30,7 @@ RECENT_WINDOW = 30 * 86400
 _new = tuple.__new__  # builds NamedTuples without their Python-level __new__ (hot path)
 PROGRESS_EVERY = 2000
 BEAT_SUBJECTS = 10_000
+MAX_SOURCES = 6  # paths of a consolidating commit looked at as rename sources
 
 Progress = Callable[[int], None]
 
@@ -64,9 +65,15 @@ class HistoryCollector:
         self._window = int(profile.thresholds.edit_collision_window.total_seconds())
         self._validator_suffix = "/" + profile.validator
         self._coordinator_suffix = "/" + profile.coordinator
+        # Where in this stream each commit that matters to consolidation came (0: the first
+        # read); ``consume`` turns them into positions in the whole history.
+        self._streamed = 0
+        self._stream_index: dict[str, int] = {}
 
     def consume(self, commits: Iterable[RawCommit], progress: Progress | None = None) -> History:
         seen = 0
+        history = self.history
+        before = history.commits_read + history.commits_after_now
         for commit in commits:
             self.add(commit)
             seen += 1
@@ -74,13 +81,37 @@ class HistoryCollector:
                 progress(seen)
         if progress is not None:
             progress(seen)
-        if self.history.heartbeat_commits:
-            self.history.methods[HEARTBEAT] = self.history.heartbeat_commits
-        return self.history
+        if history.heartbeat_commits:
+            history.methods[HEARTBEAT] = history.heartbeat_commits
+        self._place(before)
+        return history
+
+    def _place(self, before: int) -> None:
+        """Positions in the history (1 for the oldest commit), from this stream's order.
+
+        ``git log`` lists a linear history child before parent, so a higher position is a
+        descendant: an input pairs with a consolidation only from a lower position. The
+        commits read on top of an earlier history continue its numbering. Only the commits of
+        the kept consolidation events keep a position.
+        """
+        history = self.history
+        last = before + self._streamed
+        positions = history.positions
+        for sha, index in self._stream_index.items():
+            positions[sha] = last - index
+        self._stream_index = {}
+        self._streamed = 0
+        events = history.events
+        kept = {w.commit.sha for w in events.inputs}
+        kept.update(w.commit.sha for w in events.consolidations)
+        kept.update(c.sha for c in events.consolidation_merges)
+        kept.update(c.sha for c in events.merges)
+        history.positions = {sha: p for sha, p in positions.items() if sha in kept}
 
     def add(self, commit: RawCommit) -> None:
         history = self.history
         ts = commit.author_time
+        self._streamed += 1
         if ts > self.now_ts:
             history.commits_after_now += 1
             if self.after_now_min_ts is None or ts < self.after_now_min_ts:
@@ -112,10 +143,12 @@ class HistoryCollector:
         agent = who.agent
         last_edit = self._last_edit
         first_edit = self.first_edit
+        consolidated = False
         for path in commit.files:
             info = classify(path)
             if info is not None:
                 self._coordination_file(info, ref, who)
+                consolidated = consolidated or info.is_consolidation
             if agent is None:
                 continue
             write = _new(FileWrite, (path, ref, agent, who.method, ""))
@@ -126,6 +159,16 @@ class HistoryCollector:
                     first_edit[path] = write
             elif previous.writer != agent:
                 self._collision(previous, write)
+        if consolidated and len(commit.files) > 1:
+            self._sources(commit, ref)
+
+    def _sources(self, commit: RawCommit, ref: CommitRef) -> None:
+        """The other paths a commit that wrote a consolidation file changed: where it may
+        have been renamed from (a rename brings no new content)."""
+        sources = self.history.events.consolidation_sources
+        for path in commit.files[:MAX_SOURCES]:
+            if not self._is_consolidation(path):
+                sources.add(ref.ts, _new(FileWrite, (path, ref, None, "source", "")))
 
     def connect(self, older: dict[str, FileWrite]) -> None:
         """Continue each file's chain of writes into an earlier run's first writes.
@@ -225,11 +268,18 @@ class HistoryCollector:
             commit.body and profile.conflict_words.search(commit.body)
         ):
             events.conflict_mentions.add(ref.ts, ref)
+        merge = len(commit.parents) > 1
+        if merge:
+            events.merges.add(ref.ts, ref)
+            self._stream_index[ref.sha] = self._streamed - 1
         if profile.consolidation_words.search(commit.subject):
-            if len(commit.parents) > 1:
+            if merge:
                 events.consolidation_merges.add(ref.ts, ref)
             elif not any(self._is_consolidation(p) for p in commit.files):
                 events.consolidation_mentions.add(ref.ts, ref)
+                if commit.parents:  # it may announce the merge it follows
+                    follows = _new(FileWrite, (commit.parents[0], ref, who.agent, who.method, ""))
+                    events.merge_announcements.add(ref.ts, follows)
         if (
             who.agent is not None
             and who.agent.endswith(self._coordinator_suffix)
@@ -272,10 +322,10 @@ class HistoryCollector:
             self._channel(info, write)
         if info.is_consolidation:
             events.consolidations.add(ref.ts, write)
-        if not info.is_consolidation and (
-            info.is_hub_input or info.kind in ("report", "validation_report")
-        ):
+            self._stream_index[ref.sha] = self._streamed - 1
+        elif info.is_hub_input or info.kind in ("report", "validation_report"):
             events.inputs.add(ref.ts, write)
+            self._stream_index[ref.sha] = self._streamed - 1
 
     def _channel(self, info: PathInfo, write: FileWrite) -> None:
         history = self.history

@@ -30,6 +30,7 @@ from lifebuoy.diagnostics.engine.build import (
     build_full,
     consolidation_kinds,
     consolidation_names,
+    consolidation_reads,
     header_hits,
     message_names,
     resolve_tips,
@@ -201,6 +202,7 @@ def _resume(
     unknown = [n for n in names if n not in state.consolidation_content]
     messages = message_names(history)
     unread = [n for n in messages if n not in checked]
+    reads = consolidation_reads(history, unknown) + unread
     updated = update_tip_files(
         repo,
         profile,
@@ -209,11 +211,9 @@ def _resume(
         previous=state.tip_files,
         changed=new_commits.changed,
         not_read=problems,
-        extra=unknown + unread,
+        extra=reads,
     )
-    tip_files, objects = updated or read_tip_files(
-        repo, profile, tips, problems, extra=unknown + unread
-    )
+    tip_files, objects = updated or read_tip_files(repo, profile, tips, problems, extra=reads)
     snapshot = assemble(
         repo,
         path,
@@ -226,7 +226,7 @@ def _resume(
         usage=None,
         problems=problems,
     )
-    fresh = consolidation_kinds(profile, unknown, objects)
+    fresh = consolidation_kinds(profile, unknown, objects, history)
     snapshot.consolidation_content = {
         n: state.consolidation_content.get(n) or fresh[n] for n in names
     }

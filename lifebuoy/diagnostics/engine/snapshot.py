@@ -253,6 +253,12 @@ class Events:
     consolidations: Recent[FileWrite] = field(default_factory=lambda: _writes(60))
     consolidation_merges: Recent[CommitRef] = field(default_factory=lambda: _commits(20))
     consolidation_mentions: Recent[CommitRef] = field(default_factory=lambda: _commits(20))
+    # Every merge, and the commits right after one that announce a convergence (``path``: the
+    # sha of the merge they follow): a merge so announced is a consolidation.
+    merges: Recent[CommitRef] = field(default_factory=lambda: _commits(50))
+    merge_announcements: Recent[FileWrite] = field(default_factory=lambda: _writes(50))
+    # Other paths changed by commits that wrote a consolidation file (a rename's source).
+    consolidation_sources: Recent[FileWrite] = field(default_factory=lambda: _writes(300))
     conflict_mentions: Recent[CommitRef] = field(default_factory=lambda: _commits(30))
     collisions: Recent[Collision] = field(default_factory=lambda: Recent(30, collision_key))
     direct_messages: Recent[FileWrite] = field(default_factory=lambda: _writes(50))
@@ -279,6 +285,9 @@ class History:
     last_touch: dict[str, CommitRef] = field(default_factory=dict)  # coordination files
     events: Events = field(default_factory=Events)
     tasks_30d: int = 0
+    # Position in the history (1: the oldest commit read) of the commits of the kept
+    # consolidation events: inputs, consolidation writes and merges.
+    positions: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -317,6 +326,9 @@ class RepoSnapshot:
     # "<sha>:<path>" of the channel writes in ``events.channel_messages`` -> the forbidden
     # pairs their headers show (writes without any are left out)
     history_headers: dict[str, tuple[HeaderHit, ...]] = field(default_factory=dict)
+    # commits not in the coordinator's branch that carry consolidation inputs (several
+    # branches analysed): they feed no consolidation there
+    off_branch: frozenset[str] = frozenset()
     # what checks derive from the snapshot and share (see ``derived``)
     _derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 

@@ -44,7 +44,7 @@ from lifebuoy.diagnostics.engine.snapshot import (
     TipFiles,
 )
 
-STATE_VERSION = 4
+STATE_VERSION = 5
 EDGE_KEEP = timedelta(days=7)  # first writes per file older than this are dropped
 _new = tuple.__new__
 _WRITE_EVENTS = (
@@ -57,8 +57,15 @@ _WRITE_EVENTS = (
     "channel_messages",
     "swept",
     "completions",
+    "merge_announcements",
+    "consolidation_sources",
 )
-_COMMIT_EVENTS = ("consolidation_merges", "consolidation_mentions", "conflict_mentions")
+_COMMIT_EVENTS = (
+    "consolidation_merges",
+    "consolidation_mentions",
+    "conflict_mentions",
+    "merges",
+)
 EVENT_NAMES = (*_WRITE_EVENTS, *_COMMIT_EVENTS, "collisions")  # every field of ``Events``
 
 
@@ -240,8 +247,9 @@ def state_to_json(state: EngineState) -> dict[str, Any]:
             name: [list(hit) for hit in hits] for name, hits in state.history_headers.items()
         },
     }
+    positions = history.positions  # of kept events' commits, all in the commit table
     data["strings"] = list(t.strings)
-    data["commits"] = [t.shas, t.times, t.subjects]
+    data["commits"] = [t.shas, t.times, t.subjects, [positions.get(sha, 0) for sha in t.shas]]
     data["writes"] = list(t.columns)
     return data
 
@@ -274,7 +282,8 @@ class _Reader:
     def __init__(self, data: dict[str, Any]) -> None:
         self.strings: list[Any] = data["strings"]
         strings = self.strings
-        shas, times, subjects = data["commits"]
+        shas, times, subjects, positions = data["commits"]
+        self.positions = {sha: p for sha, p in zip(shas, positions, strict=True) if p}
         self.commits: list[CommitRef] = [
             _new(CommitRef, (sha, ts, strings[subject]))
             for sha, ts, subject in zip(shas, times, subjects, strict=True)
@@ -333,6 +342,7 @@ def _read(data: dict[str, Any]) -> EngineState:
         history.unattributed_commits,
     ) = data["counts"]
     history.methods.update(data["methods"])
+    history.positions = r.positions
     for name, last, method, first_ts, commits in data["agents"]:
         agent = r.text(name)
         history.agents[agent] = AgentActivity(agent, r.c(last), r.s(method), first_ts, commits)

@@ -1,7 +1,15 @@
 """Real consolidations and how long they took from the reports that fed them.
 
-Placeholders and commits that merely say "consolidate" (setup, helper scripts, refactors)
-are counted separately and never taken for consolidations.
+A consolidation is real when a consolidation file gets real content (not a placeholder, not
+a file merely renamed), or at a merge that brings branches together and that a convergence
+commit right after it announces (even under git's default merge subject), or at a merge whose
+own subject says so. Placeholders and commits that merely say "consolidate" (setup, helper
+scripts, refactors) are counted separately and never taken for consolidations.
+
+A consolidation is fed by the inputs of its own history that came before it: an input is
+paired with a consolidation only from an earlier position in the history (git's order: a
+parent before its child in a linear history), never from the same commit, and never from a
+branch the coordinator's branch does not contain.
 """
 
 from __future__ import annotations
@@ -19,27 +27,34 @@ CATEGORY = Category.SLOW_CONSOLIDATION
 SEVERITY = Severity.WARNING
 RECENT = 10
 
+Fed = list[tuple[CommitRef, list[int]]]  # a consolidation and the times of its inputs
+
 
 def real_consolidations(snapshot: RepoSnapshot) -> list[CommitRef]:
-    """Real consolidations (content or merge), oldest first; worked out once per snapshot."""
+    """Real consolidations (content or merge), in history order; once per snapshot."""
     return snapshot.derived("real_consolidations", _real)
 
 
-def input_times(snapshot: RepoSnapshot) -> list[int]:
-    """When each kept consolidation input was written, in order; once per snapshot."""
-    return snapshot.derived(
-        "consolidation_inputs", lambda s: sorted(w.commit.ts for w in s.history.events.inputs)
-    )
+def fed_consolidations(snapshot: RepoSnapshot) -> Fed:
+    """Each real consolidation with the author times of the inputs it consolidated."""
+    return snapshot.derived("fed_consolidations", _fed)
 
 
 def latest_wait(snapshot: RepoSnapshot) -> int | None:
     """Seconds the latest real consolidation came after its last input (None: no input)."""
-    real, inputs = real_consolidations(snapshot), input_times(snapshot)
-    if not real:
+    fed = fed_consolidations(snapshot)
+    if not fed or not fed[-1][1]:
         return None
-    previous = real[-2].ts if len(real) > 1 else -1
-    lo, hi = bisect.bisect_right(inputs, previous), bisect.bisect_right(inputs, real[-1].ts)
-    return real[-1].ts - inputs[hi - 1] if hi > lo else None
+    event, times = fed[-1]
+    return max(event.ts - max(times), 0)
+
+
+def announced_merges(snapshot: RepoSnapshot) -> dict[str, CommitRef]:
+    """Merges that the commit right after them announces as a convergence, by the
+    announcing commit's sha."""
+    events = snapshot.history.events
+    merges = {m.sha: m for m in events.merges}
+    return {w.commit.sha: merges[w.path] for w in events.merge_announcements if w.path in merges}
 
 
 def _real(snapshot: RepoSnapshot) -> list[CommitRef]:
@@ -49,27 +64,54 @@ def _real(snapshot: RepoSnapshot) -> list[CommitRef]:
         w.commit for w in events.consolidations if kinds.get(f"{w.commit.sha}:{w.path}") == "real"
     ]
     real.extend(events.consolidation_merges)
-    return sorted({c.sha: c for c in real}.values(), key=lambda c: c.ts)
+    real.extend(announced_merges(snapshot).values())
+    positions = snapshot.history.positions
+    unique = {c.sha: c for c in real}.values()
+    return sorted(unique, key=lambda c: (positions.get(c.sha, 0), c.ts, c.sha))
+
+
+def _inputs(snapshot: RepoSnapshot) -> list[tuple[int, int, str]]:
+    """(position, author time, sha) of the kept inputs on the coordinator's branch."""
+    positions = snapshot.history.positions
+    off = snapshot.off_branch
+    return sorted(
+        (positions[w.commit.sha], w.commit.ts, w.commit.sha)
+        for w in snapshot.history.events.inputs
+        if w.commit.sha in positions and w.commit.sha not in off
+    )
+
+
+def _fed(snapshot: RepoSnapshot) -> Fed:
+    positions = snapshot.history.positions
+    inputs = _inputs(snapshot)
+    order = [p for p, _, _ in inputs]
+    fed: Fed = []
+    previous = 1
+    for event in real_consolidations(snapshot):
+        here = positions.get(event.sha, 0)
+        # from the previous consolidation's commit (an input written with it was not its
+        # input) to just before this one's
+        lo, hi = bisect.bisect_left(order, previous), bisect.bisect_left(order, here)
+        fed.append((event, [ts for _, ts, _ in inputs[lo:hi]]))
+        previous = max(previous, here)
+    return fed
 
 
 def run(snapshot: RepoSnapshot) -> list[Finding]:
-    real, inputs = real_consolidations(snapshot), input_times(snapshot)
-    findings = _durations(snapshot, real, inputs)
-    findings.extend(_pending(snapshot, real, inputs))
+    findings = _durations(snapshot)
+    findings.extend(_pending(snapshot))
     findings.extend(_not_consolidations(snapshot))
     return findings
 
 
-def _durations(snapshot: RepoSnapshot, real: list[CommitRef], inputs: list[int]) -> list[Finding]:
+def _durations(snapshot: RepoSnapshot) -> list[Finding]:
     slow_limit = snapshot.profile.thresholds.consolidation_slow.total_seconds()
     lines: list[Evidence] = []
     slow = 0
-    for index, event in enumerate(real[-RECENT:], start=max(0, len(real) - RECENT)):
-        previous = real[index - 1].ts if index > 0 else -1
-        lo, hi = bisect.bisect_right(inputs, previous), bisect.bisect_right(inputs, event.ts)
-        if lo >= hi:
+    for event, times in fed_consolidations(snapshot)[-RECENT:]:
+        if not times:
             continue
-        last_wait, first_wait = event.ts - inputs[hi - 1], event.ts - inputs[lo]
+        last_wait, first_wait = max(event.ts - max(times), 0), max(event.ts - min(times), 0)
         slow += last_wait > slow_limit
         lines.append(
             evidence.commit(
@@ -92,22 +134,23 @@ def _durations(snapshot: RepoSnapshot, real: list[CommitRef], inputs: list[int])
     return [Finding(ID, CATEGORY, Severity.INFO, summary, tuple(lines))]
 
 
-def _pending(snapshot: RepoSnapshot, real: list[CommitRef], inputs: list[int]) -> list[Finding]:
-    since = real[-1].ts if real else -1
-    waiting = inputs[bisect.bisect_right(inputs, since) :]
+def _pending(snapshot: RepoSnapshot) -> list[Finding]:
+    real = real_consolidations(snapshot)
+    since = snapshot.history.positions.get(real[-1].sha, 1) if real else 1
+    waiting = {sha for position, _, sha in _inputs(snapshot) if position >= since}
     limit = snapshot.profile.thresholds.consolidation_slow.total_seconds()
-    if not waiting or snapshot.now_ts - waiting[0] <= limit:
+    writes = [w for w in snapshot.history.events.inputs if w.commit.sha in waiting]
+    if not writes:
+        return []
+    oldest = min(w.commit.ts for w in writes)
+    if snapshot.now_ts - oldest <= limit:
         return []
     after = "since the last consolidation" if real else "and nothing has been consolidated yet"
     summary = (
-        f"{len(waiting)} report(s) have been waiting up to "
-        f"{evidence.ago(snapshot, waiting[0]).removesuffix(' ago')} {after}."
+        f"{len(writes)} report(s) have been waiting up to "
+        f"{evidence.ago(snapshot, oldest).removesuffix(' ago')} {after}."
     )
-    proof = [
-        evidence.write(w, snapshot, "waiting")
-        for w in snapshot.history.events.inputs
-        if w.commit.ts > since
-    ][-evidence.MAX_EVIDENCE :]
+    proof = [evidence.write(w, snapshot, "waiting") for w in writes][-evidence.MAX_EVIDENCE :]
     if real:
         proof.insert(0, evidence.commit(real[-1], "last consolidation"))
     return [Finding(ID, CATEGORY, SEVERITY, summary, tuple(proof))]
@@ -115,20 +158,32 @@ def _pending(snapshot: RepoSnapshot, real: list[CommitRef], inputs: list[int]) -
 
 def _not_consolidations(snapshot: RepoSnapshot) -> list[Finding]:
     events = snapshot.history.events
+    content = snapshot.consolidation_content
     placeholders = [
-        w
-        for w in events.consolidations
-        if snapshot.consolidation_content.get(f"{w.commit.sha}:{w.path}") == "placeholder"
+        w for w in events.consolidations if content.get(f"{w.commit.sha}:{w.path}") == "placeholder"
     ]
-    mentions = events.consolidation_mentions.items()
-    if not placeholders and not mentions:
+    renamed = [
+        w for w in events.consolidations if content.get(f"{w.commit.sha}:{w.path}") == "renamed"
+    ]
+    announcing = announced_merges(snapshot)
+    mentions = [c for c in events.consolidation_mentions if c.sha not in announcing]
+    mentioned = events.consolidation_mentions.total - (
+        len(events.consolidation_mentions) - len(mentions)
+    )
+    if not placeholders and not renamed and not mentions:
         return []
     summary = (
         f"{len(placeholders)} placeholder write(s) to consolidation files and "
-        f"{events.consolidation_mentions.total} commit(s) that only mention consolidation "
+        f"{mentioned} commit(s) that only mention consolidation "
         "were not counted as consolidations."
     )
+    if renamed:
+        summary = summary.removesuffix(".") + (
+            f"; nor were {len(renamed)} rename(s) of a file into a consolidation file with no "
+            "change to its content."
+        )
     proof = [evidence.write(w, snapshot, "placeholder") for w in placeholders[-5:]]
+    proof += [evidence.write(w, snapshot, "renamed, content unchanged") for w in renamed[-5:]]
     proof += [evidence.commit(c, "mentions consolidation") for c in mentions[-5:]]
     proof.append(note("`git log --grep=consolidat` would have counted all of these."))
     return [Finding(ID, CATEGORY, Severity.INFO, summary, tuple(proof))]
