@@ -152,7 +152,10 @@ def slack_waiting_replies_wake(*, channel_id: str, thread_ts: str) -> None:
     """Queue the replies that arrived before their thread's first message, which now has its
     ticket (after the commit that made it)."""
     waiting = SlackEvent.objects.filter(
-        channel_id=channel_id, thread_ts=thread_ts, status=EventStatus.RECEIVED
+        channel_id=channel_id,
+        thread_ts=thread_ts,
+        status=EventStatus.RECEIVED,
+        attempts__gt=0,  # tried and told to wait; the others' own tasks are still queued
     ).values_list("id", flat=True)
     for event_id in waiting:
         enqueue_on_commit(slack_event_process_task, event_id)
