@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Protocol
 
 from lifebuoy.diagnostics.engine.attribution import Attributor
+from lifebuoy.diagnostics.engine.branchinfo import read_branches
 from lifebuoy.diagnostics.engine.collect import HistoryCollector
 from lifebuoy.diagnostics.engine.headers import message_pairs
 from lifebuoy.diagnostics.engine.paths import PathClassifier
@@ -118,6 +119,7 @@ def build_full(
     )
     snapshot.consolidation_content = consolidation_kinds(profile, names, objects, history)
     snapshot.history_headers = header_hits(profile, messages, objects)
+    snapshot.branches = read_branches(repo)
     if len(revs) > 1:
         snapshot.pending_branches, snapshot.off_branch = _pending_branches(
             repo, profile, tips, int(now.timestamp())
@@ -186,7 +188,9 @@ def _pending_branches(
         if name == target or sha == base:
             continue
         branch = PendingBranch(name)
+        unrelated = False
         for commit in repo.iter_log([sha, f"^{base}"]):
+            unrelated = unrelated or not commit.parents  # a root the coordinator lacks
             if commit.author_time > now_ts:
                 continue
             branch.commits += 1
@@ -208,7 +212,7 @@ def _pending_branches(
                 branch.reports.add(ref.ts, write)
             if reports:
                 listed.add(commit.sha)
-        if branch.commits:
+        if branch.commits and not unrelated:  # an unrelated history is no work to merge
             branch.target = target
             pending.append(branch)
     return pending, frozenset(inputs)

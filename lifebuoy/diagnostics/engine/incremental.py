@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from lifebuoy.diagnostics.engine.branchinfo import read_branches
 from lifebuoy.diagnostics.engine.build import (
     ProgressSink,
     Scope,
@@ -226,6 +227,9 @@ def _resume(
         usage=None,
         problems=problems,
     )
+    before = state.branches
+    on_default = before.default == branch and before.default_sha == old
+    snapshot.branches = read_branches(repo, before, new_commits.shas if on_default else None)
     fresh = consolidation_kinds(profile, unknown, objects, history)
     snapshot.consolidation_content = {
         n: state.consolidation_content.get(n) or fresh[n] for n in names
@@ -255,6 +259,7 @@ class _NewCommits:
     def __init__(self) -> None:
         self.changed: set[str] = set()
         self.count = 0
+        self.shas: list[str] = []  # newest first
 
     def read(self, log: Iterable[RawCommit]) -> Iterator[RawCommit]:
         for commit in log:
@@ -266,6 +271,7 @@ class _NewCommits:
                 raise _Fallback("the new commits include a merge")
             self.changed.update(commit.files)
             self.count += 1
+            self.shas.append(commit.sha[1:])
             yield commit._replace(sha=commit.sha[1:])
 
 
@@ -294,4 +300,5 @@ def _state(
         tip_files=snapshot.tip_files,
         consolidation_content=dict(snapshot.consolidation_content),
         history_headers=dict(snapshot.history_headers),
+        branches=snapshot.branches,
     )

@@ -29,6 +29,8 @@ KB_ARTICLES: dict[str, str | None] = {
     "simultaneous_edits": "KB-1004",
     "protocol_violations": "KB-1011",  # builder and validator talking directly
     "branch_behind": "KB-1012",  # acting on old messages
+    "branches": "KB-1012",
+    "layout": "KB-1020",
     "cost_overrun": "KB-1005",  # cost overruns
 }
 

@@ -61,6 +61,7 @@ _DURATIONS = (
     "task_slow",
     "edit_collision_window",
     "work_order_pickup",
+    "branch_stale",
 )
 # The strict coordination protocol's limits, by the names PROTOCOL.md gives them.
 STRICT_DEFAULTS = {
@@ -103,6 +104,7 @@ class Thresholds:
     task_slow: timedelta
     edit_collision_window: timedelta
     work_order_pickup: timedelta
+    branch_stale: timedelta
     git_size: int
     task_size_words: int
     monthly_budget: float | None

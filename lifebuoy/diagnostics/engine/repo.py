@@ -14,7 +14,7 @@ import threading
 import time
 import weakref
 from collections.abc import Generator, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
@@ -105,6 +105,8 @@ class Refs:
     head_branch: str | None  # None when HEAD is detached or points to an unborn branch
     branches: dict[str, str]  # local, then remote-tracking branches: name -> commit
     upstreams: list[Upstream]
+    times: dict[str, int] = field(default_factory=dict)  # name -> author time of its tip
+    local: frozenset[str] = frozenset()  # the names of local branches
 
 
 class TreeEntry(NamedTuple):
@@ -192,6 +194,7 @@ class Repo:
         self.is_shallow = shallow
         self.log_error: str | None = None
         self._refs: PendingGit | None = None  # started by ``open``, read by ``refs``
+        self._refs_read: Refs | None = None
 
     @property
     def is_bare(self) -> bool:
@@ -325,23 +328,33 @@ class Repo:
         return self.start(
             "for-each-ref",
             "--format=%(HEAD)%00%(refname)%00%(refname:short)%00%(objectname)%00%(objecttype)"
-            "%00%(upstream:short)%00%(upstream:track)",
+            "%00%(upstream:short)%00%(upstream:track)%00%(authordate:unix)",
             "refs/heads",
             "refs/remotes",
         )
 
     def refs(self) -> Refs:
-        """Branches and upstreams; the first call takes the listing ``open`` started."""
+        """Branches and upstreams; the first call takes the listing ``open`` started, later
+        calls give the same answer."""
+        if self._refs_read is not None:
+            return self._refs_read
         pending, self._refs = self._refs, None
         result = (pending or self._start_refs()).result(check=False)
         head_branch = None
         branches: dict[str, str] = {}
+        times: dict[str, int] = {}
+        local = set()
         upstreams = []
         for line in result.text.splitlines():
-            head, full, name, sha, kind, upstream, track = ([*line.split("\x00"), *[""] * 7])[:7]
+            head, full, name, sha, kind, upstream, track, stamp = (
+                [*line.split("\x00"), *[""] * 8]
+            )[:8]
             if kind != "commit" or name.endswith("/HEAD"):
                 continue
             branches[name] = sha
+            times[name] = int(stamp) if stamp.isdigit() else 0
+            if full.startswith("refs/heads/"):
+                local.add(name)
             if head == "*":
                 head_branch = name
             if upstream and full.startswith("refs/heads/"):
@@ -354,7 +367,13 @@ class Repo:
                         "gone" in track,
                     )
                 )
-        return Refs(head_branch, branches, upstreams)
+        self._refs_read = Refs(head_branch, branches, upstreams, times, frozenset(local))
+        return self._refs_read
+
+    def start_divergence(self, base: str, branch: str) -> PendingGit:
+        """Start listing the commits only one of ``base`` and ``branch`` has, and the
+        boundary between them (read with ``divergence``)."""
+        return self.start("rev-list", "--left-right", "--boundary", f"{base}...{branch}")
 
     def resolve(self, rev: str) -> str | None:
         result = self.run("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}", check=False)
@@ -490,3 +509,32 @@ def _parse(record: str) -> RawCommit:
         tuple(filter(None, files.split("\n"))),
     )
     return _new_tuple(RawCommit, values)  # the C constructor: this runs once per commit
+
+
+@dataclass(frozen=True)
+class Divergence:
+    behind: int  # commits only the base has
+    ahead: int  # commits only the branch has
+    related: bool  # the two share history (a merge-base exists)
+    ahead_shas: tuple[str, ...] | None  # the branch's own commits, None when more than kept
+
+
+def divergence(pending: PendingGit, keep: int) -> Divergence:
+    """Read ``Repo.start_divergence``: counts, whether a boundary (shared history) exists,
+    and the branch's own commits when there are at most ``keep`` of them."""
+    result = pending.result()
+    behind = ahead = 0
+    boundary = False
+    mine: list[str] = []
+    for line in result.text.splitlines():
+        mark = line[:1]
+        if mark == "<":
+            behind += 1
+        elif mark == ">":
+            ahead += 1
+            if len(mine) <= keep:
+                mine.append(line[1:].strip())
+        elif mark == "-":
+            boundary = True
+    related = boundary or (behind == 0 and ahead == 0)
+    return Divergence(behind, ahead, related, tuple(mine) if len(mine) <= keep else None)

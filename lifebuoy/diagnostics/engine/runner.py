@@ -13,6 +13,7 @@ from lifebuoy.diagnostics.engine.build import ProgressSink, Scope, build_snapsho
 from lifebuoy.diagnostics.engine.checks import (
     agent_activity,
     branch_behind,
+    branches,
     c3_validation,
     channel_writer_mismatch,
     conflict_commits,
@@ -20,6 +21,7 @@ from lifebuoy.diagnostics.engine.checks import (
     consolidation_time,
     cost_overrun,
     heartbeat_sweeps,
+    layout,
     machine_heartbeats,
     protocol_violations,
     repo_size,
@@ -51,6 +53,7 @@ class Check(Protocol):
 
 
 CHECKS: tuple[Check, ...] = (
+    layout,
     agent_activity,
     machine_heartbeats,
     status_contradictions,
@@ -73,6 +76,7 @@ CHECKS: tuple[Check, ...] = (
     channel_writer_mismatch,
     heartbeat_sweeps,
     branch_behind,
+    branches,
     cost_overrun,
 )
 
@@ -93,7 +97,11 @@ class Report:
 
 
 def run_checks(snapshot: RepoSnapshot, checks: Sequence[Check] = CHECKS) -> list[Finding]:
-    """Every check's findings with solutions and KB article attached, worst first."""
+    """Every check's findings with solutions and KB article attached, worst first. Without
+    any Dual Trinity layout there is one finding, which asks for a profile: the checks would
+    only say, each its own way, that nothing of the profile is there."""
+    if layout in checks and not layout.found(snapshot):
+        checks = (layout,)
     findings = [
         dataclasses.replace(
             finding,

@@ -15,6 +15,7 @@ from itertools import pairwise
 from operator import itemgetter
 from typing import Any, Generic, NamedTuple, TypeVar
 
+from lifebuoy.diagnostics.engine.branchinfo import Branches
 from lifebuoy.diagnostics.engine.profiles import Profile
 from lifebuoy.diagnostics.engine.repo import Upstream
 from lifebuoy.diagnostics.engine.timeutil import from_epoch
@@ -329,6 +330,8 @@ class RepoSnapshot:
     # commits not in the coordinator's branch that carry consolidation inputs (several
     # branches analysed): they feed no consolidation there
     off_branch: frozenset[str] = frozenset()
+    # every branch against the default branch
+    branches: Branches = field(default_factory=lambda: Branches(None, None))
     # what checks derive from the snapshot and share (see ``derived``)
     _derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 

@@ -233,6 +233,31 @@ QUEUE_NOT_MOVED = S(
     "about 10 minutes",
 )
 
+BRANCH_HOUSEKEEPING = S(
+    "Work sits on branches nobody merges",
+    "An agent delivered on its own branch and the branch was left behind, or a branch holds a "
+    "history that was never meant to be merged.",
+    (
+        "For a branch with stale work: merge it into the default branch, or delete it if the "
+        "work is abandoned.",
+        "For an unrelated branch: leave it out of merges; rename or archive it if it only "
+        "confuses the agents.",
+        "Make the coordinator's routine end with every agent branch merged or closed.",
+    ),
+    "about 15 minutes",
+)
+CHOOSE_PROFILE = S(
+    "The repository does not follow the expected layout",
+    "No coordination file, agent prefix or heartbeat of the chosen profile appears, so the "
+    "deployment uses another layout variant, or the path is not a deployment repository.",
+    (
+        "Look at the repository's coordination folders and commit subjects.",
+        "Run the doctor again with the matching built-in profile (--profile), or write a "
+        "profile that extends dual-trinity with the paths and prefixes in use.",
+    ),
+    "about 10 minutes",
+)
+
 SOLUTIONS: dict[str, tuple[Solution, ...]] = {
     "agent_activity": (SESSION_EXPIRED, GIT_SYNC, OVERLOADED),
     "machine_heartbeats": (DAEMON_STOPPED, GIT_SYNC),
@@ -256,6 +281,8 @@ SOLUTIONS: dict[str, tuple[Solution, ...]] = {
     "simultaneous_edits": (RESOLVE_CONFLICT, STALE_BRANCH),
     "protocol_violations": (PROTOCOL,),
     "branch_behind": (STALE_BRANCH,),
+    "branches": (BRANCH_HOUSEKEEPING, MERGE_REPORTS),
+    "layout": (CHOOSE_PROFILE,),
     "cost_overrun": (INEFFICIENT, UNNEEDED_WORK, BUDGET),
 }
 

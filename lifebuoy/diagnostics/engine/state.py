@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from lifebuoy.diagnostics.engine.branchinfo import Branches, BranchInfo
 from lifebuoy.diagnostics.engine.profiles import Profile
 from lifebuoy.diagnostics.engine.snapshot import (
     AgentActivity,
@@ -44,7 +45,7 @@ from lifebuoy.diagnostics.engine.snapshot import (
     TipFiles,
 )
 
-STATE_VERSION = 5
+STATE_VERSION = 6
 EDGE_KEEP = timedelta(days=7)  # first writes per file older than this are dropped
 _new = tuple.__new__
 _WRITE_EVENTS = (
@@ -87,6 +88,7 @@ class EngineState:
     consolidation_content: dict[str, str] = field(default_factory=dict)
     # channel writes in ``events.channel_messages`` whose headers pair forbidden agents
     history_headers: dict[str, tuple[HeaderHit, ...]] = field(default_factory=dict)
+    branches: Branches = field(default_factory=lambda: Branches(None, None))
     version: int = STATE_VERSION
 
 
@@ -248,6 +250,14 @@ def state_to_json(state: EngineState) -> dict[str, Any]:
         },
     }
     positions = history.positions  # of kept events' commits, all in the commit table
+    data["branches"] = [
+        state.branches.default,
+        state.branches.default_sha,
+        [
+            [b.name, b.sha, b.last_ts, b.behind, b.ahead, b.related, b.ahead_shas]
+            for b in state.branches.items
+        ],
+    ]
     data["strings"] = list(t.strings)
     data["commits"] = [t.shas, t.times, t.subjects, [positions.get(sha, 0) for sha in t.shas]]
     data["writes"] = list(t.columns)
@@ -390,6 +400,19 @@ def _read(data: dict[str, Any]) -> EngineState:
             name: tuple(HeaderHit(a, b, line, text) for a, b, line, text in hits)
             for name, hits in data["history_headers"].items()
         },
+        branches=_read_branches(data["branches"]),
+    )
+
+
+def _read_branches(data: list[Any]) -> Branches:
+    default, sha, items = data
+    return Branches(
+        default,
+        sha,
+        tuple(
+            BranchInfo(name, tip, ts, behind, ahead, related, None if own is None else tuple(own))
+            for name, tip, ts, behind, ahead, related, own in items
+        ),
     )
 
 
