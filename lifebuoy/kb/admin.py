@@ -12,6 +12,7 @@ from .models import (
     TicketArticleLink,
     VocabularyEntry,
 )
+from .search import Vocabulary
 from .search.text import words
 
 
@@ -40,7 +41,8 @@ def _is_lead(request: HttpRequest) -> bool:
     return isinstance(user, User) and user.is_active and user.role in (Role.LEAD, Role.ADMIN)
 
 
-IGNORED = "Searches ignore words like “the”, “not” or “down”; use at least one other word."
+SMALL_WORD = "Searches ignore a word like “the”, “not” or “down” on its own; add another word."
+NO_MEANING = "Searches ignore words like “the” or “not” here; name at least one other word."
 
 
 class VocabularyEntryForm(forms.ModelForm[VocabularyEntry]):
@@ -50,14 +52,14 @@ class VocabularyEntryForm(forms.ModelForm[VocabularyEntry]):
 
     def clean_phrase(self) -> str:
         phrase = " ".join(self.cleaned_data["phrase"].lower().split())
-        if not words(phrase):
-            raise forms.ValidationError(IGNORED)
+        if not Vocabulary.from_pairs([(phrase, "x")]).entries:
+            raise forms.ValidationError(SMALL_WORD)
         return phrase
 
     def clean_means(self) -> str:
         means: str = self.cleaned_data["means"].strip()
         if not words(means):
-            raise forms.ValidationError(IGNORED)
+            raise forms.ValidationError(NO_MEANING)
         return means
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import datetime
 from typing import Final
 
@@ -68,16 +68,17 @@ def learned_term_record(*, organization_id: int, article_id: int, text: str, now
     return len(terms)
 
 
-def _visible_counts(*, organization_id: int | None, terms: list[str]) -> dict[str, dict[int, int]]:
+def _visible_counts(
+    *, organization_id: int | None, terms: list[str], article_ids: Collection[int] | None
+) -> dict[str, dict[int, int]]:
     """term -> article -> signals the reader may draw on (see the module's invariants)."""
-    rows = (
-        LearnedTerm.objects.filter(term__in=terms)
-        .values("term", "article_id")
-        .annotate(
-            organizations=Count("organization_id", distinct=True),
-            own=Sum("count", filter=Q(organization_id=organization_id)),
-            total=Sum("count"),
-        )
+    learned = LearnedTerm.objects.filter(term__in=terms)
+    if article_ids is not None:
+        learned = learned.filter(article_id__in=list(article_ids))
+    rows = learned.values("term", "article_id").annotate(
+        organizations=Count("organization_id", distinct=True),
+        own=Sum("count", filter=Q(organization_id=organization_id)),
+        total=Sum("count"),
     )
     counts: dict[str, dict[int, int]] = defaultdict(dict)
     for row in rows:
@@ -102,12 +103,17 @@ def boost_from_counts(counts: dict[str, dict[int, int]]) -> dict[int, float]:
     return {a: BOOST_MAX * min(1.0, e / FULL_EVIDENCE) for a, e in evidence.items()}
 
 
-def learned_boosts(*, organization_id: int | None, text: str) -> dict[int, float]:
-    """Article id -> lift for a reader of ``organization_id`` (None: staff, shared words only)."""
+def learned_boosts(
+    *, organization_id: int | None, text: str, article_ids: Collection[int] | None = None
+) -> dict[int, float]:
+    """Article id -> lift for a reader of ``organization_id`` (None: staff, shared words only),
+    among ``article_ids`` (the articles being ranked: how distinctive a word is is judged
+    among them) or among all articles."""
     terms = learnable_terms(text)
-    if not terms:
+    if not terms or (article_ids is not None and not article_ids):
         return {}
-    return boost_from_counts(_visible_counts(organization_id=organization_id, terms=terms))
+    counts = _visible_counts(organization_id=organization_id, terms=terms, article_ids=article_ids)
+    return boost_from_counts(counts)
 
 
 def rerank(hits: Iterable[tuple[int, float]], boosts: dict[int, float], limit: int) -> list[int]:

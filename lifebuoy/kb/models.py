@@ -75,6 +75,8 @@ class Article(TimeStampedModel):
         indexes: ClassVar = [
             models.Index(fields=["state", "visibility", "category"], name="kb_article_filter"),
             models.Index(fields=["-view_count"], name="kb_article_views"),
+            # The suggestions' cache key holds the newest change: read from this index.
+            models.Index(fields=["updated_at"], name="kb_article_updated"),
         ]
 
     def __str__(self) -> str:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from lifebuoy.accounts.models import STAFF_ROLES, Role, User
 from lifebuoy.core.errors import NotFound, PermissionDenied
@@ -27,7 +27,7 @@ from .models import (
     TicketArticleLink,
     Visibility,
 )
-from .search import Hit, Restriction, run_search, vocabulary_current
+from .search import Hit, Restriction, run_search, search_stamps, vocabulary_current
 
 SEARCH_LIMIT_MAX = 50
 SUGGESTION_COUNT = 3
@@ -109,7 +109,11 @@ def _organization_of(user: User | None) -> int | None:
 
 
 def _ranked(user: User | None, text: str, hits: list[Hit], limit: int) -> list[Article]:
-    boosts = learned_boosts(organization_id=_organization_of(user), text=text)
+    boosts = learned_boosts(
+        organization_id=_organization_of(user),
+        text=text,
+        article_ids=[h.article_id for h in hits],
+    )
     return _load(rerank(((h.article_id, h.score) for h in hits), boosts, limit))
 
 
@@ -152,15 +156,13 @@ def kb_suggest(
     # Every view of a ticket asks again with the same text: the engine's answer is kept until
     # an article or the vocabulary changes (the key holds both stamps) or SUGGEST_TTL passes.
     # Learned words are applied after the cache: they differ by organization and change often.
-    vocabulary = vocabulary_current()
-    stamp = Article.objects.aggregate(newest=Max("updated_at"), count=Count("id"))
+    articles_stamp, vocabulary_stamp = search_stamps()
+    vocabulary = vocabulary_current(vocabulary_stamp)
     wanted = max(limit, CANDIDATES)
     key = (
         "kb:suggest:"
         + hashlib.sha256(
-            repr(
-                (text, restriction, wanted, stamp["newest"], stamp["count"], vocabulary.stamp)
-            ).encode()
+            repr((text, restriction, wanted, articles_stamp, vocabulary_stamp)).encode()
         ).hexdigest()
     )
     hits: list[Hit] | None = cache.get(key)

@@ -17,7 +17,7 @@ from .postgres import PostgresBackend
 from .sqlite import SqliteBackend
 from .terms import expand, remember
 from .text import Document, document_for, words
-from .vocabulary import Vocabulary, vocabulary_current
+from .vocabulary import Vocabulary, search_stamps, vocabulary_current
 
 __all__ = [
     "Document",
@@ -30,6 +30,7 @@ __all__ = [
     "document_for",
     "index_documents",
     "run_search",
+    "search_stamps",
     "vocabulary_current",
 ]
 

@@ -57,10 +57,12 @@ def test_a_lead_changes_and_deletes_a_default_entry(client, lead):
 
 def test_an_entry_of_ignored_words_is_refused_with_the_reason(client, lead):
     client.force_login(lead)
-    response = client.post(ADD, _entry("not the", "c2"))
-    assert response.status_code == HTTPStatus.OK
-    assert "Searches ignore words like" in response.content.decode()
-    assert not VocabularyEntry.objects.filter(phrase="not the").exists()
+    alone = client.post(ADD, _entry("the", "c2")).content.decode()
+    assert "Searches ignore a word like “the”, “not” or “down” on its own" in alone
+    meaningless = client.post(ADD, _entry("kaput", "not the")).content.decode()
+    assert "Searches ignore words like “the” or “not” here" in meaningless
+    assert not VocabularyEntry.objects.filter(phrase__in=["the", "kaput"]).exists()
+    assert client.post(ADD, _entry("goes down", "offline")).status_code == HTTPStatus.FOUND
 
 
 def test_agents_in_the_admin_cannot_change_the_vocabulary(client, ted):
