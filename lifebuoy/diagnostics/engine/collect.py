@@ -91,8 +91,9 @@ class HistoryCollector:
 
         ``git log`` lists a linear history child before parent, so a higher position is a
         descendant: an input pairs with a consolidation only from a lower position. The
-        commits read on top of an earlier history continue its numbering. Only the commits of
-        the kept consolidation events keep a position.
+        commits read on top of an earlier history continue its numbering. Positions of
+        commits whose events are no longer kept are dropped once they pile up (they are never
+        looked up, nor saved).
         """
         history = self.history
         last = before + self._streamed
@@ -102,6 +103,11 @@ class HistoryCollector:
         self._stream_index = {}
         self._streamed = 0
         events = history.events
+        limit = sum(
+            r.limit for r in (events.inputs, events.consolidations, events.consolidation_merges)
+        )
+        if len(positions) <= 2 * (limit + events.merges.limit):
+            return  # positions of events no longer kept are never looked up, nor saved
         kept = {w.commit.sha for w in events.inputs}
         kept.update(w.commit.sha for w in events.consolidations)
         kept.update(c.sha for c in events.consolidation_merges)

@@ -200,6 +200,17 @@ class Repo:
     def is_bare(self) -> bool:
         return self.work_tree is None
 
+    @property
+    def is_partial(self) -> bool:
+        """A partial clone (objects left to a promisor remote): a blob may be absent without
+        the repository being damaged. Read from its config file, without running git."""
+        try:
+            config = (self.git_dir / "config").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return True  # unknown: assume the worst
+        lowered = config.lower()
+        return "promisor" in lowered or "partialclone" in lowered
+
     @classmethod
     def open(cls, path: Path) -> Repo:
         if not path.exists():

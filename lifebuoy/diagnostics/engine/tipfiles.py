@@ -26,6 +26,8 @@ MAX_DOCUMENTS = 5000
 MAX_GREP_PATHS = 1000  # more changed paths than this: grep the whole tip instead
 _UNREADABLE = re.compile(r"'(?P<name>[^']+)': unable to read")
 _BINARY_PROBE = 8000
+_MAY_HOLD_MARKER = re.compile(rb"(?m)^(?:<{7}|={7}|>{7})")
+_AS_GREP = re.compile(r"(?:<{7}|={7}|>{7})(?: |\Z)")  # MARKER_ERE on a line without its newline
 
 Objects = dict[str, GitObject | None]
 
@@ -95,8 +97,12 @@ def update_tip_files(
         kept, paths = [], []
     else:
         paths = sorted(changed)
-    grep = _start_grep(repo, [sha], paths) if changed else None
+    # A few changed paths are searched in the documents' own cat-file batch (one process
+    # less); many, or a partial clone (where git grep tells a missing blob), with git grep.
+    in_batch = bool(paths) and not repo.is_partial
+    grep = _start_grep(repo, [sha], paths) if changed and not in_batch else None
     with grep or nullcontext():  # stopped unless read: on an error, or a full read instead
+        scan = [f"{sha}:{p}" for p in paths] if in_batch else []
         read = _update_documents(
             repo,
             profile,
@@ -105,13 +111,16 @@ def update_tip_files(
             previous=previous,
             changed=changed,
             not_read=not_read,
-            extra=extra,
+            extra=[*extra, *scan],
         )
         if read is None:
             return None
         result, objects = read
         before = len(not_read)
-        _collect_markers(grep, {sha: branch}, result, not_read)
+        if in_batch:
+            result.markers = _markers_in(objects, sha, branch, paths)
+        else:
+            _collect_markers(grep, {sha: branch}, result, not_read)
     result.markers = sorted(
         [MarkerHit(branch, m.path, m.line, m.text) for m in kept] + result.markers,
         key=lambda m: (m.path, m.line),
@@ -133,7 +142,7 @@ def _update_documents(
 ) -> tuple[TipFiles, Objects] | None:
     documents = {p: oid for p, oid in previous.documents.items() if p not in changed}
     candidates = sorted(p for p in changed if _is_document(profile, p))
-    names = [*dict.fromkeys(documents.values()), *(f"{sha}:{p}" for p in candidates), *extra]
+    names = list(dict.fromkeys([*documents.values(), *(f"{sha}:{p}" for p in candidates), *extra]))
     objects = repo.read_objects(names)
     result = TipFiles()
     before = len(not_read)
@@ -236,6 +245,24 @@ def _collect_markers(
                 "its content is missing, so it was not searched for markers",
             )
         )
+
+
+def _markers_in(objects: Objects, sha: str, branch: str, paths: list[str]) -> list[MarkerHit]:
+    """What ``git grep -I`` finds at ``sha`` in ``paths``, from blobs already read: text
+    files only (no NUL in the first 8,000 bytes, git's own test), lines split on newlines."""
+    hits = []
+    for path in paths:
+        found = objects.get(f"{sha}:{path}")
+        if found is None or found.kind != "blob":
+            continue  # deleted at the tip, or not a file
+        data = found.data
+        if b"\0" in data[:_BINARY_PROBE] or not _MAY_HOLD_MARKER.search(data):
+            continue
+        lines = data.decode("utf-8", "replace").split("\n")
+        for number, line in enumerate(lines, start=1):
+            if _AS_GREP.match(line) and MARKER.match(line):
+                hits.append(MarkerHit(branch, path, number, line.rstrip()))
+    return hits
 
 
 def _split_hit(rest: str) -> tuple[str | None, int, str]:

@@ -71,7 +71,12 @@ def _real(snapshot: RepoSnapshot) -> list[CommitRef]:
 
 
 def _inputs(snapshot: RepoSnapshot) -> list[tuple[int, int, str]]:
-    """(position, author time, sha) of the kept inputs on the coordinator's branch."""
+    """(position, author time, sha) of the kept inputs on the coordinator's branch, in
+    history order; once per snapshot."""
+    return snapshot.derived("consolidation_inputs", _placed_inputs)
+
+
+def _placed_inputs(snapshot: RepoSnapshot) -> list[tuple[int, int, str]]:
     positions = snapshot.history.positions
     off = snapshot.off_branch
     return sorted(
@@ -137,14 +142,14 @@ def _durations(snapshot: RepoSnapshot) -> list[Finding]:
 def _pending(snapshot: RepoSnapshot) -> list[Finding]:
     real = real_consolidations(snapshot)
     since = snapshot.history.positions.get(real[-1].sha, 1) if real else 1
-    waiting = {sha for position, _, sha in _inputs(snapshot) if position >= since}
+    inputs = _inputs(snapshot)
+    tail = inputs[bisect.bisect_left(inputs, (since,)) :]  # from the last consolidation on
     limit = snapshot.profile.thresholds.consolidation_slow.total_seconds()
+    if not tail or snapshot.now_ts - min(ts for _, ts, _ in tail) <= limit:
+        return []
+    waiting = {sha for _, _, sha in tail}
     writes = [w for w in snapshot.history.events.inputs if w.commit.sha in waiting]
-    if not writes:
-        return []
     oldest = min(w.commit.ts for w in writes)
-    if snapshot.now_ts - oldest <= limit:
-        return []
     after = "since the last consolidation" if real else "and nothing has been consolidated yet"
     summary = (
         f"{len(writes)} report(s) have been waiting up to "
