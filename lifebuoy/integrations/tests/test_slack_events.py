@@ -15,7 +15,7 @@ from slack_sdk.socket_mode.request import SocketModeRequest
 
 from lifebuoy.integrations.slack import inbound
 from lifebuoy.integrations.slack.inbound import slack_event_process
-from lifebuoy.integrations.slack.models import EventStatus, SlackEvent, SlackMessage
+from lifebuoy.integrations.slack.models import EventStatus, SlackEvent, SlackFile, SlackMessage
 from lifebuoy.integrations.slack.services import slack_channel_connect
 from lifebuoy.integrations.slack.socket_mode import socket_mode_handle
 from lifebuoy.integrations.tests.fake_slack import APP_ID, BOT_USER
@@ -226,3 +226,37 @@ def test_one_slack_user_in_two_organizations_channels_writes_in_each_as_its_cust
     assert globex_ticket.organization == globex
     assert globex_ticket.requester.organization == globex
     assert globex_ticket.requester.email.endswith("@users.slack.invalid")
+
+
+def test_files_stay_links_without_files_read_or_over_the_limit(
+    slack, sender, acme_channel, alice, settings
+):
+    slack.add_user("UALICE001", "Alice", "alice@acme.example")
+    settings.LIFEBUOY_MAX_ATTACHMENT_BYTES = 10
+    small = slack.add_file("F0000001", "small.txt", b"tiny")
+    large = slack.add_file("F0000002", "large.txt", b"x" * 11)
+    opening = sender.message(CHANNEL, "UALICE001", "Two files")
+    opening["event"]["files"] = [small, large]
+    sender.send(opening)
+    process_events()
+    files = {f.name: f for f in SlackFile.objects.all()}
+    assert files["small.txt"].attachment is not None
+    assert files["large.txt"].attachment is None
+    assert files["large.txt"].note.startswith("over the")
+    ticket = Ticket.objects.get()
+    assert "Shared in Slack: [large.txt](https://acme.slack.com/files/F0000002/large.txt)" in (
+        ticket.description
+    )
+
+    slack.state.files_read = False  # the bot token lost files:read
+    reply = sender.message(CHANNEL, "UALICE001", "One more", thread_ts=opening["event"]["ts"])
+    reply["event"]["files"] = [small]
+    sender.send(reply)
+    process_events()
+    latest = SlackFile.objects.order_by("-id").first()
+    assert latest is not None
+    assert latest.attachment is None
+    assert latest.note == "the bot token lacks files:read"
+    assert "not copied: the bot token lacks files:read" in (
+        Message.objects.get(body__startswith="One more").body
+    )
