@@ -22,8 +22,8 @@ TABLE = "ticket_search"
 CONFIG = "english"
 # ts_rank's normalization 1: a long conversation does not outrank a short, precise ticket.
 NORMALIZATION = 1
-# The desk's text filter keeps the newest this many matches (its counts stop at 10,000 too).
-FILTER_MATCHES = 10_000
+# The desk's text filter keeps the newest this many matches (a page, its count, "all matching").
+FILTER_MATCHES = 2_000
 # Similar tickets: the words a ticket is looked up by, and how many earlier matches are ranked.
 SIMILAR_WORDS = 8
 SIMILAR_CANDIDATES = 400
@@ -176,9 +176,10 @@ class PostgresBackend:
         lexemes = self._distinctive(cursor, text)
         if not lexemes:
             return []
-        # Any of those words in the subject or description (A, B) of an earlier ticket; the
-        # candidates are the newest matches, so no word can make this slow.
-        tsquery = " | ".join("'" + lexeme.replace("'", "''") + "':AB" for lexeme in lexemes)
+        # Any of those words anywhere in an earlier ticket (a weight restriction would make the
+        # index recheck every candidate), ranked with the subject and description weighing
+        # most; the candidates are the newest matches, so no word can make this slow.
+        tsquery = " | ".join("'" + lexeme.replace("'", "''") + "'" for lexeme in lexemes)
         cursor.execute(
             f"WITH candidates AS MATERIALIZED (SELECT s.ticket_id FROM {TABLE} s "  # noqa: S608
             "WHERE s.doc_all @@ to_tsquery('simple', %s) AND s.ticket_id < %s "

@@ -82,10 +82,12 @@ class SqliteBackend:
     ) -> list[Hit]:
         match = query.fts5(PUBLIC_COLUMNS if public_only else ())
         scope, params = (
-            ("", []) if within is None else (f"AND rowid IN ({within.sql})", list(within.params))
+            ("", []) if within is None else (f"AND +rowid IN ({within.sql})", list(within.params))
         )
         # The newest RANK_CANDIDATES matches are ranked (a rowid bound FTS5 applies inside the
-        # index), so a word found in half the tickets costs what a rarer one does.
+        # index), so a word found in half the tickets costs what a rarer one does. The "+" keeps
+        # the visible tickets a filter on FTS5's matches: as the index's input, each visible
+        # ticket would be one more FTS5 lookup.
         cursor.execute(
             f"SELECT rowid, bm25({TABLE}, %s, %s, %s, %s, %s) AS rank FROM {TABLE} "  # noqa: S608
             f"WHERE {TABLE} MATCH %s {scope} AND rowid >= coalesce((SELECT min(rowid) FROM ("
