@@ -13,7 +13,8 @@ into the mirror, the doctor continuing from the last run's state with the 100 ne
 storing the run and its state, status changes, tasks and problems. The same poll is also
 timed in a "new worker" (the decoded state dropped from memory, so it is read from the
 database). Also timed: a poll with nothing new (the early stop), and the fetch and a full
-doctor run alone, to show where the time goes.
+doctor run alone, to show where the time goes. CPU per poll is the user and system time of
+the process and of the git processes it waited for (fetch and doctor).
 """
 
 from __future__ import annotations
@@ -97,6 +98,12 @@ def ms(seconds: float) -> float:
     return round(seconds * 1000, 1)
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and of the child processes it waited for (git)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
 def bench_history(workdir: Path, history: int, rounds: int) -> dict[str, object]:
     from lifebuoy.accounts.models import Role, User
     from lifebuoy.accounts.services import organization_create
@@ -126,15 +133,16 @@ def bench_history(workdir: Path, history: int, rounds: int) -> dict[str, object]
     first = deployment_poll(deployment=deployment, now=now)
     first_s = time.perf_counter() - began
     assert first.outcome == "diagnosed", first.error
-    polls, cold, unchanged, fetches, doctors = [], [], [], [], []
+    polls, cold, unchanged, fetches, doctors, cpus = [], [], [], [], [], []
     profile = load_profile(deployment.profile)
     mirror = mirrors_root() / deployment.mirror_path
     for round_ in range(rounds):
         last = append_commits(customer, last, seed=round_)
         now = datetime.fromtimestamp(last, tz=UTC) + timedelta(seconds=30)
-        began = time.perf_counter()
+        began, cpu_began = time.perf_counter(), cpu_seconds()
         result = deployment_poll(deployment=deployment, now=now)
         polls.append(time.perf_counter() - began)
+        cpus.append(cpu_seconds() - cpu_began)
         assert result.outcome == "diagnosed", result.error
         assert result.run is not None
         assert result.run.new_commits == NEW_COMMITS, result.run.new_commits
@@ -164,6 +172,7 @@ def bench_history(workdir: Path, history: int, rounds: int) -> dict[str, object]
         "first_poll_ms": ms(first_s),
         "poll_median_ms": ms(statistics.median(polls)),
         "poll_best_ms": ms(min(polls)),
+        "poll_cpu_median_ms": ms(statistics.median(cpus)),
         "cold_median_ms": ms(statistics.median(cold)),
         "unchanged_median_ms": ms(statistics.median(unchanged)),
         "fetch_median_ms": ms(statistics.median(fetches)),
@@ -200,15 +209,16 @@ def main() -> None:
 
         print(f"# {machine()}; database {connection.vendor}")
         print(
-            "history | first poll | poll +100 (median / best) | +100, state from the database"
-            " | nothing new | fetch | full doctor"
+            "history | first poll | poll +100 (median / best) | CPU per poll +100 (median)"
+            " | +100, state from the database | nothing new | fetch | full doctor"
         )
         try:
             for history in args.history:
                 r = bench_history(workdir, history, args.rounds)
                 print(
                     f"{r['history']:>7,} | {r['first_poll_ms']:>8} ms | "
-                    f"{r['poll_median_ms']} / {r['poll_best_ms']} ms | {r['cold_median_ms']} ms | "
+                    f"{r['poll_median_ms']} / {r['poll_best_ms']} ms | "
+                    f"{r['poll_cpu_median_ms']} ms | {r['cold_median_ms']} ms | "
                     f"{r['unchanged_median_ms']} ms | {r['fetch_median_ms']} ms | "
                     f"{r['doctor_median_ms']} ms",
                     flush=True,

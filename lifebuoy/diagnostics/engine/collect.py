@@ -30,6 +30,7 @@ RECENT_WINDOW = 30 * 86400
 _new = tuple.__new__  # builds NamedTuples without their Python-level __new__ (hot path)
 PROGRESS_EVERY = 2000
 BEAT_SUBJECTS = 10_000
+INDEX_PRUNE = 20_000  # stream positions held before those of dropped events are forgotten
 MAX_SOURCES = 6  # paths of a consolidating commit looked at as rename sources
 
 Progress = Callable[[int], None]
@@ -77,14 +78,31 @@ class HistoryCollector:
         for commit in commits:
             self.add(commit)
             seen += 1
-            if progress is not None and seen % PROGRESS_EVERY == 0:
-                progress(seen)
+            if seen % PROGRESS_EVERY == 0:
+                if progress is not None:
+                    progress(seen)
+                if len(self._stream_index) > INDEX_PRUNE:
+                    self._prune_index()
         if progress is not None:
             progress(seen)
         if history.heartbeat_commits:
             history.methods[HEARTBEAT] = history.heartbeat_commits
         self._place(before)
         return history
+
+    def _prune_index(self) -> None:
+        """Forget where the commits of events no longer kept came: an event that left its
+        bounded list never comes back (later ones are newer), so memory stays flat."""
+        kept = self._kept()
+        self._stream_index = {s: i for s, i in self._stream_index.items() if s in kept}
+
+    def _kept(self) -> set[str]:
+        events = self.history.events
+        kept = {w.commit.sha for w in events.inputs}
+        kept.update(w.commit.sha for w in events.consolidations)
+        kept.update(c.sha for c in events.consolidation_merges)
+        kept.update(c.sha for c in events.merges)
+        return kept
 
     def _place(self, before: int) -> None:
         """Positions in the history (1 for the oldest commit), from this stream's order.
@@ -108,10 +126,7 @@ class HistoryCollector:
         )
         if len(positions) <= 2 * (limit + events.merges.limit):
             return  # positions of events no longer kept are never looked up, nor saved
-        kept = {w.commit.sha for w in events.inputs}
-        kept.update(w.commit.sha for w in events.consolidations)
-        kept.update(c.sha for c in events.consolidation_merges)
-        kept.update(c.sha for c in events.merges)
+        kept = self._kept()
         history.positions = {sha: p for sha, p in positions.items() if sha in kept}
 
     def add(self, commit: RawCommit) -> None:

@@ -55,3 +55,20 @@ def test_a_poll_finds_markers_in_its_one_object_read_without_git_grep(repo, monk
         ("notes/c.md", 4),
         ("notes/c.md", 6),
     }
+
+
+def test_positions_stay_right_when_those_of_dropped_events_are_forgotten(tmp_path, monkeypatch):
+    """The stream positions of events that left their bounded lists are forgotten as the
+    history is read (memory stays flat); what is kept still pairs inputs like before."""
+    from lifebuoy.diagnostics.engine import collect
+    from lifebuoy.diagnostics.engine import snapshot as snapshot_module
+    from lifebuoy.diagnostics.engine.snapshot import Recent, commit_key, write_key
+    from lifebuoy.diagnostics.engine.tests.synthetic import init_bare
+    from lifebuoy.diagnostics.engine.tests.test_incremental import polls
+
+    monkeypatch.setattr(snapshot_module, "_writes", lambda limit: Recent(4, write_key))
+    monkeypatch.setattr(snapshot_module, "_commits", lambda limit: Recent(3, commit_key))
+    monkeypatch.setattr(collect, "PROGRESS_EVERY", 5)
+    monkeypatch.setattr(collect, "INDEX_PRUNE", 6)
+    found = polls(init_bare(tmp_path / "m.git"), seed=13, rounds=4, first=120)
+    assert "consolidation_time" in found
