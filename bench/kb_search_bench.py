@@ -12,7 +12,15 @@ typo/prefix expansion against the vocabulary, the full-text query, loading the a
 - topical search: 1-3 of the most frequent words of one topic, as customers search, 20% with
   a typo and 30% with the last word cut short, as a customer (published customer-facing only);
 - common-word search: the same with the corpus's 300 most frequent words (a stress test);
-- suggest: the 80 ticket texts of the evaluation set (subject and description, 30-80 words).
+- suggest: the 80 ticket texts of the older evaluation set (subject and description, 30-80
+  words), cache cleared before each round so every call is computed;
+- typing: suggestions while a customer types, as the portal asks for them (after a pause, once
+  12 characters are typed): every word-boundary prefix of the labelled customer questions in
+  lifebuoy/kb/evaluation/questions.yaml, asked by a customer of an organization with learned
+  words, against the default vocabulary and 10,000 learned signals from 200 organizations.
+
+Beside each latency: CPU per operation, of this process (on SQLite the whole query runs here)
+and, on PostgreSQL, of the server process serving the connection (read from /proc).
 """
 
 from __future__ import annotations
@@ -172,49 +180,176 @@ def percentiles(samples: list[float]) -> dict[str, float]:
     }
 
 
-def _time_searches(queries: list[str], restriction: object) -> tuple[list[float], int]:
+def _backend_pid() -> int | None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return int(cursor.fetchone()[0])
+
+
+def _server_cpu(pid: int | None) -> float:
+    """CPU seconds (user + system) of the database server process ``pid``; 0 without one."""
+    if pid is None:
+        return 0.0
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class CpuMeter:
+    """CPU per operation over a block: this process, and the database server's process."""
+
+    def __init__(self) -> None:
+        self.pid = _backend_pid()
+
+    def __enter__(self) -> CpuMeter:
+        self.began = (time.process_time(), _server_cpu(self.pid))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.spent = (
+            time.process_time() - self.began[0],
+            _server_cpu(self.pid) - self.began[1],
+        )
+
+    def per_op(self, count: int) -> dict[str, float]:
+        return {
+            "client_cpu": round(self.spent[0] / count * 1000, 2),
+            "server_cpu": round(self.spent[1] / count * 1000, 2),
+        }
+
+
+def _time_searches(queries: list[str], restriction: object) -> tuple[list[float], int, dict]:
     from lifebuoy.kb.selectors import kb_search
 
     timings: list[float] = []
     empty = 0
-    for text in queries:
-        began = time.perf_counter()
-        found = kb_search(user=None, text=text, restriction=restriction, limit=10)  # type: ignore[arg-type]
-        timings.append(time.perf_counter() - began)
-        empty += not found
-    return timings, empty
+    with CpuMeter() as meter:
+        for text in queries:
+            began = time.perf_counter()
+            found = kb_search(user=None, text=text, restriction=restriction, limit=10)  # type: ignore[arg-type]
+            timings.append(time.perf_counter() - began)
+            empty += not found
+    return timings, empty, meter.per_op(len(queries))
+
+
+def typing_prefixes(questions: list[str]) -> list[str]:
+    """What the portal asks while each question is typed: the text at every word boundary,
+    once it is 12 characters long (the portal waits for a pause and 12 characters)."""
+    prefixes = []
+    for question in questions:
+        parts = question.split()
+        for n in range(1, len(parts) + 1):
+            text = " ".join(parts[:n])
+            if len(text) >= 12:
+                prefixes.append(text)
+    return prefixes
+
+
+def teach(seed: int, organizations: int = 200, signals: int = 10_000) -> int:
+    """Learned words at scale: ``signals`` "solved" clicks and ticket links spread over
+    ``organizations``, each teaching the words of a seed question or a generated sentence."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from lifebuoy.accounts.models import Organization
+    from lifebuoy.kb.evaluation import load_questions
+    from lifebuoy.kb.learning import learned_term_record
+    from lifebuoy.kb.models import Article, LearnedTerm
+
+    rng = random.Random(seed + 3)
+    maker = TextMaker(rng)
+    orgs = Organization.objects.bulk_create(
+        [Organization(name=f"Bench {n}", slug=f"bench-{n}") for n in range(organizations)]
+    )
+    seeded = dict(Article.objects.filter(number__lt=2000).values_list("number", "id"))
+    generated = list(Article.objects.filter(number__gte=100_000).values_list("id", flat=True))
+    questions = [q for q in load_questions() if q.reader == "customer"]
+    now = timezone.now()
+    with transaction.atomic():
+        for _ in range(signals):
+            org = rng.choice(orgs)
+            if rng.random() < 0.5:
+                question = rng.choice(questions)
+                article_id = seeded[int(question.article.removeprefix("KB-"))]
+                text = question.text
+            else:
+                maker.choose_topic()
+                article_id, text = rng.choice(generated), maker.sentence(4, 12)
+            learned_term_record(organization_id=org.id, article_id=article_id, text=text, now=now)
+    return LearnedTerm.objects.count()
+
+
+def _time_suggestions(texts: list[tuple[str, str]], user: object) -> tuple[list[float], dict]:
+    from django.core.cache import cache
+
+    from lifebuoy.kb.selectors import kb_suggest
+
+    timings: list[float] = []
+    with CpuMeter() as meter:
+        for subject, description in texts:
+            began = time.perf_counter()
+            kb_suggest(user=user, subject=subject, description=description)  # type: ignore[arg-type]
+            timings.append(time.perf_counter() - began)
+    cache.clear()  # every round computes its suggestions
+    return timings, meter.per_op(len(texts))
 
 
 def measure(seed: int, searches: int) -> dict[str, object]:
     import yaml
+    from django.core.cache import cache
     from django.db import connection
 
-    from lifebuoy.kb.selectors import kb_restriction_for, kb_search, kb_suggest
+    from lifebuoy.accounts.models import Organization, Role, User
+    from lifebuoy.kb.evaluation import load_questions
+    from lifebuoy.kb.selectors import kb_restriction_for, kb_search
 
     restriction = kb_restriction_for(user=None)
     topical = topical_queries(searches, seed)
     common = common_queries(searches, seed)
     tickets = yaml.safe_load((ROOT / "lifebuoy/kb/seed/eval_tickets.yaml").read_text())["tickets"]
+    questions = [q.text for q in load_questions() if q.reader == "customer"]
+    typing = [(text, "") for text in typing_prefixes(questions)]
+    # A customer (never saved) of the organization with the most learned words.
+    org = Organization.objects.filter(slug__startswith="bench-").order_by("id").first()
+    customer = User(role=Role.CUSTOMER, is_active=True, organization=org)
     for text in topical[:50] + common[:50]:  # warm caches and the query planner
         kb_search(user=None, text=text, restriction=restriction)
-    topical_t, topical_empty = _time_searches(topical, restriction)
-    common_t, common_empty = _time_searches(common, restriction)
+    cache.clear()
+    topical_t, topical_empty, topical_cpu = _time_searches(topical, restriction)
+    common_t, common_empty, common_cpu = _time_searches(common, restriction)
     suggest: list[float] = []
+    typed: list[float] = []
+    suggest_cpu: list[dict] = []
+    typing_cpu: list[dict] = []
     for _ in range(3):
-        for t in tickets:
-            began = time.perf_counter()
-            kb_suggest(user=None, subject=t["subject"], description=t["description"])
-            suggest.append(time.perf_counter() - began)
+        timings, cpu = _time_suggestions([(t["subject"], t["description"]) for t in tickets], None)
+        suggest += timings
+        suggest_cpu.append(cpu)
+        timings, cpu = _time_suggestions(typing, customer)
+        typed += timings
+        typing_cpu.append(cpu)
+
+    def mean_cpu(rounds: list[dict]) -> dict[str, float]:
+        return {k: round(statistics.fmean(r[k] for r in rounds), 2) for k in rounds[0]}
+
     return {
         "load_average": [round(x, 2) for x in os.getloadavg()],
         "vendor": connection.vendor,
-        "search": percentiles(topical_t),
+        "search": percentiles(topical_t) | topical_cpu,
         "search_empty": topical_empty,
-        "common": percentiles(common_t),
+        "common": percentiles(common_t) | common_cpu,
         "common_empty": common_empty,
         "searches": searches,
-        "suggest": percentiles(suggest),
+        "suggest": percentiles(suggest) | mean_cpu(suggest_cpu),
         "suggest_count": len(suggest),
+        "typing": percentiles(typed) | mean_cpu(typing_cpu),
+        "typing_count": len(typed),
     }
 
 
@@ -223,6 +358,7 @@ def run_one(url: str, count: int, seed: int, searches: int, keep: bool) -> dict[
     setup_django(url)
     try:
         articles, seconds = generate(count, seed)
+        learned = teach(seed)
         result = measure(seed, searches)
     finally:
         from django.db import connections
@@ -230,7 +366,7 @@ def run_one(url: str, count: int, seed: int, searches: int, keep: bool) -> dict[
         connections.close_all()
         if not keep:
             drop_database(url)
-    result.update(articles=articles, load_seconds=round(seconds, 1))
+    result.update(articles=articles, load_seconds=round(seconds, 1), learned_terms=learned)
     return result
 
 
@@ -252,13 +388,22 @@ def main() -> int:
     parser.add_argument("--searches", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=20261125)
     parser.add_argument("--keep", action="store_true", help="Keep the database afterwards.")
+    parser.add_argument(
+        "--databases",
+        default="sqlite,postgresql",
+        help="Which of the default databases to run, comma separated (sqlite, postgresql).",
+    )
     args = parser.parse_args()
     if args.database_url:
         result = run_one(args.database_url, args.articles, args.seed, args.searches, args.keep)
         print(json.dumps(result))
         return 0
     rows = []
-    for url in (DEFAULT_SQLITE, os.environ.get("KB_BENCH_POSTGRES_URL", DEFAULT_POSTGRES)):
+    urls = {
+        "sqlite": DEFAULT_SQLITE,
+        "postgresql": os.environ.get("KB_BENCH_POSTGRES_URL", DEFAULT_POSTGRES),
+    }
+    for url in (urls[name.strip()] for name in args.databases.split(",")):
         cmd = [sys.executable, __file__, "--database-url", url]
         cmd += ["--articles", str(args.articles), "--searches", str(args.searches)]
         out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
@@ -266,15 +411,20 @@ def main() -> int:
     print(f"Machine: {machine()}")
     for r in rows:
         print(f"{r['vendor']}: load average {r['load_average']} (1, 5, 15 min) after timing")
-    print("| database | queries | p50 | p95 | p99 | mean |")
-    print("|---|---|---:|---:|---:|---:|")
-    names = {"search": "topical search", "common": "common-word search", "suggest": "suggestions"}
+    print("| database | queries | p50 | p95 | p99 | mean | CPU per op (client / server) |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+    names = {
+        "search": "topical search",
+        "common": "common-word search",
+        "suggest": "suggestions (tickets)",
+        "typing": "suggestions while typing",
+    }
     for r in rows:
         for key, name in names.items():
             p = r[key]
             print(
                 f"| {r['vendor']} | {name} | {p['p50']} ms | {p['p95']} ms | {p['p99']} ms "
-                f"| {p['mean']} ms |"
+                f"| {p['mean']} ms | {p['client_cpu']} / {p['server_cpu']} ms |"
             )
     print(json.dumps(rows))
     return 0
