@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from lifebuoy.core.errors import ValidationFailed
+from lifebuoy.core.parsing import parse_id
 
 QUERY_MAX = 200
 TERMS_MAX = 8
@@ -125,8 +126,7 @@ def search_query_parse(text: str) -> SearchQuery:
         join_next = False
     if count > TERMS_MAX:
         raise ValidationFailed.for_fields({"q": f"Search for at most {TERMS_MAX} words."})
-    stripped = text.strip().removeprefix("#")
-    number = int(stripped) if stripped.isdigit() and len(stripped) < 10 else None
+    number = parse_id(text.strip().removeprefix("#"))
     return SearchQuery(
         groups=tuple(tuple(g) for g in groups), excluded=tuple(excluded), number=number
     )

@@ -123,7 +123,7 @@ class SqliteBackend:
     def similar(self, cursor: Any, *, ticket_id: int, text: str, limit: int) -> list[Hit]:
         # Longer words first: without statistics, length is the best cheap hint of rarity.
         words = sorted(
-            {w for w in words_of(text) if w not in STOP_WORDS and len(w) > 2 and not w.isdigit()},
+            {w for w in words_of(text) if w not in STOP_WORDS and len(w) > 2 and not w.isdecimal()},
             key=lambda w: (-len(w), w),
         )[:SIMILAR_WORDS]
         if not words:
