@@ -18,9 +18,9 @@ from django.test import Client
 from lifebuoy.accounts.models import MemberTicketAccess, Organization, Role, User
 from lifebuoy.accounts.services import api_token_create, organization_create
 from lifebuoy.core.config_cache import config_cache_clear
-from tests.chromium import chromium
+from tests.chromium import chromium, chromium_browser
 
-__all__ = ["chromium"]  # a fixture for the browser tests and the security suite
+__all__ = ["chromium", "chromium_browser"]  # fixtures for the browser tests and the security suite
 
 
 @pytest.fixture(autouse=True)

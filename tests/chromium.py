@@ -29,7 +29,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(scope="session")
-def chromium() -> Iterator[object]:
+def chromium_browser() -> Iterator[object]:
     if not CHROMIUM.exists():
         reason = f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
         if services_required():
@@ -43,3 +43,13 @@ def chromium() -> Iterator[object]:
         )
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def chromium(chromium_browser: object) -> Iterator[object]:
+    """The browser, for one test: the contexts the test opened are closed when it ends, so no
+    page of an earlier test keeps polling the live server (and printing its errors into a
+    later test's captured output)."""
+    yield chromium_browser
+    for context in list(chromium_browser.contexts):  # type: ignore[attr-defined]
+        context.close()
