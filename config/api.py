@@ -13,7 +13,9 @@ from ninja.openapi.schema import OpenAPISchema
 from lifebuoy.accounts.api import router as accounts_router
 from lifebuoy.accounts.api_auth import api_auth
 from lifebuoy.core.errors import LifebuoyError
+from lifebuoy.core.idempotency import KEY_HEADER
 from lifebuoy.core.schemas import ErrorOut
+from lifebuoy.core.write_endpoints import WRITE_METHODS, idempotency_key, write_in_transaction
 from lifebuoy.escalations.api import router as escalations_router
 from lifebuoy.kb.api import router as kb_router
 from lifebuoy.macros.api import router as macros_router
@@ -43,9 +45,22 @@ class LifebuoyAPI(NinjaAPI):
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
         }
         for operations in schema["paths"].values():
-            for operation in operations.values():
+            for method, operation in operations.items():
                 operation["responses"].setdefault("4XX", error)
+                if method.upper() in WRITE_METHODS:
+                    operation.setdefault("parameters", []).append(_IDEMPOTENCY_KEY_PARAMETER)
         return schema
+
+
+_IDEMPOTENCY_KEY_PARAMETER = {
+    "in": "header",
+    "name": KEY_HEADER,
+    "required": False,
+    "schema": {"type": "string", "maxLength": 255},
+    "description": "A unique string of yours (e.g. a UUID). A retry with the same key and the "
+    "same request gets the first answer (with `Idempotent-Replayed: true`) and is not done "
+    "again; the same key with a different request is refused (422). Kept for 24 hours.",
+}
 
 
 api = LifebuoyAPI(
@@ -56,6 +71,10 @@ api = LifebuoyAPI(
     auth=api_auth,
     docs_url="/docs",
 )
+# Every write runs in one transaction that ends with its answer rendered, and takes an
+# Idempotency-Key (lifebuoy.core.write_endpoints.py).
+api.add_decorator(write_in_transaction, mode="view")
+api.add_decorator(idempotency_key, mode="operation")
 api.add_router("/", accounts_router)
 api.add_router("/tickets/", tickets_router)
 api.add_router("/tickets/", sla_router)

@@ -1,3 +1,5 @@
+from typing import ClassVar
+
 from django.db import models
 from django.utils import timezone
 
@@ -9,3 +11,30 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class IdempotencyKey(models.Model):
+    """The answer to one API write sent with an ``Idempotency-Key`` header.
+
+    Written in the same transaction as the write it answers, with the response already rendered:
+    a replay finds either nothing (the write did not commit, so doing it now is the first time)
+    or the complete answer (so it is returned and the work is not done again). ``principal`` is
+    who sent it (``user:<id>``, or a digest of another kind of token): keys are per sender.
+    """
+
+    principal = models.CharField(max_length=80)
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64, help_text="SHA-256 of method, path and body.")
+    # 0 only inside the transaction that claimed the key: the answer is written before it commits.
+    status_code = models.PositiveSmallIntegerField(default=0)
+    content_type = models.CharField(max_length=100, blank=True)
+    body = models.TextField(blank=True)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["principal", "key"], name="idempotency_key_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.principal} {self.key}"

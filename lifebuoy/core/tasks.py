@@ -124,3 +124,13 @@ def enqueue_batch(jobs: list[list[Any]]) -> int:
         task.delay(*args, **kwargs)
         queued += 1
     return queued
+
+
+@shared_task(name="lifebuoy.core.idempotency_keys_purge", time_limit=300, soft_time_limit=240)
+def idempotency_keys_purge(batch_size: int = 10_000) -> int:
+    """Forget the API's idempotency keys older than a day (one bounded batch per run)."""
+    from django.utils import timezone
+
+    from lifebuoy.core.idempotency import idempotency_keys_purge as purge
+
+    return purge(now=timezone.now(), batch_size=batch_size)
