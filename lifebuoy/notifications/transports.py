@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -18,9 +19,20 @@ class TransportError(Exception):
         self.retry_after = retry_after
 
 
+def _accepted_on_return() -> None:
+    """The default hook: the outbox records the delivery as sent when ``send`` returns."""
+
+
 @dataclass(frozen=True)
 class Outgoing:
-    """One delivery as a transport sees it."""
+    """One delivery as a transport sees it.
+
+    ``accepted``: a transport calls it the moment the receiver has accepted the message (the SMTP
+    server's 250 to DATA, a 2xx status line), before any clean-up such as SMTP's QUIT, so the
+    outbox records "sent" with nothing in between; see ``services/delivery.py``. It must not be
+    called for a failure. A transport that never calls it is taken as accepted when ``send``
+    returns without raising.
+    """
 
     kind: str
     target: str
@@ -29,6 +41,7 @@ class Outgoing:
     message_id: str = ""
     secret: str = ""
     headers: dict[str, str] = field(default_factory=dict)
+    accepted: Callable[[], None] = field(default=_accepted_on_return, compare=False, repr=False)
 
 
 class Transport(Protocol):

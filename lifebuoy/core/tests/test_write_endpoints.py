@@ -17,6 +17,7 @@ from lifebuoy.core.idempotency import KEY_LIFETIME, idempotency_keys_purge
 from lifebuoy.core.models import IdempotencyKey
 from lifebuoy.tickets.models import Message, Ticket
 from lifebuoy.tickets.tests.factories import ticket_opened
+from tests.concurrency import PROJECT_APPS
 
 pytestmark = pytest.mark.django_db
 
@@ -189,7 +190,7 @@ def _queries_after_commit() -> Iterator[list[str]]:
             yield after
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True, available_apps=PROJECT_APPS)
 def test_writes_answer_without_a_query_after_their_commit(api, alice, bob, now):
     ticket = ticket_opened(alice, now)
     staff, customer = api(bob), api(alice)

@@ -2,16 +2,23 @@
 
 The Message-ID comes from the delivery, chosen before the first attempt, so a retry after an
 unknown outcome sends the very same message and mail clients collapse the copies.
+
+The SMTP connection is opened here rather than by ``message.send()``, so it stays open after the
+server's 250 to DATA: the outbox records the delivery as sent (``outgoing.accepted``) before the
+QUIT, whose reply (or its failure, or its timeout) no longer stands between the accept and the
+record, and can no longer turn an accepted message into a failure that is sent again.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import smtplib
 from email.mime.image import MIMEImage
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 
 from lifebuoy.notifications.transports import Outgoing, TransportError
 from lifebuoy.tickets.models import Attachment
@@ -49,10 +56,17 @@ def _attach_inline_images(message: EmailMultiAlternatives, images: list[dict[str
         message.attach(part)
 
 
+def _close_quietly(connection: BaseEmailBackend) -> None:
+    """QUIT and close. The message was accepted or refused already: nothing here changes that."""
+    with contextlib.suppress(smtplib.SMTPException, OSError):
+        connection.close()
+
+
 class EmailTransport:
     def send(self, outgoing: Outgoing) -> None:
         payload = outgoing.payload
         headers = {"Message-ID": outgoing.message_id, **outgoing.headers}
+        connection = get_connection(timeout=settings.LIFEBUOY_SMTP_TIMEOUT)
         message = EmailMultiAlternatives(
             subject=payload["subject"],
             body=payload["text"],
@@ -60,20 +74,28 @@ class EmailTransport:
             to=[outgoing.target],
             reply_to=[settings.LIFEBUOY_SUPPORT_EMAIL],
             headers=headers,
-            connection=get_connection(timeout=settings.LIFEBUOY_SMTP_TIMEOUT),
+            connection=connection,
         )
         if payload.get("html"):
             message.attach_alternative(payload["html"], "text/html")
         _attach_inline_images(message, payload.get("inline_images", []))
         _attach_files(message, payload.get("attachments", []))
         try:
+            connection.open()  # opened here, so sending leaves it open: no QUIT before the record
             message.send()
         except _PERMANENT as exc:
+            _close_quietly(connection)
             raise TransportError(f"refused: {exc}", retryable=False) from exc
         except smtplib.SMTPResponseException as exc:
+            _close_quietly(connection)
             permanent = 500 <= exc.smtp_code < 600  # SMTP reply classes
             raise TransportError(
                 f"SMTP {exc.smtp_code}: {exc.smtp_error!r}", retryable=not permanent
             ) from exc
         except (TimeoutError, smtplib.SMTPException, OSError) as exc:
+            _close_quietly(connection)
             raise TransportError(f"{type(exc).__name__}: {exc}") from exc
+        try:
+            outgoing.accepted()  # the server said 250: recorded before anything else happens
+        finally:
+            _close_quietly(connection)

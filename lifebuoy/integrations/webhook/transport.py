@@ -92,6 +92,8 @@ class WebhookTransport:
         try:
             connection.request("POST", path, body=body, headers=headers)
             response = connection.getresponse()
+            if 200 <= response.status < 300:  # HTTP success: recorded before reading the body
+                outgoing.accepted()
             response.read(1024)
         except (OSError, http.client.HTTPException) as exc:
             raise TransportError(failure_kind(exc)) from exc

@@ -2,27 +2,35 @@
 
 Exactly one worker sends a delivery at a time: a claim is a conditional UPDATE from
 ``pending`` (and due) to ``sending`` with a fresh claim token, and only the worker whose UPDATE
-changed the row goes on. The outcome is recorded with the same token.
+changed the row goes on. The outcome is recorded with the same token, each record one UPDATE in
+autocommit. A record whose database connection was lost (the server restarted, a failover, the
+connection ended by an operator) closes it and runs once more on a new one, so a failed send is
+back to ``pending`` (or ``failed``) at once instead of waiting for the sweep.
 
-The at-least-once window: a worker can stop (killed, out of memory, machine lost) after the
-SMTP server accepted the message and before ``sent`` was recorded. Nothing can tell that case
-apart from "stopped before sending", so after ``LIFEBUOY_OUTBOX_CLAIM_TIMEOUT`` the sweep puts
-the delivery back to ``pending`` and it is sent again. The second copy carries the same
-Message-ID (chosen when the delivery was written, never per attempt), the same subject and
-body; mail clients and servers that de-duplicate by Message-ID (Gmail, Thunderbird, Outlook,
-Dovecot's duplicate filter) show it once. Webhook receivers use ``X-Lifebuoy-Delivery`` the
-same way. The window is the few milliseconds between the SMTP server's 250 reply and one
-UPDATE; a delivery that is never claimed twice is never sent twice.
+The at-least-once window: the receiver accepted the message and the worker stopped (killed, out
+of memory, machine lost) before ``sent`` was recorded. Transports call ``outgoing.accepted`` as
+soon as the receiver accepted (the SMTP server's 250 to DATA, before the QUIT), and that records
+``sent`` right away: the window is one UPDATE's round trip to the database, about a millisecond.
+A worker stopped in it cannot be told apart from one stopped before sending, so after
+``LIFEBUOY_OUTBOX_CLAIM_TIMEOUT`` the sweep puts the delivery back to ``pending`` and it is sent
+again; so is one whose record failed on a fresh connection too (the database is down). The
+second copy carries the same Message-ID (chosen when the delivery was written, never per
+attempt), the same subject and body; mail clients and servers that de-duplicate by Message-ID
+(Gmail, Thunderbird, Outlook, Dovecot's duplicate filter) show it once. Webhook receivers use
+``X-Lifebuoy-Delivery`` the same way. A delivery that is never claimed twice is never sent twice.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from django.conf import settings
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
 
 from lifebuoy.notifications.models import Delivery, DeliveryKind, DeliveryStatus, WebhookEndpoint
@@ -31,6 +39,8 @@ from lifebuoy.notifications.transport_registry import transport_for
 from lifebuoy.notifications.transports import Outgoing, TransportError
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 def backoff_seconds(attempts: int) -> float:
@@ -42,8 +52,25 @@ def backoff_seconds(attempts: int) -> float:
 
 @dataclass(frozen=True)
 class Attempt:
-    outcome: str  # "sent", "retry", "failed" or "skipped" (not due, or another worker has it)
+    # "sent", "retry", "failed", "skipped" (not due, or another worker has it) or "unrecorded"
+    # (accepted by the receiver, but the database could not be told: the sweep sends it again)
+    outcome: str
     retry_in: float | None = None
+
+
+def _reconnecting(statement: Callable[[], T]) -> T:
+    """Run one autocommit statement; if the connection was lost, close it and run the statement
+    once more on a new one. Every statement given is a conditional UPDATE or a read, so running
+    it twice is harmless. Inside a transaction the lost connection took the transaction with it,
+    so the error is raised as it is."""
+    try:
+        return statement()
+    except (OperationalError, InterfaceError) as exc:
+        if transaction.get_connection().in_atomic_block:
+            raise
+        logger.warning("Outbox: database connection lost (%s); reconnecting", exc)
+        connection.close()
+        return statement()
 
 
 def delivery_claim(*, delivery_id: int, now: datetime) -> Delivery | None:
@@ -58,7 +85,7 @@ def delivery_claim(*, delivery_id: int, now: datetime) -> Delivery | None:
     )
     if won != 1:
         return None
-    return Delivery.objects.get(id=delivery_id)
+    return _reconnecting(lambda: Delivery.objects.get(id=delivery_id))
 
 
 def _outgoing(delivery: Delivery) -> Outgoing:
@@ -88,27 +115,56 @@ def _outgoing(delivery: Delivery) -> Outgoing:
     )
 
 
+@dataclass(eq=False)
+class _Acceptance:
+    """Records "sent" the moment the transport reports the receiver's accept, once."""
+
+    delivery: Delivery
+    now: datetime
+    outcome: str = ""  # "sent" once recorded, "unrecorded" if the database could not be told
+
+    def __call__(self) -> None:
+        if self.outcome:
+            return
+        try:
+            delivery_mark_sent(delivery=self.delivery, now=self.now)
+            self.outcome = "sent"
+        except DatabaseError:
+            # Not a failure to send: the row stays "sending" and the sweep sends it again with
+            # the same Message-ID after the claim timeout (the at-least-once window).
+            logger.exception("Delivery %s was accepted but could not be recorded", self.delivery.id)
+            self.outcome = "unrecorded"
+
+
 def delivery_attempt(*, delivery_id: int, now: datetime) -> Attempt:
     """Claim the delivery if it is due, send it once, and record what happened."""
     delivery = delivery_claim(delivery_id=delivery_id, now=now)
     if delivery is None:
         return Attempt("skipped")
+    accepted = _Acceptance(delivery, now)
     try:
-        transport_for(delivery.kind).send(_outgoing(delivery))
-    except TransportError as exc:
-        return _record_failure(delivery, str(exc), exc.retryable, now, exc.retry_after)
-    except Exception as exc:  # a bug in a transport must not leave the row claimed
+        transport_for(delivery.kind).send(replace(_outgoing(delivery), accepted=accepted))
+    except Exception as exc:
+        if accepted.outcome:  # the receiver had the message; what failed after cannot undo it
+            logger.warning("Delivery %s: error after it was accepted: %s", delivery.id, exc)
+            return Attempt(accepted.outcome)
+        if isinstance(exc, TransportError):
+            return _record_failure(delivery, str(exc), exc.retryable, now, exc.retry_after)
+        # A bug in a transport (or a lost database connection) must not leave the row claimed.
         logger.exception("Delivery %s failed unexpectedly", delivery.id)
         # The message stays in the log: the delivery, which customers see, records only the kind.
         return _record_failure(delivery, f"internal error ({type(exc).__name__})", True, now)
-    delivery_mark_sent(delivery=delivery, now=now)
-    return Attempt("sent")
+    accepted()  # a transport that does not report the accept itself: it returned, so accepted
+    return Attempt(accepted.outcome)
 
 
 def delivery_mark_sent(*, delivery: Delivery, now: datetime) -> bool:
-    won = Delivery.objects.filter(
-        id=delivery.id, status=DeliveryStatus.SENDING, claim_token=delivery.claim_token
-    ).update(status=DeliveryStatus.SENT, sent_at=now, last_error="")
+    """One autocommit UPDATE (retried once on a new connection if the connection was lost)."""
+    won = _reconnecting(
+        lambda: Delivery.objects.filter(
+            id=delivery.id, status=DeliveryStatus.SENDING, claim_token=delivery.claim_token
+        ).update(status=DeliveryStatus.SENT, sent_at=now, last_error="")
+    )
     if won != 1:
         logger.warning("Delivery %s was sent after its claim expired", delivery.id)
     return won == 1
@@ -133,14 +189,16 @@ def _record_failure(
         if throttled
         else backoff_seconds(delivery.attempts)
     )
-    Delivery.objects.filter(
-        id=delivery.id, status=DeliveryStatus.SENDING, claim_token=delivery.claim_token
-    ).update(
-        status=DeliveryStatus.FAILED if give_up else DeliveryStatus.PENDING,
-        next_attempt_at=now + timedelta(seconds=delay),
-        claim_token="",
-        last_error=error[:2000],
-        attempts=F("attempts") - 1 if throttled else F("attempts"),
+    _reconnecting(
+        lambda: Delivery.objects.filter(
+            id=delivery.id, status=DeliveryStatus.SENDING, claim_token=delivery.claim_token
+        ).update(
+            status=DeliveryStatus.FAILED if give_up else DeliveryStatus.PENDING,
+            next_attempt_at=now + timedelta(seconds=delay),
+            claim_token="",
+            last_error=error[:2000],
+            attempts=F("attempts") - 1 if throttled else F("attempts"),
+        )
     )
     logger.warning(
         "Delivery %s (%s) attempt %s failed: %s%s",
