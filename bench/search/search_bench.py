@@ -12,8 +12,10 @@ of the tickets), a two-word phrase and a word that matches nothing. For each:
 3. the portal's search as the customer;
 4. the substring scan the engine replaced (the earlier ``tickets.search``: ``icontains`` on
    subject and description or any readable message), fewer times since it is slow.
-Then similar tickets for random tickets (cache emptied each time), and the cost of a reply:
-``message_add`` with the index's subscriber and without it, and the index's append alone.
+Then similar tickets for random tickets (cache emptied each time; with ``--similar-before``
+also as PostgreSQL answered them before, ``similar_before.py``, on the same tickets), and the
+cost of a reply: ``message_add`` with the index's subscriber and without it, and the index's
+append alone. ``--parts similar`` runs one part alone.
 
 CPU per operation is this process's (utime + stime) and PostgreSQL's for the database
 (``Meter`` of bench/desk/queue_views_bench.py).
@@ -43,6 +45,7 @@ from bench.desk.queue_views_bench import (  # noqa: E402
     timed,
 )
 
+PARTS = ["searches", "similar", "reply"]
 QUERIES = {
     "rare word, only in replies": "zanzibarite",
     "common word (~1/3 of tickets)": "deployment",
@@ -111,23 +114,43 @@ def searches(args: argparse.Namespace, agent: Any, customer: Any, database: str)
 
 
 def similar(args: argparse.Namespace, agent: Any, database: str) -> None:
-    from django.core.cache import cache
+    from django.db import connection
 
+    from bench.search.similar_before import similar_before
     from lifebuoy.tickets.models import Ticket
-    from lifebuoy.tickets.search.selectors import similar_ticket_list_for_user
+    from lifebuoy.tickets.search.postgres import PostgresBackend
 
     top = Ticket.objects.order_by("-id").values_list("id", flat=True).first() or 0
     rng = random.Random(7)
     picks = list(Ticket.objects.filter(id__in=[rng.randint(1, top) for _ in range(300)]))
-    found = []
+    variants: list[tuple[str, Callable[..., Any]]] = [
+        ("similar tickets, uncached", PostgresBackend.similar)
+    ]
+    if args.similar_before and connection.vendor == "postgresql":
+        variants.append(("similar tickets, uncached, before", similar_before))
+    print("-- similar tickets")
+    for name, implementation in variants:
+        saved = PostgresBackend.similar
+        PostgresBackend.similar = implementation  # type: ignore[method-assign]
+        try:
+            similar_measure(name, agent, picks, args.count, database)
+        finally:
+            PostgresBackend.similar = saved  # type: ignore[method-assign]
+
+
+def similar_measure(name: str, agent: Any, picks: list[Any], count: int, database: str) -> None:
+    from django.core.cache import cache
+
+    from lifebuoy.tickets.search.selectors import similar_ticket_list_for_user
+
+    found: list[int] = []
 
     def one() -> None:
         cache.clear()
         ticket = picks[len(found) % len(picks)]
         found.append(len(similar_ticket_list_for_user(user=agent, ticket=ticket)))
 
-    print("-- similar tickets")
-    measure("similar tickets, uncached", one, args.count, database)
+    measure(name, one, count, database)
     print(f"   found on average {sum(found) / max(len(found), 1):.1f} of 5")
 
 
@@ -178,6 +201,18 @@ def main() -> None:
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"))
     parser.add_argument("--count", type=int, default=100)
     parser.add_argument("--substring", type=int, default=5, help="runs of the substring scan")
+    parser.add_argument(
+        "--parts",
+        nargs="+",
+        choices=PARTS,
+        default=PARTS,
+        help="which parts to measure (default: all)",
+    )
+    parser.add_argument(
+        "--similar-before",
+        action="store_true",
+        help="also measure similar tickets as PostgreSQL answered them before, same tickets",
+    )
     args = parser.parse_args()
     # Replies queue follow-up tasks after their commit: keep them in memory, unsent.
     os.environ.setdefault("CELERY_BROKER_URL", "memory://")
@@ -199,9 +234,12 @@ def main() -> None:
         f"dataset: {Ticket.objects.count():,} tickets, {Message.objects.count():,} messages "
         f"({connection.vendor})"
     )
-    searches(args, agent, customer, database)
-    similar(args, agent, database)
-    reply_cost(args, agent, database)
+    if "searches" in args.parts:
+        searches(args, agent, customer, database)
+    if "similar" in args.parts:
+        similar(args, agent, database)
+    if "reply" in args.parts:
+        reply_cost(args, agent, database)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,9 @@ and a reply costs one UPDATE, whatever the length of the conversation.
 
 from __future__ import annotations
 
+import math
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from .base import MARK_END, MARK_START, RANK_CANDIDATES, Hit, Within
@@ -29,6 +31,18 @@ SIMILAR_WORDS = 8
 SIMILAR_CANDIDATES = 400
 # A word in more than this share of tickets says little about what a ticket is about.
 COMMON_SHARE = 0.02
+# Every match of a word is read from the index whatever the window: the words looked up
+# together are in at most this share of tickets (a ticket's first word always counts).
+SIMILAR_SHARE = 0.03
+# The earlier tickets are read in windows of ids expected to hold this many times the matches
+# still wanted; below this many expected matches in all, the whole range is read at once; and
+# after this many windows the matches found so far are ranked.
+SIMILAR_SPARE = 1.5
+SIMILAR_READ_ALL = 4_000
+SIMILAR_WINDOWS = 4
+# ANALYZE's sample of doc_all keeps up to ten times this many most common words, with the
+# share of tickets holding each: enough to know the share of any word similar tickets use.
+DOC_STATISTICS = 1000
 STATS_TTL = 600.0
 
 _BUILD = f"""
@@ -82,6 +96,7 @@ class PostgresBackend:
             "doc_all tsvector NOT NULL, doc_public tsvector NOT NULL)"
         )
         self.keep_inline(cursor)
+        self.keep_word_statistics(cursor)
         for column in ("doc_all", "doc_public"):
             cursor.execute(
                 f"CREATE INDEX IF NOT EXISTS {TABLE}_{column} ON {TABLE} USING gin ({column})"
@@ -95,6 +110,12 @@ class PostgresBackend:
             f"ALTER TABLE {TABLE} ALTER COLUMN doc_all SET STORAGE MAIN, "
             "ALTER COLUMN doc_public SET STORAGE MAIN"
         )
+
+    def keep_word_statistics(self, cursor: Any) -> None:
+        """Have ANALYZE list the share of tickets holding each of the words of ``doc_all`` down
+        to about 0.05 % (it lists the most common hundred-odd by default, which leaves every
+        word under 1-2 % unknown); similar tickets size their reads by it (bench/RESULTS.md)."""
+        cursor.execute(f"ALTER TABLE {TABLE} ALTER COLUMN doc_all SET STATISTICS {DOC_STATISTICS}")
 
     def drop_schema(self, cursor: Any) -> None:
         cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
@@ -173,43 +194,92 @@ class PostgresBackend:
         return {row[0]: row[1] for row in cursor.fetchall()}
 
     def similar(self, cursor: Any, *, ticket_id: int, text: str, limit: int) -> list[Hit]:
-        lexemes = self._distinctive(cursor, text)
-        if not lexemes:
+        words = self._distinctive(cursor, text)
+        if not words:
             return []
-        # Any of those words anywhere in an earlier ticket (a weight restriction would make the
-        # index recheck every candidate), ranked with the subject and description weighing
-        # most; the candidates are the newest matches, so no word can make this slow.
-        tsquery = " | ".join("'" + lexeme.replace("'", "''") + "'" for lexeme in lexemes)
-        cursor.execute(
-            f"WITH candidates AS MATERIALIZED (SELECT s.ticket_id FROM {TABLE} s "  # noqa: S608
-            "WHERE s.doc_all @@ to_tsquery('simple', %s) AND s.ticket_id < %s "
-            "ORDER BY s.ticket_id DESC LIMIT %s) "
-            "SELECT s.ticket_id, ts_rank('{0.1, 0.3, 0.6, 1.0}', s.doc_all, "
-            "to_tsquery('simple', %s)) AS rank "
-            f"FROM candidates c JOIN {TABLE} s ON s.ticket_id = c.ticket_id "
-            "ORDER BY rank DESC, s.ticket_id DESC LIMIT %s",
-            [tsquery, ticket_id, SIMILAR_CANDIDATES, tsquery, limit],
-        )
-        return [Hit(ticket_id=row[0], score=float(row[1])) for row in cursor.fetchall()]
+        # The newest SIMILAR_CANDIDATES earlier tickets holding any of those words anywhere (a
+        # weight restriction would make the index recheck every candidate), ranked with the
+        # subject and description weighing most. GIN yields its matches in no order, and
+        # walking the primary key backwards checks every ticket's words until enough match
+        # (400 matches of words in 3 % of tickets: 13,000 documents unpacked). So the earlier
+        # ids are read a window at a time, newest first, each window sized by the words'
+        # shares to hold SIMILAR_SPARE times the matches still wanted: one bitmap per word,
+        # ANDed with the window's range of the primary key, and only those rows are read.
+        share = min(1.0, sum(share for _, share in words))
+        lexemes = [lexeme for lexeme, _ in words]
+        ranking = " | ".join(_quoted(lexeme) for lexeme in lexemes)
+        match = " OR ".join(["s.doc_all @@ to_tsquery('simple', %s)"] * len(lexemes))
+        upper, wanted, hits = ticket_id, SIMILAR_CANDIDATES, []
+        for window in range(SIMILAR_WINDOWS):
+            lower = _window_start(upper, wanted, share, last=window == SIMILAR_WINDOWS - 1)
+            # The window's matches are gathered before they are ordered: with the order and
+            # limit beside them, the planner would walk the primary key backwards instead.
+            cursor.execute(
+                f"WITH matches AS MATERIALIZED (SELECT s.ticket_id FROM {TABLE} s "  # noqa: S608
+                f"WHERE ({match}) AND s.ticket_id >= %s AND s.ticket_id < %s), "
+                "candidates AS (SELECT ticket_id FROM matches ORDER BY ticket_id DESC LIMIT %s) "
+                "SELECT s.ticket_id, ts_rank('{0.1, 0.3, 0.6, 1.0}', s.doc_all, "
+                "to_tsquery('simple', %s)) AS rank, count(*) OVER () "
+                f"FROM candidates c JOIN {TABLE} s ON s.ticket_id = c.ticket_id "
+                "ORDER BY rank DESC, s.ticket_id DESC LIMIT %s",
+                [*map(_quoted, lexemes), lower, upper, wanted, ranking, limit],
+            )
+            rows = cursor.fetchall()
+            hits += [Hit(ticket_id=row[0], score=float(row[1])) for row in rows]
+            found = rows[0][2] if rows else 0
+            wanted -= found
+            if wanted <= 0 or lower == 0:
+                break
+            # Fewer than expected: the words are rarer here than in the statistics' sample.
+            share = found / (upper - lower) if found else share / 4
+            upper = lower
+        hits.sort(key=lambda hit: (-hit.score, -hit.ticket_id))
+        return hits[:limit]
 
-    def _distinctive(self, cursor: Any, text: str) -> list[str]:
-        """The text's words (stemmed) that few tickets share, rarest first: PostgreSQL's own
-        statistics of the column name its most common words and how common they are."""
+    def _distinctive(self, cursor: Any, text: str) -> list[tuple[str, float]]:
+        """The text's words (stemmed) that few tickets share, rarest first, each with the share
+        of tickets holding it: PostgreSQL's statistics of the column list the common words and
+        how common each is; a word they leave out is rarer than the least common they list."""
         cursor.execute(f"SELECT tsvector_to_array(to_tsvector('{CONFIG}', %s))", [text])
         lexemes: list[str] = cursor.fetchone()[0] or []
-        frequency = _common_words(cursor)
+        stats = _common_words(cursor)
         ranked = sorted(
-            (frequency.get(lexeme, 0.0), lexeme)
+            (stats.shares.get(lexeme, stats.floor), -len(lexeme), lexeme)
             for lexeme in lexemes
-            if frequency.get(lexeme, 0.0) <= COMMON_SHARE and len(lexeme) > 2
+            if len(lexeme) > 2
         )
-        return [lexeme for _, lexeme in ranked[:SIMILAR_WORDS]]
+        chosen: list[tuple[str, float]] = []
+        for share, _, lexeme in ranked:
+            total = sum(s for _, s in chosen) + share
+            if len(chosen) == SIMILAR_WORDS or share > COMMON_SHARE or total > SIMILAR_SHARE:
+                break
+            chosen.append((lexeme, share))
+        return chosen
 
 
-_common: tuple[float, dict[str, float]] = (0.0, {})
+def _quoted(lexeme: str) -> str:
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def _common_words(cursor: Any) -> dict[str, float]:
+def _window_start(upper: int, wanted: int, share: float, *, last: bool) -> int:
+    """The lowest id of the window of earlier tickets below ``upper`` to read next: all of them
+    when they hold few matches in all (or this is the last window), else enough ids to hold
+    about SIMILAR_SPARE times the ``wanted`` matches at this ``share`` of tickets."""
+    if last or share * upper <= SIMILAR_READ_ALL:
+        return 0
+    return max(0, upper - math.ceil(SIMILAR_SPARE * wanted / share))
+
+
+@dataclass(frozen=True)
+class WordShares:
+    shares: dict[str, float]  # the share of tickets holding each common word
+    floor: float  # any other word is in fewer (0 without statistics: nothing analyzed yet)
+
+
+_common: tuple[float, WordShares] = (0.0, WordShares({}, 0.0))
+
+
+def _common_words(cursor: Any) -> WordShares:
     """The most common words of ``doc_all`` and the share of tickets holding each, from the
     planner's statistics (kept by ANALYZE), read at most every STATS_TTL seconds."""
     global _common  # noqa: PLW0603 - a per-process cache of slowly changing statistics
@@ -222,6 +292,10 @@ def _common_words(cursor: Any) -> dict[str, float]:
         [TABLE],
     )
     row = cursor.fetchone()
-    words = dict(zip(row[0], row[1], strict=False)) if row and row[0] else {}
+    if row and row[0]:
+        # The frequencies are followed by their minimum, maximum and the share of empty ones.
+        words = WordShares(dict(zip(row[0], row[1], strict=False)), float(row[1][len(row[0])]))
+    else:
+        words = WordShares({}, 0.0)
     _common = (time.monotonic(), words)
     return words
