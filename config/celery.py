@@ -4,8 +4,12 @@ sub-packages listed below that keep their own."""
 import os
 
 from celery import Celery
+from kombu.transport import TRANSPORT_ALIASES
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+
+# The embedded default broker, ``sqlite://`` (see lifebuoy/core/sqlite_broker.py).
+TRANSPORT_ALIASES.setdefault("sqlite", "lifebuoy.core.sqlite_broker:Transport")
 
 app = Celery("lifebuoy", task_cls="celery.contrib.django.task:DjangoTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")

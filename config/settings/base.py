@@ -229,20 +229,21 @@ LIFEBUOY_MONITORING_UNREACHABLE_MINUTES = int(
 )
 LIFEBUOY_BASE_URL = os.environ.get("LIFEBUOY_BASE_URL", "http://127.0.0.1:8000")
 
-# Celery: an embedded filesystem broker unless CELERY_BROKER_URL points at Redis.
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
-_broker_dir = DATA_DIR / "broker"
-CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = (
-    {
+# Celery: an embedded broker in a SQLite file of the data directory (lifebuoy/core/sqlite_broker.py)
+# unless CELERY_BROKER_URL points at Redis. kombu's own transports stay available by their URLs.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "sqlite://")
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
+if CELERY_BROKER_URL.startswith("sqlite"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"database": str(DATA_DIR / "broker.sqlite3")}
+elif CELERY_BROKER_URL.startswith("filesystem"):
+    _broker_dir = DATA_DIR / "broker"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
-    if CELERY_BROKER_URL.startswith("filesystem")
-    else {}
-)
 CELERY_TASK_IGNORE_RESULT = True
 
 # The cache holds the desk's view counts and who is viewing a ticket, so every web process and
@@ -266,7 +267,6 @@ CACHES: dict[str, dict[str, object]] = {
         }
     )
 }
-CELERY_TASK_ROUTES = ["lifebuoy.monitoring.routing.route_task"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
@@ -347,7 +347,18 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "lifebuoy.surveys.nps_sweep",
         "schedule": crontab(minute=30),  # hourly: a new period's surveys go out in batches
     },
+    "idempotency-keys-purge": {
+        "task": "lifebuoy.core.idempotency_keys_purge",
+        "schedule": 60 * 60.0,  # the API's Idempotency-Keys are kept for 24 hours
+    },
 }
+# The scheduler's sweeps have a queue of their own, served by a worker slot that bulk work never
+# takes (lifebuoy/cli/workers.py), so a backlog of emails or polls never delays an SLA scan.
+LIFEBUOY_PERIODIC_QUEUE = "periodic"
+CELERY_TASK_ROUTES = [
+    {entry["task"]: {"queue": LIFEBUOY_PERIODIC_QUEUE} for entry in CELERY_BEAT_SCHEDULE.values()},
+    "lifebuoy.monitoring.routing.route_task",
+]
 # SLA clocks are flagged "at risk" once this share of their target is used.
 LIFEBUOY_SLA_AT_RISK_SHARE = float(os.environ.get("LIFEBUOY_SLA_AT_RISK_SHARE", "0.75"))
 # Escalations: open tickets a person holds before round robin skips them (unless set per person),

@@ -9,6 +9,9 @@ then queues each of them from a worker, with its own routing, retries and time l
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +22,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 logger = logging.getLogger(__name__)
 
 _BATCH = "_lifebuoy_enqueue_batch"
+_SKIPPED: ContextVar[frozenset[str]] = ContextVar("lifebuoy_enqueue_skipped", default=frozenset())
 
 
 @dataclass(eq=False)
@@ -86,8 +90,21 @@ def _batch_of(connection: BaseDatabaseWrapper) -> _Batch:
     return batch
 
 
+@contextmanager
+def enqueue_skipped(*tasks: Task[Any, Any]) -> Iterator[None]:
+    """Within this block ``enqueue_on_commit`` drops these tasks: for a caller that does their
+    work in bulk itself (the demo loader writing a month of history at once)."""
+    token = _SKIPPED.set(_SKIPPED.get() | {task.name for task in tasks})
+    try:
+        yield
+    finally:
+        _SKIPPED.reset(token)
+
+
 def enqueue_on_commit(task: Task[Any, Any], /, *args: Any, **kwargs: Any) -> None:
     """Queue ``task`` after the current transaction commits (right away outside one)."""
+    if task.name in _SKIPPED.get():
+        return
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
         _publish([_Job(task, args, kwargs, kept=True)])

@@ -22,6 +22,7 @@ from lifebuoy.tickets.services import (
 
 from . import catalog
 from .extras import demo_oncall, demo_surveys
+from .history import history_written
 
 CHANNELS = ["email", "email", "portal", "portal", "portal", "phone", "github", "slack", "community"]
 PRIORITIES = ["P1", "P2", "P2", "P3", "P3", "P3", "P4", "P4"]
@@ -137,20 +138,21 @@ def demo_load(*, seed: int, tickets: int, now: datetime) -> DemoSummary:
     categories = list(catalog.TICKETS)
     start = now - timedelta(days=30)
     offsets = sorted(rng.uniform(0, 27 * 24 * 60) for _ in range(tickets))
-    for offset in offsets:
-        created = start + timedelta(minutes=offset)
-        requester = rng.choice(rng.choice(customers))
-        category = rng.choice(categories)
-        subject, description = rng.choice(catalog.TICKETS[category])
-        data = NewTicket(
-            subject=subject,
-            description=description.format(hours=rng.randint(2, 9)),
-            priority=rng.choice(PRIORITIES),
-            category=category,
-            channel=rng.choice(CHANNELS),
-        )
-        ticket = ticket_create(actor=requester, data=data, now=created)
-        _conversation(rng, ticket, agents, created, settled=created < now - timedelta(days=5))
+    with history_written(now=now):
+        for offset in offsets:
+            created = start + timedelta(minutes=offset)
+            requester = rng.choice(rng.choice(customers))
+            category = rng.choice(categories)
+            subject, description = rng.choice(catalog.TICKETS[category])
+            data = NewTicket(
+                subject=subject,
+                description=description.format(hours=rng.randint(2, 9)),
+                priority=rng.choice(PRIORITIES),
+                category=category,
+                channel=rng.choice(CHANNELS),
+            )
+            ticket = ticket_create(actor=requester, data=data, now=created)
+            _conversation(rng, ticket, agents, created, settled=created < now - timedelta(days=5))
     # After the tickets, so the demo's history pages nobody and the tickets stay what they
     # were for a seed.
     demo_oncall(staff=staff, now=now)

@@ -33,7 +33,8 @@ def mailgateway(
     django_setup()
     from django.conf import settings
 
-    from lifebuoy.cli.commands.server import _prepare_broker, _supervise
+    from lifebuoy.cli.commands.server import _prepare_broker
+    from lifebuoy.cli.supervisor import supervise
     from lifebuoy.notifications.inbound.gateway import gateway_serve
 
     _prepare_broker()  # the gateway queues acknowledgements for the workers
@@ -41,7 +42,7 @@ def mailgateway(
     port = port or settings.LIFEBUOY_MAILGATEWAY_PORT
     if processes > 1:
         console.print(f"Mail gateway: {processes} processes on {host}:{port}")
-        raise typer.Exit(_supervise(_children(host, port, processes)))
+        raise typer.Exit(supervise(_children(host, port, processes)))
 
     async def run() -> None:
         stop, ready = asyncio.Event(), asyncio.Event()

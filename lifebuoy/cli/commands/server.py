@@ -8,49 +8,15 @@ from __future__ import annotations
 
 import os
 import re
-import signal
-import subprocess
 import sys
-import time
-from types import FrameType
 
 import typer
 
 from lifebuoy.cli.exit_status import ExitStatus
 from lifebuoy.cli.output import console, fail
+from lifebuoy.cli.supervisor import supervise as _supervise
 
 _QUEUE = re.compile(r"^[A-Za-z0-9_.-]+$")
-
-
-def _celery_args(*, beat: bool, concurrency: int, queues: str = "") -> list[str]:
-    args = [
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "config",
-        "worker",
-        "-l",
-        "info",
-        "--concurrency",
-        str(concurrency),
-    ]
-    if beat:
-        args += ["-B"]
-    if queues:
-        args += ["--queues", queues]
-    return args
-
-
-def _all_queues() -> str:
-    """Every queue, for the one worker of a single-machine desk: the default one, plus the
-    monitoring partitions when ``LIFEBUOY_MONITORING_PARTITIONS`` is set ("" = the default)."""
-    from django.conf import settings
-
-    partitions = int(getattr(settings, "LIFEBUOY_MONITORING_PARTITIONS", 0))
-    if partitions <= 0:
-        return ""
-    return ",".join(["celery", *(f"monitoring-{k}" for k in range(partitions))])
 
 
 def _prepare_broker() -> None:
@@ -60,42 +26,6 @@ def _prepare_broker() -> None:
         folder = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get(key)
         if isinstance(folder, str):
             os.makedirs(folder, exist_ok=True)
-
-
-def _supervise(commands: dict[str, list[str]]) -> int:
-    """Start every command, stop them all on Ctrl-C or when one of them dies."""
-    procs = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}
-    stopping = requested = False
-
-    def stop(signum: int, frame: FrameType | None) -> None:
-        nonlocal stopping, requested
-        requested = requested or not stopping  # not when already stopping after a crash
-        stopping = True
-
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
-    code = ExitStatus.SUCCESS
-    while not stopping:
-        for name, proc in procs.items():
-            if proc.poll() is not None and not stopping:
-                console.print(f"[red]{name} exited with status {proc.returncode}; stopping.[/]")
-                stopping, code = True, ExitStatus.ERROR
-        time.sleep(0.3)
-    if requested:
-        # Ctrl-C reaches the whole process group: the children stop on their own, and a
-        # stop that was asked for is a success, whichever process noticed first.
-        code = ExitStatus.SUCCESS
-    for proc in procs.values():
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-    deadline = time.monotonic() + 15
-    for proc in procs.values():
-        try:
-            proc.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            proc.kill()
-    console.print("Lifebuoy stopped.")
-    return int(code)
 
 
 def setup(
@@ -151,7 +81,9 @@ def serve(
         ],
     }
     if not web_only:
-        commands["worker"] = _celery_args(beat=True, concurrency=1, queues=_all_queues())
+        from lifebuoy.cli.workers import machine_workers
+
+        commands.update(machine_workers(beat=True, concurrency=1, queues=[]))
     console.print(f"\n[bold]Lifebuoy is running at http://{host}:{port}/[/]  (Ctrl-C stops it)\n")
     _print_logins()
     raise typer.Exit(_supervise(commands))
@@ -162,11 +94,12 @@ def worker(
     concurrency: int = typer.Option(2, help="Worker processes."),
     queues: str = typer.Option(
         "",
-        help="Comma-separated queues to take tasks from (default: the default queue 'celery'); "
-        "e.g. monitoring-0 on a mirror machine.",
+        help="Comma-separated queues for one worker to take tasks from (default: a worker for "
+        "'celery' and one for 'periodic'); e.g. monitoring-0 on a mirror machine.",
     ),
 ) -> None:
-    """Run a Celery worker (for scale-out: one or more per machine)."""
+    """Run Celery workers (for scale-out: on one or more machines). Without --queues, two: one
+    for the bulk queues and one with its own slot for the scheduler's sweeps."""
     names = [q.strip() for q in queues.split(",") if q.strip()]
     if queues and (not names or not all(_QUEUE.match(q) for q in names)):
         fail(
@@ -178,8 +111,9 @@ def worker(
 
     django_setup()
     _prepare_broker()
-    args = _celery_args(beat=beat, concurrency=concurrency, queues=",".join(names))
-    raise typer.Exit(_supervise({"worker": args}))
+    from lifebuoy.cli.workers import machine_workers
+
+    raise typer.Exit(_supervise(machine_workers(beat=beat, concurrency=concurrency, queues=names)))
 
 
 def demo(

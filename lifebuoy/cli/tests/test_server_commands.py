@@ -45,14 +45,29 @@ def started(monkeypatch) -> list[dict[str, list[str]]]:
     return processes
 
 
+def _option(argv: list[str], name: str) -> str:
+    return argv[argv.index(name) + 1]
+
+
 def test_a_worker_takes_the_queues_it_is_given(started):
     result = runner.invoke(build(), ["worker", "--queues", "celery, monitoring-0"])
     assert result.exit_code == ExitStatus.SUCCESS, result.output
-    argv = started[0]["worker"]
-    assert argv[argv.index("--queues") + 1] == "celery,monitoring-0"
-    plain = runner.invoke(build(), ["worker"])
-    assert plain.exit_code == ExitStatus.SUCCESS
-    assert "--queues" not in started[1]["worker"]
+    assert list(started[0]) == ["worker"]
+    assert _option(started[0]["worker"], "--queues") == "celery,monitoring-0"
+
+
+def test_a_plain_worker_gives_the_scheduler_s_sweeps_a_worker_of_their_own(started):
+    assert runner.invoke(build(), ["worker", "--beat", "--concurrency", "3"]).exit_code == 0
+    bulk, periodic = started[0]["worker"], started[0]["periodic"]
+    assert _option(bulk, "--queues") == "celery"
+    assert _option(bulk, "--concurrency") == "3"
+    assert "-B" not in bulk
+    assert _option(periodic, "--queues") == "periodic"
+    assert _option(periodic, "--concurrency") == "1"
+    assert "-B" in periodic  # the scheduler runs beside the sweeps it sends
+    names = {_option(bulk, "-n"), _option(periodic, "-n")}
+    assert len(names) == 2
+    assert all(name.endswith("@%h") and not name.startswith("celery@") for name in names)
 
 
 def test_a_bad_queue_name_is_a_usage_error_with_a_sentence():
@@ -62,11 +77,12 @@ def test_a_bad_queue_name_is_a_usage_error_with_a_sentence():
     assert "Traceback" not in result.output
 
 
-def test_serve_s_one_worker_takes_every_monitoring_partition(started, settings):
+def test_serve_s_bulk_worker_takes_every_monitoring_partition(started, settings):
     settings.LIFEBUOY_MONITORING_PARTITIONS = 2
     assert runner.invoke(build(), ["serve"]).exit_code == ExitStatus.SUCCESS
-    worker = started[0]["worker"]
-    assert worker[worker.index("--queues") + 1] == "celery,monitoring-0,monitoring-1"
+    assert _option(started[0]["worker"], "--queues") == "celery,monitoring-0,monitoring-1"
+    assert _option(started[0]["periodic"], "--queues") == "periodic"
     settings.LIFEBUOY_MONITORING_PARTITIONS = 0
     assert runner.invoke(build(), ["serve"]).exit_code == ExitStatus.SUCCESS
-    assert "--queues" not in started[1]["worker"]
+    assert _option(started[1]["worker"], "--queues") == "celery"
+    assert set(started[1]) == {"web", "worker", "periodic"}

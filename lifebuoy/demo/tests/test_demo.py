@@ -73,3 +73,24 @@ def test_the_same_seed_gives_the_same_desk(now):
     Organization.objects.all().delete()
     demo_load(seed=11, tickets=40, now=now)
     assert _fingerprint() == first
+
+
+def test_the_demo_s_history_leaves_the_workers_almost_nothing_to_do(
+    now, monkeypatch, django_capture_on_commit_callbacks
+):
+    """A month of history is written at once: its emails count as sent when they were written
+    and its events queue no follow-ups, so a new desk's workers are free within seconds."""
+    from lifebuoy.core import tasks
+    from lifebuoy.notifications.models import Delivery, DeliveryStatus
+
+    published: list[str] = []
+    monkeypatch.setattr(tasks, "_publish", lambda jobs: published.extend(j.task.name for j in jobs))
+    with django_capture_on_commit_callbacks(execute=True):
+        demo_load(seed=3, tickets=60, now=now)
+    history = Delivery.objects.filter(created_at__lte=now)
+    assert history.exists()
+    assert not history.exclude(status=DeliveryStatus.SENT).exists()
+    assert all(d.sent_at == d.created_at for d in history)
+    assert "lifebuoy.escalations.ticket_event_followup" not in published
+    assert "lifebuoy.notifications.delivery_send" not in published
+    assert len(published) < 60  # SLA events and the like, not several tasks per ticket

@@ -1,4 +1,5 @@
-"""Monitoring's per-deployment tasks go to their partition's queue when mirrors are spread."""
+"""Monitoring's per-deployment tasks go to their partition's queue when mirrors are spread; the
+scheduler's sweeps go to the periodic queue."""
 
 from __future__ import annotations
 
@@ -40,7 +41,22 @@ def test_a_deployment_s_polls_and_mirror_clean_up_go_to_its_partition(
 
 def test_other_tasks_and_odd_arguments_stay_on_the_default_queue(settings):
     settings.LIFEBUOY_MONITORING_PARTITIONS = 2
-    assert _queue_of("lifebuoy.monitoring.poll_due_deployments") == "celery"
-    assert _queue_of("lifebuoy.tickets.ticket_autoclose_sweep") == "celery"
+    assert _queue_of("lifebuoy.notifications.delivery_send", (1,)) == "celery"
+    assert _queue_of("lifebuoy.escalations.ticket_event_followup", (1, "")) == "celery"
     assert _queue_of(DISCARD, ("../elsewhere",)) == "celery"
     assert route_task(POLL, ("7",), {}, {}) is None
+
+
+def test_the_scheduler_s_sweeps_go_to_the_periodic_queue(settings):
+    """Whatever the partitions, so that a backlog of bulk work never delays them."""
+    for partitions in (0, 2):
+        settings.LIFEBUOY_MONITORING_PARTITIONS = partitions
+        for name in (
+            "lifebuoy.monitoring.poll_due_deployments",
+            "lifebuoy.sla.sla_breach_scan",
+            "lifebuoy.notifications.outbox_sweep",
+            "lifebuoy.escalations.followup_sweep",
+            "lifebuoy.escalations.page_sweep",
+            "lifebuoy.tickets.ticket_autoclose_sweep",
+        ):
+            assert _queue_of(name) == "periodic", name
