@@ -9,10 +9,12 @@ from http import HTTPStatus
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.utils import timezone
 
+from config.celery import app
 from lifebuoy.core.idempotency import KEY_LIFETIME, idempotency_keys_purge
 from lifebuoy.core.models import IdempotencyKey
 from lifebuoy.tickets.models import Message, Ticket
@@ -153,6 +155,16 @@ def test_the_purge_forgets_keys_older_than_a_day(api, bob, ticket):
 
     assert idempotency_keys_purge(now=now) == 1
     assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["new"]
+
+
+def test_the_purge_runs_hourly_from_the_beat_schedule(api, bob, ticket):
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "lifebuoy.core.idempotency_keys_purge" in scheduled
+    app.loader.import_default_modules()
+    _reply(api(bob), ticket, "Old", **KEY)
+    IdempotencyKey.objects.update(created_at=timezone.now() - KEY_LIFETIME)
+    assert app.tasks["lifebuoy.core.idempotency_keys_purge"]() == 1
+    assert not IdempotencyKey.objects.exists()
 
 
 def test_the_openapi_schema_offers_the_header_on_writes_only(client, db):
