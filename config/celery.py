@@ -8,8 +8,10 @@ from kombu.transport import TRANSPORT_ALIASES
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 
-# The embedded default broker, ``sqlite://`` (see lifebuoy/core/sqlite_broker.py).
+# The embedded default broker, ``sqlite://`` (see lifebuoy/core/sqlite_broker.py), and kombu's
+# Redis transport with a fix for broker outages (lifebuoy/core/redis_broker.py).
 TRANSPORT_ALIASES.setdefault("sqlite", "lifebuoy.core.sqlite_broker:Transport")
+TRANSPORT_ALIASES["redis"] = TRANSPORT_ALIASES["rediss"] = "lifebuoy.core.redis_broker:Transport"
 
 app = Celery("lifebuoy", task_cls="celery.contrib.django.task:DjangoTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")

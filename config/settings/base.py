@@ -235,6 +235,17 @@ CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "sqlite://")
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
 if CELERY_BROKER_URL.startswith("sqlite"):
     CELERY_BROKER_TRANSPORT_OPTIONS = {"database": str(DATA_DIR / "broker.sqlite3")}
+elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # A message a worker took and never acknowledged (it was killed with tasks prefetched)
+        # goes back to its queue after this long. Above every countdown a task is given (the
+        # outbox leaves longer waits to its sweep), or a waiting task would run twice.
+        "visibility_timeout": int(os.environ.get("LIFEBUOY_BROKER_VISIBILITY_SECONDS", "600")),
+        # Publishing fails at once while Redis is down instead of retrying inside a request: the
+        # work is in the database and the sweeps send it (lifebuoy/core/tasks.py).
+        "max_retries": 0,
+        "socket_connect_timeout": 2,
+    }
 elif CELERY_BROKER_URL.startswith("filesystem"):
     _broker_dir = DATA_DIR / "broker"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -245,6 +256,7 @@ elif CELERY_BROKER_URL.startswith("filesystem"):
         "store_processed": False,
     }
 CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_PUBLISH_RETRY = False  # see "max_retries" above: a failed publish is the sweeps' work
 
 # The cache holds the desk's view counts and who is viewing a ticket, so every web process and
 # worker must share it: Redis when scaled out (LIFEBUOY_CACHE_URL, else the broker's Redis),

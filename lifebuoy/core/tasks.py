@@ -9,6 +9,7 @@ then queues each of them from a worker, with its own routing, retries and time l
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -65,20 +66,33 @@ class _Batch:
         _publish([job for job in self.jobs if job.kept])
 
 
+# After a failed publish, this process leaves its work to the sweeps for this many seconds
+# instead of trying the broker again on every request.
+BROKER_PAUSE_SECONDS = 5.0
+_broker_paused_until = 0.0
+
+
 def _publish(jobs: list[_Job]) -> None:
     """Send the jobs: one alone as itself, several as one batch. A broker outage is logged,
-    never raised: the change itself is already committed, and each feature's sweep picks up
-    what was not queued."""
+    never raised, and costs the request at most one quick attempt: the change itself is already
+    committed with what it asks for (outbox deliveries, SLA events, paging intents), and each
+    feature's sweep picks up what was not queued. After a failure the process does not try
+    again for ``BROKER_PAUSE_SECONDS``, so an outage adds nothing to the requests meanwhile."""
+    global _broker_paused_until  # noqa: PLW0603 - one per process, like the broker connection
     if not jobs:
         return
     names = ", ".join(job.task.name for job in jobs)
+    if time.monotonic() < _broker_paused_until:
+        logger.warning("Broker unavailable: %s left to the sweeps", names)
+        return
     try:
         if len(jobs) == 1:
             jobs[0].task.delay(*jobs[0].args, **jobs[0].kwargs)
         else:
             enqueue_batch.delay([[job.task.name, list(job.args), job.kwargs] for job in jobs])
     except Exception:
-        logger.exception("Could not enqueue %s after the commit", names)
+        _broker_paused_until = time.monotonic() + BROKER_PAUSE_SECONDS
+        logger.exception("Could not enqueue %s after the commit; the sweeps will", names)
 
 
 def _batch_of(connection: BaseDatabaseWrapper) -> _Batch:

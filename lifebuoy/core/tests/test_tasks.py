@@ -6,11 +6,16 @@ import pytest
 from django.db import transaction
 from kombu.exceptions import OperationalError
 
-from lifebuoy.core.tasks import enqueue_batch, enqueue_on_commit
+from lifebuoy.core.tasks import BROKER_PAUSE_SECONDS, enqueue_batch, enqueue_on_commit
 from lifebuoy.sla.tasks import sla_breach_scan, sla_events_redeliver
 from lifebuoy.tickets.tasks import ticket_autoclose_sweep
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _broker_not_paused(monkeypatch):
+    monkeypatch.setattr("lifebuoy.core.tasks._broker_paused_until", 0.0)
 
 
 def test_the_task_is_queued_only_after_the_commit(django_capture_on_commit_callbacks):
@@ -31,6 +36,29 @@ def test_a_broker_outage_is_logged_not_raised(django_capture_on_commit_callbacks
     ):
         enqueue_on_commit(ticket_autoclose_sweep)
     assert "enqueue lifebuoy.tickets.ticket_autoclose_sweep" in caplog.text
+
+
+def test_after_a_failed_publish_requests_leave_their_tasks_to_the_sweeps_for_a_while(
+    django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    """A broker outage costs one request one quick attempt, not every request a second."""
+    clock = [1000.0]
+    monkeypatch.setattr("lifebuoy.core.tasks.time.monotonic", lambda: clock[0])
+    down = OperationalError("broker down")
+    with mock.patch.object(ticket_autoclose_sweep, "delay", side_effect=down) as send:
+        with django_capture_on_commit_callbacks(execute=True):
+            enqueue_on_commit(ticket_autoclose_sweep)
+        assert send.call_count == 1
+        clock[0] += BROKER_PAUSE_SECONDS - 1
+        with django_capture_on_commit_callbacks(execute=True):
+            enqueue_on_commit(ticket_autoclose_sweep)
+        assert send.call_count == 1  # not tried: left to the sweeps
+        assert "Broker unavailable" in caplog.text
+        clock[0] += 2
+        send.side_effect = None
+        with django_capture_on_commit_callbacks(execute=True):
+            enqueue_on_commit(ticket_autoclose_sweep)
+        assert send.call_count == 2  # the pause is over: sent again
 
 
 def test_the_tasks_of_one_transaction_leave_as_one_message(django_capture_on_commit_callbacks):
