@@ -13,8 +13,12 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any
+
+from django.db import DatabaseError
 
 from .base import MARK_END, MARK_START, RANK_CANDIDATES, Hit, Within
 from .query import SearchQuery
@@ -35,10 +39,10 @@ COMMON_SHARE = 0.02
 # together are in at most this share of tickets (a ticket's first word always counts).
 SIMILAR_SHARE = 0.03
 # The earlier tickets are read in windows of ids expected to hold this many times the matches
-# still wanted; below this many expected matches in all, the whole range is read at once; and
-# after this many windows the matches found so far are ranked.
+# still wanted; an id of a window's range costs this much of what reading a matching row does
+# (bench/RESULTS.md); after this many windows the matches found so far are ranked.
 SIMILAR_SPARE = 1.5
-SIMILAR_READ_ALL = 4_000
+SIMILAR_ID_COST = 0.02
 SIMILAR_WINDOWS = 4
 # ANALYZE's sample of doc_all keeps up to ten times this many most common words, with the
 # share of tickets holding each: enough to know the share of any word similar tickets use.
@@ -197,44 +201,55 @@ class PostgresBackend:
         words = self._distinctive(cursor, text)
         if not words:
             return []
-        # The newest SIMILAR_CANDIDATES earlier tickets holding any of those words anywhere (a
-        # weight restriction would make the index recheck every candidate), ranked with the
-        # subject and description weighing most. GIN yields its matches in no order, and
-        # walking the primary key backwards checks every ticket's words until enough match
-        # (400 matches of words in 3 % of tickets: 13,000 documents unpacked). So the earlier
-        # ids are read a window at a time, newest first, each window sized by the words'
-        # shares to hold SIMILAR_SPARE times the matches still wanted: one bitmap per word,
-        # ANDed with the window's range of the primary key, and only those rows are read.
-        share = min(1.0, sum(share for _, share in words))
         lexemes = [lexeme for lexeme, _ in words]
-        ranking = " | ".join(_quoted(lexeme) for lexeme in lexemes)
-        match = " OR ".join(["s.doc_all @@ to_tsquery('simple', %s)"] * len(lexemes))
-        upper, wanted, hits = ticket_id, SIMILAR_CANDIDATES, []
-        for window in range(SIMILAR_WINDOWS):
-            lower = _window_start(upper, wanted, share, last=window == SIMILAR_WINDOWS - 1)
-            # The window's matches are gathered before they are ordered: with the order and
-            # limit beside them, the planner would walk the primary key backwards instead.
-            cursor.execute(
-                f"WITH matches AS MATERIALIZED (SELECT s.ticket_id FROM {TABLE} s "  # noqa: S608
-                f"WHERE ({match}) AND s.ticket_id >= %s AND s.ticket_id < %s), "
-                "candidates AS (SELECT ticket_id FROM matches ORDER BY ticket_id DESC LIMIT %s) "
-                "SELECT s.ticket_id, ts_rank('{0.1, 0.3, 0.6, 1.0}', s.doc_all, "
-                "to_tsquery('simple', %s)) AS rank, count(*) OVER () "
-                f"FROM candidates c JOIN {TABLE} s ON s.ticket_id = c.ticket_id "
-                "ORDER BY rank DESC, s.ticket_id DESC LIMIT %s",
-                [*map(_quoted, lexemes), lower, upper, wanted, ranking, limit],
-            )
-            rows = cursor.fetchall()
-            hits += [Hit(ticket_id=row[0], score=float(row[1])) for row in rows]
-            found = rows[0][2] if rows else 0
-            wanted -= found
-            if wanted <= 0 or lower == 0:
-                break
-            # Fewer than expected: the words are rarer here than in the statistics' sample.
-            share = found / (upper - lower) if found else share / 4
-            upper = lower
-        hits.sort(key=lambda hit: (-hit.score, -hit.ticket_id))
-        return hits[:limit]
+        share = min(1.0, sum(share for _, share in words))
+        candidates = self._newest_matches(cursor, lexemes, share=share, below=ticket_id)
+        if not candidates:
+            return []
+        # Ranked with the subject and description weighing most.
+        cursor.execute(
+            "SELECT ticket_id, ts_rank('{0.1, 0.3, 0.6, 1.0}', doc_all, "  # noqa: S608
+            f"to_tsquery('simple', %s)) AS rank FROM {TABLE} WHERE ticket_id = ANY(%s) "
+            "ORDER BY rank DESC, ticket_id DESC LIMIT %s",
+            [" | ".join(map(_quoted, lexemes)), candidates, limit],
+        )
+        return [Hit(ticket_id=row[0], score=float(row[1])) for row in cursor.fetchall()]
+
+    def _newest_matches(
+        self, cursor: Any, lexemes: list[str], *, share: float, below: int
+    ) -> list[int]:
+        """The newest SIMILAR_CANDIDATES tickets with ids below ``below`` holding any of these
+        words anywhere (a weight restriction would make the index recheck every candidate);
+        ``share`` is the share of tickets expected to hold one.
+
+        GIN yields its matches in no order, and walking the primary key backwards checks every
+        ticket's words until enough match (400 matches of words in 3 % of tickets: 13,000
+        documents unpacked). So the ids are read a window at a time, newest first, each window
+        sized to hold SIMILAR_SPARE times the matches still wanted: one bitmap per word, ANDed
+        with the window's range of the primary key, and only those rows are read. The planner
+        prices checking a document's words far below what unpacking it costs and would walk
+        the primary key through the window instead, so plain index scans are off meanwhile.
+        """
+        match = " OR ".join(["doc_all @@ to_tsquery('simple', %s)"] * len(lexemes))
+        found: list[int] = []
+        upper = below
+        with _bitmap_scans_only(cursor):
+            for window in range(SIMILAR_WINDOWS):
+                wanted = SIMILAR_CANDIDATES - len(found)
+                lower = _window_start(upper, wanted, share, last=window == SIMILAR_WINDOWS - 1)
+                cursor.execute(
+                    f"SELECT ticket_id FROM {TABLE} WHERE ({match}) "  # noqa: S608
+                    "AND ticket_id >= %s AND ticket_id < %s ORDER BY ticket_id DESC LIMIT %s",
+                    [*map(_quoted, lexemes), lower, upper, wanted],
+                )
+                ids = [row[0] for row in cursor.fetchall()]
+                found += ids
+                if len(ids) == wanted or lower == 0:
+                    break
+                # Fewer than expected: the words are rarer here than in the statistics' sample.
+                share = len(ids) / (upper - lower) if ids else share / 4
+                upper = lower
+        return found
 
     def _distinctive(self, cursor: Any, text: str) -> list[tuple[str, float]]:
         """The text's words (stemmed) that few tickets share, rarest first, each with the share
@@ -257,17 +272,36 @@ class PostgresBackend:
         return chosen
 
 
+@contextmanager
+def _bitmap_scans_only(cursor: Any) -> Iterator[None]:
+    """No plain index scans for the statements run meanwhile, in this session only. After a
+    failed statement inside a transaction the RESET fails too, and the rollback that follows
+    undoes the SET; outside one, the RESET runs."""
+    cursor.execute("SET enable_indexscan = off")
+    try:
+        yield
+    except Exception:
+        with suppress(DatabaseError):
+            cursor.execute("RESET enable_indexscan")
+        raise
+    cursor.execute("RESET enable_indexscan")
+
+
 def _quoted(lexeme: str) -> str:
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
 def _window_start(upper: int, wanted: int, share: float, *, last: bool) -> int:
-    """The lowest id of the window of earlier tickets below ``upper`` to read next: all of them
-    when they hold few matches in all (or this is the last window), else enough ids to hold
-    about SIMILAR_SPARE times the ``wanted`` matches at this ``share`` of tickets."""
-    if last or share * upper <= SIMILAR_READ_ALL:
+    """The lowest id of the window of earlier tickets below ``upper`` to read next: enough ids
+    to hold about SIMILAR_SPARE times the ``wanted`` matches at this ``share`` of tickets, or
+    all of them when reading every match below costs less than a window's matches and range
+    (or this is the last window)."""
+    if last or share <= 0:
         return 0
-    return max(0, upper - math.ceil(SIMILAR_SPARE * wanted / share))
+    span = SIMILAR_SPARE * wanted / share
+    if share * upper <= SIMILAR_SPARE * wanted + SIMILAR_ID_COST * span:
+        return 0
+    return max(0, upper - math.ceil(span))
 
 
 @dataclass(frozen=True)

@@ -75,10 +75,12 @@ def test_the_newest_matches_are_ranked_however_the_windows_fall(
     opened("Third invoice")
     newest = opened("Wombat near the rack")
     current = opened("Wombat burrow")
-    whole = similar_ids(current)  # few earlier tickets: read at once
+    with monkeypatch.context() as whole_range:
+        whole_range.setattr(postgres, "SIMILAR_WINDOWS", 1)  # every earlier ticket at once
+        whole = similar_ids(current)
     assert whole[0] == best.id
     assert sorted(whole) == [third.id, best.id, newest.id]
     # Windows of one or two ids, grown by the matches each held, and the rest read at last
-    monkeypatch.setattr(postgres, "SIMILAR_READ_ALL", 0)
     monkeypatch.setattr(postgres, "SIMILAR_SPARE", 0.02)
+    monkeypatch.setattr(postgres, "SIMILAR_ID_COST", 0.0)
     assert similar_ids(current) == whole
