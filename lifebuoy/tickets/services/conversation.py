@@ -41,6 +41,31 @@ def message_add(
     A customer's reply reopens a resolved or closed ticket within the reopening window
     (``window.py``) and is refused after it (``ticket_reply`` opens a follow-up instead).
     """
+    return _message_add_locked(
+        ticket=_locked(ticket),
+        author=author,
+        body=body,
+        now=now,
+        is_internal=is_internal,
+        files=files,
+        is_automatic=is_automatic,
+        unverified=unverified,
+    )
+
+
+def _message_add_locked(
+    *,
+    ticket: Ticket,
+    author: User,
+    body: str,
+    now: datetime,
+    is_internal: bool = False,
+    files: Sequence[UploadedFile] = (),
+    is_automatic: bool = False,
+    unverified: bool = False,
+) -> Message:
+    """``message_add`` on a ticket the caller locked (``_locked``) in its open transaction:
+    ``ticket_reply`` locks first to decide where a reply goes, and does not lock again."""
     if is_internal and not author.is_support_staff:
         raise PermissionDenied("not_allowed", "Only support staff can write internal notes.")
     if not body.strip() and not files:
@@ -48,7 +73,6 @@ def message_add(
     if len(body) > BODY_MAX:
         raise ValidationFailed.for_fields({"body": f"Keep it under {BODY_MAX:,} characters."})
     _check_files(files)
-    ticket = _locked(ticket)
     if not author.is_support_staff and ticket_needs_follow_up(ticket=ticket, now=now):
         raise window_passed_error(ticket)  # ``ticket_reply`` opens a follow-up instead
     message = Message.objects.create(

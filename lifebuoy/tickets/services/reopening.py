@@ -25,7 +25,7 @@ from lifebuoy.tickets.events import StatusCause
 from lifebuoy.tickets.models import OPEN_STATUSES, Channel, Message, Status, Ticket
 
 from .common import _locked, _status_to
-from .conversation import message_add
+from .conversation import _message_add_locked, message_add
 from .creation import NewTicket, ticket_create
 from .window import SOLVED, ticket_may_reopen, ticket_needs_follow_up, window_passed_error
 
@@ -79,7 +79,7 @@ def ticket_reply(
     to the ticket's open follow-up, or opens one."""
     ticket = _locked(ticket)
     if author.is_support_staff or not ticket_needs_follow_up(ticket=ticket, now=now):
-        message = message_add(
+        message = _message_add_locked(
             ticket=ticket, author=author, body=body, files=files, unverified=unverified, now=now
         )
         return Reply(ticket=ticket, message=message)
