@@ -40,8 +40,11 @@ UPDATE_EVERY = timedelta(hours=24)
 def routing_level(ticket: Ticket) -> int:
     """A ticket nobody escalated sits at the level of the queue it was routed to."""
     state = EscalationState.objects.filter(ticket_id=ticket.id).only("level").first()
-    if state is not None:
-        return state.level
+    return state.level if state is not None else queue_level(ticket)
+
+
+def queue_level(ticket: Ticket) -> int:
+    """The level of the queue a ticket was routed to: its level until it is escalated."""
     if ticket.queue is not None:
         return max(Level.COMMUNITY, min(ticket.queue.tier, Level.ENGINEERING))
     return Level.COMMUNITY

@@ -87,7 +87,13 @@ def _page_level(page: Page, levels: list[PolicyLevel], now: datetime) -> None:
 def page_trigger_for_ticket(*, ticket_id: int, now: datetime) -> Page | None:
     """Page at once for an open P1 whose organization's tier has a 24/7 policy (once)."""
     ticket = Ticket.objects.select_related("organization").filter(id=ticket_id).first()
-    if ticket is None or ticket.priority != Priority.P1 or ticket.status not in OPEN_STATUSES:
+    return page_trigger(ticket=ticket, now=now) if ticket is not None else None
+
+
+def page_trigger(*, ticket: Ticket, now: datetime) -> Page | None:
+    """``page_trigger_for_ticket`` for a ticket the caller has just read (with its
+    organization)."""
+    if ticket.priority != Priority.P1 or ticket.status not in OPEN_STATUSES:
         return None
     policy = policy_for_ticket(ticket)
     levels = list(policy.levels.select_related("schedule", "user")) if policy else []

@@ -19,7 +19,7 @@ from lifebuoy.accounts.models import Role, User
 from lifebuoy.core.errors import InvalidState, LifebuoyError, PermissionDenied, ValidationFailed
 from lifebuoy.core.parsing import is_ascii_digits
 from lifebuoy.escalations.models import Condition, Firing, FiringOutcome, Mode, Rule
-from lifebuoy.escalations.selectors import routing_level
+from lifebuoy.escalations.selectors import queue_level, routing_level
 from lifebuoy.escalations.services.escalate import (
     EscalationRequest,
     escalation_escalate,
@@ -123,8 +123,14 @@ def _fire(rule: Rule, ticket: Ticket, reason: str, now: datetime) -> Firing | No
         return firing
 
 
+def _level(ticket: Ticket) -> int:
+    """``routing_level`` from the escalation state ``_tickets`` read with the ticket."""
+    state = getattr(ticket, "escalation", None)  # None: never escalated
+    return state.level if state is not None else queue_level(ticket)
+
+
 def _evaluate(ticket: Ticket, rules: Iterable[Rule], fired: set[int], facts: Facts) -> list[Firing]:
-    level = routing_level(ticket)
+    level = _level(ticket)
     results: list[Firing] = []
     # Highest rung first, so one automatic climb makes the lower rules moot.
     for rule in sorted(rules, key=lambda r: -r.target_level):
@@ -141,26 +147,43 @@ def _evaluate(ticket: Ticket, rules: Iterable[Rule], fired: set[int], facts: Fac
     return results
 
 
-def _tickets(ids: list[int]) -> list[Ticket]:
+def _tickets(ids: list[int], *, statuses: Iterable[str] = EVALUATED_STATUSES) -> list[Ticket]:
+    """The tickets with what the conditions look at: organization, queue and escalation state
+    (the level), SLA summary, tags. Not the people: only a rule that fires reads them."""
     return list(
-        Ticket.objects.filter(id__in=ids, status__in=EVALUATED_STATUSES)
-        .select_related("organization", "queue", "owner", "requester", "sla_summary")
+        Ticket.objects.filter(id__in=ids, status__in=statuses)
+        .select_related("organization", "queue", "sla_summary", "escalation")
         .prefetch_related("tags")
         .order_by("id")
     )
+
+
+def rules_ticket_get(*, ticket_id: int) -> Ticket | None:
+    """A ticket as the rules read it, in any status (a follow-up shares this one read with
+    on-call paging: ``page_trigger``)."""
+    found = _tickets([ticket_id], statuses=Status.values)
+    return found[0] if found else None
 
 
 def rules_evaluate_ticket(
     *, ticket_id: int, now: datetime, sla_at_risk: bool = False
 ) -> list[Firing]:
     """On a ticket event (creation, reply, change, SLA warning)."""
+    ticket = rules_ticket_get(ticket_id=ticket_id)
+    if ticket is None:
+        return []
+    return rules_evaluate_read(ticket=ticket, now=now, sla_at_risk=sla_at_risk)
+
+
+def rules_evaluate_read(
+    *, ticket: Ticket, now: datetime, sla_at_risk: bool = False
+) -> list[Firing]:
+    """``rules_evaluate_ticket`` for a ticket read by ``rules_ticket_get``."""
+    if ticket.status not in EVALUATED_STATUSES:
+        return []
     rules = list(Rule.objects.filter(is_active=True))
-    fired = set(Firing.objects.filter(ticket_id=ticket_id).values_list("rule_id", flat=True))
-    return [
-        f
-        for ticket in _tickets([ticket_id])
-        for f in _evaluate(ticket, rules, fired, _facts(ticket, now, sla_at_risk))
-    ]
+    fired = set(Firing.objects.filter(ticket_id=ticket.id).values_list("rule_id", flat=True))
+    return _evaluate(ticket, rules, fired, _facts(ticket, now, sla_at_risk))
 
 
 @dataclass(frozen=True)
