@@ -19,8 +19,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from celery import shared_task
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from lifebuoy.core.tasks import enqueue_on_commit
@@ -84,15 +84,26 @@ def slack_event_receive(*, payload: dict[str, Any], now: datetime) -> Received:
 
 
 def _claim(event_id: int, now: datetime) -> SlackEvent | None:
+    """The row, if this worker wins it: one ``UPDATE … RETURNING`` (which the ORM cannot
+    express), so the claim and the read of what was claimed are one round trip."""
+    ops = connection.ops
     stale = now - timedelta(seconds=CLAIM_SECONDS)
-    won = (
-        SlackEvent.objects.filter(
-            id=event_id, status__in=[EventStatus.RECEIVED, EventStatus.FAILED]
+    won = list(
+        SlackEvent.objects.raw(
+            f"UPDATE {ops.quote_name(SlackEvent._meta.db_table)} "  # noqa: S608  # our own names
+            "SET claimed_at = %s, attempts = attempts + 1 "
+            "WHERE id = %s AND status IN (%s, %s) AND (claimed_at IS NULL OR claimed_at < %s) "
+            "RETURNING *",
+            [
+                ops.adapt_datetimefield_value(now),
+                event_id,
+                EventStatus.RECEIVED.value,
+                EventStatus.FAILED.value,
+                ops.adapt_datetimefield_value(stale),
+            ],
         )
-        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale))
-        .update(claimed_at=now, attempts=F("attempts") + 1)
     )
-    return SlackEvent.objects.get(id=event_id) if won == 1 else None
+    return won[0] if won else None
 
 
 def slack_event_process(*, event_id: int, now: datetime) -> Outcome:

@@ -20,6 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Exists
 
 from lifebuoy.accounts.models import User
 from lifebuoy.core.config_cache import config_cached
@@ -140,19 +141,24 @@ def _new_message(
         return _ignored(row, "message without an author", now)
     if not str(event.get("text") or "").strip() and not event.get("files"):
         return _ignored(row, "message without text or files", now)
-    if SlackMessage.objects.filter(channel_id=channel.channel_id, ts=ts).exists():
-        return _ignored(row, "duplicate of a message already received", now)
+    seen = SlackMessage.objects.filter(channel_id=channel.channel_id, ts=ts)
     thread = None
     if thread_ts != ts:
+        # A reply: its thread, and whether the message is on it already, in one query (a
+        # message that is on a ticket has its thread).
         thread = (
             SlackThread.objects.select_related("ticket", "channel")
             .filter(channel=channel, thread_ts=thread_ts)
+            .annotate(has_message=Exists(seen))
             .first()
         )
         if thread is None:
             if _root_pending(channel, thread_ts):
                 return Outcome(WAIT, "waiting for the thread's first message")
             return _ignored(row, "thread is not linked to a ticket", now)
+    duplicate = thread.has_message if thread is not None else seen.exists()
+    if duplicate:
+        return _ignored(row, "duplicate of a message already received", now)
     person = slack_person(slack_user_id=user_id, organization=channel.organization, now=now)
     author = slack_author_for(person=person, organization=channel.organization)
     if author is None or not author.is_active:
