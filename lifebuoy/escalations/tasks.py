@@ -10,7 +10,7 @@ from celery import shared_task
 from django.core.cache import cache
 from django.utils import timezone
 
-from lifebuoy.escalations.services import followup, oncall, rules, ticket_events
+from lifebuoy.escalations.services import followup, oncall, page_due, rules, ticket_events
 
 RULES_SWEEP_CURSOR = "lifebuoy.escalations.rules_sweep.after"
 
@@ -36,7 +36,11 @@ def followup_sweep(batch_size: int = 200) -> dict[str, int]:
 
 @shared_task(name="lifebuoy.escalations.page_sweep", time_limit=60, soft_time_limit=45)
 def page_sweep(batch_size: int = 200) -> int:
-    return oncall.page_sweep(now=timezone.now(), batch_size=batch_size)
+    """Start the pages no follow-up task started, then move overdue pages on: pages started
+    plus moves made."""
+    now = timezone.now()
+    started = page_due.page_due_sweep(now=now, batch_size=batch_size)
+    return started + oncall.page_sweep(now=now, batch_size=batch_size)
 
 
 @shared_task(name="lifebuoy.escalations.ticket_event_followup", time_limit=60, soft_time_limit=45)

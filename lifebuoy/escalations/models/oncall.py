@@ -155,6 +155,21 @@ class Page(models.Model):
         return f"page #{self.ticket_id} ({self.status})"
 
 
+class PageDue(models.Model):
+    """A ticket that became a P1 from a covered tier, written in the transaction that made it
+    one, so paging never depends on a task reaching the broker: the follow-up task deletes it
+    when it pages (or finds nothing to page), and the page sweep takes any still here at
+    ``due_at``. At most one per ticket; the row is a reason to look, and the ticket is looked
+    at again (still an open P1, not paged yet) before anyone is paged."""
+
+    ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField()
+    due_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"page due #{self.ticket_id} at {self.due_at:%Y-%m-%d %H:%M:%S}"
+
+
 class PageNotice(models.Model):
     """Each person paged, once per (page, round, level): the sweep's idempotency key."""
 
