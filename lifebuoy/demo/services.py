@@ -23,6 +23,7 @@ from lifebuoy.tickets.services import (
 from . import catalog
 from .extras import demo_oncall, demo_surveys
 from .history import history_written
+from .monitoring import demo_deployments
 
 CHANNELS = ["email", "email", "portal", "portal", "portal", "phone", "github", "slack", "community"]
 PRIORITIES = ["P1", "P2", "P2", "P3", "P3", "P3", "P4", "P4"]
@@ -35,6 +36,7 @@ class DemoSummary:
     customers: int
     tickets: int
     survey_answers: int = 0
+    deployments: int = 0
 
 
 def demo_exists() -> bool:
@@ -157,10 +159,15 @@ def demo_load(*, seed: int, tickets: int, now: datetime) -> DemoSummary:
     # were for a seed.
     demo_oncall(staff=staff, now=now)
     answers = demo_surveys(rng=rng, now=now)
+    # The monitored deployments are polled once, now: their problems' tickets are written as
+    # history too (no email, page or follow-up task for them).
+    with history_written(now=now):
+        deployments = demo_deployments(seed=seed, now=now)
     return DemoSummary(
         organizations=len(catalog.ORGANIZATIONS),
         staff=len(staff),
         customers=sum(len(c) for c in customers),
         tickets=tickets,
         survey_answers=answers,
+        deployments=len(deployments),
     )

@@ -44,6 +44,7 @@ GC_AUTO_LOOSE_SAMPLE = 6700 // 256  # git's gc.auto default, as sampled in objec
 _OBJECT_ID = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")
 _SCP_LIKE = re.compile(r"^[\w.-]+@[\w.-]+:[^\s]+$")
 _REMOTE_SCHEMES = ("https://", "ssh://")
+DEMO_REPOSITORIES = "demo-repos"  # under DATA_DIR
 
 
 class MirrorError(Exception):
@@ -75,11 +76,38 @@ def local_paths_allowed() -> bool:
     return bool(getattr(settings, "LIFEBUOY_MONITORING_ALLOW_LOCAL_PATHS", False))
 
 
+def demo_repositories_root() -> Path:
+    """Where the demo desk builds the repositories of its monitored deployments."""
+    return Path(settings.DATA_DIR) / DEMO_REPOSITORIES
+
+
+def is_demo_repository(repository: str) -> bool:
+    """Whether ``repository`` is an absolute path to a repository directly inside
+    ``demo_repositories_root()``, after symbolic links are followed.
+
+    The one exception to ``local_paths_allowed()``, so the demo's deployments are polled on a
+    desk with default settings. It opens nothing to users: only Lifebuoy writes there (the
+    demo loader, from its own fixed histories), so naming such a path reads the demo's data
+    and nothing else of the server's; a path that leads out of the folder (``..``, a link)
+    resolves elsewhere and is refused like any other local path.
+    """
+    value = repository.strip()
+    if not value or not Path(value).is_absolute():
+        return False
+    try:
+        root = demo_repositories_root().resolve()
+        target = Path(value).resolve()
+    except (OSError, RuntimeError):
+        return False
+    return target.parent == root
+
+
 def check_repository(repository: str) -> str | None:
     """Why ``repository`` cannot be mirrored, or None when it can.
 
     Accepted: ``https://`` and ``ssh://`` URLs, scp-style ``user@host:path``; local paths
-    and ``file://`` only where ``local_paths_allowed()``. Plain ``http://`` and ``git://``
+    and ``file://`` only where ``local_paths_allowed()``, and the demo's own repositories
+    (``is_demo_repository``) everywhere. Plain ``http://`` and ``git://``
     are refused (nothing in transit would be protected), and so are command transports.
     """
     value = repository.strip()
@@ -90,17 +118,19 @@ def check_repository(repository: str) -> str | None:
     if value.startswith(_REMOTE_SCHEMES) or _SCP_LIKE.match(value):
         return None
     if value.startswith("file://") or Path(value).is_absolute():
-        if local_paths_allowed():
+        if local_paths_allowed() or is_demo_repository(value):
             return None
         return "Local paths are not allowed on this server; give an https:// or ssh:// URL."
     return "Give an https:// or ssh:// URL or user@host:path."
 
 
-def _environment() -> dict[str, str]:
+def _environment(*, local: bool) -> dict[str, str]:
+    """git's environment; ``local`` lets it read a repository through the ``file`` transport
+    (local paths allowed, or the demo's own repository)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
     env.update(
         GIT_TERMINAL_PROMPT="0",
-        GIT_ALLOW_PROTOCOL="https:ssh:file" if local_paths_allowed() else "https:ssh",
+        GIT_ALLOW_PROTOCOL="https:ssh:file" if local else "https:ssh",
         GIT_CONFIG_NOSYSTEM="1",
         LC_ALL="C",
     )
@@ -111,12 +141,14 @@ def _git(args: list[str], *, cwd: Path | None = None) -> str:
     return _git_wait(_git_start(args, cwd=cwd), args)
 
 
-def _git_start(args: list[str], *, cwd: Path | None = None) -> subprocess.Popen[str]:
+def _git_start(
+    args: list[str], *, cwd: Path | None = None, local: bool | None = None
+) -> subprocess.Popen[str]:
     try:
         return subprocess.Popen(  # noqa: S603  # argument list, no shell
             ["git", "-c", "protocol.ext.allow=never", *args],  # noqa: S607  # git from PATH
             cwd=cwd,
-            env=_environment(),
+            env=_environment(local=local_paths_allowed() if local is None else local),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -186,7 +218,8 @@ def mirror_sync_while(
             if cloning
             else _FETCH
         )
-        process = _git_start(args, cwd=None if cloning else path)
+        local = local_paths_allowed() or is_demo_repository(repository)
+        process = _git_start(args, cwd=None if cloning else path, local=local)
         try:
             done = work()
         except BaseException:

@@ -136,6 +136,7 @@ def demo(
         f"Demo loaded: {summary.organizations} organizations, {summary.staff} staff, "
         f"{summary.customers} customers, {summary.tickets} tickets."
     )
+    console.print(f"{summary.deployments} monitored deployments, polled once.")
     _print_logins()
 
 

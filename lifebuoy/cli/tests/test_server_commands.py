@@ -12,12 +12,14 @@ pytestmark = pytest.mark.django_db
 runner = CliRunner()
 
 
-def test_demo_loads_once_and_then_says_it_is_already_there():
+def test_demo_loads_once_and_then_says_it_is_already_there(settings, tmp_path):
+    settings.DATA_DIR = tmp_path  # where the demo builds its monitored repositories
     first = runner.invoke(build(), ["demo", "--tickets", "5"])
     assert first.exit_code == ExitStatus.SUCCESS, first.output
     assert "5 tickets" in first.output
+    assert "2 monitored deployments" in first.output
     assert "lifebuoy-demo" in first.output
-    assert Ticket.objects.count() == 5
+    assert Ticket.objects.exclude(channel="monitoring").count() == 5
     second = runner.invoke(build(), ["demo", "--tickets", "5"])
     assert second.exit_code == ExitStatus.ERROR
     assert "already loaded" in second.output
