@@ -6,6 +6,8 @@ import os
 from celery import Celery
 from kombu.transport import TRANSPORT_ALIASES
 
+from lifebuoy.core.worker_heartbeat import WorkerHeartbeat
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 
 # The embedded default broker, ``sqlite://`` (see lifebuoy/core/sqlite_broker.py), and kombu's
@@ -17,3 +19,6 @@ app = Celery("lifebuoy", task_cls="celery.contrib.django.task:DjangoTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 app.autodiscover_tasks(["lifebuoy.notifications.inbound", "lifebuoy.notifications.staff"])
+
+# Each worker records a heartbeat the desk shows and checks (lifebuoy/core/heartbeats.py).
+app.steps["worker"].add(WorkerHeartbeat)

@@ -359,6 +359,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "lifebuoy.surveys.nps_sweep",
         "schedule": crontab(minute=30),  # hourly: a new period's surveys go out in batches
     },
+    "scheduler-heartbeat": {
+        "task": "lifebuoy.core.scheduler_heartbeat",
+        "schedule": 30.0,  # lifebuoy/core/heartbeats.py: silent after three missed
+    },
     "idempotency-keys-purge": {
         "task": "lifebuoy.core.idempotency_keys_purge",
         "schedule": 60 * 60.0,  # the API's Idempotency-Keys are kept for 24 hours

@@ -38,3 +38,24 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.principal} {self.key}"
+
+
+class ProcessHeartbeat(models.Model):
+    """The last sign of life of a background process: each Celery worker every half minute, and
+    the scheduler through the heartbeat task it sends to the periodic queue (so its row proves
+    that the scheduler sends and that the periodic queue is served). See ``heartbeats.py``."""
+
+    class Kind(models.TextChoices):
+        SCHEDULER = "scheduler", "Scheduler"
+        WORKER = "worker", "Worker"
+
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    queues = models.CharField(max_length=500, blank=True)
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField(null=True, blank=True)  # None: never (a silence noticed)
+    # When the desk last warned that this process fell silent (once per silence).
+    alerted_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.name

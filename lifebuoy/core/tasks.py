@@ -165,3 +165,13 @@ def idempotency_keys_purge(batch_size: int = 10_000) -> int:
     from lifebuoy.core.idempotency import idempotency_keys_purge as purge
 
     return purge(now=timezone.now(), batch_size=batch_size)
+
+
+@shared_task(name="lifebuoy.core.scheduler_heartbeat", time_limit=30, soft_time_limit=20)
+def scheduler_heartbeat() -> None:
+    """Sent by the scheduler to the periodic queue: its running proves both are alive."""
+    from django.utils import timezone
+
+    from lifebuoy.core.heartbeats import SCHEDULER, heartbeat_record
+
+    heartbeat_record(name=SCHEDULER, kind=SCHEDULER, now=timezone.now())

@@ -111,12 +111,32 @@ class MultipleFileField(forms.FileField):
 
 
 def health_view(request: HttpRequest) -> JsonResponse:
-    """For load balancers and monitors: 200 when this process can reach its database."""
+    """For load balancers and monitors: 200 when this process can reach its database (a web
+    process needs nothing else to serve), with the background processes' state beside it:
+    ``"status": "degraded"`` while the scheduler or every worker is silent."""
     from django.db import DatabaseError, connection
+    from django.utils import timezone
+
+    from lifebuoy.core.heartbeats import background_health
 
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
+        health = background_health(now=timezone.now())
     except DatabaseError:
         return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
-    return JsonResponse({"status": "ok", "database": connection.vendor})
+    seen = health.scheduler.seen_at
+    return JsonResponse(
+        {
+            "status": "ok" if health.ok else "degraded",
+            "database": connection.vendor,
+            "scheduler": {
+                "state": "silent" if health.scheduler.silent else "ok",
+                "seen_at": seen.isoformat() if seen else None,
+            },
+            "workers": {
+                "ok": sum(not w.silent for w in health.workers),
+                "silent": sum(w.silent for w in health.workers),
+            },
+        }
+    )

@@ -10,8 +10,10 @@ class NotificationsConfig(AppConfig):
         # Imported here, not at the top: models and subscribers load once the registry is ready.
         from lifebuoy.accounts.mail import account_email_sender_set
         from lifebuoy.core.config_cache import invalidate_on_change
+        from lifebuoy.core.heartbeats import scheduler_silent
         from lifebuoy.notifications import subscribers
         from lifebuoy.notifications.models import WebhookEndpoint
+        from lifebuoy.notifications.ops_alerts import scheduler_silence_alert
         from lifebuoy.notifications.services.account_mail import account_email_enqueue
         from lifebuoy.notifications.ticket_sharing import ticket_cc_visibility
         from lifebuoy.tickets.selectors import ticket_visible_extend
@@ -20,3 +22,4 @@ class NotificationsConfig(AppConfig):
         subscribers.register()
         account_email_sender_set(account_email_enqueue)
         ticket_visible_extend(shared=ticket_cc_visibility)
+        scheduler_silent.connect(scheduler_silence_alert, dispatch_uid="ops-scheduler-silent")

@@ -153,3 +153,11 @@ def test_the_sla_scan_runs_on_time_behind_five_thousand_bulk_tasks(desk: Desk):
     waits = [(end - begin).total_seconds() for begin, end in zip(sent, done, strict=False)]
     assert len(waits) >= 3
     assert max(waits) < 2.0, f"an SLA scan waited behind bulk work: {waits}"
+    # Each worker told the desk it was alive, with the queues it serves.
+    db = sqlite3.connect(desk.data_dir / "lifebuoy.sqlite3")
+    try:
+        beats = db.execute("SELECT name, queues FROM core_processheartbeat WHERE kind = 'worker'")
+        queues = {q for _, q in beats.fetchall()}
+    finally:
+        db.close()
+    assert queues == {"celery", "periodic"}

@@ -39,7 +39,7 @@ def test_ctrl_c_stops_every_process_and_succeeds():
         signal.signal(signal.SIGTERM, previous[1])
 
 
-def _restore_handlers_after(run):  # noqa: ANN001, ANN202
+def _restore_handlers_after(run):
     previous = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
     try:
         return run()

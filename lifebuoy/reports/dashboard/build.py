@@ -392,10 +392,13 @@ def dashboard_build(*, user: User, period: Period, scope: Scope, now: datetime) 
     metrics, sla_rows = _metrics(period, scope)
     counts = selectors.summary_counts(period, scope)
     now_desk = _desk(user, scope, now)
+    from .background import background_table  # it builds a Table of this module
+
     tables = [
         *_desk_tables(now_desk, now),
         *_period_tables(period, scope, counts),
         _metric_table(metrics + sla_rows),
+        background_table(now=now),
     ]
     return Dashboard(
         period=period,

@@ -414,3 +414,18 @@ def test_charts_stand_above_their_tables(lead: Client, desk: Week):
     assert "P3 · Medium: At risk 0, Breached 1" in alts[1]
     assert alts[2].startswith("Volume in the period. Created: Tickets 5; Resolved: Tickets 5;")
     assert page.count("<summary>Show as table</summary>") == 5
+
+
+def test_the_dashboard_says_when_the_scheduler_fell_silent(lead):
+    from lifebuoy.core.heartbeats import SCHEDULER, heartbeat_record
+
+    long_ago = timezone.now() - timedelta(minutes=20)
+    heartbeat_record(name=SCHEDULER, kind=SCHEDULER, now=long_ago)
+    heartbeat_record(name="bulk.42@worker-1", kind="worker", queues="celery", now=timezone.now())
+    page = lead.get("/desk/reports/dashboard/").content.decode()
+    assert "Background processes" in page
+    assert "bulk.42@worker-1" in page
+    assert "The scheduler is silent" in page
+    rows = _rows(lead, "", "background")
+    assert [row[0] for row in rows] == ["scheduler", "bulk.42@worker-1"]
+    assert [row[-1] for row in rows] == ["silent", "running"]
