@@ -33,11 +33,16 @@ PAGE_DUE_GRACE = timedelta(seconds=10)
 PAGE_DUE_RETRY = timedelta(minutes=1)
 
 
+def _may_page(ticket: Ticket) -> bool:
+    """What ``page_trigger`` asks first, from the row alone."""
+    return ticket.priority == Priority.P1 and ticket.status in OPEN_STATUSES
+
+
 def page_due_record(*, ticket: Ticket, now: datetime) -> bool:
     """Call inside the transaction that created or changed ``ticket``: write that it is to be
     paged, if it is an open P1 from a covered tier not paged yet. True if it is due (now or
-    already). No query at all for a ticket below P1."""
-    if ticket.priority != Priority.P1 or ticket.status not in OPEN_STATUSES:
+    already). No query at all for a ticket below P1 or closed."""
+    if not _may_page(ticket):
         return False
     policy = policy_for_ticket(ticket)
     if policy is None or Page.objects.filter(ticket_id=ticket.id, policy=policy).exists():
@@ -52,7 +57,11 @@ def page_due_record(*, ticket: Ticket, now: datetime) -> bool:
 
 def page_trigger_due(*, ticket: Ticket, now: datetime) -> Page | None:
     """``page_trigger`` for the follow-up task: also uses up the ticket's ``PageDue``, waiting
-    for a sweep that is paging it right now (which then leaves nothing to do here)."""
+    for a sweep that is paging it right now (which then leaves nothing to do here). Nothing
+    at all for a ticket below P1 or closed, most of what a worker follows up: a row left from
+    when it was one is the sweep's to clear."""
+    if not _may_page(ticket):
+        return None
     with transaction.atomic():
         due = list(PageDue.objects.select_for_update().filter(ticket_id=ticket.id))
         page = page_trigger(ticket=ticket, now=now)

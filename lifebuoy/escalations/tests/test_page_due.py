@@ -15,7 +15,12 @@ from django.db import connections, transaction
 
 from lifebuoy.escalations import tasks
 from lifebuoy.escalations.models import EscalationPolicy, Page, PageDue, PageNotice, PolicyLevel
-from lifebuoy.escalations.services.page_due import PAGE_DUE_GRACE, page_due_sweep
+from lifebuoy.escalations.services.page_due import (
+    PAGE_DUE_GRACE,
+    page_due_record,
+    page_due_sweep,
+    page_trigger_due,
+)
 from lifebuoy.escalations.services.ticket_events import ticket_event_followup
 from lifebuoy.notifications.models import Delivery
 from lifebuoy.tickets.models import Ticket
@@ -128,6 +133,13 @@ def test_no_intent_below_p1_for_an_uncovered_tier_or_a_rolled_back_ticket(
     assert not PageDue.objects.exists()
     assert page_due_sweep(now=AT + timedelta(hours=1)) == 0
     assert not Page.objects.exists()
+
+
+def test_a_ticket_below_p1_costs_paging_no_query(policy, charlie, django_assert_num_queries):
+    ticket = ticket_opened(charlie, AT, priority="P2")
+    with django_assert_num_queries(0):  # most tickets, on every save and follow-up
+        assert page_due_record(ticket=ticket, now=AT) is False
+        assert page_trigger_due(ticket=ticket, now=AT) is None
 
 
 def test_a_sweep_that_fails_leaves_the_intent_for_a_later_one(
