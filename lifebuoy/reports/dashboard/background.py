@@ -3,19 +3,27 @@ the scheduler and each worker, when each was last heard from, and whether it fel
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from lifebuoy.core.heartbeats import BackgroundHealth, ProcessState, background_health
 
 from .build import Table
 
 
+def _ago(gap: timedelta) -> str:
+    seconds = max(int(gap.total_seconds()), 0)
+    if seconds < 120:
+        return f"{seconds} s ago"
+    if seconds < 2 * 3600:
+        return f"{seconds // 60} min ago"
+    return f"{seconds // 3600} h ago"
+
+
 def _row(process: ProcessState, what: str, now: datetime) -> list[str | int]:
     if process.seen_at is None:
         seen, state = "never", "silent"
     else:
-        seconds = int((now - process.seen_at).total_seconds())
-        seen = f"{process.seen_at:%Y-%m-%d %H:%M:%S} ({seconds} s ago)"
+        seen = f"{process.seen_at:%Y-%m-%d %H:%M:%S} ({_ago(now - process.seen_at)})"
         state = "silent" if process.silent else "running"
     return [process.name, what, seen, state]
 
@@ -29,7 +37,8 @@ def background_table(*, now: datetime, health: BackgroundHealth | None = None) -
     elif health.scheduler.silent:
         note = (
             "The scheduler is silent: SLA scans, escalation follow-ups, paging and the outbox "
-            "sweep are not running. Restart `lifebuoy worker --beat` (or `lifebuoy serve`)."
+            "sweep are not running. Restart the process that runs lifebuoy worker --beat (or "
+            "lifebuoy serve)."
         )
     else:
         note = "No worker is running: emails, webhooks and follow-ups wait in the queue."
