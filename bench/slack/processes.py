@@ -74,11 +74,23 @@ class PostgresMeter:
     shared machine; ``spent`` reports it apart."""
 
     def __init__(self, database: str, postmaster: int) -> None:
+        self.database = database
         self.match = f" postgres {database} "
         self.postmaster = postmaster
         self.backends: dict[int, float] = {}
         self.reaped = 0.0
-        self.churn = (0, 0)  # backends of the database that came and went during the phase
+        self.sessions = 0
+        self.connections = 0  # new connections to the database during the phase
+
+    def _sessions(self) -> int:
+        """Connections ever made to the database (PostgreSQL 14+), this meter's own included."""
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT sessions FROM pg_stat_database WHERE datname = %s", [self.database]
+            )
+            return int(cursor.fetchone()[0])
 
     def _backends(self) -> dict[int, float]:
         return {
@@ -88,6 +100,7 @@ class PostgresMeter:
         }
 
     def start(self) -> None:
+        self.sessions = self._sessions()
         self.backends = self._backends()
         self.reaped = cpu_seconds([self.postmaster], reaped=True)
 
@@ -98,10 +111,7 @@ class PostgresMeter:
         live = sum(cpu - self.backends.get(pid, 0.0) for pid, cpu in now.items())
         gone = sum(cpu for pid, cpu in self.backends.items() if pid not in now)
         reaped = cpu_seconds([self.postmaster], reaped=True) - self.reaped - gone
-        self.churn = (
-            len(now.keys() - self.backends.keys()),
-            len(self.backends.keys() - now.keys()),
-        )
+        self.connections = self._sessions() - self.sessions
         return live, max(0.0, reaped)
 
 

@@ -79,12 +79,14 @@ def outcome_summary(prefix: str) -> str:
 
 
 def cpu_line(n: int, pg: PostgresMeter, **spent: float) -> str:
-    """CPU per event by process kind and the total; backends of the database that came and
-    went during the phase (reconnections)."""
+    """CPU per event by process kind and the total, and the new connections to the database
+    during the phase (each one a PostgreSQL process started and ended)."""
     parts = [f"{name} {seconds * 1000 / n:.2f}" for name, seconds in spent.items()]
     total = sum(spent.values()) * 1000 / n
-    new, gone = pg.churn
-    return f"CPU ms per event: {', '.join(parts)}; total {total:.2f} (backends +{new} -{gone})"
+    return (
+        f"CPU ms per event: {', '.join(parts)}; total {total:.2f}; "
+        f"{pg.connections} new database connections"
+    )
 
 
 def main() -> None:
