@@ -81,7 +81,7 @@ def generate(tickets: int, seed: int, queue_data: bool = True) -> None:
 
     call_command("migrate", verbosity=0)
     now = datetime.now(UTC)
-    demo_load(seed=seed, tickets=0, now=now)
+    demo_load(seed=seed, tickets=0, now=now, deployments=False)
     rng = random.Random(seed)
     extra_rng = random.Random(f"queue-data-{seed}")  # a stream of its own: see the docstring
     customers = list(User.objects.filter(role=Role.CUSTOMER).select_related("organization"))

@@ -115,3 +115,10 @@ def test_the_same_seed_and_time_build_the_same_repository(tmp_path, now):
     assert head(1, "b.git") == first
     assert head(1, "a.git") == first  # built again in place
     assert head(2, "c.git") != first
+
+
+def test_a_desk_for_benchmarks_can_be_loaded_without_deployments(now):
+    summary = demo_load(seed=5, tickets=0, now=now, deployments=False)
+    assert summary.deployments == 0
+    assert not Deployment.objects.exists()
+    assert not Ticket.objects.exists()  # a benchmark writes its own from id 1
