@@ -24,11 +24,13 @@ __all__ = ["chromium", "chromium_browser"]  # fixtures for the browser tests and
 
 
 @pytest.fixture(autouse=True)
-def _fresh_config_cache() -> None:
+def _fresh_config_cache(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each test's database starts over, so what is cached in memory (the configuration, the
-    desk's view counts) does too."""
+    desk's view counts) does too, and a broker failure one test provoked does not keep the next
+    from publishing (lifebuoy/core/tasks.py pauses publishing after one)."""
     config_cache_clear()
     cache.clear()
+    monkeypatch.setattr("lifebuoy.core.tasks._broker_paused_until", 0.0)
 
 
 @pytest.fixture

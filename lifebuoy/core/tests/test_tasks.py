@@ -13,11 +13,6 @@ from lifebuoy.tickets.tasks import ticket_autoclose_sweep
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _broker_not_paused(monkeypatch):
-    monkeypatch.setattr("lifebuoy.core.tasks._broker_paused_until", 0.0)
-
-
 def test_the_task_is_queued_only_after_the_commit(django_capture_on_commit_callbacks):
     with mock.patch.object(ticket_autoclose_sweep, "delay") as delay:
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
