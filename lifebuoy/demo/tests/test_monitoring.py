@@ -105,6 +105,12 @@ def test_the_lead_dashboard_and_the_deployment_pages_show_them(demo):
     assert "Offline: Cloud C2, Terminal C3." in page
     assert "says Cloud C2 is online, but it is last active" in page
 
+    customer = Client()
+    customer.force_login(troubled.owner)  # the organization's admin, who gave consent
+    portal = customer.get(reverse("monitoring_portal:list")).content.decode()
+    assert TROUBLED in portal
+    assert HEALTHY not in portal  # another organization's
+
 
 def test_the_same_seed_and_time_build_the_same_repository(tmp_path, now):
     def head(seed: int, name: str) -> str:
