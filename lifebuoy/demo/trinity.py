@@ -126,10 +126,10 @@ def _setup(story: Story, minutes: float, name: str) -> None:
 
 
 def _cycle(
-    story: Story, trinity: str, minutes: list[float], work: str, *, validate: bool = True
+    story: Story, trinity: str, minutes: tuple[float, float, float, float | None], work: str
 ) -> None:
-    """Task, report, validation request and (with ``validate``) the validation: four commits
-    at the given minutes."""
+    """Task, report, validation request and validation, at the given minutes (None: the
+    validator never answered)."""
     root, prefix, terminal = (
         (TERMINAL, "TERMINAL", True) if trinity == "terminal" else (CLOUD, "CLOUD", False)
     )
@@ -152,7 +152,7 @@ def _cycle(
         {f"{root}/c1_to_c3.md": message("C1", "C3", "VALIDATION REQUEST", "PENDING", work)},
         terminal=terminal,
     )
-    if validate:
+    if verdict is not None:
         story.add(
             verdict,
             f"{prefix}-C3: validation — {work}",
@@ -196,11 +196,11 @@ def healthy_history(*, rng: random.Random, now: datetime, slug: str) -> list[Dem
     day, consolidations minutes after their inputs, status tables that match git."""
     story = Story(rng=rng, now=now, workstation=Person("Ops workstation", f"ops@{slug}.example"))
     _setup(story, 1560, "Reconciliation trinity")
-    _cycle(story, "cloud", [1500, 1450, 1440, 1400], "match the card ledger to settlements")
-    _cycle(story, "terminal", [1495, 1445, 1435, 1395], "load the settlement files")
+    _cycle(story, "cloud", (1500, 1450, 1440, 1400), "match the card ledger to settlements")
+    _cycle(story, "terminal", (1495, 1445, 1435, 1395), "load the settlement files")
     _hub(story, (1380, 1375), 1365, "Daily reconciliation")
-    _cycle(story, "cloud", [300, 220, 210, 100], "flag unmatched refunds")
-    _cycle(story, "terminal", [295, 215, 205, 95], "rerun the ledger import")
+    _cycle(story, "cloud", (300, 220, 210, 100), "flag unmatched refunds")
+    _cycle(story, "terminal", (295, 215, 205, 95), "rerun the ledger import")
     _hub(story, (80, 75), 65, "Refund exceptions")
     story.add(
         40,
@@ -264,13 +264,13 @@ def troubled_history(*, rng: random.Random, now: datetime, slug: str) -> list[De
         rng=rng, now=now, workstation=Person("Forecast workstation", f"ops@{slug}.example")
     )
     _setup(story, 2900, "Forecasting trinity")
-    _cycle(story, "cloud", [2000, 1950, 1940, 1900], "backfill the weather features")
-    _cycle(story, "terminal", [1995, 1945, 1935, 1890], "train the baseline model")
+    _cycle(story, "cloud", (2000, 1950, 1940, 1900), "backfill the weather features")
+    _cycle(story, "terminal", (1995, 1945, 1935, 1890), "train the baseline model")
     _hub(story, (1880, 1875), 1860, "Baseline forecast")
     # The cloud builder's last words, seven hours ago; its validator answered.
-    _cycle(story, "cloud", [520, 430, 420, 300], "add the holiday calendar")
+    _cycle(story, "cloud", (520, 430, 420, 300), "add the holiday calendar")
     # The terminal validator is asked, and never answers.
-    _cycle(story, "terminal", [510, 200, 190, 0], "tune the forecast horizon", validate=False)
+    _cycle(story, "terminal", (510, 200, 190, None), "tune the forecast horizon")
     # Inputs ready for two hours before the consolidation.
     _hub(story, (260, 240), 80, "Holiday-aware forecast")
     story.add(
@@ -288,7 +288,7 @@ def troubled_history(*, rng: random.Random, now: datetime, slug: str) -> list[De
         "CLOUD-C3: review notes for the API",
         {
             f"{CLOUD}/review_notes_api.md": "# Review notes\n\n**From:** C3 (validator)\n"
-            "**To:** C2 (builder)\n**Timestamp:** {stamp}\n\nThe API needs rate limits before "
+            f"**To:** C2 (builder)\n**Timestamp:** {STAMP}\n\nThe API needs rate limits before "
             "you publish it; skip C1, this is quicker.\n"
         },
     )
