@@ -28,6 +28,7 @@ class RepositoryBuildError(Exception):
 class Person:
     name: str
     email: str
+    utc_offset: str = "+0000"  # how the person's dates are written; the instant is the same
 
 
 @dataclass(frozen=True)
@@ -44,8 +45,8 @@ class DemoCommit:
     rebased_minutes: float = 0
 
 
-def _instant(moment: datetime) -> str:
-    return f"{int(moment.timestamp())} +0000"
+def _instant(moment: datetime, offset: str) -> str:
+    return f"{int(moment.timestamp())} {offset}"
 
 
 def _data(text: str) -> bytes:
@@ -64,8 +65,9 @@ def import_stream(
         who = f"{entry.author.name} <{entry.author.email}>"
         message = entry.subject + (f"\n\n{entry.body}" if entry.body else "") + "\n"
         parts.append(f"commit {ref}\nmark :{number}\n".encode())
-        parts.append(f"author {who} {_instant(authored)}\n".encode())
-        parts.append(f"committer {who} {_instant(committed)}\n".encode())
+        offset = entry.author.utc_offset
+        parts.append(f"author {who} {_instant(authored, offset)}\n".encode())
+        parts.append(f"committer {who} {_instant(committed, offset)}\n".encode())
         parts.append(_data(message))
         if number > 1:
             parts.append(f"from :{number - 1}\n".encode())

@@ -51,6 +51,7 @@ class Story:
         *,
         terminal: bool = False,
         rebased_minutes: float = 0,
+        body: str = "",
     ) -> None:
         minutes += self.rng.randrange(90) / 60
         at = self.now - timedelta(minutes=minutes)
@@ -61,6 +62,7 @@ class Story:
                 subject=subject,
                 author=self.workstation if terminal else AGENT,
                 files={p: c.replace(STAMP, stamp) for p, c in (files or {}).items()},
+                body=body,
                 rebased_minutes=rebased_minutes,
             )
         )
@@ -194,7 +196,9 @@ def _hub(story: Story, inputs: tuple[float, float], consolidated: float, topic: 
 def healthy_history(*, rng: random.Random, now: datetime, slug: str) -> list[DemoCommit]:
     """A trinity that works: every agent active within the hour or two, validations within the
     day, consolidations minutes after their inputs, status tables that match git."""
-    story = Story(rng=rng, now=now, workstation=Person("Ops workstation", f"ops@{slug}.example"))
+    story = Story(
+        rng=rng, now=now, workstation=Person("Ops workstation", f"ops@{slug}.example", "+0000")
+    )
     _setup(story, 1560, "Reconciliation trinity")
     _cycle(story, "cloud", (1500, 1450, 1440, 1400), "match the card ledger to settlements")
     _cycle(story, "terminal", (1495, 1445, 1435, 1395), "load the settlement files")
@@ -223,7 +227,8 @@ def healthy_history(*, rng: random.Random, now: datetime, slug: str) -> list[Dem
     )
     story.add(30, "CLOUD-C2: picked up the refund outliers")
     story.add(25, "TERMINAL-C2: picked up the archive task", terminal=True)
-    story.add(20, "CLOUD-C3: ready for the next validation")
+    # A commit only its body attributes, as some sessions write them.
+    story.add(20, f"Auto-commit: {now:%Y-%m-%d}", body="EXECUTED BY CLOUD-C3")
     story.add(18, "TERMINAL-C3: ready for the next validation", terminal=True)
     story.add(
         12,
@@ -261,7 +266,7 @@ def healthy_history(*, rng: random.Random, now: datetime, slug: str) -> list[Dem
 def troubled_history(*, rng: random.Random, now: datetime, slug: str) -> list[DemoCommit]:
     """A trinity with the playbook's common problems planted (see the module's docstring)."""
     story = Story(
-        rng=rng, now=now, workstation=Person("Forecast workstation", f"ops@{slug}.example")
+        rng=rng, now=now, workstation=Person("Forecast workstation", f"ops@{slug}.example", "+0100")
     )
     _setup(story, 2900, "Forecasting trinity")
     _cycle(story, "cloud", (2000, 1950, 1940, 1900), "backfill the weather features")
