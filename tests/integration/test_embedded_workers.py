@@ -15,12 +15,14 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
 import pytest
+
+from tests.waiting import wait_until
 
 # The desk under test is the embedded default whatever database the suite runs on: once is enough.
 pytestmark = pytest.mark.skipif(
@@ -111,15 +113,6 @@ def lines(log: Path) -> list[tuple[datetime, str, str]]:
             at = datetime.strptime(match["at"], "%Y-%m-%d %H:%M:%S,%f")  # noqa: DTZ007
             found.append((at, "sent" if match["what"] != "Task" else "done", match["name"]))
     return found
-
-
-def wait_until(condition: Callable[[], bool], seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 @pytest.fixture(scope="module")
