@@ -23,6 +23,7 @@ import os
 import sqlite3
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -212,8 +213,10 @@ class Channel(virtual.Channel):
     def _put_fanout(
         self, exchange: str, message: dict[str, Any], routing_key: str, **kw: Any
     ) -> None:
+        # Each queue's copy is a message of its own: acknowledged (deleted) by its own tag.
         for _, _, queue in self.store.bindings(exchange):
-            self.store.put(queue, message)
+            properties = {**message.get("properties", {}), "delivery_tag": str(uuid.uuid4())}
+            self.store.put(queue, {**message, "properties": properties})
 
     # Acknowledgement deletes the row; a slot freed in the prefetch window wakes the worker.
     def basic_ack(self, delivery_tag: str, multiple: bool = False) -> None:

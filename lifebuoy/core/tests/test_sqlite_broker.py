@@ -111,6 +111,10 @@ def test_a_broadcast_reaches_queues_bound_by_other_processes(broker):
         conn.Producer().publish({"n": 1}, exchange=control, routing_key="")
     store = Store(str(broker), visibility_timeout=60)
     assert store.size("mine") == store.size("theirs") == 1
+    mine_copy = store.take("mine")
+    assert mine_copy is not None
+    store.delete(mine_copy["properties"]["delivery_tag"])  # acknowledged by one worker only
+    assert store.size("theirs") == 1
 
 
 def test_an_idle_consumer_picks_up_a_new_message_within_its_longest_poll(broker):
