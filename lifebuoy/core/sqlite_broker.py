@@ -181,8 +181,13 @@ class Channel(virtual.Channel):
     def _purge(self, queue: str) -> int:
         return self.store.purge(queue)
 
-    def _delete(self, queue: str, *args: Any, **kwargs: Any) -> None:
-        super()._delete(queue, *args, **kwargs)
+    def _delete(
+        self, queue: str, exchange: str, routing_key: str, pattern: str, *args: Any, **kw: Any
+    ) -> None:
+        """A deleted queue (a stopped worker's control queue, a reply queue) takes its
+        binding and messages with it, so broadcasts stop piling up for it."""
+        super()._delete(queue, exchange, routing_key, pattern, *args, **kw)
+        self.store.unbind(exchange, routing_key or "", pattern or "", queue)
         self.store.purge(queue)
 
     def _has_queue(self, queue: str, **kwargs: Any) -> bool:

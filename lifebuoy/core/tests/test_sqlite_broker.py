@@ -104,8 +104,9 @@ def test_workers_racing_for_one_queue_never_take_the_same_message(broker):
 def test_a_broadcast_reaches_queues_bound_by_other_processes(broker):
     control = Exchange("control", "fanout")
     mine, theirs = Queue("mine", control), Queue("theirs", control)
-    with connect(broker) as conn:  # another process's worker declares and binds its queue
-        theirs(conn.default_channel).declare()
+    their_worker = connect(broker)  # another process's worker declares and binds its queue
+    their_queue = theirs(their_worker.default_channel)
+    their_queue.declare()
     with connect(broker) as conn:
         mine(conn.default_channel).declare()
         conn.Producer().publish({"n": 1}, exchange=control, routing_key="")
@@ -115,6 +116,12 @@ def test_a_broadcast_reaches_queues_bound_by_other_processes(broker):
     assert mine_copy is not None
     store.delete(mine_copy["properties"]["delivery_tag"])  # acknowledged by one worker only
     assert store.size("theirs") == 1
+    their_queue.delete()  # their worker stops: its queue goes, and takes no more broadcasts
+    their_worker.release()
+    with connect(broker) as conn:
+        conn.Producer().publish({"n": 2}, exchange=control, routing_key="")
+    assert store.size("theirs") == 0
+    assert store.size("mine") == 1
 
 
 def test_an_idle_consumer_picks_up_a_new_message_within_its_longest_poll(broker):
