@@ -6,7 +6,7 @@ periodic queue every ``SCHEDULER_BEAT_SECONDS``; the periodic worker that runs i
 scheduler's heartbeat, so a fresh one means the scheduler sends and the sweeps are served. A
 process is *silent* once its heartbeat is older than three of its periods: the lead's dashboard
 and ``/healthz`` say so, and the workers warn the leads once per silence (``scheduler_silent``).
-Workers gone for a day are forgotten.
+A worker gone for an hour is forgotten (a restarted worker has a new name: its process id).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ SCHEDULER = "scheduler"
 SCHEDULER_BEAT_SECONDS = 30
 WORKER_BEAT_SECONDS = 30
 SILENT_AFTER = 3  # periods
-FORGET_AFTER = timedelta(days=1)
+FORGET_AFTER = timedelta(hours=1)
 
 # Sent (with ``seen_at``: the last heartbeat, or None if there never was one) when the
 # scheduler has been silent for three periods; receivers warn the people who run the desk.
