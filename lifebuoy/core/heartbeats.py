@@ -50,6 +50,10 @@ class BackgroundHealth:
 
 
 def heartbeat_record(*, name: str, kind: str, queues: str = "", now: datetime) -> None:
+    if kind == SCHEDULER:  # the scheduler's beat also clears out workers long gone
+        ProcessHeartbeat.objects.filter(
+            kind=ProcessHeartbeat.Kind.WORKER, seen_at__lt=now - timedelta(days=7)
+        ).delete()
     updated = ProcessHeartbeat.objects.filter(name=name).update(
         seen_at=now, queues=queues, alerted_at=None
     )

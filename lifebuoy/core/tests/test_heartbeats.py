@@ -66,3 +66,13 @@ def test_the_health_lists_workers_and_forgets_the_ones_gone_for_an_hour(now):
     ]
     assert not health.ok
     assert background_health(now=now + timedelta(seconds=20)).ok
+
+
+def test_workers_gone_for_a_week_are_deleted_by_the_scheduler_s_beat(now):
+    from lifebuoy.core.models import ProcessHeartbeat
+
+    heartbeat_record(name="bulk.1@old", kind="worker", now=now - timedelta(days=8))
+    heartbeat_record(name="bulk.2@new", kind="worker", now=now - timedelta(days=6))
+    heartbeat_record(name=SCHEDULER, kind=SCHEDULER, now=now)
+    names = set(ProcessHeartbeat.objects.values_list("name", flat=True))
+    assert names == {"bulk.2@new", SCHEDULER}
