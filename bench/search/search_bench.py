@@ -36,8 +36,10 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from bench.databases import setup_django  # noqa: E402
+from bench.desk.http_bench import _cpu_seconds  # noqa: E402
 from bench.desk.queue_views_bench import (  # noqa: E402
     Meter,
+    backend_pids,
     code_version,
     cpu_text,
     line,
@@ -73,10 +75,15 @@ def substring_scan(user: Any, text: str, limit: int = 50) -> list[Any]:
 
 
 def measure(name: str, fn: Callable[[], Any], count: int, database: str) -> None:
+    """Times and CPU per operation; "own" is the CPU of this process's PostgreSQL backends
+    alone, without the ended sessions and workers the postmaster reaped meanwhile (which on a
+    shared machine include other people's)."""
     fn()  # warm up
     meter = Meter(database, lambda: [os.getpid()])
+    own = _cpu_seconds(backend_pids(database))
     r = timed(fn, count)
-    line(name, r, cpu_text(meter.per_op(int(r["n"])), "app"))
+    own = (_cpu_seconds(backend_pids(database)) - own) * 1000 / max(int(r["n"]), 1)
+    line(name, r, f"{cpu_text(meter.per_op(int(r['n'])), 'app')} (own {own:.1f})")
 
 
 def searches(args: argparse.Namespace, agent: Any, customer: Any, database: str) -> None:

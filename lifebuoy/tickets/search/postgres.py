@@ -14,11 +14,11 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import DatabaseError
+from django.db import transaction
 
 from .base import MARK_END, MARK_START, RANK_CANDIDATES, Hit, Within
 from .query import SearchQuery
@@ -274,17 +274,12 @@ class PostgresBackend:
 
 @contextmanager
 def _bitmap_scans_only(cursor: Any) -> Iterator[None]:
-    """No plain index scans for the statements run meanwhile, in this session only. After a
-    failed statement inside a transaction the RESET fails too, and the rollback that follows
-    undoes the SET; outside one, the RESET runs."""
-    cursor.execute("SET enable_indexscan = off")
-    try:
+    """No plain index scans for the statements run meanwhile: set for the transaction (or
+    savepoint) around them, whose rollback undoes it after a failure, and reset after them."""
+    with transaction.atomic(using=cursor.db.alias):
+        cursor.execute("SET LOCAL enable_indexscan = off")
         yield
-    except Exception:
-        with suppress(DatabaseError):
-            cursor.execute("RESET enable_indexscan")
-        raise
-    cursor.execute("RESET enable_indexscan")
+        cursor.execute("RESET enable_indexscan")
 
 
 def _quoted(lexeme: str) -> str:

@@ -84,3 +84,6 @@ def test_the_newest_matches_are_ranked_however_the_windows_fall(
     monkeypatch.setattr(postgres, "SIMILAR_SPARE", 0.02)
     monkeypatch.setattr(postgres, "SIMILAR_ID_COST", 0.0)
     assert similar_ids(current) == whole
+    with connection.cursor() as cursor:  # the windows' planner setting ended with them
+        cursor.execute("SHOW enable_indexscan")
+        assert cursor.fetchone()[0] == "on"
