@@ -257,6 +257,10 @@ elif CELERY_BROKER_URL.startswith("filesystem"):
     }
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_PUBLISH_RETRY = False  # see "max_retries" above: a failed publish is the sweeps' work
+# Workers keep their database connection between tasks as web processes do between requests
+# (CONN_MAX_AGE, health checks: lifebuoy/core/worker_db.py); Celery's fix-up then closes it only
+# every this many tasks, not around each one.
+CELERY_DB_REUSE_MAX = 1000
 
 # The cache holds the desk's view counts and who is viewing a ticket, so every web process and
 # worker must share it: Redis when scaled out (LIFEBUOY_CACHE_URL, else the broker's Redis),
