@@ -1,6 +1,6 @@
 """PostgreSQL's statistics of the tickets' search documents list ten times as many words, with
 the share of tickets holding each (``PostgresBackend.keep_word_statistics``): similar tickets
-size their reads by them. The table is analyzed again here (about 12 s at a million tickets;
+size their reads by them. The table is analyzed again here (7–12 s at a million tickets;
 reads and writes go on meanwhile); SQLite is unchanged."""
 
 from django.db import migrations
