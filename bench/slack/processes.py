@@ -79,18 +79,26 @@ class PostgresMeter:
         self.postmaster = postmaster
         self.backends: dict[int, float] = {}
         self.reaped = 0.0
-        self.sessions = 0
+        self.counters = (0, 0)
         self.connections = 0  # new connections to the database during the phase
+        self.autovacuums = 0  # autovacuum and autoanalyze runs on its tables during the phase
 
-    def _sessions(self) -> int:
-        """Connections ever made to the database (PostgreSQL 14+), this meter's own included."""
+    def _counters(self) -> tuple[int, int]:
+        """Connections ever made to the database (PostgreSQL 14+, this meter's own included) and
+        autovacuum and autoanalyze runs on its tables (their workers exit, and the postmaster
+        reaps their CPU too)."""
         from django.db import connection
 
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT sessions FROM pg_stat_database WHERE datname = %s", [self.database]
             )
-            return int(cursor.fetchone()[0])
+            sessions = int(cursor.fetchone()[0])
+            cursor.execute(
+                "SELECT coalesce(sum(autovacuum_count + autoanalyze_count), 0) "
+                "FROM pg_stat_user_tables"
+            )
+            return sessions, int(cursor.fetchone()[0])
 
     def _backends(self) -> dict[int, float]:
         return {
@@ -100,7 +108,7 @@ class PostgresMeter:
         }
 
     def start(self) -> None:
-        self.sessions = self._sessions()
+        self.counters = self._counters()
         self.backends = self._backends()
         self.reaped = cpu_seconds([self.postmaster], reaped=True)
 
@@ -111,7 +119,9 @@ class PostgresMeter:
         live = sum(cpu - self.backends.get(pid, 0.0) for pid, cpu in now.items())
         gone = sum(cpu for pid, cpu in self.backends.items() if pid not in now)
         reaped = cpu_seconds([self.postmaster], reaped=True) - self.reaped - gone
-        self.connections = self._sessions() - self.sessions
+        sessions, autovacuums = self._counters()
+        self.connections = sessions - self.counters[0]
+        self.autovacuums = autovacuums - self.counters[1]
         return live, max(0.0, reaped)
 
 

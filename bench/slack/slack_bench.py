@@ -79,13 +79,13 @@ def outcome_summary(prefix: str) -> str:
 
 
 def cpu_line(n: int, pg: PostgresMeter, **spent: float) -> str:
-    """CPU per event by process kind and the total, and the new connections to the database
-    during the phase (each one a PostgreSQL process started and ended)."""
+    """CPU per event by process kind and the total, and what started PostgreSQL processes that
+    ended during the phase: new connections to the database, autovacuum runs on its tables."""
     parts = [f"{name} {seconds * 1000 / n:.2f}" for name, seconds in spent.items()]
     total = sum(spent.values()) * 1000 / n
     return (
         f"CPU ms per event: {', '.join(parts)}; total {total:.2f}; "
-        f"{pg.connections} new database connections"
+        f"{pg.connections} new database connections, {pg.autovacuums} autovacuum runs"
     )
 
 
