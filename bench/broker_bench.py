@@ -1,6 +1,6 @@
 """How fast the desk's own workers drain the demo's backlog, on the embedded broker and on Redis.
 
-    python bench/broker_bench.py [--tickets 300] [--brokers sqlite,redis] [--concurrency 1]
+    python bench/broker_bench.py [--tickets 300] [--brokers sqlite,redis,filesystem] [--concurrency 1]
 
 For each broker, in a fresh data directory with the embedded SQLite database: ``lifebuoy setup``,
 ``lifebuoy demo`` (which queues the demo's acknowledgement emails, escalation follow-ups and SLA
@@ -9,7 +9,11 @@ its web server (``lifebuoy worker --beat``: a bulk worker and the periodic worke
 scheduler). Measured from the workers' start: when the queues are empty, how many tasks ran
 (the workers' log), tasks per second, CPU per task of every worker process, and how late the
 first SLA breach scan ran behind the backlog (the scan is scheduled every
-``--sla-scan-seconds``). Redis uses database 9 of 127.0.0.1:6379, emptied first.
+``--sla-scan-seconds``). Then, on the same desk, 3,000 escalation follow-ups (the commonest task;
+most find nothing to do) queued with the workers stopped, and the rate at which they drain once
+started, with the CPU per task less that of an idle start. Redis uses database 9 of
+127.0.0.1:6379, emptied first; ``filesystem`` is kombu's file-system transport, the embedded
+default before the SQLite broker (give it a --limit: it is slow).
 """
 
 from __future__ import annotations
@@ -70,6 +74,8 @@ def _environment(broker: str, data_dir: str, sla_scan: int) -> dict[str, str]:
     )
     if broker == "redis":
         env["CELERY_BROKER_URL"] = REDIS_URL
+    elif broker == "filesystem":  # kombu's own, the embedded default before the SQLite broker
+        env["CELERY_BROKER_URL"] = "filesystem://"
     return env
 
 
@@ -79,6 +85,8 @@ def _queued(broker: str, data_dir: str) -> int:
 
         client = redis.Redis.from_url(REDIS_URL)
         return sum(int(client.llen(q)) for q in QUEUES) + int(client.hlen("unacked"))
+    if broker == "filesystem":
+        return sum(1 for _ in (Path(data_dir) / "broker" / "queue").glob("*.msg"))
     import sqlite3
 
     db = sqlite3.connect(Path(data_dir) / "broker.sqlite3")
@@ -135,7 +143,12 @@ class Desk:
 
         TRANSPORT_ALIASES.setdefault("sqlite", "lifebuoy.core.sqlite_broker:Transport")
         url = self.env.get("CELERY_BROKER_URL", "sqlite://")
-        options = {} if self.broker == "redis" else {"database": f"{self.data_dir}/broker.sqlite3"}
+        folder = f"{self.data_dir}/broker/queue"
+        options = {
+            "redis": {},
+            "filesystem": {"data_folder_in": folder, "data_folder_out": folder},
+            "sqlite": {"database": f"{self.data_dir}/broker.sqlite3"},
+        }[self.broker]
         app = Celery("bench", broker=url, broker_transport_options=options)
         at = datetime.now().astimezone().isoformat()
         with app.producer_or_acquire() as producer:
