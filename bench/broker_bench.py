@@ -146,7 +146,11 @@ class Desk:
         folder = f"{self.data_dir}/broker/queue"
         options = {
             "redis": {},
-            "filesystem": {"data_folder_in": folder, "data_folder_out": folder},
+            "filesystem": {
+                "data_folder_in": folder,
+                "data_folder_out": folder,
+                "control_folder": f"{self.data_dir}/broker/control",
+            },
             "sqlite": {"database": f"{self.data_dir}/broker.sqlite3"},
         }[self.broker]
         app = Celery("bench", broker=url, broker_transport_options=options)
