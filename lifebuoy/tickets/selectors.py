@@ -203,13 +203,22 @@ def _any_assignee(picked: tuple[str, ...], user: User) -> Q:
     return match
 
 
+def _storable(values: tuple[str, ...]) -> tuple[str, ...]:
+    """The values a stored text could equal: PostgreSQL refuses to compare a text holding a NUL
+    (an error, not "no match"), and no stored text holds one."""
+    return tuple(value for value in values if "\x00" not in value)
+
+
 def _apply_filters(qs: QuerySet[Ticket], *, user: User, f: TicketFilters) -> QuerySet[Ticket]:
+    for values in (f.status, f.priority, f.category, f.channel, f.tags):
+        if values and not _storable(values):
+            return qs.none()  # asked for values no ticket can have
     if f.status:
-        qs = qs.filter(status__in=f.status)
+        qs = qs.filter(status__in=_storable(f.status))
     if f.priority:
-        qs = qs.filter(priority__in=f.priority)
+        qs = qs.filter(priority__in=_storable(f.priority))
     if f.category:
-        qs = qs.filter(category__in=f.category)
+        qs = qs.filter(category__in=_storable(f.category))
     if f.tier:
         plans = [plan for plan, tier in PLAN_TIER.items() if tier in f.tier]
         qs = qs.filter(organization__plan__in=plans)
@@ -232,9 +241,10 @@ def _apply_filters(qs: QuerySet[Ticket], *, user: User, f: TicketFilters) -> Que
     if f.organizations:
         qs = qs.filter(organization_id__in=f.organizations)
     if f.channel:
-        qs = qs.filter(channel__in=f.channel)
+        qs = qs.filter(channel__in=_storable(f.channel))
     if f.tags:
-        tagged = Ticket.tags.through.objects.filter(tag__name__in=f.tags).values("ticket_id")
+        tags = _storable(f.tags)
+        tagged = Ticket.tags.through.objects.filter(tag__name__in=tags).values("ticket_id")
         qs = qs.filter(id__in=tagged)
     if f.waiting_on_us:
         qs = qs.filter(waiting_on_us=True)

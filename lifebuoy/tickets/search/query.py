@@ -104,6 +104,7 @@ def search_query_parse(text: str) -> SearchQuery:
     or asks for too many things at once."""
     if len(text) > QUERY_MAX:
         raise ValidationFailed.for_fields({"q": f"Keep the search under {QUERY_MAX} characters."})
+    text = text.replace("\x00", " ")  # no stored text holds one, and PostgreSQL refuses them
     groups: list[list[Term]] = []
     excluded: list[Term] = []
     join_next = False

@@ -161,6 +161,25 @@ def test_list_filters_and_keyset_pagination_walk_every_ticket_once(api, alice, b
     assert seen == ["T5", "T3", "T1"]
 
 
+def test_filters_holding_a_nul_character_find_nothing_rather_than_failing(api, alice, bob, now):
+    """No stored text holds a NUL, and PostgreSQL refuses to compare one: an empty page."""
+    ticket_opened(alice, now, subject="Agents offline", priority="P1")
+    client = api(bob)
+    for params in (
+        {"status": "open\x00"},
+        {"status": ["\x00", ""], "priority": "P1"},
+        {"category": "bug\x00x"},
+        {"q": "agents\x00"},
+    ):
+        response = client.get("/api/tickets/", params)
+        assert response.status_code == HTTPStatus.OK, params
+        if "q" not in params:
+            assert response.json()["items"] == [], params
+    assert [
+        t["subject"] for t in client.get("/api/tickets/", {"q": "agents\x00"}).json()["items"]
+    ] == ["Agents offline"]
+
+
 def test_a_forged_cursor_is_422(api, bob):
     response = api(bob).get("/api/tickets/", {"cursor": "!!!"})
     assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
