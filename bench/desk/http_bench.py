@@ -5,7 +5,11 @@
 Run bench/desk/generate.py first. Measures (each bounded in requests and seconds):
 - the agent queue page and the API ticket list, sequential requests, p50/p95/p99;
 - ticket creation over the API at 1, 8 and 32 concurrent clients: throughput and p50/p95/p99,
-  and the CPU time each ticket cost the server, PostgreSQL (all its processes) and this client.
+  and the CPU time each ticket cost the server, PostgreSQL (all its processes) and this client;
+- with ``--with-workers`` (needs CELERY_BROKER_URL=redis://…): the whole cost of a created
+  ticket, the work it leaves to the workers included. Tickets are created with no worker
+  running, then ``lifebuoy worker`` drains what they queued; the workers' CPU (less an idle start
+  and stop of the same workers) and PostgreSQL's while they drain are added to the server's.
 """
 
 from __future__ import annotations
@@ -220,6 +224,67 @@ def create_load(
     return {**percentiles(samples), "per_s": len(samples) / wall, "errors": errors[0]}
 
 
+def _redis_queued() -> int:
+    import redis
+
+    client = redis.Redis.from_url(os.environ["CELERY_BROKER_URL"])
+    return sum(int(client.llen(queue)) for queue in ("celery", "periodic"))
+
+
+def _worker_run(url: str, *, drain: bool) -> tuple[float, float, float]:
+    """Start the workers, wait until they are ready (and, if ``drain``, until the queues stay
+    empty for a second), stop them: (their CPU s, PostgreSQL's CPU s, seconds)."""
+    import resource
+    import tempfile
+
+    env = {**os.environ, "DATABASE_URL": url, "DEBUG": "0"}
+    log = Path(tempfile.mkstemp(prefix="lifebuoy-bench-workers-", suffix=".log")[1])
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    postgres = _cpu_seconds(_pids("postgres"))
+    began = time.monotonic()
+    with log.open("w") as out:
+        lifebuoy = str(Path(sys.executable).parent / "lifebuoy")
+        proc = subprocess.Popen([lifebuoy, "worker"], cwd=ROOT, env=env, stdout=out, stderr=out)
+        deadline = time.monotonic() + 600
+        while log.read_text(errors="replace").count(" ready.") < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        empty_since = None
+        while drain and time.monotonic() < deadline:
+            if _redis_queued() == 0:
+                empty_since = empty_since or time.monotonic()
+                if time.monotonic() - empty_since >= 1.0:
+                    break
+            else:
+                empty_since = None
+            time.sleep(0.1)
+        proc.terminate()
+        proc.wait(timeout=60)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return cpu, _cpu_seconds(_pids("postgres")) - postgres, time.monotonic() - began
+
+
+def total_cost(url: str, port: int, token: str, server: subprocess.Popen[bytes]) -> None:
+    """The CPU a created ticket costs every process: the request, then the workers' share."""
+    idle_cpu, _, _ = _worker_run(url, drain=False)
+    meter = CpuMeter(server)
+    r = create_load(port, token, 1, 10.0, limit=1_000)
+    created = int(r["n"])
+    spent = meter.read()
+    queued = _redis_queued()
+    worker_cpu, drain_postgres, _ = _worker_run(url, drain=True)
+    server_ms = (spent["server"] - meter.start["server"]) * 1000 / created
+    request_pg_ms = (spent["postgres"] - meter.start["postgres"]) * 1000 / created
+    worker_ms = max(worker_cpu - idle_cpu, 0.0) * 1000 / created
+    drain_pg_ms = drain_postgres * 1000 / created
+    print(
+        f"whole cost of a created ticket ({created} tickets, {queued} messages queued): "
+        f"server {server_ms:.1f} + PostgreSQL {request_pg_ms:.1f} ms in the request; workers "
+        f"{worker_ms:.1f} + PostgreSQL {drain_pg_ms:.1f} ms after it; "
+        f"total {server_ms + request_pg_ms + worker_ms + drain_pg_ms:.1f} ms"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", ""))
@@ -229,6 +294,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0, help="per creation load level")
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 8, 32])
     parser.add_argument("--skip-pages", action="store_true", help="only measure creation")
+    parser.add_argument(
+        "--with-workers", action="store_true", help="also the workers' share of a created ticket"
+    )
     args = parser.parse_args()
     if not args.database_url:
         raise SystemExit("give --database-url (the one bench/desk/generate.py filled)")
@@ -269,6 +337,8 @@ def main() -> None:
                 f"p50={r['p50']:.1f} ms p95={r['p95']:.1f} ms p99={r['p99']:.1f} ms errors={r['errors']:.0f}"
             )
             print(f"{'':10s}CPU ms per ticket: {meter.per_request(int(r['n']))}")
+        if args.with_workers:
+            total_cost(args.database_url, port, creds["customer_token"], server)
     finally:
         server.terminate()
         server.wait(timeout=20)
