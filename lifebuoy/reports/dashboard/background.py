@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from lifebuoy.core.heartbeats import BackgroundHealth, ProcessState, background_health
+from lifebuoy.core.heartbeats import ProcessState, background_health
 
 from .build import Table
 
@@ -28,8 +28,8 @@ def _row(process: ProcessState, what: str, now: datetime) -> list[str | int]:
     return [process.name, what, seen, state]
 
 
-def background_table(*, now: datetime, health: BackgroundHealth | None = None) -> Table:
-    health = health or background_health(now=now)
+def background_table(*, now: datetime) -> Table:
+    health = background_health(now=now)
     rows = [_row(health.scheduler, "sends the periodic sweeps", now)]
     rows += [_row(w, f"queues: {w.queues or 'default'}", now) for w in health.workers]
     if health.ok:
