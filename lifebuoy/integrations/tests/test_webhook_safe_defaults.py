@@ -53,6 +53,36 @@ def test_the_private_targets_setting_allows_this_machine(settings):
     assert refused.value.extra["fields"]["url"] == "Use an https:// URL."
 
 
+def _read_request(conn: socket.socket) -> None:
+    """Read one HTTP request, headers and body, however the client split it into segments
+    (a client that sends nothing, or gives up, leaves it after at most a second)."""
+    conn.settimeout(1)
+    try:
+        _read_whole(conn)
+    except OSError:
+        return
+
+
+def _read_whole(conn: socket.socket) -> None:
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = conn.recv(65536)
+        if not chunk:
+            return
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = 0
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value.strip())
+    while len(body) < length:
+        chunk = conn.recv(65536)
+        if not chunk:
+            return
+        body += chunk
+
+
 @contextmanager
 def raw_server(answer: bytes | None) -> Iterator[str]:
     """A TCP server on 127.0.0.1 that reads a request and writes ``answer`` (None: nothing)."""
@@ -67,7 +97,7 @@ def raw_server(answer: bytes | None) -> Iterator[str]:
             except TimeoutError:
                 continue
             with conn:
-                conn.recv(65536)
+                _read_request(conn)  # all of it: closing on unread bytes would reset instead
                 if answer is not None:
                     conn.sendall(answer)
                 else:
