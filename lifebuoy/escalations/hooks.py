@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from lifebuoy.core.tasks import enqueue_on_commit
+from lifebuoy.escalations.services.new_tickets import rules_may_fire_on_new
 from lifebuoy.escalations.services.page_due import page_due_record
 from lifebuoy.escalations.services.rules import rules_evaluate_ticket
 from lifebuoy.escalations.tasks import ticket_event_followup
@@ -28,6 +29,16 @@ def escalations_on_ticket_saved(*, ticket: Ticket, now: datetime) -> None:
     too, so it is paged even if the follow-up task never reaches a worker."""
     page_due_record(ticket=ticket, now=now)
     escalations_on_ticket_event(ticket_id=ticket.id, now=now)
+
+
+def escalations_on_ticket_created(*, ticket: Ticket, now: datetime) -> None:
+    """``escalations_on_ticket_saved`` for a new ticket, with the follow-up queued only when it
+    has something to do: a page to send, or an active rule that holds for the ticket (decided
+    here from the ticket in memory, ``rules_may_fire_on_new``). Most new tickets need neither,
+    and their follow-up would have been a worker's task spent reading to do nothing."""
+    due = page_due_record(ticket=ticket, now=now)
+    if due or rules_may_fire_on_new(ticket=ticket, now=now):
+        escalations_on_ticket_event(ticket_id=ticket.id, now=now)
 
 
 def escalations_on_sla_event(event: SlaEvent) -> None:

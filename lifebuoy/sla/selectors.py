@@ -19,6 +19,7 @@ from lifebuoy.core.errors import ValidationFailed
 from lifebuoy.tickets.models import Ticket
 
 from .models import Clock, ClockKind, ClockState, Hours, Summary, SummaryState
+from .services.clocks import STARTED_DUE_ATTRIBUTE
 from .services.policies import ALWAYS, calendar_describe, sla_business_calendar
 from .services.schedule import clock_stretches, minutes_used
 
@@ -98,6 +99,9 @@ def sla_clock_list_for_user(*, user: User, ticket: Ticket, now: datetime) -> lis
 
 def sla_first_response_due(*, ticket: Ticket) -> datetime | None:
     """When the ticket's first response is due, if it has a running target (not a goal)."""
+    if hasattr(ticket, STARTED_DUE_ATTRIBUTE):
+        started: datetime | None = getattr(ticket, STARTED_DUE_ATTRIBUTE)
+        return started
     return (
         ticket.sla_clocks.filter(
             kind=ClockKind.FIRST_RESPONSE, state=ClockState.RUNNING, is_goal=False

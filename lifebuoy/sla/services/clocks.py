@@ -55,12 +55,18 @@ RUNNING_STATUSES = frozenset({Status.NEW, Status.OPEN, Status.ESCALATED})
 _CLOCK_FIELDS = [f.name for f in Clock._meta.concrete_fields if not f.primary_key]
 
 
+# Set on a ticket instance by the clocks that just started on it (``sla_on_ticket_created``):
+# what they computed, so the acknowledgement written in the same transaction need not read it.
+STARTED_DUE_ATTRIBUTE = "_sla_first_response_due"
+
+
 def sla_on_ticket_created(*, ticket: Ticket, now: datetime) -> None:
     """Start the first-response and resolution clocks of a new ticket. The policy may come from
     the configuration cache (a few seconds old at most); the ticket's next event re-reads it."""
     policy = sla_policy_for_org(org=ticket.organization, cached=True)
     if policy is None:
         Summary.objects.create(ticket_id=ticket.id, **_summary_fields([]))
+        setattr(ticket, STARTED_DUE_ATTRIBUTE, None)
         return
     rows = sla_targets_for(policy=policy, priority=ticket.priority, cached=True)
     clocks = [
@@ -71,6 +77,12 @@ def sla_on_ticket_created(*, ticket: Ticket, now: datetime) -> None:
     Clock.objects.bulk_create(clocks)
     # A new ticket has no summary yet: a plain insert, not an upsert.
     Summary.objects.create(ticket_id=ticket.id, **_summary_fields(clocks))
+    first_response = (
+        clock.due_at
+        for clock in clocks
+        if clock.kind == ClockKind.FIRST_RESPONSE and not clock.is_goal
+    )
+    setattr(ticket, STARTED_DUE_ATTRIBUTE, next(first_response, None))
 
 
 def sla_on_message(

@@ -1,0 +1,129 @@
+"""Where a created ticket's CPU goes: the API request, then each task it leaves behind, profiled
+in one process on a desk made by ``bench/desk/generate.py``.
+
+    python -m bench.desk.create_profile --database-url URL [--tickets 300] [--top 25]
+
+The requests go through Django's test client with a customer's bearer token, as ``http_bench.py``'s
+(no HTTP server, so the figure is the application's share of a request). The tasks each request
+queues after its commit are caught instead of sent, then run here one by one as a worker would
+run them (without Celery's own per-task cost, which ``http_bench.py --with-workers`` counts).
+Prints CPU per ticket for the request and per task name, the SQL statements of each, and the
+functions that cost most (cumulative), so two versions of the code compare on one machine.
+The tickets it creates stay in the database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import os
+import pstats
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+
+def _cpu() -> float:
+    return time.process_time()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--tickets", type=int, default=300)
+    parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--sort", default="cumulative", help="pstats order: cumulative, tottime")
+    args = parser.parse_args()
+
+    os.environ["CELERY_BROKER_URL"] = "memory://"
+    os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
+    from bench.databases import setup_django
+
+    setup_django(args.database_url)
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from lifebuoy.accounts.models import Role, User
+    from lifebuoy.accounts.services import api_token_create
+    from lifebuoy.core import tasks as core_tasks
+
+    caught: list[tuple[Any, tuple[Any, ...], dict[str, Any]]] = []
+
+    def catch(jobs: list[Any]) -> None:
+        caught.extend((job.task, job.args, job.kwargs) for job in jobs)
+
+    core_tasks._publish = catch  # type: ignore[assignment]
+
+    customer = User.objects.filter(role=Role.CUSTOMER).order_by("id").first()
+    assert customer is not None, "run bench/desk/generate.py first"
+    token = api_token_create(user=customer, name="profile")[1]
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_HOST="localhost")
+    body = json.dumps(
+        {
+            "subject": "Agent offline",
+            "description": "C2 silent for 3 hours",
+            "priority": "P2",
+            "category": "agent_not_responding",
+        }
+    )
+
+    def create() -> None:
+        response = client.post("/api/tickets/", body, content_type="application/json")
+        assert response.status_code == 201, response.content
+
+    for _ in range(20):  # warm caches and connections
+        create()
+    caught.clear()
+
+    request_profile = cProfile.Profile(time.process_time)
+    with CaptureQueriesContext(connection) as queries:
+        began = _cpu()
+        request_profile.enable()
+        for _ in range(args.tickets):
+            create()
+        request_profile.disable()
+        request_cpu = _cpu() - began
+    print(
+        f"request: {request_cpu * 1000 / args.tickets:.2f} ms CPU per ticket (profiled), "
+        f"{len(queries) / args.tickets:.1f} SQL statements"
+    )
+    _print_top(request_profile, args.top, args.sort)
+
+    by_name: dict[str, list[Callable[[], object]]] = defaultdict(list)
+    for task, task_args, task_kwargs in caught:
+        by_name[task.name].append(lambda t=task, a=task_args, k=task_kwargs: t.run(*a, **k))
+    for name, calls in sorted(by_name.items()):
+        profile = cProfile.Profile(time.process_time)
+        with CaptureQueriesContext(connection) as queries:
+            began = _cpu()
+            profile.enable()
+            for call in calls:
+                call()
+            profile.disable()
+            spent = _cpu() - began
+        print(
+            f"\ntask {name}: {len(calls)} runs, {spent * 1000 / len(calls):.2f} ms CPU each, "
+            f"{len(queries) / len(calls):.1f} SQL statements"
+        )
+        _print_top(profile, args.top, args.sort)
+
+
+def _print_top(profile: cProfile.Profile, top: int, sort: str) -> None:
+    out = io.StringIO()
+    stats = pstats.Stats(profile, stream=out)
+    stats.sort_stats(sort).print_stats(top)
+    lines = [line for line in out.getvalue().splitlines() if line.strip()]
+    print("\n".join(lines[-top - 1 :]))
+
+
+if __name__ == "__main__":
+    main()
