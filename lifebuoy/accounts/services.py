@@ -21,6 +21,7 @@ from .auth import email_normalize
 from .mail import account_email_queue, account_email_render
 from .models import ApiToken, EmailChange, Organization, Queue, User
 from .timezones import zone_parse
+from .token_lookup import api_token_by_hash
 from .tokens import link_token_hash, link_token_new
 
 LAST_USED_PRECISION = timedelta(minutes=1)
@@ -59,9 +60,7 @@ def api_token_authenticate(*, secret: str, now: datetime) -> User | None:
     """The active user behind ``secret``, or None. Records when the token was last used."""
     if not secret.startswith(TOKEN_PREFIX):
         return None
-    token = (
-        ApiToken.objects.select_related("user__organization").filter(key_hash=_hash(secret)).first()
-    )
+    token = api_token_by_hash(key_hash=_hash(secret))
     if token is None or not token.user.is_active:
         return None
     # Minute precision is enough, and spares a write on every request of a busy client.
