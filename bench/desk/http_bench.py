@@ -265,7 +265,9 @@ def _worker_run(url: str, *, drain: bool) -> tuple[float, float, float]:
 
 
 def total_cost(url: str, port: int, token: str, server: subprocess.Popen[bytes]) -> None:
-    """The CPU a created ticket costs every process: the request, then the workers' share."""
+    """The CPU a created ticket costs every process: the request, then the workers' share.
+    Whatever earlier phases queued is drained first, so the workers' time is this phase's."""
+    _worker_run(url, drain=True)
     idle_cpu, _, _ = _worker_run(url, drain=False)
     meter = CpuMeter(server)
     r = create_load(port, token, 1, 10.0, limit=1_000)
