@@ -35,6 +35,19 @@ class Hit:
     score: float  # higher is better; comparable only within one answer
 
 
+@dataclass(frozen=True)
+class NewTicketDocument:
+    """What a new ticket's documents are made of (it has no replies or notes yet)."""
+
+    ticket_id: int
+    subject: str
+    description: str
+    requester_name: str
+    requester_email: str
+    organization_name: str
+    tags: tuple[str, ...]
+
+
 class SearchBackend(Protocol):
     vendor: str
 
@@ -44,6 +57,10 @@ class SearchBackend(Protocol):
 
     def index_tickets(self, cursor: Any, ticket_ids: list[int]) -> None:
         """Write the documents of these tickets from their stored rows (replacing any)."""
+
+    def index_new_ticket(self, cursor: Any, document: NewTicketDocument) -> None:
+        """Write the documents of a ticket created in this transaction from the values it was
+        created with: what ``index_tickets`` would read back from the rows, without reading."""
 
     def index_message(self, cursor: Any, *, ticket_id: int, body: str, is_internal: bool) -> None:
         """Add one new message's words to its ticket's documents."""

@@ -14,6 +14,7 @@ from lifebuoy.tickets import events
 from lifebuoy.tickets.models import Ticket
 
 from . import backend_for
+from .base import NewTicketDocument
 
 # Before every other subscriber: the index holds whatever they later read.
 ORDER_SEARCH = 5
@@ -27,7 +28,18 @@ def search_index_tickets(*, ticket_ids: list[int]) -> None:
 
 
 def _on_created(event: events.TicketCreated) -> None:
-    search_index_tickets(ticket_ids=[event.ticket.id])
+    ticket = event.ticket
+    document = NewTicketDocument(
+        ticket_id=ticket.id,
+        subject=ticket.subject,
+        description=ticket.description,
+        requester_name=ticket.requester.full_name,
+        requester_email=ticket.requester.email,
+        organization_name=ticket.organization.name,
+        tags=tuple(tag.name for tag in ticket.tags.all()),
+    )
+    with connection.cursor() as cursor:
+        backend_for(connection).index_new_ticket(cursor, document)
 
 
 def _on_message(event: events.MessageAdded) -> None:

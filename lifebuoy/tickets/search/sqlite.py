@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .base import MARK_END, MARK_START, RANK_CANDIDATES, Hit, Within
+from .base import MARK_END, MARK_START, RANK_CANDIDATES, Hit, NewTicketDocument, Within
 from .query import STOP_WORDS, SearchQuery, words_of
 
 # Table names below are constants; every value travels as a parameter.
@@ -63,6 +63,27 @@ class SqliteBackend:
             marks = _marks(len(chunk))
             cursor.execute(f"DELETE FROM {TABLE} WHERE rowid IN ({marks})", chunk)  # noqa: S608
             cursor.execute(_BUILD.format(ids=marks), chunk)
+
+    def index_new_ticket(self, cursor: Any, document: NewTicketDocument) -> None:
+        people = " ".join(
+            [
+                document.requester_name,
+                document.requester_email,
+                document.organization_name,
+                " ".join(document.tags),
+            ]
+        )
+        cursor.execute(f"DELETE FROM {TABLE} WHERE rowid = %s", [document.ticket_id])  # noqa: S608
+        cursor.execute(
+            f"INSERT INTO {TABLE} (rowid, head, body, people, replies, notes) "  # noqa: S608
+            "VALUES (%s, %s, %s, %s, '', '')",
+            [
+                document.ticket_id,
+                f"{document.subject} {document.ticket_id}",
+                document.description,
+                people,
+            ],
+        )
 
     def index_message(self, cursor: Any, *, ticket_id: int, body: str, is_internal: bool) -> None:
         self.index_tickets(cursor, [ticket_id])

@@ -203,3 +203,39 @@ def test_similar_tickets_are_earlier_ones_resolved_first_with_their_resolution(
     assert similar[0].resolution == "Raise the hub's worker pool to 8."
     assert later.id not in [s.ticket.id for s in similar]
     assert similar_ticket_list_for_user(user=alice, ticket=current) == []
+
+
+@pytest.mark.parametrize("tags", [(), ("urgent",)])
+def test_a_new_ticket_is_indexed_as_a_rebuild_would_index_it(alice, now, tags):
+    from django.db import connection
+
+    from lifebuoy.tickets.search import backend_for
+
+    ticket = ticket_opened(
+        alice, now, subject="Validator stuck on C3", description="C3 has *not* validated", tags=tags
+    )
+    written = _search_row(ticket.id)
+    with connection.cursor() as cursor:
+        backend_for(connection).index_tickets(cursor, [ticket.id])
+    assert written is not None
+    assert written == _search_row(ticket.id)
+
+
+def _search_row(ticket_id: int) -> tuple[object, ...] | None:
+    """The ticket's row in the search index, as text (the same on every engine)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT doc_all::text, doc_public::text FROM ticket_search WHERE ticket_id = %s",
+                [ticket_id],
+            )
+        else:
+            cursor.execute(
+                "SELECT head, body, people, replies, notes FROM ticket_search_fts WHERE rowid = %s",
+                [ticket_id],
+            )
+        rows = cursor.fetchall()
+    assert len(rows) <= 1
+    return tuple(rows[0]) if rows else None
