@@ -71,7 +71,9 @@ def credentials(url: str) -> dict[str, str]:
     }
 
 
-def start_server(url: str, port: int, workers: int, threads: int) -> subprocess.Popen[bytes]:
+def start_server(
+    url: str, port: int, workers: int, threads: int, worker_class: str = "gthread"
+) -> subprocess.Popen[bytes]:
     env = {**os.environ, "DATABASE_URL": url, "DEBUG": "0", "LOG_LEVEL": "WARNING"}
     cmd = [
         sys.executable,
@@ -83,9 +85,8 @@ def start_server(url: str, port: int, workers: int, threads: int) -> subprocess.
         "--workers",
         str(workers),
         "--worker-class",
-        "gthread",
-        "--threads",
-        str(threads),
+        worker_class,
+        *(["--threads", str(threads)] if worker_class == "gthread" else []),
         "--log-level",
         "warning",
     ]
@@ -292,6 +293,13 @@ def main() -> None:
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", ""))
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument(
+        "--worker-class",
+        default="gthread",
+        choices=["gthread", "sync"],
+        help="gthread keeps connections alive; sync (what `lifebuoy serve` runs) answers one "
+        "request per connection, each taken by whichever process is free",
+    )
     parser.add_argument("--requests", type=int, default=300, help="sequential GETs per page")
     parser.add_argument("--seconds", type=float, default=10.0, help="per creation load level")
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 8, 32])
@@ -307,7 +315,7 @@ def main() -> None:
 
     print(f"dataset: {Ticket.objects.count():,} tickets")
     port = free_port()
-    server = start_server(args.database_url, port, args.workers, args.threads)
+    server = start_server(args.database_url, port, args.workers, args.threads, args.worker_class)
     try:
         agent = {"Cookie": f"sessionid={creds['agent_session']}"}
         customer = {"Cookie": f"sessionid={creds['customer_session']}"}

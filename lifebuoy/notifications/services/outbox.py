@@ -26,6 +26,7 @@ from django.conf import settings
 
 from lifebuoy.accounts.models import User
 from lifebuoy.core.config_cache import config_cached
+from lifebuoy.core.inserts import insert_rows
 from lifebuoy.core.links import desk_ticket_url, portal_ticket_url
 from lifebuoy.core.tasks import enqueue_on_commit
 from lifebuoy.notifications.localtime import reader_time
@@ -77,18 +78,19 @@ def delivery_enqueue(
         "created_at": now,
     }
     if fresh:
-        delivery = Delivery.objects.create(idempotency_key=key, **defaults)
+        (delivery,) = insert_rows([Delivery(idempotency_key=key, **defaults)])
     else:
         delivery, created = Delivery.objects.get_or_create(idempotency_key=key, defaults=defaults)
         if not created:
             return None
     if message_id and ticket is not None:
-        MailReference.objects.create(
+        reference = MailReference(
             message_id=message_id,
             ticket=ticket,
             direction=MailReference.Direction.OUTBOUND,
             created_at=now,
         )
+        insert_rows([reference])
     # robust: a broker outage must not fail the committed change; the sweep sends it later.
     enqueue_on_commit(delivery_send_task, delivery.id)
     return delivery

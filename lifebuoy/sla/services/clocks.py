@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from lifebuoy.accounts.models import Organization, User
+from lifebuoy.core.inserts import insert_rows
 from lifebuoy.sla.calendar import BusinessCalendar
 from lifebuoy.sla.events import SlaEvent, SlaEventKind
 from lifebuoy.sla.models import (
@@ -65,7 +66,7 @@ def sla_on_ticket_created(*, ticket: Ticket, now: datetime) -> None:
     the configuration cache (a few seconds old at most); the ticket's next event re-reads it."""
     policy = sla_policy_for_org(org=ticket.organization, cached=True)
     if policy is None:
-        Summary.objects.create(ticket_id=ticket.id, **_summary_fields([]))
+        insert_rows([Summary(ticket_id=ticket.id, **_summary_fields([]))])
         setattr(ticket, STARTED_DUE_ATTRIBUTE, None)
         return
     rows = sla_targets_for(policy=policy, priority=ticket.priority, cached=True)
@@ -74,9 +75,9 @@ def sla_on_ticket_created(*, ticket: Ticket, now: datetime) -> None:
         for kind in (ClockKind.FIRST_RESPONSE, ClockKind.RESOLUTION)
         if (clock := _new_clock(ticket, kind, now, policy, rows)) is not None
     ]
-    Clock.objects.bulk_create(clocks)
+    insert_rows(clocks)
     # A new ticket has no summary yet: a plain insert, not an upsert.
-    Summary.objects.create(ticket_id=ticket.id, **_summary_fields(clocks))
+    insert_rows([Summary(ticket_id=ticket.id, **_summary_fields(clocks))])
     first_response = (
         clock.due_at
         for clock in clocks

@@ -13,6 +13,7 @@ from django.db.models import F
 
 from lifebuoy.accounts.models import User
 from lifebuoy.core.errors import PayloadTooLarge
+from lifebuoy.core.inserts import insert_rows
 from lifebuoy.tickets import events
 from lifebuoy.tickets.events import StatusCause
 from lifebuoy.tickets.models import (
@@ -40,14 +41,18 @@ def _event(
     old: object = "",
     new: object = "",
 ) -> None:
-    TicketEvent.objects.create(
-        ticket=ticket,
-        actor=actor,
-        action=action,
-        field=field,
-        old_value=str(old or "")[:300],
-        new_value=str(new or "")[:300],
-        created_at=now,
+    insert_rows(
+        [
+            TicketEvent(
+                ticket=ticket,
+                actor=actor,
+                action=action,
+                field=field,
+                old_value=str(old or "")[:300],
+                new_value=str(new or "")[:300],
+                created_at=now,
+            )
+        ]
     )
 
 

@@ -15,6 +15,7 @@ from django.db.models import Q
 from lifebuoy.accounts.models import Organization, Queue, Role, User
 from lifebuoy.core.config_cache import config_cached
 from lifebuoy.core.errors import PermissionDenied, ValidationFailed
+from lifebuoy.core.inserts import insert_rows
 from lifebuoy.core.markdown import render_markdown
 from lifebuoy.tickets import events
 from lifebuoy.tickets.models import (
@@ -91,22 +92,26 @@ def ticket_create(
     _check_files(files)
     org = requester.organization
     queue_id, engineer = _route(org)
-    ticket = Ticket.objects.create(
-        subject=data.subject.strip(),
-        description=data.description,
-        description_html=render_markdown(data.description),
-        requester=requester,
-        organization=org,
-        priority=data.priority,
-        category=data.category,
-        channel=data.channel,
-        queue_id=queue_id,
-        assignee=engineer,
-        owner=engineer,
-        deployment_url=data.deployment_url[:500],
-        follow_up_of_id=data.follow_up_of_id,
-        last_activity_at=now,
-        created_at=now,
+    (ticket,) = insert_rows(
+        [
+            Ticket(
+                subject=data.subject.strip(),
+                description=data.description,
+                description_html=render_markdown(data.description),
+                requester=requester,
+                organization=org,
+                priority=data.priority,
+                category=data.category,
+                channel=data.channel,
+                queue_id=queue_id,
+                assignee=engineer,
+                owner=engineer,
+                deployment_url=data.deployment_url[:500],
+                follow_up_of_id=data.follow_up_of_id,
+                last_activity_at=now,
+                created_at=now,
+            )
+        ]
     )
     if data.tags:
         _set_tags(ticket, data.tags)

@@ -1,0 +1,76 @@
+"""insert_rows stores what Model.objects.create would, and refuses what it cannot do."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.db.models import Model
+from django.test.utils import CaptureQueriesContext
+
+from lifebuoy.core.inserts import insert_rows
+from lifebuoy.notifications.models import Delivery, DeliveryKind
+from lifebuoy.sla.models import Summary
+from lifebuoy.tickets.models import TicketEvent
+from lifebuoy.tickets.tests.factories import ticket_opened
+
+pytestmark = pytest.mark.django_db
+
+
+def _stored(model: type[Model], pk: object) -> dict[str, object]:
+    row = model._default_manager.get(pk=pk)
+    return {f.attname: getattr(row, f.attname) for f in model._meta.concrete_fields}
+
+
+def test_a_row_is_stored_as_create_stores_it(alice, now):
+    ticket = ticket_opened(alice, now)
+    values = {
+        "kind": DeliveryKind.EMAIL,
+        "ticket": ticket,
+        "target": "alice@acme.example",
+        "payload": {"subject": "Hi “there”", "nested": [1, None, True]},
+        "message_id": "<x@y>",
+        "next_attempt_at": now,
+        "created_at": now,
+    }
+    by_orm = Delivery.objects.create(idempotency_key="orm", **values)
+    with CaptureQueriesContext(connection) as queries:
+        (fast,) = insert_rows([Delivery(idempotency_key="fast", **values)])
+    assert len(queries) == 1
+    assert fast.pk is not None
+    assert fast.pk != by_orm.pk
+    assert not fast._state.adding
+    orm_row, fast_row = _stored(Delivery, by_orm.pk), _stored(Delivery, fast.pk)
+    for row in (orm_row, fast_row):
+        row.pop("id"), row.pop("idempotency_key")
+    assert fast_row == orm_row
+    fast.attempts = 3
+    fast.save(update_fields=["attempts"])  # saved again as an ordinary instance
+    assert Delivery.objects.get(pk=fast.pk).attempts == 3
+
+
+def test_several_rows_in_one_statement_get_their_keys_in_order(alice, now):
+    ticket = ticket_opened(alice, now)
+    events = [
+        TicketEvent(ticket=ticket, action="note", new_value=str(i), created_at=now + timedelta(i))
+        for i in range(3)
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        insert_rows(events)
+    assert len(queries) == 1
+    for event in events:
+        assert TicketEvent.objects.get(pk=event.pk).new_value == event.new_value
+
+
+def test_a_model_keyed_by_another_row_is_written_with_its_key(alice, now):
+    ticket = ticket_opened(alice, now)
+    Summary.objects.filter(ticket=ticket).delete()
+    insert_rows([Summary(ticket_id=ticket.id, next_due_at=now, state="ok")])
+    assert Summary.objects.get(ticket=ticket).next_due_at == now
+
+
+def test_it_refuses_a_mix_of_models(alice, now):
+    ticket = ticket_opened(alice, now)
+    with pytest.raises(TypeError):
+        insert_rows([TicketEvent(ticket=ticket, created_at=now), Summary(ticket_id=ticket.id)])
