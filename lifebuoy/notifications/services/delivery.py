@@ -74,18 +74,25 @@ def _reconnecting(statement: Callable[[], T]) -> T:
 
 
 def delivery_claim(*, delivery_id: int, now: datetime) -> Delivery | None:
-    token = uuid.uuid4().hex
-    won = Delivery.objects.filter(
-        id=delivery_id, status=DeliveryStatus.PENDING, next_attempt_at__lte=now
-    ).update(
-        status=DeliveryStatus.SENDING,
-        claimed_at=now,
-        claim_token=token,
-        attempts=F("attempts") + 1,
+    """The delivery, if it is due and this worker wins it: one ``UPDATE … RETURNING`` (which
+    the ORM cannot express), so claiming the row and reading it are one round trip."""
+    ops = connection.ops
+    claimed = list(
+        Delivery.objects.raw(
+            f"UPDATE {ops.quote_name(Delivery._meta.db_table)} "  # noqa: S608  # our own names
+            "SET status = %s, claimed_at = %s, claim_token = %s, attempts = attempts + 1 "
+            "WHERE id = %s AND status = %s AND next_attempt_at <= %s RETURNING *",
+            [
+                DeliveryStatus.SENDING.value,
+                ops.adapt_datetimefield_value(now),
+                uuid.uuid4().hex,
+                delivery_id,
+                DeliveryStatus.PENDING.value,
+                ops.adapt_datetimefield_value(now),
+            ],
+        )
     )
-    if won != 1:
-        return None
-    return _reconnecting(lambda: Delivery.objects.get(id=delivery_id))
+    return claimed[0] if claimed else None
 
 
 def _outgoing(delivery: Delivery) -> Outgoing:
