@@ -1,0 +1,60 @@
+"""What opening an ordinary ticket through the API costs the database and the workers: a fixed
+set of statements (none reading back what the request just wrote) and one task."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from http import HTTPStatus
+from unittest import mock
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+pytestmark = pytest.mark.django_db
+
+TICKET = {"subject": "Agents offline", "description": "C2 silent", "priority": "P2"}
+WRITTEN = {
+    "tickets_ticket",  # the ticket
+    "tickets_ticketevent",  # its audit entry
+    "sla_clock",  # its clocks
+    "sla_summary",  # and their summary for the queue
+    "notifications_delivery",  # the acknowledgement
+    "notifications_mailreference",  # its Message-ID, for the customer's reply
+}
+
+
+@pytest.fixture
+def published() -> Iterator[list[str]]:
+    names: list[str] = []
+    with mock.patch(
+        "lifebuoy.core.tasks._publish",
+        side_effect=lambda jobs: names.extend(job.task.name for job in jobs),
+    ):
+        yield names
+
+
+def test_opening_a_ticket_writes_its_rows_reads_only_the_token_and_leaves_one_task(
+    api, alice, published, django_capture_on_commit_callbacks
+):
+    client = api(alice)
+    assert client.post("/api/tickets/", TICKET, content_type="application/json").status_code == 201
+    published.clear()
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        CaptureQueriesContext(connection) as queries,
+    ):
+        response = client.post("/api/tickets/", TICKET, content_type="application/json")
+    assert response.status_code == HTTPStatus.CREATED
+    statements = [q["sql"] for q in queries.captured_queries]
+    inserted = {
+        match.group(1)
+        for sql in statements
+        if (match := re.match(r'\s*INSERT INTO "?(\w+)"?', sql))
+    }
+    selects = [sql for sql in statements if sql.lstrip().upper().startswith("SELECT")]
+    assert inserted >= WRITTEN  # and the search index, named by each engine in its own way
+    assert len(selects) == 1, selects  # the token with its person and organization
+    assert "accounts_apitoken" in selects[0]
+    assert published == ["lifebuoy.notifications.delivery_send"]
