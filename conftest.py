@@ -8,8 +8,9 @@ ted: tier-1 agent   bob: tier-2 agent   lena: support lead   ada: admin   grace:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from unittest import mock
 
 import pytest
 from django.core.cache import cache
@@ -126,3 +127,14 @@ def api() -> Callable[[User], Client]:
         return Client(headers={"authorization": f"Bearer {secret}"})
 
     return make
+
+
+@pytest.fixture
+def published_tasks() -> Iterator[list[str]]:
+    """The names of the tasks that commits send to the broker, caught instead of sent."""
+    names: list[str] = []
+    with mock.patch(
+        "lifebuoy.core.tasks._publish",
+        side_effect=lambda jobs: names.extend(job.task.name for job in jobs),
+    ):
+        yield names

@@ -48,9 +48,7 @@ def main() -> None:
     from bench.databases import setup_django
 
     setup_django(args.database_url)
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from lifebuoy.accounts.models import Role, User
     from lifebuoy.accounts.services import api_token_create
@@ -84,37 +82,33 @@ def main() -> None:
         create()
     caught.clear()
 
-    request_profile = cProfile.Profile(time.process_time)
-    with CaptureQueriesContext(connection) as queries:
-        began = _cpu()
-        request_profile.enable()
-        for _ in range(args.tickets):
-            create()
-        request_profile.disable()
-        request_cpu = _cpu() - began
-    print(
-        f"request: {request_cpu * 1000 / args.tickets:.2f} ms CPU per ticket (profiled), "
-        f"{len(queries) / args.tickets:.1f} SQL statements"
-    )
-    _print_top(request_profile, args.top, args.sort)
-
+    _profile("request", [create] * args.tickets, args.top, args.sort)
     by_name: dict[str, list[Callable[[], object]]] = defaultdict(list)
     for task, task_args, task_kwargs in caught:
         by_name[task.name].append(lambda t=task, a=task_args, k=task_kwargs: t.run(*a, **k))
     for name, calls in sorted(by_name.items()):
-        profile = cProfile.Profile(time.process_time)
-        with CaptureQueriesContext(connection) as queries:
-            began = _cpu()
-            profile.enable()
-            for call in calls:
-                call()
-            profile.disable()
-            spent = _cpu() - began
-        print(
-            f"\ntask {name}: {len(calls)} runs, {spent * 1000 / len(calls):.2f} ms CPU each, "
-            f"{len(queries) / len(calls):.1f} SQL statements"
-        )
-        _print_top(profile, args.top, args.sort)
+        _profile(f"task {name}", calls, args.top, args.sort)
+
+
+def _profile(label: str, calls: list[Callable[[], object]], top: int, sort: str) -> None:
+    """Run ``calls`` under the profiler (timed by CPU, not the clock), then print the CPU and
+    SQL statements per call and the costliest functions."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    profile = cProfile.Profile(time.process_time)
+    with CaptureQueriesContext(connection) as queries:
+        began = _cpu()
+        profile.enable()
+        for call in calls:
+            call()
+        profile.disable()
+        spent = _cpu() - began
+    print(
+        f"\n{label}: {len(calls)} runs, {spent * 1000 / len(calls):.2f} ms CPU each (profiled), "
+        f"{len(queries) / len(calls):.1f} SQL statements"
+    )
+    _print_top(profile, top, sort)
 
 
 def _print_top(profile: cProfile.Profile, top: int, sort: str) -> None:

@@ -4,9 +4,7 @@ set of statements (none reading back what the request just wrote) and one task."
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from http import HTTPStatus
-from unittest import mock
 
 import pytest
 from django.db import connection
@@ -25,22 +23,12 @@ WRITTEN = {
 }
 
 
-@pytest.fixture
-def published() -> Iterator[list[str]]:
-    names: list[str] = []
-    with mock.patch(
-        "lifebuoy.core.tasks._publish",
-        side_effect=lambda jobs: names.extend(job.task.name for job in jobs),
-    ):
-        yield names
-
-
 def test_opening_a_ticket_writes_its_rows_reads_only_the_token_and_leaves_one_task(
-    api, alice, published, django_capture_on_commit_callbacks
+    api, alice, published_tasks, django_capture_on_commit_callbacks
 ):
     client = api(alice)
     assert client.post("/api/tickets/", TICKET, content_type="application/json").status_code == 201
-    published.clear()
+    published_tasks.clear()
     with (
         django_capture_on_commit_callbacks(execute=True),
         CaptureQueriesContext(connection) as queries,
@@ -57,4 +45,4 @@ def test_opening_a_ticket_writes_its_rows_reads_only_the_token_and_leaves_one_ta
     assert inserted >= WRITTEN  # and the search index, named by each engine in its own way
     assert len(selects) == 1, selects  # the token with its person and organization
     assert "accounts_apitoken" in selects[0]
-    assert published == ["lifebuoy.notifications.delivery_send"]
+    assert published_tasks == ["lifebuoy.notifications.delivery_send"]
