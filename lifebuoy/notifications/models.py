@@ -95,7 +95,9 @@ class MailReference(models.Model):
         OUTBOUND = "out", "Sent"
 
     message_id = models.CharField(max_length=300, unique=True)
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="mail_references")
+    ticket = models.ForeignKey(  # indexed by mailref_ticket (ticket, id)
+        Ticket, on_delete=models.CASCADE, related_name="mail_references", db_index=False
+    )
     direction = models.CharField(max_length=3, choices=Direction.choices)
     created_at = models.DateTimeField()
 
