@@ -33,7 +33,7 @@ from email.parser import BytesHeaderParser
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 
 from lifebuoy.accounts.models import User
@@ -123,11 +123,9 @@ def inbound_email_store(
         "envelope_from": envelope[:320],
         "received_at": now,
     }
-    try:
-        with transaction.atomic():
-            return InboundEmail.objects.create(**fields), False
-    except IntegrityError:
-        pass
+    stored = _insert_unless_known(fields)
+    if stored is not None:
+        return stored, False
     original = (
         InboundEmail.objects.exclude(status=InboundStatus.DUPLICATE)
         .defer("raw")
@@ -142,6 +140,19 @@ def inbound_email_store(
         processed_at=now,
     )
     return copy, True
+
+
+def _insert_unless_known(fields: dict[str, object]) -> InboundEmail | None:
+    """The new row, or None when the sender's Message-ID is already stored. Outside a
+    transaction the INSERT commits by itself (no BEGIN and COMMIT around one statement);
+    inside one, a savepoint keeps a clash from spoiling the caller's transaction."""
+    try:
+        if connection.in_atomic_block:
+            with transaction.atomic():
+                return InboundEmail.objects.create(**fields)
+        return InboundEmail.objects.create(**fields)
+    except IntegrityError:
+        return None
 
 
 def inbound_email_process(*, inbound: InboundEmail, now: datetime) -> InboundResult:
@@ -268,9 +279,10 @@ def _staff_note(
 
 
 def _user_by_address(address: str) -> User | None:
-    """Addresses are stored lower-case (an index hit); older rows may differ in case."""
-    found = User.objects.filter(email=address).first()
-    return found or User.objects.filter(email__iexact=address).first()
+    """Addresses are stored lower-case (an index hit); older rows may differ in case. The
+    organization comes along: opening a ticket reads it, and this join spares that query."""
+    users = User.objects.select_related("organization")
+    return users.filter(email=address).first() or users.filter(email__iexact=address).first()
 
 
 def _find_ticket(mail: ParsedMail, sender: User | None) -> Ticket | None:
@@ -328,14 +340,15 @@ def _reply_text(text: str) -> str:
 
 
 def _remember(mail: ParsedMail, ticket: Ticket, now: datetime) -> None:
-    MailReference.objects.get_or_create(
+    """Keep the Message-ID for the thread; one already known keeps the ticket it has. A single
+    INSERT ... ON CONFLICT DO NOTHING: no lookup first, no savepoint around the insert."""
+    reference = MailReference(
         message_id=mail.message_id,
-        defaults={
-            "ticket": ticket,
-            "direction": MailReference.Direction.INBOUND,
-            "created_at": now,
-        },
+        ticket=ticket,
+        direction=MailReference.Direction.INBOUND,
+        created_at=now,
     )
+    MailReference.objects.bulk_create([reference], ignore_conflicts=True)
 
 
 def _confirms_fix(ticket: Ticket, text: str) -> bool:

@@ -1,0 +1,71 @@
+"""What one inbound message costs the database: no lookup the mail path can do without."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from lifebuoy.notifications.inbound.services import inbound_email_receive
+from lifebuoy.notifications.models import InboundEmail, InboundStatus, MailReference
+from lifebuoy.tickets.models import Ticket
+from tests.concurrency import PROJECT_APPS
+
+from .mailmaker import mail
+
+# Commits for real, so the store runs outside any transaction, as in the gateway.
+committing = pytest.mark.django_db(
+    transaction=True, serialized_rollback=True, available_apps=PROJECT_APPS
+)
+
+
+def receive(raw: bytes, now, envelope_from: str = "alice@acme.example"):
+    return inbound_email_receive(raw=raw, envelope_from=envelope_from, now=now)
+
+
+@pytest.mark.django_db
+def test_a_message_id_another_ticket_holds_keeps_that_ticket(alice, charlie, now):
+    raw, message_id = mail(subject="First")
+    first = receive(raw, now)
+    # Another customer's mail reusing the Message-ID opens its own ticket; the reference stays.
+    raw, _ = mail(sender="Charlie <charlie@globex.example>", subject="Other", message_id=message_id)
+    second = receive(raw, now, envelope_from="charlie@globex.example")
+    assert (first.status, second.status) == ("created", "created")
+    assert first.ticket_id != second.ticket_id
+    assert MailReference.objects.get(message_id=message_id).ticket_id == first.ticket_id
+
+
+@pytest.mark.django_db
+def test_the_senders_organization_comes_with_the_sender(alice, now):
+    raw, _ = mail(subject="One query fewer")
+    with CaptureQueriesContext(connection) as queries:
+        assert receive(raw, now).status == "created"
+    alone = [q["sql"] for q in queries if q["sql"].startswith('SELECT "accounts_organization"')]
+    assert alone == []
+
+
+@pytest.mark.django_db
+def test_remembering_the_message_id_is_one_statement(alice, now):
+    raw, message_id = mail(subject="Remembered")
+    with CaptureQueriesContext(connection) as queries:
+        receive(raw, now)
+    about = [q["sql"] for q in queries if message_id in q["sql"] and "mailreference" in q["sql"]]
+    assert len(about) == 1
+    assert about[0].startswith("INSERT")  # ON CONFLICT DO NOTHING (SQLite: INSERT OR IGNORE)
+    assert MailReference.objects.get(message_id=message_id).direction == "in"
+
+
+@committing
+def test_outside_a_transaction_the_raw_mail_is_stored_by_one_statement(alice, now):
+    raw, _ = mail(subject="Stored at once")
+    with CaptureQueriesContext(connection) as queries:
+        result = receive(raw, now)
+    assert queries[0]["sql"].startswith('INSERT INTO "notifications_inboundemail"')
+    assert result.status == "created"
+    assert Ticket.objects.count() == 1
+    # The same sender's second copy clashes on the unique Message-ID: a logged duplicate.
+    again = receive(raw, now)
+    assert again.status == InboundStatus.DUPLICATE
+    assert again.ticket_id == result.ticket_id
+    assert Ticket.objects.count() == 1
+    assert InboundEmail.objects.count() == 2
