@@ -291,15 +291,23 @@ def _find_ticket(mail: ParsedMail, sender: User | None) -> Ticket | None:
         return None
     ids = mail.thread_ids
     candidates: list[int] = []
-    if ids:
-        refs = dict(
-            MailReference.objects.filter(message_id__in=ids).values_list("message_id", "ticket_id")
+    tickets: dict[int, Ticket] = {}
+    if ids:  # the references come with their tickets: one query for a threaded reply
+        refs = MailReference.objects.filter(message_id__in=ids).select_related(
+            "ticket__organization"
         )
-        candidates.extend(refs[message_id] for message_id in ids if message_id in refs)
+        by_id = {ref.message_id: ref.ticket for ref in refs}
+        for message_id in ids:
+            found = by_id.get(message_id)
+            if found is not None:
+                candidates.append(found.id)
+                tickets[found.id] = found
     token = _TOKEN.search(mail.subject)
     if token:
         candidates.append(int(token[1]))
-    tickets = Ticket.objects.select_related("organization").in_bulk(candidates)
+    missing = [ticket_id for ticket_id in candidates if ticket_id not in tickets]
+    if missing:
+        tickets.update(Ticket.objects.select_related("organization").in_bulk(missing))
     for ticket_id in dict.fromkeys(candidates):
         ticket = tickets.get(ticket_id)
         if ticket is not None and _may_write(sender, ticket):

@@ -69,3 +69,19 @@ def test_outside_a_transaction_the_raw_mail_is_stored_by_one_statement(alice, no
     assert again.ticket_id == result.ticket_id
     assert Ticket.objects.count() == 1
     assert InboundEmail.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_threaded_reply_finds_its_ticket_with_its_reference(alice, now):
+    raw, first_id = mail(subject="Threaded")
+    ticket = Ticket.objects.get(id=receive(raw, now).ticket_id)
+    raw, _ = mail(subject=f"Re: {ticket.subject_token} Threaded", in_reply_to=first_id)
+    with CaptureQueriesContext(connection) as queries:
+        result = receive(raw, now)
+    assert (result.status, result.ticket_id) == ("attached", ticket.id)
+    lookups = [q["sql"] for q in queries if 'FROM "notifications_mailreference"' in q["sql"]]
+    assert len(lookups) == 1
+    assert '"tickets_ticket"' in lookups[0]  # joined: no query of its own for the ticket
+    # The token alone still finds it (no known Message-ID): then the ticket is read by id.
+    raw, _ = mail(subject=f"Re: {ticket.subject_token} By token")
+    assert receive(raw, now).ticket_id == ticket.id
