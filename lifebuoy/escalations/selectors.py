@@ -171,9 +171,11 @@ def escalation_view_for_user(*, user: User, ticket_id: int, now: datetime) -> Es
 def escalation_view_of_ticket(*, user: User, ticket: Ticket, now: datetime) -> EscalationView:
     """``escalation_view_for_user`` for a ticket the caller already read through the ticket's
     gate for ``user`` (the ticket page's panel), without reading it again."""
-    follow = follow_up_for_ticket(ticket=ticket, now=now)
     state = EscalationState.objects.filter(ticket=ticket).first()
-    level = state.level if state else routing_level(ticket)
+    # A ticket nobody escalated (most of them) has no follow-up due and no steps: no queries.
+    escalated = state is not None and state.escalated_at is not None
+    follow = follow_up_for_ticket(ticket=ticket, now=now) if escalated else None
+    level = state.level if state else queue_level(ticket)
     staff = user.is_support_staff
     return EscalationView(
         ticket=ticket,
@@ -184,8 +186,14 @@ def escalation_view_of_ticket(*, user: User, ticket: Ticket, now: datetime) -> E
         is_update_overdue=bool(follow and follow.is_update_overdue) and staff,
         deadline_at=state.deadline_at if state and staff else None,
         checklist=dict(state.checklist) if state and staff else ({} if staff else None),
-        steps=list(
-            EscalationStep.objects.filter(ticket=ticket).select_related("actor", "rule", "assignee")
+        steps=(
+            list(
+                EscalationStep.objects.filter(ticket=ticket).select_related(
+                    "actor", "rule", "assignee"
+                )
+            )
+            if state is not None
+            else []
         )
         if staff
         else None,

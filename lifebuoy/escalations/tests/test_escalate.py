@@ -224,3 +224,27 @@ def test_the_person_an_escalation_goes_to_is_notified_unless_they_escalated_it(
         now=now,
     )
     assert not Notification.objects.filter(recipient=lena).exists()
+
+
+def test_the_ticket_pages_panel_reads_little_for_a_ticket_nobody_escalated(
+    ticket, bob, tier3, now, django_assert_max_num_queries
+):
+    from lifebuoy.escalations.selectors import escalation_view_of_ticket
+
+    ticket.refresh_from_db()
+    ticket.queue  # noqa: B018 - the ticket page reads the ticket with its queue
+    with django_assert_max_num_queries(2):  # the escalation state, the suggestions
+        view = escalation_view_of_ticket(user=bob, ticket=ticket, now=now)
+    assert (view.level, view.steps, view.update_due_at) == (Level.TIER_2, [], None)
+
+    escalation_escalate(
+        ticket=ticket,
+        actor=bob,
+        request=EscalationRequest(checklist=checklist(), reason="Needs senior eyes"),
+        now=now,
+    )
+    ticket.refresh_from_db()
+    view = escalation_view_of_ticket(user=bob, ticket=ticket, now=now + timedelta(hours=1))
+    assert view.level == Level.TIER_3
+    assert [step.to_level for step in view.steps or []] == [Level.TIER_3]
+    assert view.update_due_at is not None
