@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.db.models import Model
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -21,7 +22,7 @@ from lifebuoy.accounts.token_lookup import api_token_by_hash
 pytestmark = pytest.mark.django_db
 
 
-def _fields(instance: object, model: type) -> dict[str, object]:
+def _fields(instance: object, model: type[Model]) -> dict[str, object]:
     return {f.attname: getattr(instance, f.attname) for f in model._meta.concrete_fields}
 
 
@@ -45,7 +46,8 @@ def test_it_loads_what_the_orm_loads_in_one_query(who, request):
         assert _fields(organization, Organization) == _fields(
             expected.user.organization, Organization
         )
-    assert found.last_used_at is not None and found.last_used_at.tzinfo is not None
+    assert found.last_used_at is not None
+    assert found.last_used_at.tzinfo is not None
     assert user_loaded.is_active is True
     user_loaded.full_name = "Renamed"
     user_loaded.save(update_fields=["full_name"])  # an ordinary instance: it saves
