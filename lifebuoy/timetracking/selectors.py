@@ -71,14 +71,15 @@ class TicketTime:
 def time_for_ticket(
     *, ticket: Ticket, viewer: User, now: datetime, limit: int | None = None
 ) -> TicketTime:
-    """Three queries: the total, the latest entries (``limit``), the viewer's running timer."""
+    """Three queries: the total, the latest entries (``limit``; not read when the total says
+    there are none, as on most tickets), the viewer's running timer."""
     entries = TimeEntry.objects.filter(ticket=ticket)
     totals = entries.aggregate(seconds=Sum("seconds"), n=Count("id"))
     listed = entries.select_related("agent").order_by("-created_at", "-id")
     return TicketTime(
         ticket=ticket,
         logged_seconds=totals["seconds"] or 0,
-        entries=list(listed[:limit] if limit is not None else listed),
+        entries=list(listed[:limit] if limit is not None else listed) if totals["n"] else [],
         entry_count=totals["n"] or 0,
         running=time_running_for_agent(agent=viewer),
         now=now,

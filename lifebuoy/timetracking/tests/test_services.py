@@ -103,6 +103,18 @@ def test_the_ticket_total_leaves_running_timers_out(ticket, ted, bob, now):
     assert time.running_seconds == 30 * 60
 
 
+def test_a_ticket_without_time_costs_the_page_two_queries(
+    ticket, ted, now, django_assert_num_queries
+):
+    with django_assert_num_queries(2):  # the total, the viewer's running timer
+        time = time_for_ticket(ticket=ticket, viewer=ted, now=now)
+    assert (time.logged_seconds, time.entry_count, time.entries) == (0, 0, [])
+    time_timer_start(ticket=ticket, agent=ted, now=now)
+    time_timer_stop(ticket=ticket, agent=ted, now=now + timedelta(minutes=5))
+    time = time_for_ticket(ticket=ticket, viewer=ted, now=now + timedelta(minutes=6))
+    assert [entry.seconds for entry in time.entries] == [300]
+
+
 @threaded_db_test
 def test_concurrent_starts_leave_one_running_timer(alice, ted, now):
     tickets = TicketFactory.create_batch(6, requester=alice, opened_at=now)
