@@ -127,21 +127,42 @@ def _setup(story: Story, minutes: float, name: str) -> None:
     )
 
 
+def _side(trinity: str) -> tuple[str, str, bool]:
+    """The trinity's folder, its commit prefix, and whether the terminal commits for it."""
+    return (TERMINAL, "TERMINAL", True) if trinity == "terminal" else (CLOUD, "CLOUD", False)
+
+
+def _task(story: Story, trinity: str, minutes: float, work: str) -> None:
+    """The trinity's C1 gives its C2 ``work``."""
+    root, prefix, terminal = _side(trinity)
+    story.add(
+        minutes,
+        f"{prefix}-C1: task for C2 — {work}",
+        {f"{root}/c1_to_c2.md": message("C1", "C2", "TASK", "ASSIGNED", f"Please {work}.")},
+        terminal=terminal,
+    )
+
+
+def _status(story: Story, trinity: str, minutes: float, rows: list[tuple[str, str, str]]) -> None:
+    """The trinity's C1 writes its status table."""
+    root, prefix, terminal = _side(trinity)
+    title = f"{trinity.capitalize()} trinity"
+    story.add(
+        minutes,
+        f"{prefix}-C1: status",
+        {f"{root}/trinity_status.md": status_table(title, rows)},
+        terminal=terminal,
+    )
+
+
 def _cycle(
     story: Story, trinity: str, minutes: tuple[float, float, float, float | None], work: str
 ) -> None:
     """Task, report, validation request and validation, at the given minutes (None: the
     validator never answered)."""
-    root, prefix, terminal = (
-        (TERMINAL, "TERMINAL", True) if trinity == "terminal" else (CLOUD, "CLOUD", False)
-    )
+    root, prefix, terminal = _side(trinity)
     task, report, request, verdict = minutes
-    story.add(
-        task,
-        f"{prefix}-C1: task for C2 — {work}",
-        {f"{root}/c1_to_c2.md": message("C1", "C2", "TASK", "ASSIGNED", f"Please {work}.")},
-        terminal=terminal,
-    )
+    _task(story, trinity, task, work)
     story.add(
         report,
         f"{prefix}-C2: report — {work}",
@@ -206,58 +227,32 @@ def healthy_history(*, rng: random.Random, now: datetime, slug: str) -> list[Dem
     _cycle(story, "cloud", (300, 220, 210, 100), "flag unmatched refunds")
     _cycle(story, "terminal", (295, 215, 205, 95), "rerun the ledger import")
     _hub(story, (80, 75), 65, "Refund exceptions")
-    story.add(
-        40,
-        "CLOUD-C1: task for C2 — explain the refund outliers",
-        {
-            f"{CLOUD}/c1_to_c2.md": message(
-                "C1", "C2", "TASK", "ASSIGNED", "Please explain the refund outliers."
-            )
-        },
-    )
-    story.add(
-        35,
-        "TERMINAL-C1: task for C2 — archive last month's files",
-        {
-            f"{TERMINAL}/c1_to_c2.md": message(
-                "C1", "C2", "TASK", "ASSIGNED", "Please archive last month's files."
-            )
-        },
-        terminal=True,
-    )
+    _task(story, "cloud", 40, "explain the refund outliers")
+    _task(story, "terminal", 35, "archive last month's files")
     story.add(30, "CLOUD-C2: picked up the refund outliers")
     story.add(25, "TERMINAL-C2: picked up the archive task", terminal=True)
     # A commit only its body attributes, as some sessions write them.
     story.add(20, f"Auto-commit: {now:%Y-%m-%d}", body="EXECUTED BY CLOUD-C3")
     story.add(18, "TERMINAL-C3: ready for the next validation", terminal=True)
-    story.add(
+    _status(
+        story,
+        "cloud",
         12,
-        "CLOUD-C1: status",
-        {
-            f"{CLOUD}/trinity_status.md": status_table(
-                "Cloud trinity",
-                [
-                    ("C1", "🟢 ONLINE", "coordinating"),
-                    ("C2", "🟢 ONLINE", "refund outliers"),
-                    ("C3", "🟡 STANDBY", "-"),
-                ],
-            )
-        },
+        [
+            ("C1", "🟢 ONLINE", "coordinating"),
+            ("C2", "🟢 ONLINE", "refund outliers"),
+            ("C3", "🟡 STANDBY", "-"),
+        ],
     )
-    story.add(
+    _status(
+        story,
+        "terminal",
         10,
-        "TERMINAL-C1: status",
-        {
-            f"{TERMINAL}/trinity_status.md": status_table(
-                "Terminal trinity",
-                [
-                    ("C1", "🟢 ONLINE", "coordinating"),
-                    ("C2", "🟢 ONLINE", "archive"),
-                    ("C3", "🟡 STANDBY", "-"),
-                ],
-            )
-        },
-        terminal=True,
+        [
+            ("C1", "🟢 ONLINE", "coordinating"),
+            ("C2", "🟢 ONLINE", "archive"),
+            ("C3", "🟡 STANDBY", "-"),
+        ],
     )
     story.heartbeats("PC1", minutes=[52, 42, 32, 22, 12, 2])
     return story.history()
@@ -278,15 +273,7 @@ def troubled_history(*, rng: random.Random, now: datetime, slug: str) -> list[De
     _cycle(story, "terminal", (510, 200, 190, None), "tune the forecast horizon")
     # Inputs ready for two hours before the consolidation.
     _hub(story, (260, 240), 80, "Holiday-aware forecast")
-    story.add(
-        180,
-        "CLOUD-C1: task for C2 — publish the forecast API",
-        {
-            f"{CLOUD}/c1_to_c2.md": message(
-                "C1", "C2", "TASK", "ASSIGNED", "Please publish the forecast API."
-            )
-        },
-    )
+    _task(story, "cloud", 180, "publish the forecast API")
     # The validator writes to the builder directly: C1 is meant to mediate everything.
     story.add(
         45,
@@ -308,19 +295,15 @@ def troubled_history(*, rng: random.Random, now: datetime, slug: str) -> list[De
         terminal=True,
     )
     # The status table still calls the silent builder online.
-    story.add(
+    _status(
+        story,
+        "cloud",
         15,
-        "CLOUD-C1: status",
-        {
-            f"{CLOUD}/trinity_status.md": status_table(
-                "Cloud trinity",
-                [
-                    ("C1", "🟢 ONLINE", "coordinating"),
-                    ("C2", "🟢 ONLINE", "forecast API"),
-                    ("C3", "🟢 ONLINE", "reviewing"),
-                ],
-            )
-        },
+        [
+            ("C1", "🟢 ONLINE", "coordinating"),
+            ("C2", "🟢 ONLINE", "forecast API"),
+            ("C3", "🟢 ONLINE", "reviewing"),
+        ],
     )
     story.add(10, "TERMINAL-C1: nudge C3 about the horizon validation", terminal=True)
     story.heartbeats("PC1", minutes=[50, 40, 30, 20, 10, 2])
