@@ -7,6 +7,10 @@ per model, database and number of rows, and prepares each value exactly as the O
 (``pre_save`` with ``add=True`` for ``auto_now_add`` and the like, then ``get_db_prep_save``),
 so the stored row is the same; the instances get their primary keys and count as saved.
 
+``ignore_conflicts=True`` skips rows that would break a unique constraint (PostgreSQL's
+``ON CONFLICT DO NOTHING``, SQLite's ``INSERT OR IGNORE``), as ``bulk_create`` does: the database
+then sends no keys back, and the instances keep ``pk`` None when the database picks it.
+
 What it leaves out, on purpose: model signals (``pre_save``/``post_save`` are not sent; no model
 written this way has receivers) and models with database defaults or generated columns, which
 it refuses.
@@ -21,6 +25,7 @@ from typing import Any, TypeVar
 
 from django.db import connections
 from django.db.models import NOT_PROVIDED, Field, Model
+from django.db.models.constants import OnConflict
 
 M = TypeVar("M", bound=Model)
 
@@ -33,7 +38,7 @@ class _Plan:
 
 
 @cache
-def _plan(model: type[Model], alias: str, rows: int) -> _Plan:
+def _plan(model: type[Model], alias: str, rows: int, ignore_conflicts: bool = False) -> _Plan:
     connection = connections[alias]
     meta = model._meta
     pk = meta.pk
@@ -51,7 +56,12 @@ def _plan(model: type[Model], alias: str, rows: int) -> _Plan:
     columns = ", ".join(quote(field.column) for field in fields)
     placeholders = ", ".join(["%s"] * len(fields))
     values = ", ".join([f"({placeholders})"] * rows)
-    statement = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {values}"  # noqa: S608
+    on_conflict = OnConflict.IGNORE if ignore_conflicts else None
+    insert = connection.ops.insert_statement(on_conflict=on_conflict)
+    statement = f"{insert} {quote(meta.db_table)} ({columns}) VALUES {values}"
+    if ignore_conflicts:
+        suffix = connection.ops.on_conflict_suffix_sql(fields, on_conflict, None, None)
+        return _Plan(f"{statement} {suffix}".rstrip(), fields, returns_pk=False)
     returns_pk = pk not in fields
     if returns_pk:
         if rows > 1 and not connection.features.can_return_rows_from_bulk_insert:
@@ -60,14 +70,16 @@ def _plan(model: type[Model], alias: str, rows: int) -> _Plan:
     return _Plan(statement, fields, returns_pk)
 
 
-def insert_rows(instances: Sequence[M], *, using: str = "default") -> list[M]:
+def insert_rows(
+    instances: Sequence[M], *, using: str = "default", ignore_conflicts: bool = False
+) -> list[M]:
     """INSERT ``instances`` (all of one model, not saved yet) in one statement; returns them,
-    with their primary keys set."""
+    with their primary keys set (unless ``ignore_conflicts``, see above)."""
     if not instances:
         return []
     model = type(instances[0])
     connection = connections[using]
-    plan = _plan(model, using, len(instances))
+    plan = _plan(model, using, len(instances), ignore_conflicts)
     params: list[Any] = []
     for instance in instances:
         if type(instance) is not model:
