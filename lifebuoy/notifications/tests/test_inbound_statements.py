@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
+from lifebuoy.accounts.models import User
 from lifebuoy.notifications.inbound.services import inbound_email_receive
 from lifebuoy.notifications.models import InboundEmail, InboundStatus, MailReference
 from lifebuoy.tickets.models import Ticket
+from lifebuoy.tickets.services import NewTicket, ticket_create
 from tests.concurrency import PROJECT_APPS
 
 from .mailmaker import mail
@@ -85,3 +90,33 @@ def test_a_threaded_reply_finds_its_ticket_with_its_reference(alice, now):
     # The token alone still finds it (no known Message-ID): then the ticket is read by id.
     raw, _ = mail(subject=f"Re: {ticket.subject_token} By token")
     assert receive(raw, now).ticket_id == ticket.id
+
+
+@pytest.mark.django_db
+def test_the_hourly_cap_is_counted_by_the_senders_lookup(alice, now):
+    raw, _ = mail(subject="Counted on the way")
+    with CaptureQueriesContext(connection) as queries:
+        assert receive(raw, now).status == "created"
+    about_alice = [q["sql"] for q in queries if "accounts_user" in q["sql"]]
+    assert len(about_alice) == 1  # the sender, their organization and their count together
+    counts = [q["sql"] for q in queries if q["sql"].startswith("SELECT COUNT(*)")]
+    assert counts == []
+
+
+@pytest.mark.django_db
+@override_settings(LIFEBUOY_INBOUND_MAX_TICKETS_PER_SENDER_HOUR=1)
+def test_the_hourly_cap_counts_only_tickets_opened_by_mail_in_the_past_hour(alice, now):
+    ticket_create(actor=alice, data=NewTicket(subject="In the portal", description="x"), now=now)
+    earlier = mail(subject="Two hours ago")[0]
+    assert receive(earlier, now - timedelta(hours=2)).status == "created"
+    assert receive(mail(subject="First this hour")[0], now).status == "created"
+    second = receive(mail(subject="Second this hour")[0], now + timedelta(minutes=59))
+    assert (second.status, second.reason) == ("ignored", "too many new tickets from this sender")
+
+
+@pytest.mark.django_db
+def test_an_older_address_stored_in_capitals_still_finds_its_person(alice, now):
+    User.objects.filter(id=alice.id).update(email="Alice@ACME.example")
+    result = receive(mail(subject="Old row")[0], now)
+    ticket = Ticket.objects.get(id=result.ticket_id)
+    assert (ticket.requester_id, ticket.organization_id) == (alice.id, alice.organization_id)
