@@ -135,6 +135,10 @@ def database_from_env(url: str | None) -> dict[str, object]:
 
 
 DATABASES = {"default": database_from_env(os.environ.get("DATABASE_URL"))}
+# The statements every request sends are prepared once per PostgreSQL connection
+# (lifebuoy/core/prepared.py); 0 for a pooler that cannot keep them (PgBouncer in transaction
+# mode before 1.21).
+LIFEBUOY_DB_PREPARE = env_bool("LIFEBUOY_DB_PREPARE", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [
