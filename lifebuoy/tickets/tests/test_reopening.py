@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pytest
+from django.db import connections
 from django.test import override_settings
 
 from lifebuoy.core.errors import InvalidState
@@ -21,6 +23,7 @@ from lifebuoy.tickets.services import (
     ticket_reply,
     ticket_update,
 )
+from tests.concurrency import threaded_db_test
 
 from .factories import ticket_opened
 
@@ -152,3 +155,30 @@ def test_a_merged_ticket_is_never_reopened_by_its_customer(alice, bob, now):
     assert ticket_reopen_until(duplicate) is None
     with pytest.raises(InvalidState, match="can no longer be reopened"):
         ticket_reopen(ticket=duplicate, actor=alice, now=now)
+
+
+@threaded_db_test
+def test_late_replies_arriving_together_open_one_follow_up(closed, alice, now):
+    """The old ticket's row is locked while a reply decides where it goes: four mails at once
+    open one follow-up, which the other three join."""
+    later = now + timedelta(days=20)
+    barrier = threading.Barrier(4)
+    errors: list[BaseException] = []
+
+    def reply(n: int) -> None:
+        try:
+            barrier.wait()
+            ticket_reply(ticket=closed, author=alice, body=f"Still broken ({n})", now=later)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=reply, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    (follow_up,) = Ticket.objects.filter(follow_up_of=closed)
+    assert follow_up.messages.count() == 3
