@@ -6,6 +6,8 @@ on PostgreSQL); opening a ticket writes six such rows. ``insert_rows`` plans the
 per model, database and number of rows, and prepares each value exactly as the ORM does
 (``pre_save`` with ``add=True`` for ``auto_now_add`` and the like, then ``get_db_prep_save``),
 so the stored row is the same; the instances get their primary keys and count as saved.
+PostgreSQL prepares each statement once per connection (``lifebuoy.core.prepared``), so it is
+not parsed and planned for every row either.
 
 ``ignore_conflicts=True`` skips rows that would break a unique constraint (PostgreSQL's
 ``ON CONFLICT DO NOTHING``, SQLite's ``INSERT OR IGNORE``), as ``bulk_create`` does: the database
@@ -26,6 +28,8 @@ from typing import Any, TypeVar
 from django.db import connections
 from django.db.models import NOT_PROVIDED, Field, Model
 from django.db.models.constants import OnConflict
+
+from lifebuoy.core.prepared import prepared_cursor
 
 M = TypeVar("M", bound=Model)
 
@@ -88,7 +92,7 @@ def insert_rows(
             field.get_db_prep_save(field.pre_save(instance, True), connection)
             for field in plan.fields
         )
-    with connection.cursor() as cursor:
+    with prepared_cursor(using) as cursor:
         cursor.execute(plan.statement, params)
         if plan.returns_pk:
             for instance, row in zip(instances, cursor.fetchall(), strict=True):

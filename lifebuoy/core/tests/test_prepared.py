@@ -9,7 +9,10 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from lifebuoy.accounts.models import Organization
+from lifebuoy.core.inserts import insert_rows
 from lifebuoy.core.prepared import prepared_cursor
+from lifebuoy.notifications.models import Delivery, DeliveryKind
+from lifebuoy.tickets.tests.factories import ticket_opened
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +82,28 @@ def test_nothing_is_prepared_when_the_setting_is_off(acme):
     _read(acme.id)
     _read(acme.id)
     assert not [s for s in _prepared_statements() if '"accounts_organization"' in s]
+
+
+def test_insert_rows_stores_through_it_what_create_stores(alice, now):
+    ticket = ticket_opened(alice, now)
+    values = {
+        "kind": DeliveryKind.EMAIL,
+        "ticket": ticket,
+        "target": "alice@acme.example",
+        "payload": {"subject": "Hi “there”", "nested": [1, None, True]},
+        "message_id": "<x@y>",
+        "next_attempt_at": now,
+        "created_at": now,
+    }
+    by_orm = Delivery.objects.create(idempotency_key="orm", **values)
+    (first,) = insert_rows([Delivery(idempotency_key="first", **values)])
+    (second,) = insert_rows([Delivery(idempotency_key="second", **values)])
+    (again,) = insert_rows([Delivery(idempotency_key="second", **values)], ignore_conflicts=True)
+    assert again.pk is None  # the duplicate was skipped
+    rows = Delivery.objects.filter(id__in=[by_orm.pk, first.pk, second.pk]).values()
+    kept = {"id", "idempotency_key"}
+    assert len({tuple((k, repr(v)) for k, v in row.items() if k not in kept) for row in rows}) == 1
+    assert Delivery.objects.filter(idempotency_key="second").count() == 1
+    if connection.vendor == "postgresql":
+        inserts = [s for s in _prepared_statements() if '"notifications_delivery"' in s]
+        assert len(inserts) == 2  # the insert, and the one that skips a conflict
