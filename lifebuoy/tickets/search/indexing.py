@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from django.db import connection, transaction
 
+from lifebuoy.core.prepared import prepared_cursor
 from lifebuoy.tickets import events
 from lifebuoy.tickets.models import Ticket
 
@@ -38,7 +39,7 @@ def _on_created(event: events.TicketCreated) -> None:
         organization_name=ticket.organization.name,
         tags=tuple(tag.name for tag in ticket.tags.all()),
     )
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         backend_for(connection).index_new_ticket(cursor, document)
 
 
