@@ -99,7 +99,8 @@ def test_insert_rows_stores_through_it_what_create_stores(alice, now):
     (first,) = insert_rows([Delivery(idempotency_key="first", **values)])
     (second,) = insert_rows([Delivery(idempotency_key="second", **values)])
     (again,) = insert_rows([Delivery(idempotency_key="second", **values)], ignore_conflicts=True)
-    assert again.pk is None  # the duplicate was skipped
+    skipped: object = again.pk
+    assert skipped is None  # the duplicate was skipped
     rows = Delivery.objects.filter(id__in=[by_orm.pk, first.pk, second.pk]).values()
     kept = {"id", "idempotency_key"}
     assert len({tuple((k, repr(v)) for k, v in row.items() if k not in kept) for row in rows}) == 1
