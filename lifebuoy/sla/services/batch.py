@@ -16,11 +16,15 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from django.db.models import Q
+from django.db import connections
+from django.db.models import Field
+from django.db.transaction import TransactionManagementError
 
 from lifebuoy.accounts.models import Organization
-from lifebuoy.sla.models import Clock, ClockKind, Policy, Target
+from lifebuoy.core.planned import model_columns
+from lifebuoy.sla.models import Calendar, Clock, ClockKind, Policy, Target
 from lifebuoy.tickets.models import Ticket
 
 from .policies import sla_policy_for_org, sla_targets_for
@@ -56,19 +60,73 @@ def sla_batch(tickets: Sequence[Ticket]) -> Iterator[None]:
         _current.reset(token)
 
 
-def clocks_locked(ticket_ids: Sequence[int], *, with_calendars: bool = True) -> list[Clock]:
+@lru_cache(maxsize=64)
+def _clocks_statement(using: str, count: int, with_calendars: bool) -> str:
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    clock = Clock._meta
+
+    def column(name: str) -> str:
+        field = clock.get_field(name)
+        if not isinstance(field, Field):  # a relation's reverse side has no column
+            raise TypeError(f"sla.Clock.{name} is not a column")
+        return f"c.{quote(field.column)}"
+
+    selected = [model_columns(Clock, "c", using).select]
+    joins = ""
+    if with_calendars:
+        selected += [model_columns(Policy, "p", using).select]
+        selected += [model_columns(Calendar, "k", using).select]
+        joins = (
+            f" LEFT JOIN {quote(Policy._meta.db_table)} p ON p.{quote('id')} = {column('policy')}"
+            f" LEFT JOIN {quote(Calendar._meta.db_table)} k"
+            f" ON k.{quote('id')} = {column('calendar')}"
+        )
+    # Only the clocks' rows are locked (the ORM's select_for_update(of=("self",))).
+    lock = " FOR UPDATE OF c" if connection.features.has_select_for_update_of else ""
+    placeholders = ", ".join(["%s"] * count)
+    return (
+        f"SELECT {', '.join(selected)} FROM {quote(clock.db_table)} c{joins} "  # noqa: S608
+        f"WHERE {column('ticket')} IN ({placeholders}) "
+        f"AND ({column('stopped_at')} IS NULL OR {column('kind')} = %s) "
+        f"ORDER BY {column('ticket')}, c.{quote('id')}{lock}"
+    )
+
+
+def clocks_locked(
+    ticket_ids: Sequence[int], *, with_calendars: bool = True, using: str = "default"
+) -> list[Clock]:
     """The tickets' open clocks and their resolution clocks (which a reopen may resume), locked
     in ticket and clock order; with their policies and calendars, unless the caller sets new
-    ones."""
-    clocks = (
-        Clock.objects.select_for_update(of=("self",))
-        .filter(ticket_id__in=ticket_ids)
-        .filter(Q(stopped_at__isnull=True) | Q(kind=ClockKind.RESOLUTION))
-        .order_by("ticket_id", "id")
-    )
-    if with_calendars:
-        clocks = clocks.select_related("policy", "calendar")
-    return list(clocks)
+    ones. Every reply and status change reads them: the statement is planned once per process."""
+    if not ticket_ids:
+        return []
+    connection = connections[using]
+    if connection.features.has_select_for_update and connection.get_autocommit():
+        # As the ORM's select_for_update() refuses: the locks would end with the statement.
+        raise TransactionManagementError("Clocks are locked inside a transaction only.")
+    statement = _clocks_statement(using, len(ticket_ids), with_calendars)
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [*ticket_ids, ClockKind.RESOLUTION.value])
+        rows = cursor.fetchall()
+    clocks_part = model_columns(Clock, "c", using)
+    policies = model_columns(Policy, "p", using)
+    calendars = model_columns(Calendar, "k", using)
+    clocks = []
+    for row in rows:
+        clock = clocks_part.build(row[: clocks_part.width], Clock)
+        if with_calendars:
+            at = clocks_part.width
+            policy = None
+            if clock.policy_id is not None:
+                policy = policies.build(row[at : at + policies.width], Policy)
+            calendar = None
+            if clock.calendar_id is not None:
+                calendar = calendars.build(row[at + policies.width :], Calendar)
+            Clock.policy.field.set_cached_value(clock, policy)
+            Clock.calendar.field.set_cached_value(clock, calendar)
+        clocks.append(clock)
+    return clocks
 
 
 def clocks_take(ticket_id: int) -> list[Clock] | None:
