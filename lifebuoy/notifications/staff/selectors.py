@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
+from django.db import connections
 from django.db.models import F, Q, QuerySet
 
 from lifebuoy.accounts.models import Role, User
 from lifebuoy.core.errors import NotFound, PermissionDenied
+from lifebuoy.core.planned import model_columns
 from lifebuoy.notifications.models import (
     EmailChoice,
     Notification,
@@ -69,6 +72,8 @@ def _defaults() -> dict[str, str]:
 def notification_choices(*, user_ids: list[int]) -> dict[int, dict[str, str]]:
     """The choices of several people at once, by user id, in one query."""
     choices = {user_id: _defaults() for user_id in user_ids}
+    if not user_ids:  # e.g. a customer's reply on a ticket nobody owns or follows
+        return choices
     rows = NotificationPreference.objects.filter(user_id__in=user_ids)
     for user_id, kind, email in rows.values_list("user_id", "kind", "email"):
         choices[user_id][kind] = email
@@ -85,14 +90,33 @@ def ticket_change_actor(*, ticket_id: int, action: str, field: str, at: datetime
     return actor_id
 
 
-def ticket_follower_list(*, ticket_id: int) -> list[User]:
-    """The active members of staff following the ticket, by name."""
-    return [
-        f.user
-        for f in TicketFollower.objects.filter(ticket_id=ticket_id, user__is_active=True)
-        .select_related("user")
-        .order_by("user__full_name", "user__email")
-    ]
+@cache
+def _followers_statement(using: str) -> str:
+    quote = connections[using].ops.quote_name
+    users = model_columns(User, "u", using)
+    follower = TicketFollower._meta
+    user = User._meta
+    return (
+        f"SELECT {users.select} FROM {quote(follower.db_table)} f "  # noqa: S608  # model names
+        f"JOIN {quote(user.db_table)} u "
+        f"ON u.{quote('id')} = f.{quote(follower.get_field('user').column)} "
+        f"WHERE f.{quote(follower.get_field('ticket').column)} = %s "
+        f"AND u.{quote(user.get_field('is_active').column)} = %s "
+        f"ORDER BY u.{quote(user.get_field('full_name').column)}, "
+        f"u.{quote(user.get_field('email').column)}"
+    )
+
+
+def ticket_follower_list(*, ticket_id: int, using: str = "default") -> list[User]:
+    """The active members of staff following the ticket, by name. Read on every customer reply,
+    by a statement planned once per process."""
+    connection = connections[using]
+    active = User._meta.get_field("is_active").get_db_prep_value(True, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(_followers_statement(using), [ticket_id, active])
+        rows = cursor.fetchall()
+    users = model_columns(User, "u", using)
+    return [users.build(row, User) for row in rows]
 
 
 def ticket_cc_list(*, ticket_id: int) -> list[User]:

@@ -9,7 +9,13 @@ from django.template import Context, Template
 
 from lifebuoy.accounts.models import Role, User
 from lifebuoy.core.errors import PermissionDenied, ValidationFailed
-from lifebuoy.notifications.models import Delivery, TicketCc, TicketFollower
+from lifebuoy.notifications.models import (
+    Delivery,
+    Notification,
+    NotificationKind,
+    TicketCc,
+    TicketFollower,
+)
 from lifebuoy.notifications.services.outbox import notifications_on_message_added
 from lifebuoy.notifications.staff.following import ticket_cc_add, ticket_follow
 from lifebuoy.tickets.services import message_add
@@ -156,3 +162,12 @@ def test_staff_add_and_remove_ccs_from_the_ticket_page_and_the_api(
     assert [p["id"] for p in added.json()] == [carol.id]
     removed = api(ted).delete(f"/api/notifications/tickets/{ticket.id}/ccs/{carol.id}")
     assert removed.json() == []
+
+
+def test_a_customers_reply_notifies_the_active_followers_only(ticket, alice, bob, ted, now):
+    ticket_follow(ticket=ticket, user=ted, now=now)
+    ticket_follow(ticket=ticket, user=bob, now=now)
+    User.objects.filter(id=bob.id).update(is_active=False)
+    message_add(ticket=ticket, author=alice, body="Still down.", now=now)
+    notified = Notification.objects.filter(ticket=ticket, kind=NotificationKind.CUSTOMER_REPLIED)
+    assert [n.recipient_id for n in notified] == [ted.id]
