@@ -21,6 +21,7 @@ from django.db import connections
 
 from lifebuoy.accounts.models import Organization, User
 from lifebuoy.core.planned import model_columns
+from lifebuoy.core.prepared import prepared_cursor
 from lifebuoy.notifications.models import InboundEmail, MailReference
 from lifebuoy.tickets.models import Channel, Ticket
 
@@ -65,7 +66,7 @@ def sender_lookup(*, address: str, since: datetime, using: str = "default") -> S
     users = model_columns(User, "u", using)
     organizations = model_columns(Organization, "o", using)
     for case_insensitive in (False, True):
-        with connection.cursor() as cursor:
+        with prepared_cursor(using) as cursor:
             cursor.execute(_sender_statement(using, case_insensitive), params)
             row = cursor.fetchone()
         if row is not None:
@@ -105,7 +106,7 @@ def thread_tickets(*, message_ids: list[str], using: str = "default") -> dict[st
         return {}
     tickets = model_columns(Ticket, "t", using)
     organizations = model_columns(Organization, "o", using)
-    with connections[using].cursor() as cursor:
+    with prepared_cursor(using) as cursor:
         cursor.execute(_thread_statement(using, len(message_ids)), message_ids)
         rows = cursor.fetchall()
     found: dict[str, Ticket] = {}
@@ -150,5 +151,5 @@ def outcome_record(
         processed_at.get_db_prep_value(at, connection),
         inbound_id,
     ]
-    with connection.cursor() as cursor:
+    with prepared_cursor(using) as cursor:
         cursor.execute(_outcome_statement(using), params)

@@ -17,6 +17,7 @@ from django.db.models import F, Q, QuerySet
 from lifebuoy.accounts.models import Role, User
 from lifebuoy.core.errors import NotFound, PermissionDenied
 from lifebuoy.core.planned import model_columns
+from lifebuoy.core.prepared import prepared_cursor
 from lifebuoy.notifications.models import (
     EmailChoice,
     Notification,
@@ -112,7 +113,7 @@ def ticket_follower_list(*, ticket_id: int, using: str = "default") -> list[User
     by a statement planned once per process."""
     connection = connections[using]
     active = User._meta.get_field("is_active").get_db_prep_value(True, connection)
-    with connection.cursor() as cursor:
+    with prepared_cursor(using) as cursor:
         cursor.execute(_followers_statement(using), [ticket_id, active])
         rows = cursor.fetchall()
     users = model_columns(User, "u", using)

@@ -24,6 +24,7 @@ from django.db.transaction import TransactionManagementError
 
 from lifebuoy.accounts.models import Organization
 from lifebuoy.core.planned import model_columns
+from lifebuoy.core.prepared import prepared_cursor
 from lifebuoy.sla.models import Calendar, Clock, ClockKind, Policy, Target
 from lifebuoy.tickets.models import Ticket
 
@@ -106,7 +107,7 @@ def clocks_locked(
         # As the ORM's select_for_update() refuses: the locks would end with the statement.
         raise TransactionManagementError("Clocks are locked inside a transaction only.")
     statement = _clocks_statement(using, len(ticket_ids), with_calendars)
-    with connection.cursor() as cursor:
+    with prepared_cursor(using) as cursor:
         cursor.execute(statement, [*ticket_ids, ClockKind.RESOLUTION.value])
         rows = cursor.fetchall()
     clocks_part = model_columns(Clock, "c", using)

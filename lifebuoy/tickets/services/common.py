@@ -18,6 +18,7 @@ from lifebuoy.accounts.models import Organization, User
 from lifebuoy.core.errors import PayloadTooLarge
 from lifebuoy.core.inserts import insert_rows
 from lifebuoy.core.planned import model_columns
+from lifebuoy.core.prepared import prepared_cursor
 from lifebuoy.tickets import events
 from lifebuoy.tickets.events import StatusCause
 from lifebuoy.tickets.models import (
@@ -163,7 +164,7 @@ def _locked(ticket: Ticket, using: str = "default") -> Ticket:
     if connection.features.has_select_for_update and connection.get_autocommit():
         # As the ORM's select_for_update() refuses: the lock would end with the statement.
         raise TransactionManagementError("A ticket is locked inside a transaction only.")
-    with connection.cursor() as cursor:
+    with prepared_cursor(using) as cursor:
         cursor.execute(_locked_statement(using), [ticket.id])
         row = cursor.fetchone()
     if row is None:
