@@ -13,6 +13,10 @@ cause), once: a ticket already grown to that size is reused. Then:
 2. In-process (Django's test client): the same page's statement count, and the presence poll
    (``POST /desk/tickets/<id>/presence/``, what an open page sends every 5 s): wall time and
    CPU per poll of this process and of PostgreSQL.
+
+``--profile N`` instead profiles N in-process views of the few-message page with cProfile and
+prints where the CPU goes (the functions with the most time of their own, and the templates
+rendered per view), skipping the HTTP part.
 """
 
 from __future__ import annotations
@@ -134,6 +138,50 @@ def in_process(args: argparse.Namespace, database: str, ticket: Any) -> None:
     )
 
 
+def profile_page(ticket: Any, views: int) -> None:
+    """Where one view of the ticket page spends its CPU, in-process."""
+    import cProfile
+    import pstats
+    from collections import Counter
+
+    from django.template.base import Template
+    from django.test import Client
+
+    from lifebuoy.accounts.models import Role, User
+
+    agent = User.objects.filter(role=Role.AGENT, tier=2).order_by("id").first()
+    client = Client(SERVER_NAME="127.0.0.1")
+    client.force_login(agent)
+    url = f"/desk/tickets/{ticket.id}/"
+    for _ in range(10):
+        assert client.get(url).status_code == 200
+    rendered: Counter[str] = Counter()
+    original = Template._render
+
+    def counting(self: Any, context: Any) -> Any:
+        rendered[self.origin.template_name if self.origin else "<string>"] += 1
+        return original(self, context)
+
+    Template._render = counting  # type: ignore[method-assign]
+    try:
+        client.get(url)
+    finally:
+        Template._render = original  # type: ignore[method-assign]
+    print(f"templates rendered per view: {sum(rendered.values())}")
+    for name, n in rendered.most_common():
+        print(f"  {n:3d}  {name}")
+    began = time.process_time()
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(views):
+        client.get(url)
+    profiler.disable()
+    print(f"CPU per view under the profiler: {(time.process_time() - began) * 1000 / views:.1f} ms")
+    stats = pstats.Stats(profiler)
+    stats.sort_stats("tottime").print_stats(30)
+    stats.sort_stats("cumulative").print_stats(60)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", ""))
@@ -142,6 +190,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--polls", type=int, default=300)
+    parser.add_argument("--profile", type=int, default=0, metavar="N")
     args = parser.parse_args()
     if not args.database_url.startswith("postgres"):
         raise SystemExit("give --database-url: the PostgreSQL database generate.py filled")
@@ -163,6 +212,9 @@ def main() -> None:
             f"messages and {ticket.events.count()} events; #{short.id} with "
             f"{short.messages.count()}"
         )
+        if args.profile:
+            profile_page(short, args.profile)
+            return
         ids = {f"{args.messages} messages": ticket.id, "few messages": short.id}
         http_part(args, creds, database, ids)
         in_process(args, database, ticket)

@@ -168,10 +168,13 @@ def escalation_view_for_user(*, user: User, ticket_id: int, now: datetime) -> Es
     return escalation_view_of_ticket(user=user, ticket=ticket, now=now)
 
 
-def escalation_view_of_ticket(*, user: User, ticket: Ticket, now: datetime) -> EscalationView:
+def escalation_view_of_ticket(
+    *, user: User, ticket: Ticket, now: datetime, stored: bool = True
+) -> EscalationView:
     """``escalation_view_for_user`` for a ticket the caller already read through the ticket's
-    gate for ``user`` (the ticket page's panel), without reading it again."""
-    state = EscalationState.objects.filter(ticket=ticket).first()
+    gate for ``user`` (the ticket page's panel), without reading it again. ``stored=False``:
+    the caller knows the ticket has no escalation state and no suggestions."""
+    state = EscalationState.objects.filter(ticket=ticket).first() if stored else None
     # A ticket nobody escalated (most of them) has no follow-up due and no steps: no queries.
     escalated = state is not None and state.escalated_at is not None
     follow = follow_up_for_ticket(ticket=ticket, now=now) if escalated else None
@@ -197,7 +200,7 @@ def escalation_view_of_ticket(*, user: User, ticket: Ticket, now: datetime) -> E
         )
         if staff
         else None,
-        suggestions=suggestion_list(ticket=ticket) if staff else None,
+        suggestions=(suggestion_list(ticket=ticket) if stored else []) if staff else None,
     )
 
 

@@ -69,10 +69,13 @@ class TicketTime:
 
 
 def time_for_ticket(
-    *, ticket: Ticket, viewer: User, now: datetime, limit: int | None = None
+    *, ticket: Ticket, viewer: User, now: datetime, limit: int | None = None, stored: bool = True
 ) -> TicketTime:
     """Three queries: the total, the latest entries (``limit``; not read when the total says
-    there are none, as on most tickets), the viewer's running timer."""
+    there are none, as on most tickets), the viewer's running timer. ``stored=False``: the
+    caller knows there are no entries and no running timer, so none are read."""
+    if not stored:
+        return TicketTime(ticket, 0, [], 0, None, now)
     entries = TimeEntry.objects.filter(ticket=ticket)
     totals = entries.aggregate(seconds=Sum("seconds"), n=Count("id"))
     listed = entries.select_related("agent").order_by("-created_at", "-id")

@@ -20,6 +20,7 @@ from lifebuoy.desk.forms import (
     StaffTicketCreateForm,
     TicketUpdateForm,
 )
+from lifebuoy.desk.panel_rows import panel_rows
 from lifebuoy.desk.requester import requester_panel
 from lifebuoy.desk.services import Reply, ticket_reply_send, tickets_seen
 from lifebuoy.desk.timeline import Post, ticket_timeline
@@ -30,11 +31,19 @@ from lifebuoy.tickets.models import Status, Ticket
 from lifebuoy.tickets.search.selectors import similar_ticket_list_for_user
 
 
-def _detail_context(user: User, ticket: Ticket) -> dict[str, object]:
+def _detail_context(
+    user: User, ticket: Ticket, update_form: TicketUpdateForm | None = None
+) -> dict[str, object]:
+    """The ticket page's context; ``update_form`` by default shows the ticket's values."""
     now = timezone.now()
     timeline = ticket_timeline(user=user, ticket=ticket)
+    panels = panel_rows(ticket_id=ticket.id, viewer_id=user.id)
     return {
         "ticket": ticket,
+        "panels": panels,
+        "follow_ups": list(ticket.follow_ups.all()) if panels.follow_ups else [],
+        "update_form": update_form
+        or TicketUpdateForm.for_ticket(services.ticket_field_values(ticket, tagged=panels.tags)),
         "timeline": timeline,
         # The newest message on the page: presence reports any that arrive after it.
         "last_message_id": max((e.message.id for e in timeline if isinstance(e, Post)), default=0),
@@ -48,9 +57,8 @@ def _detail_context(user: User, ticket: Ticket) -> dict[str, object]:
 def ticket_detail_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
     user = signed_in_user(request)
     ticket = selectors.ticket_get_for_user(user=user, ticket_id=ticket_id)
-    update_form = TicketUpdateForm.for_ticket(services.ticket_field_values(ticket))
     context = _detail_context(user, ticket)
-    context.update(reply_form=StaffReplyForm(), update_form=update_form)
+    context.update(reply_form=StaffReplyForm())
     tickets_seen(user=user, ticket_ids=[ticket.id], now=timezone.now())
     return render(request, "desk/detail.html", context)
 
@@ -80,8 +88,7 @@ def ticket_reply_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
             messages.success(request, _sent_words(data["is_internal"], data["then_status"]))
             return redirect("desk:detail", ticket_id=ticket.id)
     context = _detail_context(user, ticket)
-    update_form = TicketUpdateForm.for_ticket(services.ticket_field_values(ticket))
-    context.update(reply_form=form, update_form=update_form)
+    context.update(reply_form=form)
     return render(request, "desk/detail.html", context, status=call.status(400))
 
 
@@ -110,8 +117,8 @@ def ticket_update_view(request: WSGIRequest, ticket_id: int) -> HttpResponse:
     data = request.POST.copy()
     for name, value in services.ticket_field_values(ticket).items():
         data[f"seen_{name}"] = value
-    context = _detail_context(user, ticket)
-    context.update(reply_form=StaffReplyForm(), update_form=TicketUpdateForm(data))
+    context = _detail_context(user, ticket, TicketUpdateForm(data))
+    context.update(reply_form=StaffReplyForm())
     status = call.error.http_status if call.error is not None else 409
     return render(request, "desk/detail.html", context, status=status)
 

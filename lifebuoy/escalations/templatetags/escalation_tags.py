@@ -21,7 +21,11 @@ register = template.Library()
 
 
 @register.inclusion_tag("escalations/panel.html", takes_context=True)
-def escalation_panel(context: dict[str, Any], ticket: Ticket) -> dict[str, Any]:
+def escalation_panel(
+    context: dict[str, Any], ticket: Ticket, present: object = None
+) -> dict[str, Any]:
+    """``present=False``: the page knows the ticket has no escalation state, suggestion or
+    page, so none is read."""
     user = context["request"].user
     if not isinstance(user, User) or not user.is_support_staff:
         return {"show": False}
@@ -30,8 +34,10 @@ def escalation_panel(context: dict[str, Any], ticket: Ticket) -> dict[str, Any]:
     return {
         "show": True,
         "ticket": ticket,
-        "view": escalation_view_of_ticket(user=user, ticket=ticket, now=now),
-        "pages": page_list_for_ticket(user=user, ticket=ticket),
+        "view": escalation_view_of_ticket(
+            user=user, ticket=ticket, now=now, stored=present is not False
+        ),
+        "pages": page_list_for_ticket(user=user, ticket=ticket) if present is not False else [],
         "referral": referral[0] if referral else "",
         "csrf_token": context.get("csrf_token"),
     }

@@ -17,10 +17,13 @@ SUGGESTED_ON_TICKET = 5
 
 
 @register.inclusion_tag("kb/ticket_panel.html", takes_context=True)
-def kb_ticket_panel(context: dict[str, Any], ticket: Ticket) -> dict[str, Any]:
+def kb_ticket_panel(
+    context: dict[str, Any], ticket: Ticket, links: object = None
+) -> dict[str, Any]:
+    """``links=False``: the page knows no article is linked to the ticket."""
     user = context["request"].user
     viewer = user if isinstance(user, User) else None
-    linked = kb_articles_for_ticket(ticket=ticket)
+    linked = [] if links is False else kb_articles_for_ticket(ticket=ticket)
     suggested = kb_suggest(
         user=viewer,
         subject=ticket.subject,

@@ -5,6 +5,10 @@
 - ``{% follow_button ticket %}``: Follow/Unfollow and the followers' names;
 - ``{% cc_panel ticket %}``: the customers CC'd on the ticket, with add and remove;
 - ``{% mention_assist %}``: the @mention help and autocomplete under the reply box.
+
+The ticket panels take ``present``: the ticket page passes False for a panel it already knows
+has no rows (``lifebuoy.desk.panel_rows``), and the panel renders empty without reading. Any
+other value, or none, reads as before.
 """
 
 from __future__ import annotations
@@ -28,7 +32,9 @@ SHOWN = 10
 
 
 @register.inclusion_tag("notifications/delivery_panel.html")
-def delivery_panel(ticket: Ticket) -> dict[str, Any]:
+def delivery_panel(ticket: Ticket, present: object = None) -> dict[str, Any]:
+    if present is False:
+        return {"deliveries": []}
     deliveries = list(delivery_list_for_ticket(ticket_id=ticket.id).order_by("-id")[:SHOWN])
     return {"deliveries": deliveries}
 
@@ -45,16 +51,19 @@ def notification_bell(context: template.Context) -> dict[str, Any]:
 
 
 @register.inclusion_tag("notifications/follow_button.html", takes_context=True)
-def follow_button(context: template.Context, ticket: Ticket) -> dict[str, Any]:
-    followers = ticket_follower_list(ticket_id=ticket.id)
+def follow_button(
+    context: template.Context, ticket: Ticket, present: object = None
+) -> dict[str, Any]:
+    followers = [] if present is False else ticket_follower_list(ticket_id=ticket.id)
     viewer = _viewer(context)
     following = viewer is not None and any(f.id == viewer.id for f in followers)
     return {"ticket": ticket, "followers": followers, "following": following}
 
 
 @register.inclusion_tag("notifications/cc_panel.html")
-def cc_panel(ticket: Ticket) -> dict[str, Any]:
-    return {"ticket": ticket, "ccs": ticket_cc_list(ticket_id=ticket.id)}
+def cc_panel(ticket: Ticket, present: object = None) -> dict[str, Any]:
+    ccs = [] if present is False else ticket_cc_list(ticket_id=ticket.id)
+    return {"ticket": ticket, "ccs": ccs}
 
 
 @register.inclusion_tag("notifications/mention_assist.html")

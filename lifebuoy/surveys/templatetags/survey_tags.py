@@ -14,5 +14,7 @@ register = template.Library()
 
 
 @register.inclusion_tag("surveys/ticket_panel.html")
-def survey_panel(ticket: Ticket) -> dict[str, Any]:
-    return {"survey": survey_for_ticket(ticket_id=ticket.id), "now": timezone.now()}
+def survey_panel(ticket: Ticket, present: object = None) -> dict[str, Any]:
+    """``present=False``: the page knows the ticket has no survey."""
+    survey = None if present is False else survey_for_ticket(ticket_id=ticket.id)
+    return {"survey": survey, "now": timezone.now()}

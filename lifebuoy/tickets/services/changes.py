@@ -75,14 +75,15 @@ def _change_status(ticket: Ticket, actor: User, new: str, now: datetime, fields:
     _status_to(ticket, actor, new, now, fields, cause=StatusCause.STAFF_UPDATE)
 
 
-def ticket_field_values(ticket: Ticket) -> dict[str, str]:
-    """The values a form shows and sends back as what the agent saw (``seen``)."""
+def ticket_field_values(ticket: Ticket, *, tagged: bool = True) -> dict[str, str]:
+    """The values a form shows and sends back as what the agent saw (``seen``).
+    ``tagged=False``: the caller knows the ticket has no tags, so they are not read."""
     return {
         "status": ticket.status,
         "priority": ticket.priority,
         "category": ticket.category,
         "assignee": str(ticket.assignee_id or ""),
-        "tags": ",".join(sorted(t.name for t in ticket.tags.all())),
+        "tags": ",".join(sorted(t.name for t in ticket.tags.all())) if tagged else "",
     }
 
 

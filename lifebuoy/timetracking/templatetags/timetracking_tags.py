@@ -20,14 +20,18 @@ PANEL_ENTRIES = 5
 
 
 @register.inclusion_tag("timetracking/panel.html", takes_context=True)
-def time_panel(context: dict[str, Any], ticket: Ticket) -> dict[str, Any]:
+def time_panel(context: dict[str, Any], ticket: Ticket, present: object = None) -> dict[str, Any]:
+    """``present=False``: the page knows the ticket has no time entries and the viewer no
+    running timer."""
     user = context["request"].user
     if not isinstance(user, User) or not user.is_support_staff:
         return {"show": False}
     now = timezone.now()
     return {
         "show": True,
-        "time": time_for_ticket(ticket=ticket, viewer=user, now=now, limit=PANEL_ENTRIES),
+        "time": time_for_ticket(
+            ticket=ticket, viewer=user, now=now, limit=PANEL_ENTRIES, stored=present is not False
+        ),
         "form": TimeEntryForm(initial={"worked_on": now.date()}),
         "csrf_token": context.get("csrf_token"),
         "viewer": user,

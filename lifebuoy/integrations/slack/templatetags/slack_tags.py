@@ -14,7 +14,8 @@ register = template.Library()
 
 
 @register.inclusion_tag("slack/ticket_panel.html")
-def slack_panel(ticket: Ticket) -> dict[str, Any]:
-    if ticket.channel != "slack" and not ticket.follow_up_of_id:
+def slack_panel(ticket: Ticket, present: object = None) -> dict[str, Any]:
+    """``present=False``: the page knows the ticket has no Slack thread."""
+    if present is False or (ticket.channel != "slack" and not ticket.follow_up_of_id):
         return {"view": None, "ticket": ticket}
     return {"view": slack_thread_view(ticket=ticket), "ticket": ticket}
