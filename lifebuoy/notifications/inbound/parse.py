@@ -19,7 +19,12 @@ from email.message import Message
 import nh3
 
 from lifebuoy.notifications.inbound.authentication import MailAuth, mail_authentication
-from lifebuoy.notifications.inbound.sender import decode_words, mail_sender, raw_header_values
+from lifebuoy.notifications.inbound.sender import (
+    Sender,
+    decode_words,
+    mail_sender,
+    raw_header_values,
+)
 
 MESSAGE_ID_MAX = 300
 SUBJECT_MAX = 200
@@ -230,11 +235,20 @@ _INTERESTING = (
 
 
 def parse_mail(
-    raw: bytes, *, max_attachment_bytes: int, trusted_authserv_id: str = ""
+    raw: bytes,
+    *,
+    max_attachment_bytes: int,
+    trusted_authserv_id: str = "",
+    msg: Message | None = None,
+    sender: Sender | None = None,
 ) -> ParsedMail:
-    """Parse ``raw``; raise MailRejected when there is no one clear sender."""
-    msg = message_from_bytes(raw, policy=policy.compat32)
-    sender = mail_sender(msg)
+    """Parse ``raw``; raise MailRejected when there is no one clear sender. ``msg``: ``raw``
+    already parsed whole (``policy.compat32``), and ``sender`` its sender, when the caller has
+    them (the gateway reads each message once)."""
+    if msg is None:
+        msg = message_from_bytes(raw, policy=policy.compat32)
+    if sender is None:
+        sender = mail_sender(msg)
     parsed = ParsedMail(
         message_id=message_id_of(msg, raw),
         from_address=sender.address,

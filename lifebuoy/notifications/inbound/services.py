@@ -28,7 +28,8 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email import policy
+from email import message_from_bytes, policy
+from email.message import Message
 from email.parser import BytesHeaderParser
 
 from django.conf import settings
@@ -52,6 +53,7 @@ from lifebuoy.notifications.inbound.parse import (
     message_id_of,
     parse_mail,
 )
+from lifebuoy.notifications.inbound.sender import Sender as FromHeader
 from lifebuoy.notifications.inbound.sender import mail_sender
 from lifebuoy.notifications.inbound.statements import (
     Sender,
@@ -98,28 +100,51 @@ class InboundResult:
 
 def inbound_email_receive(*, raw: bytes, envelope_from: str | None, now: datetime) -> InboundResult:
     """Store, then process. Raises only when storing failed: the sender should try again."""
-    inbound, duplicate = inbound_email_store(raw=raw, envelope_from=envelope_from, now=now)
+    read = _read(raw)
+    inbound, duplicate = inbound_email_store(
+        raw=raw, envelope_from=envelope_from, now=now, read=read
+    )
     if duplicate:
         logger.info("Inbound %s ignored: %s", inbound.message_id, inbound.reason)
         return InboundResult(InboundStatus.DUPLICATE, inbound.reason, inbound.ticket_id)
-    return inbound_email_process(inbound=inbound, now=now)
+    return inbound_email_process(inbound=inbound, now=now, read=read)
 
 
-def _store_key(raw: bytes) -> tuple[str, str, str]:
-    """The Message-ID, the sender's address ("" when there is no clear one) and the subject."""
-    headers = BytesHeaderParser(policy=policy.compat32).parsebytes(raw)
+@dataclass(frozen=True)
+class _Read:
+    """A message as read for storing, handed on to its processing so that it is parsed once."""
+
+    msg: Message
+    whole: bool  # the body was parsed too (else the headers only)
+    sender: FromHeader | None  # None: no one clear sender (processing says why)
+
+
+def _read(raw: bytes) -> _Read:
+    """Parse ``raw`` whole, once. Parsing the body never stands between a message and its
+    storage: should it fail, the headers alone give the store its key, and processing parses
+    the stored bytes again (and records why it fails)."""
     try:
-        sender = mail_sender(headers).address
+        msg, whole = message_from_bytes(raw, policy=policy.compat32), True
+    except Exception:  # the parser's own failures on hostile input
+        msg, whole = BytesHeaderParser(policy=policy.compat32).parsebytes(raw), False
+    try:
+        sender: FromHeader | None = mail_sender(msg)
     except MailRejected:
-        sender = ""
-    return message_id_of(headers, raw), sender, header_value(headers, "Subject")[:200]
+        sender = None
+    return _Read(msg, whole, sender)
+
+
+def _store_key(raw: bytes, read: _Read) -> tuple[str, str, str]:
+    """The Message-ID, the sender's address ("" when there is no clear one) and the subject."""
+    sender = "" if read.sender is None else read.sender.address
+    return message_id_of(read.msg, raw), sender, header_value(read.msg, "Subject")[:200]
 
 
 def inbound_email_store(
-    *, raw: bytes, envelope_from: str | None, now: datetime
+    *, raw: bytes, envelope_from: str | None, now: datetime, read: _Read | None = None
 ) -> tuple[InboundEmail, bool]:
     """Keep the raw message; True as second value when the same sender sent it before."""
-    message_id, sender, subject = _store_key(raw)
+    message_id, sender, subject = _store_key(raw, read or _read(raw))
     envelope = NULL_SENDER if envelope_from == "" else (envelope_from or "")
     fields = {
         "message_id": message_id,
@@ -163,10 +188,13 @@ def _insert_unless_known(fields: dict[str, object]) -> InboundEmail | None:
         return None
 
 
-def inbound_email_process(*, inbound: InboundEmail, now: datetime) -> InboundResult:
+def inbound_email_process(
+    *, inbound: InboundEmail, now: datetime, read: _Read | None = None
+) -> InboundResult:
+    """``read``: the message as parsed when it was stored (else the stored bytes are parsed)."""
     try:
         with transaction.atomic():
-            result = _route(inbound, now)
+            result = _route(inbound, now, read)
             outcome_record(
                 inbound_id=inbound.id,
                 status=result.status,
@@ -222,12 +250,15 @@ def inbound_email_retry(
     return count
 
 
-def _route(inbound: InboundEmail, now: datetime) -> InboundResult:
+def _route(inbound: InboundEmail, now: datetime, read: _Read | None) -> InboundResult:
+    whole = read if read is not None and read.whole else None
     try:
         mail = parse_mail(
             bytes(inbound.raw),
             max_attachment_bytes=settings.LIFEBUOY_MAX_ATTACHMENT_BYTES,
             trusted_authserv_id=settings.LIFEBUOY_INBOUND_TRUSTED_AUTHSERV_ID,
+            msg=None if whole is None else whole.msg,
+            sender=None if whole is None else whole.sender,
         )
     except MailRejected as exc:
         return InboundResult(InboundStatus.REJECTED, str(exc))

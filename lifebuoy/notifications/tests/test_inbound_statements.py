@@ -10,6 +10,7 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from lifebuoy.accounts.models import User
+from lifebuoy.notifications.inbound import sender
 from lifebuoy.notifications.inbound.services import inbound_email_receive
 from lifebuoy.notifications.models import InboundEmail, InboundStatus, MailReference
 from lifebuoy.tickets.models import Ticket
@@ -120,3 +121,34 @@ def test_an_older_address_stored_in_capitals_still_finds_its_person(alice, now):
     result = receive(mail(subject="Old row")[0], now)
     ticket = Ticket.objects.get(id=result.ticket_id)
     assert (ticket.requester_id, ticket.organization_id) == (alice.id, alice.organization_id)
+
+
+@pytest.mark.django_db
+def test_the_from_header_is_read_once_per_message(alice, now, monkeypatch):
+    from lifebuoy.notifications.inbound import parse, services
+
+    calls = []
+
+    def counted(msg):
+        calls.append(msg)
+        return sender.mail_sender(msg)
+
+    monkeypatch.setattr(services, "mail_sender", counted)
+    monkeypatch.setattr(parse, "mail_sender", counted)
+    assert receive(mail(subject="Read once")[0], now).status == "created"
+    assert len(calls) == 1
+
+
+@pytest.mark.django_db
+def test_mail_whose_body_the_store_cannot_parse_is_stored_and_processed(alice, now, monkeypatch):
+    from lifebuoy.notifications.inbound import services
+
+    def broken(raw, policy):
+        raise RecursionError("nested too deep")
+
+    monkeypatch.setattr(services, "message_from_bytes", broken)
+    raw, message_id = mail(subject="Parsed when processed")
+    result = receive(raw, now)
+    assert result.status == "created"
+    stored = InboundEmail.objects.get(message_id=message_id)
+    assert (stored.sender, stored.subject) == ("alice@acme.example", "Parsed when processed")
