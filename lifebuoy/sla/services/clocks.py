@@ -22,9 +22,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from functools import cache
+
+from django.db import connections
 
 from lifebuoy.accounts.models import Organization, User
 from lifebuoy.core.inserts import insert_rows
+from lifebuoy.core.prepared import prepared_cursor
 from lifebuoy.sla.calendar import BusinessCalendar
 from lifebuoy.sla.events import SlaEvent, SlaEventKind
 from lifebuoy.sla.models import (
@@ -302,9 +306,27 @@ def _summary_fields(clocks: Iterable[Clock]) -> dict[str, object]:
     return {"state": state, "next_due_at": due}
 
 
-def _summary_save(ticket_id: int, clocks: Iterable[Clock]) -> None:
-    """Update the ticket's summary: one UPDATE, which also locks it. A ticket that has none yet
-    (written around the services, e.g. imported) gets one, safely against a concurrent insert."""
-    fields = _summary_fields(clocks)
-    if not Summary.objects.filter(ticket_id=ticket_id).update(**fields):
+@cache
+def _summary_statement(using: str) -> str:
+    quote = connections[using].ops.quote_name
+    meta = Summary._meta
+    return (
+        f"UPDATE {quote(meta.db_table)} SET {quote(meta.get_field('state').column)} = %s, "  # noqa: S608  # model names
+        f"{quote(meta.get_field('next_due_at').column)} = %s "
+        f"WHERE {quote(meta.get_field('ticket').column)} = %s"
+    )
+
+
+def _summary_save(ticket_id: int, clocks: Iterable[Clock], using: str = "default") -> None:
+    """Update the ticket's summary: one UPDATE, which also locks it, planned once per process
+    (every reply and status change makes it). A ticket that has none yet (written around the
+    services, e.g. imported) gets one, safely against a concurrent insert."""
+    state, due = summary_of(clocks)
+    connection = connections[using]
+    due_value = Summary._meta.get_field("next_due_at").get_db_prep_value(due, connection)
+    with prepared_cursor(using) as cursor:
+        cursor.execute(_summary_statement(using), [str(state), due_value, ticket_id])
+        updated = cursor.rowcount
+    if not updated:
+        fields = {"state": state, "next_due_at": due}
         Summary.objects.update_or_create(ticket_id=ticket_id, defaults=fields)
