@@ -10,6 +10,7 @@ from django.db import transaction
 
 from lifebuoy.accounts.models import User
 from lifebuoy.core.errors import PermissionDenied, ValidationFailed
+from lifebuoy.core.inserts import insert_rows
 from lifebuoy.core.markdown import render_markdown
 from lifebuoy.tickets import events
 from lifebuoy.tickets.events import StatusCause
@@ -75,14 +76,18 @@ def _message_add_locked(
     _check_files(files)
     if not author.is_support_staff and ticket_needs_follow_up(ticket=ticket, now=now):
         raise window_passed_error(ticket)  # ``ticket_reply`` opens a follow-up instead
-    message = Message.objects.create(
-        ticket=ticket,
-        author=author,
-        body=body,
-        body_html=render_markdown(body),
-        is_internal=is_internal,
-        unverified=unverified,
-        created_at=now,
+    (message,) = insert_rows(  # planned once per process: every reply and note writes one
+        [
+            Message(
+                ticket=ticket,
+                author=author,
+                body=body,
+                body_html=render_markdown(body),
+                is_internal=is_internal,
+                unverified=unverified,
+                created_at=now,
+            )
+        ]
     )
     _store_attachments(message, files)
     _event(ticket, author, "note_added" if is_internal else "reply_added", now)
