@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from lifebuoy.accounts.models import Organization
 from lifebuoy.accounts.selectors import staff_list
+from lifebuoy.core.forms import Form
 from lifebuoy.notifications.placeholders import unfilled_placeholders
 from lifebuoy.tickets.forms import ReplyForm, TicketCreateForm
 from lifebuoy.tickets.models import Category, Channel, Priority, Status
@@ -54,7 +55,7 @@ class StaffReplyForm(ReplyForm):
         return data
 
 
-class TicketUpdateForm(forms.Form):
+class TicketUpdateForm(Form):
     status = forms.ChoiceField(choices=Status.choices)
     priority = forms.ChoiceField(choices=Priority.choices)
     category = forms.ChoiceField(choices=Category.choices)

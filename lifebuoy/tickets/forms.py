@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from django import forms
 
+from lifebuoy.core.forms import Form
 from lifebuoy.core.views import MultipleFileField
 
 from .models import Category, Priority
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(Form):
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), required=False)
     attachments = MultipleFileField(label="Attachments")
 

@@ -2,10 +2,12 @@ from __future__ import annotations
 
 from django import forms
 
+from lifebuoy.core.forms import Form
+
 from .services import MAX_MANUAL_MINUTES, NOTE_MAX
 
 
-class TimeEntryForm(forms.Form):
+class TimeEntryForm(Form):
     minutes = forms.IntegerField(
         min_value=1,
         max_value=MAX_MANUAL_MINUTES,
