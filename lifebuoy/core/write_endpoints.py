@@ -8,7 +8,9 @@ query left that a lost database connection could turn into a 500: either the con
 before the commit (nothing was written, the 500 is true and a retry is safe) or the answer goes
 out. Side effects queued with ``on_commit`` (mail, tasks) still run only after the commit. An
 unexpected exception rolls the whole write back; a refusal (4xx) keeps what ran before it, as
-each service's own transaction did before.
+each service's own transaction did before, except one raised by a service that opened no
+savepoint of its own here after it began writing (``lifebuoy.core.savepoints``), which rolls
+the whole write back.
 
 ``idempotency_key`` wraps the handler (it runs after authentication, so the sender is known)
 and, when the request carries an ``Idempotency-Key``, claims it or answers with what the first
@@ -26,7 +28,6 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, RawPostDataException
 from django.http.response import HttpResponseBase
 from django.utils import timezone
@@ -40,6 +41,7 @@ from lifebuoy.core.idempotency import (
     idempotency_key_release,
 )
 from lifebuoy.core.models import IdempotencyKey
+from lifebuoy.core.savepoints import whole_write_transaction, write_refused
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -65,9 +67,11 @@ def write_in_transaction(run: Callable[..., HttpResponseBase]) -> Callable[..., 
         write = _Write()
         token = _current_write.set(write)
         try:
-            with transaction.atomic():
+            with whole_write_transaction():
                 response = run(request, *args, **kwargs)
-                if write.claim is not None:
+                # A refusal raised by a service that had begun writing without a savepoint
+                # (``lifebuoy.core.savepoints``) rolls everything back, the claim with it.
+                if write.claim is not None and not write_refused():
                     _keep_answer(write.claim, response)
         finally:
             _current_write.reset(token)

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
 from django.db.models import Q
 
 from lifebuoy.accounts.models import Organization, Queue, Role, User
@@ -17,6 +16,7 @@ from lifebuoy.core.config_cache import config_cached
 from lifebuoy.core.errors import PermissionDenied, ValidationFailed
 from lifebuoy.core.inserts import insert_rows
 from lifebuoy.core.markdown import render_markdown
+from lifebuoy.core.savepoints import atomic_service
 from lifebuoy.tickets import events
 from lifebuoy.tickets.models import (
     Category,
@@ -65,7 +65,6 @@ class NewTicket:
     follow_up_of_id: int | None = None  # the closed ticket whose late reply opened this one
 
 
-@transaction.atomic
 def ticket_create(
     *,
     actor: User,
@@ -74,7 +73,8 @@ def ticket_create(
     requester: User | None = None,
     files: Sequence[UploadedFile] = (),
 ) -> Ticket:
-    """Open a ticket. Customers file for themselves; staff file on behalf of a customer."""
+    """Open a ticket. Customers file for themselves; staff file on behalf of a customer.
+    Refusals come before the transaction begins."""
     requester = actor if requester is None else requester
     if actor.is_customer and requester != actor:
         raise PermissionDenied("not_allowed", "Customers file tickets for themselves only.")
@@ -90,7 +90,26 @@ def ticket_create(
     if errors:
         raise ValidationFailed.for_fields(errors)
     _check_files(files)
-    org = requester.organization
+    return _ticket_write(
+        actor=actor,
+        data=data,
+        now=now,
+        requester=requester,
+        org=requester.organization,
+        files=files,
+    )
+
+
+@atomic_service
+def _ticket_write(
+    *,
+    actor: User,
+    data: NewTicket,
+    now: datetime,
+    requester: User,
+    org: Organization,
+    files: Sequence[UploadedFile],
+) -> Ticket:
     queue_id, engineer = _route(org)
     (ticket,) = insert_rows(
         [
