@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connections
-from django.db.models import F
+from django.db import DatabaseError, connections
+from django.db.models import F, Field
 from django.db.transaction import TransactionManagementError
 
 from lifebuoy.accounts.models import Organization, User
@@ -174,6 +174,39 @@ def _locked(ticket: Ticket, using: str = "default") -> Ticket:
     organization = model_columns(Organization, "o", using).build(row[tickets.width :], Organization)
     Ticket.organization.field.set_cached_value(locked, organization)
     return locked
+
+
+@lru_cache(maxsize=64)
+def _update_statement(using: str, columns: tuple[str, ...]) -> str:
+    quote = connections[using].ops.quote_name
+    assignments = ", ".join(f"{quote(column)} = %s" for column in columns)
+    table = quote(Ticket._meta.db_table)
+    return f"UPDATE {table} SET {assignments} WHERE {quote('id')} = %s"  # noqa: S608
+
+
+def _save_fields(ticket: Ticket, fields: Sequence[str], using: str = "default") -> None:
+    """``ticket.save(update_fields=fields)`` by a statement planned once per process and set of
+    fields (a reply saves its ticket every time): each value prepared as ``save`` prepares it
+    (``auto_now`` for ``updated_at``). A value computed in SQL (``F(...)``) goes through
+    ``save`` itself."""
+    names = list(dict.fromkeys(fields))
+    connection = connections[using]
+    concrete = [Ticket._meta.get_field(name) for name in names]
+    values = [field.pre_save(ticket, False) for field in concrete if isinstance(field, Field)]
+    if len(values) != len(names) or any(hasattr(v, "resolve_expression") for v in values):
+        ticket.save(update_fields=names)
+        return
+    columns = tuple(field.column for field in concrete if isinstance(field, Field))
+    params = [
+        field.get_db_prep_save(value, connection)
+        for field, value in zip(concrete, values, strict=True)
+        if isinstance(field, Field)
+    ]
+    with prepared_cursor(using) as cursor:
+        cursor.execute(_update_statement(using, columns), [*params, ticket.id])
+        updated = cursor.rowcount
+    if not updated:
+        raise DatabaseError("Save with update_fields did not affect any rows.")
 
 
 def _status_to(

@@ -16,7 +16,15 @@ from lifebuoy.tickets import events
 from lifebuoy.tickets.events import StatusCause
 from lifebuoy.tickets.models import Message, Status, Ticket
 
-from .common import BODY_MAX, _check_files, _event, _locked, _status_to, _store_attachments
+from .common import (
+    BODY_MAX,
+    _check_files,
+    _event,
+    _locked,
+    _save_fields,
+    _status_to,
+    _store_attachments,
+)
 from .window import ticket_needs_follow_up, window_passed_error
 
 
@@ -93,7 +101,7 @@ def _message_add_locked(
     _event(ticket, author, "note_added" if is_internal else "reply_added", now)
     if unverified:
         ticket.last_activity_at = now
-        ticket.save(update_fields=["last_activity_at", "updated_at"])
+        _save_fields(ticket, ["last_activity_at", "updated_at"])
     elif not is_internal:
         _after_public_message(ticket, author, now, is_automatic=is_automatic)
     events.publish(
@@ -126,4 +134,4 @@ def _after_public_message(
     elif ticket.status in (Status.PENDING, Status.RESOLVED, Status.CLOSED):
         # A closed ticket gets here only within the reopening window (``message_add``).
         _status_to(ticket, author, Status.OPEN, now, fields, cause=StatusCause.MESSAGE)
-    ticket.save(update_fields=fields)
+    _save_fields(ticket, fields)
