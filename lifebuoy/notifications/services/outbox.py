@@ -110,8 +110,8 @@ def _footer(ticket: Ticket) -> str:
     )
 
 
-def _html(body_html: str, ticket: Ticket) -> str:
-    footer = html.escape(_footer(ticket)).replace("\n", "<br>")
+def _html(body_html: str, footer_text: str) -> str:
+    footer = html.escape(footer_text).replace("\n", "<br>")
     return (
         '<!doctype html><html><body style="font-family:sans-serif">'
         f'{body_html}<hr><p style="color:#666;font-size:smaller">{footer}</p></body></html>'
@@ -124,10 +124,11 @@ def _email_payload(
     # RFC 3834: mark what a machine sent ("auto-replied", "auto-generated"), so no
     # autoresponder answers it.
     headers = {"Auto-Submitted": auto_submitted} if auto_submitted else {}
+    footer = _footer(ticket)  # once: its link is a URL reversal
     return {
         "subject": subject,
-        "text": f"{text}\n\n-- \n{_footer(ticket)}\n",
-        "html": _html(body_html, ticket),
+        "text": f"{text}\n\n-- \n{footer}\n",
+        "html": _html(body_html, footer),
         "headers": headers,
     }
 
