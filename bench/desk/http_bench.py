@@ -135,11 +135,19 @@ def _pids(match: str, parent: int | None = None) -> list[int]:
 
 
 class CpuMeter:
-    """CPU seconds spent by the server (master and workers), PostgreSQL and this client."""
+    """CPU seconds spent by the server (master and workers), PostgreSQL (all its processes, and
+    apart the backends connected to the benchmark's database: on a shared machine the first
+    also counts other databases' work) and this client."""
 
     def __init__(self, server: subprocess.Popen[bytes]) -> None:
         self.server = [server.pid, *_pids("gunicorn", parent=server.pid)]
+        self.database = os.environ.get("DATABASE_URL", "").rsplit("/", 1)[-1]
+        self.backends = self._backends()
         self.start = self.read()
+
+    def _backends(self) -> dict[int, float]:
+        backends = set(_pids(f" {self.database} ")) & set(_pids("postgres:"))
+        return {pid: _cpu_seconds([pid]) for pid in backends}
 
     def read(self) -> dict[str, float]:
         times = os.times()
@@ -152,6 +160,13 @@ class CpuMeter:
     def per_request(self, requests: int) -> str:
         end = self.read()
         spent = {k: (end[k] - self.start[k]) * 1000 / max(requests, 1) for k in end}
+        # A backend that left during the phase is not counted (connections stay open here).
+        backends = self._backends()
+        spent["postgres_db"] = (
+            sum(cpu - self.backends.get(pid, 0.0) for pid, cpu in backends.items())
+            * 1000
+            / max(requests, 1)
+        )
         return " ".join(f"{k}={v:.1f}" for k, v in spent.items())
 
 
