@@ -26,6 +26,7 @@ from lifebuoy.core.parsing import parse_id
 
 from .models import Attachment, Message, Priority, Ticket, TicketEvent
 from .search import ticket_text_match
+from .staff_read import ticket_with_relations
 
 PAGE_SIZE_MAX = 100
 # Each built-in sort order and how its cursor's key reads back.
@@ -110,13 +111,17 @@ def ticket_visible(*, user: User) -> QuerySet[Ticket]:
 
 
 def ticket_get_for_user(*, user: User, ticket_id: int) -> Ticket:
-    """The gate: a ticket that does not exist and one that is not yours are the same 404."""
-    ticket = (
-        ticket_visible(user=user)
-        .select_related("organization", "requester", "assignee", "owner", "queue")
-        .filter(id=ticket_id)
-        .first()
-    )
+    """The gate: a ticket that does not exist and one that is not yours are the same 404.
+    Staff see every ticket (``ticket_visible``): theirs is read by a statement planned once."""
+    if user.is_active and user.is_support_staff:
+        ticket = ticket_with_relations(ticket_id=ticket_id)
+    else:
+        ticket = (
+            ticket_visible(user=user)
+            .select_related("organization", "requester", "assignee", "owner", "queue")
+            .filter(id=ticket_id)
+            .first()
+        )
     if ticket is None:
         raise NotFound("ticket_not_found", f"Ticket #{ticket_id} was not found.")
     return ticket
