@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.forms.renderers import DjangoTemplates
-from django.utils.html import conditional_escape
+from django.utils.html import escape
 from django.utils.safestring import SafeString
 
 _PLAIN_INPUTS = frozenset(
@@ -29,8 +29,9 @@ _LABEL = "django/forms/label.html"
 
 
 def _text(value: object) -> str:
-    """``{{ value|stringformat:'s' }}`` under autoescaping."""
-    return str(conditional_escape(value if hasattr(value, "__html__") else str(value)))
+    """``{{ value|stringformat:'s' }}`` under autoescaping: safe text as it is, else escaped."""
+    html = getattr(value, "__html__", None)  # as conditional_escape: SafeData and the like
+    return str(html()) if callable(html) else str(escape(str(value)))
 
 
 def _attributes(attrs: Mapping[str, Any] | None) -> str:

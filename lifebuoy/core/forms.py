@@ -23,7 +23,7 @@ class QuietErrorList(ErrorList):
         return SafeString(super().render(template_name, context, renderer))
 
     # Django binds these to its own ``render``: printing a list in a template calls them.
-    __str__ = render  # type: ignore[assignment]
+    __str__ = render
     __html__ = render
 
 

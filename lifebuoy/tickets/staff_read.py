@@ -66,7 +66,7 @@ def ticket_with_relations(*, ticket_id: int, using: str = "default") -> Ticket |
     """Ticket ``ticket_id`` with its five relations loaded, or None. No access check: the
     caller is the gate (``lifebuoy.tickets.selectors.ticket_get_for_user``)."""
     low, high = connections[using].ops.integer_field_range(Ticket._meta.pk.get_internal_type())
-    if not (low is None or low <= ticket_id) or not (high is None or ticket_id <= high):
+    if not low <= ticket_id <= high:
         return None  # as the ORM answers an id no column can hold: no such ticket
     sql, parts = _statement(using)
     with prepared_cursor(using) as cursor:
