@@ -11,8 +11,13 @@ anyway, and at most the token's last-use time, written once a minute). Services 
 ``atomic_service`` check their input before they begin the transaction, so an ordinary refusal
 leaves the request's transaction untouched; what remains is a refusal after the first write.
 
-Everywhere else (a service inside another service, a task, a view, the inbound mail path) the
-block is ``transaction.atomic()`` as before, with its savepoint when nested.
+The inbound mail path (``notifications.inbound.services``) runs each message in such a whole
+transaction too: it never goes on after a service's exception either, but rolls everything back
+and records the message as failed, for a retry. ``ticket_reply``, which only the portal, Slack
+and mail call, is an ``atomic_service`` for it.
+
+Everywhere else (a service inside another service, a task, a view) the block is
+``transaction.atomic()`` as before, with its savepoint when nested.
 """
 
 from __future__ import annotations

@@ -44,6 +44,7 @@ from lifebuoy.accounts.services import (
     customer_create,
 )
 from lifebuoy.core.inserts import insert_rows
+from lifebuoy.core.savepoints import whole_write_transaction
 from lifebuoy.notifications.inbound.authentication import MailAuth
 from lifebuoy.notifications.inbound.errors import MailRejected
 from lifebuoy.notifications.inbound.loops import automatic_reason
@@ -193,7 +194,10 @@ def inbound_email_process(
 ) -> InboundResult:
     """``read``: the message as parsed when it was stored (else the stored bytes are parsed)."""
     try:
-        with transaction.atomic():
+        # A whole transaction (``lifebuoy.core.savepoints``): the services that open the ticket
+        # or add the reply open no savepoint of their own inside it, since an exception from
+        # them rolls all of it back here anyway, and the failure is recorded below.
+        with whole_write_transaction():
             result = _route(inbound, now, read)
             outcome_record(
                 inbound_id=inbound.id,

@@ -152,3 +152,36 @@ def test_mail_whose_body_the_store_cannot_parse_is_stored_and_processed(alice, n
     assert result.status == "created"
     stored = InboundEmail.objects.get(message_id=message_id)
     assert (stored.sender, stored.subject) == ("alice@acme.example", "Parsed when processed")
+
+
+@committing
+def test_a_new_ticket_or_a_reply_by_mail_opens_no_savepoint(alice, now):
+    raw, first_id = mail(subject="No savepoint")
+    with CaptureQueriesContext(connection) as opening:
+        ticket_id = receive(raw, now).ticket_id
+    raw, _ = mail(subject="Re: No savepoint", in_reply_to=first_id)
+    with CaptureQueriesContext(connection) as replying:
+        assert receive(raw, now).ticket_id == ticket_id
+    for queries in (opening, replying):
+        assert [q["sql"] for q in queries if "SAVEPOINT" in q["sql"]] == []
+
+
+@committing
+def test_a_reply_that_fails_halfway_leaves_nothing_of_it_but_the_failed_mail(
+    alice, now, monkeypatch
+):
+    from lifebuoy.tickets.services import conversation
+
+    raw, first_id = mail(subject="Half a reply")
+    ticket = Ticket.objects.get(id=receive(raw, now).ticket_id)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("audit trail unavailable")
+
+    monkeypatch.setattr(conversation, "_event", broken)  # after the message's INSERT
+    raw, reply_id = mail(subject="Re: Half a reply", in_reply_to=first_id)
+    result = receive(raw, now)
+    assert (result.status, result.reason) == ("failed", "RuntimeError: audit trail unavailable")
+    assert not ticket.messages.exists()
+    assert not MailReference.objects.filter(message_id=reply_id).exists()
+    assert InboundEmail.objects.get(message_id=reply_id).status == "failed"

@@ -21,6 +21,7 @@ from django.db import transaction
 
 from lifebuoy.accounts.models import User
 from lifebuoy.core.errors import InvalidState
+from lifebuoy.core.savepoints import atomic_service
 from lifebuoy.tickets.events import StatusCause
 from lifebuoy.tickets.models import OPEN_STATUSES, Channel, Message, Status, Ticket
 
@@ -63,7 +64,7 @@ class Reply:
     created: bool = False
 
 
-@transaction.atomic
+@atomic_service
 def ticket_reply(
     *,
     ticket: Ticket,
