@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from django.conf import settings
 from django.db import connections
@@ -58,23 +59,43 @@ def _prepares(alias: str) -> bool:
     )
 
 
+# One preparing cursor per database connection, reused statement after statement (a psycopg
+# cursor runs one statement at a time: one in use is not lent again).
+_idle: WeakKeyDictionary[Any, Any] = WeakKeyDictionary()
+
+
 @contextmanager
 def prepared_cursor(alias: str = "default") -> Iterator[CursorWrapper]:
     """A Django cursor for ``alias`` whose statements PostgreSQL prepares once per connection."""
     connection = connections[alias]
     wrapper = connection.cursor()
     with wrapper:
-        if _prepares(alias) and not connection.queries_logged:
-            plain = wrapper.cursor
-            prepared = _preparing_cursor_class()(plain.connection)
-            # Django registers a time zone on a cursor whose connection disagrees with it; the
-            # prepared cursor reads with the connection's own loaders, so it is used only when
-            # both load values alike (always, with USE_TZ and the database in UTC).
-            if _loads_alike(plain, prepared):
-                plain.close()
-                _allow_preparing(plain.connection)
-                wrapper.cursor = prepared
-        yield wrapper
+        plain = wrapper.cursor
+        prepared = _take(plain) if _prepares(alias) and not connection.queries_logged else None
+        if prepared is None:
+            yield wrapper
+            return
+        wrapper.cursor = prepared
+        try:
+            yield wrapper
+        finally:
+            wrapper.cursor = plain  # closed on leaving; the preparing one waits for the next
+            _idle[plain.connection] = prepared
+
+
+def _take(plain: Any) -> Any:
+    """The connection's idle preparing cursor, or a new one; None when it would not read values
+    as ``plain`` does: Django registers a time zone on a cursor whose connection disagrees with
+    it, and the preparing cursor reads with the connection's own loaders (they agree with
+    USE_TZ and the database in UTC)."""
+    prepared = _idle.pop(plain.connection, None)
+    if prepared is not None and not prepared.closed:
+        return prepared
+    prepared = _preparing_cursor_class()(plain.connection)
+    if not _loads_alike(plain, prepared):
+        return None
+    _allow_preparing(plain.connection)
+    return prepared
 
 
 def _allow_preparing(connection: Any) -> None:

@@ -40,6 +40,16 @@ def test_it_reads_what_an_ordinary_cursor_reads(acme):
     assert _read(-1) is None
 
 
+def test_two_open_at_once_each_read_their_own_rows(acme, globex):
+    with prepared_cursor() as outer:
+        outer.execute(STATEMENT, [acme.id])
+        assert _read(globex.id) == _read(globex.id)
+        with prepared_cursor() as inner:
+            inner.execute(STATEMENT, [globex.id])
+            assert outer.fetchone()[1] == acme.name
+            assert inner.fetchone()[1] == globex.name
+
+
 def test_djangos_query_log_shows_each_statement_with_its_values(acme):
     with CaptureQueriesContext(connection) as queries:
         _read(acme.id)
