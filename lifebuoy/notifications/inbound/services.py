@@ -62,7 +62,7 @@ from lifebuoy.notifications.inbound.statements import (
     sender_lookup,
     thread_tickets,
 )
-from lifebuoy.notifications.models import InboundEmail, InboundStatus, MailReference
+from lifebuoy.notifications.models import InboundEmail, InboundStatus
 from lifebuoy.tickets.models import Channel, Status, Ticket
 from lifebuoy.tickets.services import (
     NewTicket,
@@ -199,12 +199,15 @@ def inbound_email_process(
         # them rolls all of it back here anyway, and the failure is recorded below.
         with whole_write_transaction():
             result = _route(inbound, now, read)
+            # A message that landed on a ticket (opened it, or joined it) leaves its Message-ID
+            # for the thread; one already known keeps the ticket it has.
             outcome_record(
                 inbound_id=inbound.id,
                 status=result.status,
                 reason=result.reason,
                 ticket_id=result.ticket_id,
                 at=now,
+                thread_message_id=inbound.message_id if result.ticket_id is not None else None,
             )
     except Exception as exc:
         # Either the work rolled back (the row is still unprocessed: mark it for a retry), or
@@ -317,7 +320,6 @@ def _staff_note(
         unverified=True,
         now=now,
     )
-    _remember(mail, ticket, now)
     return InboundResult(
         InboundStatus.ATTACHED,
         "unverified mail from a staff address: kept as an internal note",
@@ -384,18 +386,6 @@ def _reply_text(text: str) -> str:
     return fresh or text
 
 
-def _remember(mail: ParsedMail, ticket: Ticket, now: datetime) -> None:
-    """Keep the Message-ID for the thread; one already known keeps the ticket it has. A single
-    INSERT ... ON CONFLICT DO NOTHING: no lookup first, no savepoint around the insert."""
-    reference = MailReference(
-        message_id=mail.message_id,
-        ticket=ticket,
-        direction=MailReference.Direction.INBOUND,
-        created_at=now,
-    )
-    insert_rows([reference], ignore_conflicts=True)
-
-
 def _confirms_fix(ticket: Ticket, text: str) -> bool:
     first_line = next((line for line in text.splitlines() if line.strip()), "")
     return ticket.status == Status.RESOLVED and bool(_CONFIRMATION.match(first_line))
@@ -408,7 +398,6 @@ def _add_reply(mail: ParsedMail, sender: User, ticket: Ticket, now: datetime) ->
         mail.notes.append(f"{UNVERIFIED_NOTE} It changed nothing on the ticket.")
     if not unverified and _confirms_fix(ticket, reply) and not mail.attachments:
         ticket_confirm_resolved(ticket=ticket, actor=sender, now=now)
-        _remember(mail, ticket, now)
         return InboundResult(InboundStatus.ATTACHED, ticket_id=ticket.id)
     body = _with_notes(reply, mail) or "(The message had no text.)"
     # Within the reopening window the reply joins (and reopens) the ticket; after it, the
@@ -422,7 +411,6 @@ def _add_reply(mail: ParsedMail, sender: User, ticket: Ticket, now: datetime) ->
         unverified=unverified,
         now=now,
     )
-    _remember(mail, landed.ticket, now)
     status = InboundStatus.CREATED if landed.created else InboundStatus.ATTACHED
     return InboundResult(status, ticket_id=landed.ticket.id)
 
@@ -461,7 +449,6 @@ def _open_ticket(mail: ParsedMail, found: Sender | None, now: datetime) -> Inbou
         files=_files(mail),
         now=now,
     )
-    _remember(mail, ticket, now)
     return InboundResult(InboundStatus.CREATED, ticket_id=ticket.id)
 
 

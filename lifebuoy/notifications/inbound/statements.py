@@ -16,10 +16,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache, lru_cache
+from typing import Any
 
 from django.db import connections
 
 from lifebuoy.accounts.models import Organization, User
+from lifebuoy.core.inserts import insert_rows
 from lifebuoy.core.planned import model_columns
 from lifebuoy.core.prepared import prepared_cursor
 from lifebuoy.notifications.models import InboundEmail, MailReference
@@ -119,7 +121,9 @@ def thread_tickets(*, message_ids: list[str], using: str = "default") -> dict[st
 
 
 @cache
-def _outcome_statement(using: str) -> str:
+def _outcome_statement(using: str, with_reference: bool) -> str:
+    """The outcome's UPDATE; on PostgreSQL, with the thread's reference written by the same
+    statement (a data-modifying WITH: one round trip instead of two)."""
     quote = connections[using].ops.quote_name
     meta = InboundEmail._meta
     columns = (
@@ -129,7 +133,23 @@ def _outcome_statement(using: str) -> str:
         meta.get_field("processed_at").column,
     )
     assignments = ", ".join(f"{quote(column)} = %s" for column in columns)
-    return f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote('id')} = %s"  # noqa: S608
+    update = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote('id')} = %s"  # noqa: S608
+    if not with_reference:
+        return update
+    reference = MailReference._meta
+    names = ", ".join(
+        quote(column)
+        for column in (
+            reference.get_field("message_id").column,
+            reference.get_field("ticket").column,
+            reference.get_field("direction").column,
+            reference.get_field("created_at").column,
+        )
+    )
+    return (
+        f"WITH remembered AS (INSERT INTO {quote(reference.db_table)} ({names}) "  # noqa: S608
+        f"VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING) {update}"
+    )
 
 
 def outcome_record(
@@ -139,17 +159,40 @@ def outcome_record(
     reason: str,
     ticket_id: int | None,
     at: datetime,
+    thread_message_id: str | None = None,
     using: str = "default",
 ) -> None:
-    """Record what became of stored message ``inbound_id``, processed at ``at``."""
+    """Record what became of stored message ``inbound_id``, processed at ``at``; with
+    ``thread_message_id``, also remember that Message-ID as ticket ``ticket_id``'s (unless it
+    is known already: the first ticket keeps it)."""
     connection = connections[using]
     processed_at = InboundEmail._meta.get_field("processed_at")
-    params = [
+    params: list[Any] = [
         str(status),
         reason[: InboundEmail._meta.get_field("reason").max_length],
         ticket_id,
         processed_at.get_db_prep_value(at, connection),
         inbound_id,
     ]
+    reference = None
+    if thread_message_id is not None and ticket_id is not None:
+        reference = MailReference(
+            message_id=thread_message_id,
+            ticket_id=ticket_id,
+            direction=MailReference.Direction.INBOUND,
+            created_at=at,
+        )
+    together = reference is not None and connection.vendor == "postgresql"
+    if together and reference is not None:
+        created_at = MailReference._meta.get_field("created_at")
+        params = [
+            reference.message_id,
+            ticket_id,
+            str(reference.direction),
+            created_at.get_db_prep_value(at, connection),
+            *params,
+        ]
+    elif reference is not None:
+        insert_rows([reference], using=using, ignore_conflicts=True)
     with prepared_cursor(using) as cursor:
-        cursor.execute(_outcome_statement(using), params)
+        cursor.execute(_outcome_statement(using, together), params)

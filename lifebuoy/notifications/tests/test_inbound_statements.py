@@ -57,8 +57,21 @@ def test_remembering_the_message_id_is_one_statement(alice, now):
         receive(raw, now)
     about = [q["sql"] for q in queries if message_id in q["sql"] and "mailreference" in q["sql"]]
     assert len(about) == 1
-    assert about[0].startswith("INSERT")  # ON CONFLICT DO NOTHING (SQLite: INSERT OR IGNORE)
     assert MailReference.objects.get(message_id=message_id).direction == "in"
+    if connection.vendor == "postgresql":  # with the outcome's UPDATE, in one statement
+        assert about[0].startswith("WITH remembered AS (INSERT")
+        assert "UPDATE" in about[0]
+        assert "ON CONFLICT DO NOTHING" in about[0]
+    else:
+        assert about[0].startswith("INSERT OR IGNORE")
+
+
+@pytest.mark.django_db
+def test_a_message_that_opened_no_ticket_leaves_no_reference(alice, now):
+    raw, message_id = mail(subject="Out of office", headers={"Auto-Submitted": "auto-replied"})
+    assert receive(raw, now).status == "ignored"
+    assert not MailReference.objects.filter(message_id=message_id).exists()
+    assert InboundEmail.objects.get(message_id=message_id).status == "ignored"
 
 
 @committing
