@@ -17,6 +17,9 @@ admin.site.site_title = "Lifebuoy"
 urlpatterns = [
     path("", home_view, name="home"),
     path("healthz", health_view, name="health"),
+    # First after the two exact paths: every API request is resolved against what comes before
+    # it, and no pattern above or below can match a path under api/.
+    path("api/", api.urls),
     path("accounts/", include("lifebuoy.accounts.urls")),
     path("sso/", include("lifebuoy.sso.urls")),
     # allauth's own sign-in and sign-up pages are not used: Lifebuoy's sign-in page is.
@@ -43,6 +46,5 @@ urlpatterns = [
     path("portal/", include("lifebuoy.portal.urls")),
     path("attachments/<int:attachment_id>/", attachment_download_view, name="attachment"),
     path("admin/", admin.site.urls),
-    path("api/", api.urls),
     path("integrations/", include("lifebuoy.integrations.urls")),
 ]
