@@ -89,8 +89,14 @@ def ticket_audit_record(*, entries: Sequence[AuditEntry], now: datetime) -> None
 
 
 def _check_choice(errors: dict[str, str], name: str, value: str, choices: type) -> None:
-    if value not in choices.values:  # type: ignore[attr-defined]  # a TextChoices class
-        errors[name] = f"“{value}” is not one of: {', '.join(choices.values)}."  # type: ignore[attr-defined]  # idem
+    if value not in _values(choices):
+        errors[name] = f"“{value}” is not one of: {', '.join(choices.values)}."  # type: ignore[attr-defined]  # a TextChoices class
+
+
+@cache
+def _values(choices: type) -> frozenset[str]:
+    """A choices class's values (``TextChoices.values`` builds its list anew on every use)."""
+    return frozenset(choices.values)  # type: ignore[attr-defined]  # a TextChoices class
 
 
 def _check_status(errors: dict[str, str], value: str) -> None:
