@@ -57,7 +57,7 @@ from lifebuoy.notifications.inbound.parse import (
 from lifebuoy.notifications.inbound.sender import Sender as FromHeader
 from lifebuoy.notifications.inbound.sender import mail_sender
 from lifebuoy.notifications.inbound.statements import (
-    Sender,
+    mailed_tickets_since,
     outcome_record,
     sender_lookup,
     thread_tickets,
@@ -277,10 +277,8 @@ def _route(inbound: InboundEmail, now: datetime, read: _Read | None) -> InboundR
     )
     if reason:
         return InboundResult(InboundStatus.IGNORED, reason)
-    # The sender comes with their organization and their tickets by mail in the past hour
-    # (the per-sender cap): one query, where opening a ticket would otherwise make two more.
-    found = sender_lookup(address=mail.from_address, since=now - timedelta(hours=1))
-    sender = None if found is None else found.user
+    # The sender comes with their organization: opening a ticket would otherwise read it.
+    sender = sender_lookup(address=mail.from_address)
     ticket = _find_ticket(mail, sender)
     if sender is not None and sender.is_support_staff and mail.authentication != MailAuth.PASS:
         return _staff_note(mail, sender, ticket, now)
@@ -288,7 +286,7 @@ def _route(inbound: InboundEmail, now: datetime, read: _Read | None) -> InboundR
         return _add_reply(mail, sender, ticket, now)
     if mail.authentication == MailAuth.FAIL:
         mail.notes.append(UNVERIFIED_NOTE)
-    return _open_ticket(mail, found, now)
+    return _open_ticket(mail, sender, now)
 
 
 UNVERIFIED_NOTE = (
@@ -428,18 +426,21 @@ def _first_contact(mail: ParsedMail) -> User:
         return User.objects.get(email=mail.from_address)
 
 
-def _open_ticket(mail: ParsedMail, found: Sender | None, now: datetime) -> InboundResult:
-    if found is None:
+def _over_hourly_cap(sender: User, now: datetime) -> bool:
+    recent = mailed_tickets_since(requester_id=sender.id, since=now - timedelta(hours=1))
+    return recent >= settings.LIFEBUOY_INBOUND_MAX_TICKETS_PER_SENDER_HOUR
+
+
+def _open_ticket(mail: ParsedMail, sender: User | None, now: datetime) -> InboundResult:
+    if sender is None:
         if settings.LIFEBUOY_INBOUND_UNKNOWN_SENDERS == "reject":
             return InboundResult(InboundStatus.REJECTED, "unknown sender")
-        found = Sender(user=_first_contact(mail), recent_mailed_tickets=0)
-    sender = found.user
+        sender = _first_contact(mail)
     if not sender.is_customer or not sender.is_active:
         return InboundResult(
             InboundStatus.REJECTED, "only customers open tickets by email; no ticket matched"
         )
-    # Counted by the sender's lookup, earlier in this transaction.
-    if found.recent_mailed_tickets >= settings.LIFEBUOY_INBOUND_MAX_TICKETS_PER_SENDER_HOUR:
+    if _over_hourly_cap(sender, now):
         return InboundResult(InboundStatus.IGNORED, "too many new tickets from this sender")
     text = mail.text or "(The message had no text.)"
     subject = " ".join(_TOKEN.sub("", mail.subject).split()).strip(" -:") or "(no subject)"

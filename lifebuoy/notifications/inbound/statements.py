@@ -1,9 +1,9 @@
 """The statements every inbound message runs, planned once per process instead of compiled by the
 ORM for each message (which cost more CPU than the database spent answering them).
 
-- ``sender_lookup``: the person an address belongs to, with their organization and the number
-  of tickets they opened by mail since a given time (the per-sender hourly cap): one query
-  where the ORM needed two.
+- ``sender_lookup``: the person an address belongs to, with their organization (one query);
+- ``mailed_tickets_since``: how many tickets they opened by mail lately (the hourly cap), only
+  when their mail is to open a ticket;
 - ``thread_tickets``: the tickets that known Message-IDs belong to, each with its organization.
 - ``outcome_record``: what became of a stored message (its status, reason and ticket).
 
@@ -13,7 +13,6 @@ that just moved is seen by the very next message.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from functools import cache, lru_cache
 from typing import Any
@@ -28,29 +27,15 @@ from lifebuoy.notifications.models import InboundEmail, MailReference
 from lifebuoy.tickets.models import Channel, Ticket
 
 
-@dataclass(frozen=True)
-class Sender:
-    user: User  # ``user.organization`` is loaded
-    recent_mailed_tickets: int  # tickets they opened by mail since the time asked about
-
-
 @cache
 def _sender_statement(using: str, case_insensitive: bool) -> str:
-    connection = connections[using]
-    quote = connection.ops.quote_name
+    quote = connections[using].ops.quote_name
     users = model_columns(User, "u", using)
     organizations = model_columns(Organization, "o", using)
-    ticket = Ticket._meta
-    counted = (
-        f"SELECT COUNT(*) FROM {quote(ticket.db_table)} t "  # noqa: S608  # names from models
-        f"WHERE t.{quote(ticket.get_field('requester').column)} = u.{quote('id')} "
-        f"AND t.{quote(ticket.get_field('channel').column)} = %s "
-        f"AND t.{quote(ticket.get_field('created_at').column)} >= %s"
-    )
     email = f"u.{quote(User._meta.get_field('email').column)}"
     where = f"UPPER({email}) = UPPER(%s)" if case_insensitive else f"{email} = %s"
     return (
-        f"SELECT {users.select}, {organizations.select}, ({counted}) "  # noqa: S608  # idem
+        f"SELECT {users.select}, {organizations.select} "  # noqa: S608  # names from models
         f"FROM {quote(User._meta.db_table)} u "
         f"LEFT JOIN {quote(Organization._meta.db_table)} o "
         f"ON o.{quote('id')} = u.{quote(User._meta.get_field('organization').column)} "
@@ -58,18 +43,15 @@ def _sender_statement(using: str, case_insensitive: bool) -> str:
     )
 
 
-def sender_lookup(*, address: str, since: datetime, using: str = "default") -> Sender | None:
-    """Whoever ``address`` belongs to, and how many tickets they opened by mail since ``since``.
-    Addresses are stored lower-case (an index hit); older rows may differ in case, so a miss is
-    looked up again regardless of case."""
-    connection = connections[using]
-    created_at = Ticket._meta.get_field("created_at")
-    params = [Channel.EMAIL.value, created_at.get_db_prep_value(since, connection), address]
+def sender_lookup(*, address: str, using: str = "default") -> User | None:
+    """Whoever ``address`` belongs to, with their organization. Addresses are stored lower-case
+    (an index hit); older rows may differ in case, so a miss is looked up again regardless of
+    case."""
     users = model_columns(User, "u", using)
     organizations = model_columns(Organization, "o", using)
     for case_insensitive in (False, True):
         with prepared_cursor(using) as cursor:
-            cursor.execute(_sender_statement(using, case_insensitive), params)
+            cursor.execute(_sender_statement(using, case_insensitive), [address])
             row = cursor.fetchone()
         if row is not None:
             break
@@ -78,9 +60,35 @@ def sender_lookup(*, address: str, since: datetime, using: str = "default") -> S
     user = users.build(row[: users.width], User)
     organization = None
     if user.organization_id is not None:
-        organization = organizations.build(row[users.width : -1], Organization)
+        organization = organizations.build(row[users.width :], Organization)
     User.organization.field.set_cached_value(user, organization)
-    return Sender(user=user, recent_mailed_tickets=int(row[-1]))
+    return user
+
+
+@cache
+def _count_statement(using: str) -> str:
+    quote = connections[using].ops.quote_name
+    ticket = Ticket._meta
+    return (
+        f"SELECT COUNT(*) FROM {quote(ticket.db_table)} "  # noqa: S608  # names from models
+        f"WHERE {quote(ticket.get_field('requester').column)} = %s "
+        f"AND {quote(ticket.get_field('channel').column)} = %s "
+        f"AND {quote(ticket.get_field('created_at').column)} >= %s"
+    )
+
+
+def mailed_tickets_since(*, requester_id: int, since: datetime, using: str = "default") -> int:
+    """How many tickets the person opened by mail since ``since`` (the per-sender hourly cap).
+    Not prepared on the server, and apart from the sender's lookup: planned for the values
+    at hand, PostgreSQL counts along the sender's own tickets (0.3 ms at 100,000 tickets),
+    where a plan made for any sender and time (a prepared statement's generic plan, or a count
+    joined to the lookup) scans every ticket of the past hour (3 ms in a busy hour)."""
+    connection = connections[using]
+    created_at = Ticket._meta.get_field("created_at").get_db_prep_value(since, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(_count_statement(using), [requester_id, Channel.EMAIL.value, created_at])
+        row = cursor.fetchone()
+    return int(row[0]) if row is not None else 0
 
 
 @lru_cache(maxsize=64)

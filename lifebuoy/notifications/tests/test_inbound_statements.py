@@ -107,14 +107,19 @@ def test_a_threaded_reply_finds_its_ticket_with_its_reference(alice, now):
 
 
 @pytest.mark.django_db
-def test_the_hourly_cap_is_counted_by_the_senders_lookup(alice, now):
-    raw, _ = mail(subject="Counted on the way")
-    with CaptureQueriesContext(connection) as queries:
+def test_only_mail_that_opens_a_ticket_counts_the_senders_recent_tickets(alice, now):
+    raw, first_id = mail(subject="Counted")
+    with CaptureQueriesContext(connection) as opening:
         assert receive(raw, now).status == "created"
-    about_alice = [q["sql"] for q in queries if "accounts_user" in q["sql"]]
-    assert len(about_alice) == 1  # the sender, their organization and their count together
-    counts = [q["sql"] for q in queries if q["sql"].startswith("SELECT COUNT(*)")]
-    assert counts == []
+    raw, _ = mail(subject="Re: Counted", in_reply_to=first_id)
+    with CaptureQueriesContext(connection) as replying:
+        assert receive(raw, now).status == "attached"
+
+    def counts(queries):
+        return [q["sql"] for q in queries if q["sql"].startswith("SELECT COUNT(*)")]
+
+    assert len(counts(opening)) == 1
+    assert counts(replying) == []  # a reply is not capped: no count
 
 
 @pytest.mark.django_db
