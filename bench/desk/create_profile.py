@@ -2,6 +2,7 @@
 in one process on a desk made by ``bench/desk/generate.py``.
 
     python -m bench.desk.create_profile --database-url URL [--tickets 300] [--top 25]
+    python -m bench.desk.create_profile --database-url URL --tickets 300 --timed 3
 
 The requests go through Django's test client with a customer's bearer token, as ``http_bench.py``'s
 (no HTTP server, so the figure is the application's share of a request). The tasks each request
@@ -41,6 +42,14 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=300)
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--sort", default="cumulative", help="pstats order: cumulative, tottime")
+    parser.add_argument(
+        "--timed",
+        type=int,
+        default=0,
+        metavar="ROUNDS",
+        help="no profile: ROUNDS rounds of --tickets requests, each with the CPU per request of "
+        "this process and of its PostgreSQL backend (PostgreSQL on this machine)",
+    )
     args = parser.parse_args()
 
     os.environ["CELERY_BROKER_URL"] = "memory://"
@@ -81,6 +90,9 @@ def main() -> None:
     for _ in range(20):  # warm caches and connections
         create()
     caught.clear()
+    if args.timed:
+        _timed(create, args.tickets, args.timed)
+        return
 
     _profile("request", [create] * args.tickets, args.top, args.sort)
     by_name: dict[str, list[Callable[[], object]]] = defaultdict(list)
@@ -88,6 +100,29 @@ def main() -> None:
         by_name[task.name].append(lambda t=task, a=task_args, k=task_kwargs: t.run(*a, **k))
     for name, calls in sorted(by_name.items()):
         _profile(f"task {name}", calls, args.top, args.sort)
+
+
+def _timed(create: Callable[[], None], tickets: int, rounds: int) -> None:
+    """CPU per request without the profiler's own cost: this process's, and its PostgreSQL
+    backend's (scheduler run time, from /proc)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = Path(f"/proc/{cursor.fetchone()[0]}/schedstat")
+
+    def backend_seconds() -> float:
+        return int(backend.read_text().split()[0]) / 1e9
+
+    for number in range(1, rounds + 1):
+        began, began_backend = _cpu(), backend_seconds()
+        for _ in range(tickets):
+            create()
+        spent, spent_backend = _cpu() - began, backend_seconds() - began_backend
+        print(
+            f"round {number}: {tickets} requests, {spent * 1000 / tickets:.2f} ms CPU each here, "
+            f"{spent_backend * 1000 / tickets:.2f} ms in PostgreSQL"
+        )
 
 
 def _profile(label: str, calls: list[Callable[[], object]], top: int, sort: str) -> None:
