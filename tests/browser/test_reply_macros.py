@@ -94,3 +94,35 @@ def test_a_macro_that_sets_fields_changes_the_ticket_when_the_reply_is_sent(
     assert (ticket.status, ticket.priority) == ("resolved", "P2")
     assert [t.name for t in ticket.tags.all()] == ["fixed-upstream"]
     assert ticket.messages.get().body.startswith("Hello Alice, the fix is live")
+
+
+def test_a_search_answering_late_leaves_the_chosen_macro_in_place(
+    chromium, live_server, ticket, bob
+):
+    """The agent picks from the list already shown while their typed search is still on its
+    way: the late answer must not list the macros again over the chosen one's hint."""
+    page = chromium.new_context().new_page()
+    sign_in(page, live_server.url, bob.email)
+    page.goto(f"{live_server.url}/desk/tickets/{ticket.id}/")
+    held = []
+
+    def hold(route) -> None:  # Playwright wants a Python function, not a bound builtin
+        held.append(route)
+
+    page.route(lambda url: "q=Status" in url, hold)
+    page.click("#macros-search")  # lists every macro
+    page.click("#macros-results button:has-text('Status update')", trial=True)
+    page.type("#macros-search", "Status")
+    for _ in range(100):  # the typed search leaves after its 200 ms pause, and is held
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "the typed search never left"
+    page.click("#macros-results button:has-text('Status update')")
+    page.wait_for_selector("text=fill in the [bracketed] parts.")
+    held[0].continue_()
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(300)
+    assert page.is_visible("text=fill in the [bracketed] parts.")
+    assert page.is_hidden("#macros-results")
+    assert page.input_value("textarea[name=body]").startswith("Hello Alice,")

@@ -82,6 +82,9 @@
   }
 
   function choose(macro) {
+    // A search still on its way would list the macros again over what this choice says.
+    window.clearTimeout(timer);
+    latest += 1;
     status.textContent = "Loading “" + macro.name + "”…";
     getJson(listUrl + macro.id + "/render?ticket_id=" + encodeURIComponent(ticketId))
       .then((rendered) => {
