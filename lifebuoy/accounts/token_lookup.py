@@ -13,59 +13,27 @@ the join each time cost it more than running it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from functools import cache
-from typing import Any
 
 from django.db import connections
-from django.db.models import Model
-from django.db.models.expressions import Col
 
+from lifebuoy.core.planned import ModelColumns, model_columns
 from lifebuoy.core.prepared import prepared_cursor
 
 from .models import ApiToken, Organization, User
 
-Converter = Callable[[Any, Any, Any], Any]
-
-
-@dataclass(frozen=True)
-class _Part:
-    """One model's columns in the joined row."""
-
-    model: type[Model]
-    names: list[str]
-    columns: list[tuple[Col, list[Converter]]]
-
-    def build(self, alias: str, values: Sequence[Any]) -> Any:
-        connection = connections[alias]
-        converted = []
-        for raw, (col, converters) in zip(values, self.columns, strict=True):
-            value = raw
-            for convert in converters:
-                value = convert(value, col, connection)
-            converted.append(value)
-        return self.model.from_db(alias, self.names, converted)
-
 
 @cache
-def _plan(alias: str) -> tuple[str, list[_Part]]:
-    connection = connections[alias]
-    quote = connection.ops.quote_name
-    parts: list[_Part] = []
-    selected: list[str] = []
-    for table_alias, model in (("t", ApiToken), ("u", User), ("o", Organization)):
-        fields = model._meta.concrete_fields
-        columns = []
-        for field in fields:
-            col = Col(table_alias, field)
-            converters = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
-            columns.append((col, converters))
-            selected.append(f"{table_alias}.{quote(field.column)}")
-        parts.append(_Part(model, [field.attname for field in fields], columns))
+def _plan(alias: str) -> tuple[str, tuple[ModelColumns, ModelColumns, ModelColumns]]:
+    quote = connections[alias].ops.quote_name
+    parts = (
+        model_columns(ApiToken, "t", alias),
+        model_columns(User, "u", alias),
+        model_columns(Organization, "o", alias),
+    )
     # Names come from the models; the key is a parameter.
     statement = (
-        f"SELECT {', '.join(selected)} "  # noqa: S608
+        f"SELECT {', '.join(part.select for part in parts)} "  # noqa: S608
         f"FROM {quote(ApiToken._meta.db_table)} t "
         f"JOIN {quote(User._meta.db_table)} u ON u.id = t.user_id "
         f"LEFT JOIN {quote(Organization._meta.db_table)} o ON o.id = u.organization_id "
@@ -83,14 +51,14 @@ def api_token_by_hash(*, key_hash: str, using: str = "default") -> ApiToken | No
         row = cursor.fetchone()
     if row is None:
         return None
-    user_at = len(token_part.names)
-    organization_at = user_at + len(user_part.names)
-    token: ApiToken = token_part.build(using, row[:user_at])
-    user: User = user_part.build(using, row[user_at:organization_at])
+    user_at = token_part.width
+    organization_at = user_at + user_part.width
+    token = token_part.build(row[:user_at], ApiToken)
+    user = user_part.build(row[user_at:organization_at], User)
     organization = (
         None
         if user.organization_id is None
-        else organization_part.build(using, row[organization_at:])
+        else organization_part.build(row[organization_at:], Organization)
     )
     User.organization.field.set_cached_value(user, organization)
     ApiToken.user.field.set_cached_value(token, user)
