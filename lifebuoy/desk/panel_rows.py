@@ -5,8 +5,8 @@ survey, and each of those panels would otherwise spend a query to find that out.
 first, in one round trip of ``EXISTS`` probes (the statement is written once per process), and
 a panel known to be empty renders its empty state without reading. PostgreSQL prepares the
 statement once per connection (``lifebuoy.core.prepared``): planning fourteen subqueries cost
-it more than running them. A row written between the
-probe and the panels shows on the next view, as any row written after the page was read does.
+it more than running them. A row written between the probe and the panels shows on the next
+view, as any row written after the page was read does.
 """
 
 from __future__ import annotations
@@ -50,12 +50,13 @@ def _column(model: type[Model], name: str) -> str:
     return field.column
 
 
-def _on_ticket(model: type[Model], field: str = "ticket") -> str:
-    return f"{model._meta.db_table}:{_column(model, field)}"
+def _on_ticket(model: type[Model], field: str = "ticket") -> tuple[str, str]:
+    """The table and the column that holds the ticket's id."""
+    return model._meta.db_table, _column(model, field)
 
 
 # Each panel's probe: tables whose rows point at the ticket (any of them counts).
-_TICKET_PROBES: dict[str, tuple[str, ...]] = {
+_TICKET_PROBES: dict[str, tuple[tuple[str, str], ...]] = {
     "tags": (_on_ticket(Ticket.tags.through),),
     "follow_ups": (_on_ticket(Ticket, "follow_up_of"),),
     "followers": (_on_ticket(TicketFollower),),
@@ -77,8 +78,7 @@ def _statement(using: str) -> tuple[str, tuple[str, ...]]:
     params: list[str] = []
     for name in (f.name for f in fields(PanelRows)):
         probes = []
-        for probe in _TICKET_PROBES[name]:
-            table, column = probe.split(":")
+        for table, column in _TICKET_PROBES[name]:
             probes.append(
                 f"EXISTS (SELECT 1 FROM {quote(table)} "  # noqa: S608  # names from models
                 f"WHERE {quote(column)} = %s)"
