@@ -21,6 +21,7 @@ from lifebuoy.core.prepared import prepared_cursor
 from lifebuoy.escalations.models import EscalationState, Firing, Page
 from lifebuoy.integrations.slack.models import SlackThread
 from lifebuoy.kb.models import TicketArticleLink
+from lifebuoy.monitoring.models import Deployment
 from lifebuoy.notifications.models import Delivery, TicketCc, TicketFollower
 from lifebuoy.surveys.models import Survey
 from lifebuoy.tickets.models import Ticket
@@ -29,7 +30,8 @@ from lifebuoy.timetracking.models import EntryKind, TimeEntry
 
 @dataclass(frozen=True)
 class PanelRows:
-    """True where the ticket (or, for ``time``, the viewer's running timer) has rows."""
+    """True where the ticket has rows (``time``: or the viewer a running timer;
+    ``deployments``: its organization an active monitored deployment)."""
 
     tags: bool
     follow_ups: bool
@@ -41,6 +43,7 @@ class PanelRows:
     kb_links: bool
     deliveries: bool
     survey: bool
+    deployments: bool
 
 
 def _column(model: type[Model], name: str) -> str:
@@ -67,6 +70,7 @@ _TICKET_PROBES: dict[str, tuple[tuple[str, str], ...]] = {
     "kb_links": (_on_ticket(TicketArticleLink),),
     "deliveries": (_on_ticket(Delivery),),
     "survey": (_on_ticket(Survey),),
+    "deployments": (),
 }
 
 
@@ -93,13 +97,22 @@ def _statement(using: str) -> tuple[str, tuple[str, ...]]:
                 f"AND {quote(_column(TimeEntry, 'stopped_at'))} IS NULL)"
             )
             params.append("viewer")
+        if name == "deployments":
+            probes.append(
+                f"EXISTS (SELECT 1 FROM {quote(Deployment._meta.db_table)} "  # noqa: S608  # model names
+                f"WHERE {quote(_column(Deployment, 'organization'))} = %s "
+                f"AND {quote(_column(Deployment, 'is_active'))})"
+            )
+            params.append("organization")
         columns.append("(" + " OR ".join(probes) + ")")
     return "SELECT " + ", ".join(columns), tuple(params)
 
 
-def panel_rows(*, ticket_id: int, viewer_id: int, using: str = "default") -> PanelRows:
+def panel_rows(
+    *, ticket_id: int, viewer_id: int, organization_id: int, using: str = "default"
+) -> PanelRows:
     sql, roles = _statement(using)
-    values = {"ticket": ticket_id, "viewer": viewer_id}
+    values = {"ticket": ticket_id, "viewer": viewer_id, "organization": organization_id}
     with prepared_cursor(using) as cursor:
         cursor.execute(sql, [values[role] for role in roles])
         row = cursor.fetchone()

@@ -45,9 +45,12 @@ class RequesterPanel:
         return str(self.other_open_count)
 
 
-def requester_panel(*, user: User, ticket: Ticket, now: datetime) -> RequesterPanel:
+def requester_panel(
+    *, user: User, ticket: Ticket, now: datetime, deployments: bool = True
+) -> RequesterPanel:
     """The panel for ``ticket`` as ``user`` (staff) sees it. Other tickets are the requester's
-    open ones in the ticket's organization that ``user`` may see."""
+    open ones in the ticket's organization that ``user`` may see. ``deployments=False``: the
+    caller knows the organization has no active deployment, so none is read."""
     others = (
         ticket_visible(user=user)
         .filter(
@@ -71,5 +74,7 @@ def requester_panel(*, user: User, ticket: Ticket, now: datetime) -> RequesterPa
         now=now,
         other_open=shown[:OTHER_TICKETS_SHOWN],
         other_open_count=count,
-        deployments=deployment_health_list_for_organization(organization=ticket.organization),
+        deployments=deployment_health_list_for_organization(organization=ticket.organization)
+        if deployments
+        else [],
     )

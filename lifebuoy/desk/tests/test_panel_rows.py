@@ -20,6 +20,7 @@ from lifebuoy.desk.views import tickets as tickets_views
 from lifebuoy.escalations.models import EscalationPolicy, EscalationState, Firing, Page, Rule
 from lifebuoy.integrations.slack.models import SlackChannel, SlackThread
 from lifebuoy.kb.models import Article, State, TicketArticleLink
+from lifebuoy.monitoring.services.deployments import NewDeployment, deployment_create
 from lifebuoy.notifications.models import Delivery, DeliveryKind, TicketCc, TicketFollower
 from lifebuoy.surveys.models import Survey, SurveyKind
 from lifebuoy.tickets.models import Tag, Ticket
@@ -106,6 +107,16 @@ def _delivery(ticket: Ticket, staff: User, customer: User) -> None:
     )  # fmt: skip
 
 
+def _deployment(ticket: Ticket, staff: User, customer: User) -> None:
+    """The organization's monitored deployment shows on all its tickets' requester panels."""
+    data = NewDeployment(
+        name="Acme trinity", repository="https://git.example/a.git", owner=customer
+    )
+    deployment_create(
+        organization=ticket.organization, data=data, consent=False, now=timezone.now()
+    )
+
+
 def _survey(ticket: Ticket, staff: User, customer: User) -> None:
     now = timezone.now()
     Survey.objects.create(
@@ -129,12 +140,19 @@ CASES: list[tuple[str, Row]] = [
     ("kb_links", _kb_link),
     ("deliveries", _delivery),
     ("survey", _survey),
+    ("deployments", _deployment),
 ]
 
 
 def test_a_bare_ticket_has_no_panel_rows(alice: User, bob: User) -> None:
     ticket = TicketFactory(organization=alice.organization, requester=alice)
-    assert not any(asdict(panel_rows(ticket_id=ticket.id, viewer_id=bob.id)).values())
+    assert not any(
+        asdict(
+            panel_rows(
+                ticket_id=ticket.id, viewer_id=bob.id, organization_id=ticket.organization_id
+            )
+        ).values()
+    )
 
 
 @pytest.mark.parametrize(("panel", "make_row"), CASES, ids=[f.__name__[1:] for _, f in CASES])
@@ -143,13 +161,27 @@ def test_a_row_shows_in_its_own_panel_only(
 ) -> None:
     ticket = TicketFactory(organization=alice.organization, requester=alice)
     make_row(ticket, bob, alice)
-    seen = asdict(panel_rows(ticket_id=ticket.id, viewer_id=bob.id))
+    seen = asdict(
+        panel_rows(ticket_id=ticket.id, viewer_id=bob.id, organization_id=ticket.organization_id)
+    )
     assert [name for name, present in seen.items() if present] == [panel]
     other = TicketFactory(organization=alice.organization, requester=alice)
-    # Another ticket of the same people has none of it (a running timer follows its agent).
-    mine = asdict(panel_rows(ticket_id=other.id, viewer_id=bob.id))[panel]
-    assert mine is (make_row is _running_timer_elsewhere)
-    assert not asdict(panel_rows(ticket_id=other.id, viewer_id=ted.id))[panel]
+    # Another ticket of the same people has none of it (a running timer follows its agent, a
+    # deployment belongs to the organization).
+    mine = asdict(
+        panel_rows(ticket_id=other.id, viewer_id=bob.id, organization_id=other.organization_id)
+    )[panel]
+    assert mine is (make_row in (_running_timer_elsewhere, _deployment))
+    theirs = asdict(
+        panel_rows(ticket_id=other.id, viewer_id=ted.id, organization_id=other.organization_id)
+    )[panel]
+    assert theirs is (make_row is _deployment)
+    elsewhere = TicketFactory()  # another organization's
+    assert not asdict(
+        panel_rows(
+            ticket_id=elsewhere.id, viewer_id=ted.id, organization_id=elsewhere.organization_id
+        )
+    )[panel]
 
 
 def _page_both_ways(client: Client, ticket: Ticket, monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -188,7 +220,7 @@ def test_a_bare_tickets_page_reads_no_empty_panels_table(client: Client, alice: 
         client.get(f"/desk/tickets/{ticket.id}/")
     tables = ("ticketfollower", "ticketcc", "slackthread", "escalationstate", "firing",
               "escalations_page", "timeentry", "ticketarticlelink", "delivery", "surveys_survey",
-              "ticket_tags")  # fmt: skip
+              "ticket_tags", "monitoring_deployment")  # fmt: skip
     readers = [q["sql"] for q in page.captured_queries if any(t in q["sql"] for t in tables)]
     assert len(readers) == 1
     assert readers[0].startswith("SELECT (EXISTS")

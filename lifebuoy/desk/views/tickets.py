@@ -37,7 +37,9 @@ def _detail_context(
     """The ticket page's context; ``update_form`` by default shows the ticket's values."""
     now = timezone.now()
     timeline = ticket_timeline(user=user, ticket=ticket)
-    panels = panel_rows(ticket_id=ticket.id, viewer_id=user.id)
+    panels = panel_rows(
+        ticket_id=ticket.id, viewer_id=user.id, organization_id=ticket.organization_id
+    )
     return {
         "ticket": ticket,
         "panels": panels,
@@ -47,7 +49,9 @@ def _detail_context(
         "timeline": timeline,
         # The newest message on the page: presence reports any that arrive after it.
         "last_message_id": max((e.message.id for e in timeline if isinstance(e, Post)), default=0),
-        "requester": requester_panel(user=user, ticket=ticket, now=now),
+        "requester": requester_panel(
+            user=user, ticket=ticket, now=now, deployments=panels.deployments
+        ),
         "sla_clocks": sla_clock_list_for_ticket(ticket=ticket, now=now),
         "similar": similar_ticket_list_for_user(user=user, ticket=ticket),
     }
