@@ -21,7 +21,10 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from datetime import datetime
 from typing import Final
+from uuid import uuid4
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, F, Q, Sum
 
 from .models import LearnedTerm
@@ -38,6 +41,19 @@ def learnable_terms(text: str) -> list[str]:
     """The distinct words of ``text`` worth learning, in order (no numbers, at most 40)."""
     found = (w for w in words(text) if not w.isdigit())
     return list(dict.fromkeys(found))[:MAX_TERMS]
+
+
+# Changes (to a new random value) whenever learned words are recorded: what was ranked with
+# them before is ranked again (``lifebuoy.kb.selectors.kb_suggest`` keys its cache with it).
+LEARNED_VERSION_KEY: Final = "kb:learned:version"
+
+
+def learned_version() -> str:
+    return str(cache.get(LEARNED_VERSION_KEY, ""))
+
+
+def _learned_changed() -> None:
+    cache.set(LEARNED_VERSION_KEY, uuid4().hex, None)
 
 
 def learned_term_record(*, organization_id: int, article_id: int, text: str, now: datetime) -> int:
@@ -65,6 +81,10 @@ def learned_term_record(*, organization_id: int, article_id: int, text: str, now
         ],
         ignore_conflicts=True,
     )
+    # Now, for this transaction's own reads, and again after the commit: a ranking another
+    # process made in between, from the words before this change, is not kept.
+    _learned_changed()
+    transaction.on_commit(_learned_changed)
     return len(terms)
 
 

@@ -17,7 +17,7 @@ from lifebuoy.core.parsing import parse_id
 from lifebuoy.tickets.models import Ticket
 
 from . import template
-from .learning import learned_boosts, rerank
+from .learning import learned_boosts, learned_version, rerank
 from .models import (
     Article,
     ArticleRevision,
@@ -155,7 +155,8 @@ def kb_suggest(
     text = f"{subject}\n{subject}\n{description}"
     # Every view of a ticket asks again with the same text: the engine's answer is kept until
     # an article or the vocabulary changes (the key holds both stamps) or SUGGEST_TTL passes.
-    # Learned words are applied after the cache: they differ by organization and change often.
+    # Learned words differ by organization and change often: the ranked articles are kept
+    # apart, per reader's organization, until learned words are recorded again.
     articles_stamp, vocabulary_stamp = search_stamps()
     vocabulary = vocabulary_current(vocabulary_stamp)
     wanted = max(limit, CANDIDATES)
@@ -165,6 +166,10 @@ def kb_suggest(
             repr((text, restriction, wanted, articles_stamp, vocabulary_stamp)).encode()
         ).hexdigest()
     )
+    ranked_key = f"{key}:{limit}:{_organization_of(user)}:{learned_version()}"
+    ranked: list[Article] | None = cache.get(ranked_key)
+    if ranked is not None:
+        return ranked
     hits: list[Hit] | None = cache.get(key)
     if hits is None:
         hits = run_search(
@@ -176,7 +181,9 @@ def kb_suggest(
             vocabulary=vocabulary,
         )
         cache.set(key, hits, SUGGEST_TTL)
-    return _ranked(user, text, hits, limit)
+    ranked = _ranked(user, text, hits, limit)
+    cache.set(ranked_key, ranked, SUGGEST_TTL)
+    return ranked
 
 
 def kb_article_list(
