@@ -24,14 +24,15 @@ from lifebuoy.kb.models import TicketArticleLink
 from lifebuoy.monitoring.models import Deployment
 from lifebuoy.notifications.models import Delivery, TicketCc, TicketFollower
 from lifebuoy.surveys.models import Survey
-from lifebuoy.tickets.models import Ticket
+from lifebuoy.tickets.models import Attachment, Message, Ticket
 from lifebuoy.timetracking.models import EntryKind, TimeEntry
 
 
 @dataclass(frozen=True)
 class PanelRows:
     """True where the ticket has rows (``time``: or the viewer a running timer;
-    ``deployments``: its organization an active monitored deployment)."""
+    ``deployments``: its organization an active monitored deployment; ``attachments``: one of
+    its messages a file)."""
 
     tags: bool
     follow_ups: bool
@@ -44,6 +45,7 @@ class PanelRows:
     deliveries: bool
     survey: bool
     deployments: bool
+    attachments: bool
 
 
 def _column(model: type[Model], name: str) -> str:
@@ -71,6 +73,7 @@ _TICKET_PROBES: dict[str, tuple[tuple[str, str], ...]] = {
     "deliveries": (_on_ticket(Delivery),),
     "survey": (_on_ticket(Survey),),
     "deployments": (),
+    "attachments": (),
 }
 
 
@@ -104,6 +107,15 @@ def _statement(using: str) -> tuple[str, tuple[str, ...]]:
                 f"AND {quote(_column(Deployment, 'is_active'))})"
             )
             params.append("organization")
+        if name == "attachments":
+            message_id = _column(Attachment, "message")
+            probes.append(
+                f"EXISTS (SELECT 1 FROM {quote(Attachment._meta.db_table)} a "  # noqa: S608  # model names
+                f"JOIN {quote(Message._meta.db_table)} m "
+                f"ON m.{quote(Message._meta.pk.column)} = a.{quote(message_id)} "
+                f"WHERE m.{quote(_column(Message, 'ticket'))} = %s)"
+            )
+            params.append("ticket")
         columns.append("(" + " OR ".join(probes) + ")")
     return "SELECT " + ", ".join(columns), tuple(params)
 

@@ -81,10 +81,11 @@ def _order(entry: TimelineEntry) -> tuple[datetime, int, int]:
     return (entry.at, _RANK[entry.kind], row_id)
 
 
-def ticket_timeline(*, user: User, ticket: Ticket) -> list[TimelineEntry]:
+def ticket_timeline(*, user: User, ticket: Ticket, attachments: bool = True) -> list[TimelineEntry]:
     """Everything that happened on ``ticket`` that ``user`` may see, oldest first (three
-    queries: messages, their attachments, events)."""
-    messages = message_list_for_user(user=user, ticket=ticket)
+    queries: messages, their attachments, events; two with ``attachments=False``, when the
+    caller knows there are none)."""
+    messages = message_list_for_user(user=user, ticket=ticket, attachments=attachments)
     events = event_list_for_user(user=user, ticket=ticket).exclude(action__in=SHOWN_AS_MESSAGES)
     entries: list[TimelineEntry] = [Opened(ticket)]
     entries.extend(Post(m) for m in messages)

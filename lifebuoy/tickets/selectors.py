@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from lifebuoy.accounts.models import PLAN_TIER, User
@@ -136,9 +136,16 @@ def ticket_id_get_for_user(*, user: User, ticket_id: int) -> int:
     return ticket_id
 
 
-def message_list_for_user(*, user: User, ticket: Ticket) -> QuerySet[Message]:
-    """The conversation as ``user`` may see it: customers never get internal notes."""
-    messages = ticket.messages.select_related("author").prefetch_related("attachments")
+def message_list_for_user(
+    *, user: User, ticket: Ticket, attachments: bool = True
+) -> QuerySet[Message]:
+    """The conversation as ``user`` may see it: customers never get internal notes.
+    ``attachments=False``: the caller knows no message has any, so none are read (each message
+    still answers ``attachments.all()``, with nothing)."""
+    listed = Attachment.objects.all() if attachments else Attachment.objects.none()
+    messages = ticket.messages.select_related("author").prefetch_related(
+        Prefetch("attachments", queryset=listed)
+    )
     if not user.is_support_staff:
         messages = messages.filter(is_internal=False)
     return messages

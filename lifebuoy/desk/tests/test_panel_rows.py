@@ -23,8 +23,8 @@ from lifebuoy.kb.models import Article, State, TicketArticleLink
 from lifebuoy.monitoring.services.deployments import NewDeployment, deployment_create
 from lifebuoy.notifications.models import Delivery, DeliveryKind, TicketCc, TicketFollower
 from lifebuoy.surveys.models import Survey, SurveyKind
-from lifebuoy.tickets.models import Tag, Ticket
-from lifebuoy.tickets.tests.factories import TicketFactory
+from lifebuoy.tickets.models import Attachment, Tag, Ticket
+from lifebuoy.tickets.tests.factories import MessageFactory, TicketFactory
 from lifebuoy.timetracking.models import EntryKind, TimeEntry
 
 pytestmark = pytest.mark.django_db
@@ -117,6 +117,14 @@ def _deployment(ticket: Ticket, staff: User, customer: User) -> None:
     )
 
 
+def _attachment(ticket: Ticket, staff: User, customer: User) -> None:
+    message = MessageFactory(ticket=ticket, author=customer, body="The log, attached.")
+    Attachment.objects.create(
+        message=message, file="attachments/c2.log", filename="c2.log",
+        content_type="text/plain", size=12,
+    )  # fmt: skip
+
+
 def _survey(ticket: Ticket, staff: User, customer: User) -> None:
     now = timezone.now()
     Survey.objects.create(
@@ -141,6 +149,7 @@ CASES: list[tuple[str, Row]] = [
     ("deliveries", _delivery),
     ("survey", _survey),
     ("deployments", _deployment),
+    ("attachments", _attachment),
 ]
 
 
@@ -210,6 +219,7 @@ def test_the_page_shows_the_same_with_or_without_the_probe(
         probed, unprobed = _page_both_ways(client, ticket, monkeypatch)
     assert probed == unprobed
     assert ("Agent offline" in probed) is filled  # the linked article, say
+    assert ("c2.log" in probed) is filled  # and the attachment
 
 
 def test_a_bare_tickets_page_reads_no_empty_panels_table(client: Client, alice: User, bob: User):
@@ -220,7 +230,7 @@ def test_a_bare_tickets_page_reads_no_empty_panels_table(client: Client, alice: 
         client.get(f"/desk/tickets/{ticket.id}/")
     tables = ("ticketfollower", "ticketcc", "slackthread", "escalationstate", "firing",
               "escalations_page", "timeentry", "ticketarticlelink", "delivery", "surveys_survey",
-              "ticket_tags", "monitoring_deployment")  # fmt: skip
+              "ticket_tags", "monitoring_deployment", "tickets_attachment")  # fmt: skip
     readers = [q["sql"] for q in page.captured_queries if any(t in q["sql"] for t in tables)]
     assert len(readers) == 1
     assert readers[0].startswith("SELECT (EXISTS")

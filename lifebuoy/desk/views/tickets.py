@@ -36,10 +36,10 @@ def _detail_context(
 ) -> dict[str, object]:
     """The ticket page's context; ``update_form`` by default shows the ticket's values."""
     now = timezone.now()
-    timeline = ticket_timeline(user=user, ticket=ticket)
     panels = panel_rows(
         ticket_id=ticket.id, viewer_id=user.id, organization_id=ticket.organization_id
     )
+    timeline = ticket_timeline(user=user, ticket=ticket, attachments=panels.attachments)
     return {
         "ticket": ticket,
         "panels": panels,
