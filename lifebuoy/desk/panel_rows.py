@@ -11,6 +11,7 @@ view, as any row written after the page was read does.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from functools import cache
 
@@ -72,52 +73,65 @@ _TICKET_PROBES: dict[str, tuple[tuple[str, str], ...]] = {
     "kb_links": (_on_ticket(TicketArticleLink),),
     "deliveries": (_on_ticket(Delivery),),
     "survey": (_on_ticket(Survey),),
-    "deployments": (),
-    "attachments": (),
 }
+
+
+def _other_probes(quote: Callable[[str], str]) -> dict[str, tuple[tuple[str, str], ...]]:
+    """Probes that are not "a row of this table names the ticket": (subquery, parameter). All
+    names come from the models; the ids are parameters."""
+    timer, deployment, attachment, message = (
+        TimeEntry._meta,
+        Deployment._meta,
+        Attachment._meta,
+        Message._meta,
+    )
+    return {
+        # The viewer's running timer shows in the panel whichever ticket it runs on.
+        "time": (
+            (
+                f"SELECT 1 FROM {quote(timer.db_table)} "  # noqa: S608
+                f"WHERE {quote(_column(TimeEntry, 'agent'))} = %s "
+                f"AND {quote(_column(TimeEntry, 'kind'))} = '{EntryKind.TIMER.value}' "
+                f"AND {quote(_column(TimeEntry, 'stopped_at'))} IS NULL",
+                "viewer",
+            ),
+        ),
+        "deployments": (
+            (
+                f"SELECT 1 FROM {quote(deployment.db_table)} "  # noqa: S608
+                f"WHERE {quote(_column(Deployment, 'organization'))} = %s "
+                f"AND {quote(_column(Deployment, 'is_active'))}",
+                "organization",
+            ),
+        ),
+        "attachments": (
+            (
+                f"SELECT 1 FROM {quote(attachment.db_table)} a JOIN {quote(message.db_table)} m "  # noqa: S608
+                f"ON m.{quote(message.pk.column)} = a.{quote(_column(Attachment, 'message'))} "
+                f"WHERE m.{quote(_column(Message, 'ticket'))} = %s",
+                "ticket",
+            ),
+        ),
+    }
 
 
 @cache
 def _statement(using: str) -> tuple[str, tuple[str, ...]]:
-    """The probe statement and, per placeholder, whether it takes the ticket or the viewer."""
+    """The probe statement and, per placeholder, whether it takes the ticket, the viewer or the
+    organization."""
     quote = connections[using].ops.quote_name
+    others = _other_probes(quote)
     columns: list[str] = []
     params: list[str] = []
     for name in (f.name for f in fields(PanelRows)):
-        probes = []
-        for table, column in _TICKET_PROBES[name]:
-            probes.append(
-                f"EXISTS (SELECT 1 FROM {quote(table)} "  # noqa: S608  # names from models
-                f"WHERE {quote(column)} = %s)"
-            )
-            params.append("ticket")
-        if name == "time":
-            # The viewer's running timer shows in the panel whichever ticket it runs on.
-            probes.append(
-                f"EXISTS (SELECT 1 FROM {quote(TimeEntry._meta.db_table)} "  # noqa: S608  # model names
-                f"WHERE {quote(_column(TimeEntry, 'agent'))} = %s "
-                f"AND {quote(_column(TimeEntry, 'kind'))} = '{EntryKind.TIMER.value}' "
-                f"AND {quote(_column(TimeEntry, 'stopped_at'))} IS NULL)"
-            )
-            params.append("viewer")
-        if name == "deployments":
-            probes.append(
-                f"EXISTS (SELECT 1 FROM {quote(Deployment._meta.db_table)} "  # noqa: S608  # model names
-                f"WHERE {quote(_column(Deployment, 'organization'))} = %s "
-                f"AND {quote(_column(Deployment, 'is_active'))})"
-            )
-            params.append("organization")
-        if name == "attachments":
-            message_id = _column(Attachment, "message")
-            probes.append(
-                f"EXISTS (SELECT 1 FROM {quote(Attachment._meta.db_table)} a "  # noqa: S608  # model names
-                f"JOIN {quote(Message._meta.db_table)} m "
-                f"ON m.{quote(Message._meta.pk.column)} = a.{quote(message_id)} "
-                f"WHERE m.{quote(_column(Message, 'ticket'))} = %s)"
-            )
-            params.append("ticket")
-        columns.append("(" + " OR ".join(probes) + ")")
-    return "SELECT " + ", ".join(columns), tuple(params)
+        probes = [
+            (f"SELECT 1 FROM {quote(table)} WHERE {quote(column)} = %s", "ticket")  # noqa: S608
+            for table, column in _TICKET_PROBES.get(name, ())
+        ]
+        probes.extend(others.get(name, ()))
+        columns.append(" OR ".join(f"EXISTS ({probe})" for probe, _ in probes))
+        params.extend(role for _, role in probes)
+    return "SELECT " + ", ".join(f"({c})" for c in columns), tuple(params)
 
 
 def panel_rows(
