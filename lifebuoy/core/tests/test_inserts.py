@@ -10,7 +10,7 @@ from django.db.models import Model
 from django.test.utils import CaptureQueriesContext
 
 from lifebuoy.core.inserts import insert_rows
-from lifebuoy.notifications.models import Delivery, DeliveryKind
+from lifebuoy.notifications.models import Delivery
 from lifebuoy.sla.models import Summary
 from lifebuoy.tickets.models import TicketEvent
 from lifebuoy.tickets.tests.factories import ticket_opened
@@ -23,17 +23,8 @@ def _stored(model: type[Model], pk: object) -> dict[str, object]:
     return {f.attname: getattr(row, f.attname) for f in model._meta.concrete_fields}
 
 
-def test_a_row_is_stored_as_create_stores_it(alice, now):
-    ticket = ticket_opened(alice, now)
-    values = {
-        "kind": DeliveryKind.EMAIL,
-        "ticket": ticket,
-        "target": "alice@acme.example",
-        "payload": {"subject": "Hi “there”", "nested": [1, None, True]},
-        "message_id": "<x@y>",
-        "next_attempt_at": now,
-        "created_at": now,
-    }
+def test_a_row_is_stored_as_create_stores_it(delivery_values):
+    values = delivery_values
     by_orm = Delivery.objects.create(idempotency_key="orm", **values)
     with CaptureQueriesContext(connection) as queries:
         (fast,) = insert_rows([Delivery(idempotency_key="fast", **values)])

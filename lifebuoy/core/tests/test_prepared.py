@@ -11,8 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from lifebuoy.accounts.models import Organization
 from lifebuoy.core.inserts import insert_rows
 from lifebuoy.core.prepared import prepared_cursor
-from lifebuoy.notifications.models import Delivery, DeliveryKind
-from lifebuoy.tickets.tests.factories import ticket_opened
+from lifebuoy.notifications.models import Delivery
 
 pytestmark = pytest.mark.django_db
 
@@ -94,17 +93,8 @@ def test_nothing_is_prepared_when_the_setting_is_off(acme):
     assert not [s for s in _prepared_statements() if '"accounts_organization"' in s]
 
 
-def test_insert_rows_stores_through_it_what_create_stores(alice, now):
-    ticket = ticket_opened(alice, now)
-    values = {
-        "kind": DeliveryKind.EMAIL,
-        "ticket": ticket,
-        "target": "alice@acme.example",
-        "payload": {"subject": "Hi “there”", "nested": [1, None, True]},
-        "message_id": "<x@y>",
-        "next_attempt_at": now,
-        "created_at": now,
-    }
+def test_insert_rows_stores_through_it_what_create_stores(delivery_values):
+    values = delivery_values
     by_orm = Delivery.objects.create(idempotency_key="orm", **values)
     (first,) = insert_rows([Delivery(idempotency_key="first", **values)])
     (second,) = insert_rows([Delivery(idempotency_key="second", **values)])
