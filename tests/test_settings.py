@@ -67,10 +67,10 @@ def test_production_starts_with_a_secret_key_and_secure_cookies(tmp_path):
 
 
 @pytest.mark.parametrize("url", [None, "sqlite:////tmp/lifebuoy-elsewhere.sqlite3"])
-def test_sqlite_always_takes_the_write_lock_up_front_and_waits_for_it(url):
-    from config.settings.base import database_from_env
+def test_sqlite_always_takes_the_write_lock_up_front_and_waits_for_it(url, tmp_path):
+    from config.databases import database_from_env
 
-    config = database_from_env(url)
+    config = database_from_env(url, tmp_path)
     options = config["OPTIONS"]
     assert isinstance(options, dict)
     assert options["transaction_mode"] == "IMMEDIATE"
@@ -79,9 +79,9 @@ def test_sqlite_always_takes_the_write_lock_up_front_and_waits_for_it(url):
 
 
 def test_postgresql_urls_keep_persistent_checked_connections():
-    from config.settings.base import database_from_env
+    from config.databases import database_from_env
 
-    config = database_from_env("postgres://u:p@db.internal:5432/lifebuoy")
+    config = database_from_env("postgres://u:p@db.internal:5432/lifebuoy", Path("/unused"))
     assert config["ENGINE"] == "django.db.backends.postgresql"
     assert config["CONN_MAX_AGE"] == 60
     assert config["CONN_HEALTH_CHECKS"] is True

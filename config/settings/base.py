@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 
-import dj_database_url
 import django_stubs_ext
 from celery.schedules import crontab
 
+from config.databases import database_from_env
 from config.paths import BASE_DIR, data_dir_from_env
 
 # Lets admin and queryset classes be subscripted for the type checker at run time.
@@ -109,36 +109,8 @@ TEMPLATES = [
 # same HTML, a fraction of the cost); see lifebuoy/core/form_renderer.py.
 FORM_RENDERER = "lifebuoy.core.form_renderer.FormRenderer"
 
-
-SQLITE_OPTIONS = {
-    # WAL lets readers run beside the one writer; IMMEDIATE takes the write lock when a
-    # transaction begins, so concurrent writers wait their turn instead of failing on upgrade.
-    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-    "PRAGMA busy_timeout=20000; PRAGMA foreign_keys=ON;",
-    "transaction_mode": "IMMEDIATE",
-    "timeout": 20,
-}
-
-
-def database_from_env(url: str | None) -> dict[str, object]:
-    """SQLite in the data directory unless DATABASE_URL names another database. SQLite gets the
-    same safe options whether it is the default or named by DATABASE_URL."""
-    if not url:
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
-        return {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "lifebuoy.sqlite3",
-            "OPTIONS": dict(SQLITE_OPTIONS),
-        }
-    config: dict[str, object] = dict(
-        dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
-    )
-    if config["ENGINE"] == "django.db.backends.sqlite3":
-        config.update(OPTIONS=dict(SQLITE_OPTIONS), CONN_MAX_AGE=0, CONN_HEALTH_CHECKS=False)
-    return config
-
-
-DATABASES = {"default": database_from_env(os.environ.get("DATABASE_URL"))}
+# DATABASE_URL, or the embedded SQLite file in the data directory (config/databases.py).
+DATABASES = {"default": database_from_env(os.environ.get("DATABASE_URL"), DATA_DIR)}
 # The statements every request sends are prepared once per PostgreSQL connection
 # (lifebuoy/core/prepared.py); 0 for a pooler that cannot keep them (PgBouncer in transaction
 # mode before 1.21).
