@@ -66,6 +66,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "lifebuoy.core.api_lane.ApiTokenLaneMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "lifebuoy.core.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -81,6 +82,16 @@ MIDDLEWARE = [
     "lifebuoy.core.middleware.ApiMethodNotAllowedMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+]
+# API calls with a bearer token and no session cookie skip the browser's middleware
+# (lifebuoy/core/api_lane.py): the same order, only what such a call needs.
+LIFEBUOY_API_TOKEN_MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "lifebuoy.core.csp.ContentSecurityPolicyMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "lifebuoy.core.middleware.RequestBodyMiddleware",
+    "lifebuoy.core.middleware.ApiMethodNotAllowedMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
