@@ -6,6 +6,8 @@ from pathlib import Path
 
 import dj_database_url
 
+POSTGRESQL_ENGINE = "lifebuoy.core.db_backends.postgresql"
+
 SQLITE_OPTIONS = {
     # WAL lets readers run beside the one writer; IMMEDIATE takes the write lock when a
     # transaction begins, so concurrent writers wait their turn instead of failing on upgrade.
@@ -31,4 +33,7 @@ def database_from_env(url: str | None, data_dir: Path) -> dict[str, object]:
     )
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config.update(OPTIONS=dict(SQLITE_OPTIONS), CONN_MAX_AGE=0, CONN_HEALTH_CHECKS=False)
+    elif config["ENGINE"] == "django.db.backends.postgresql":
+        # Django's, with a health check that needs no round trip (the module says how).
+        config["ENGINE"] = POSTGRESQL_ENGINE
     return config

@@ -82,7 +82,7 @@ def test_postgresql_urls_keep_persistent_checked_connections():
     from config.databases import database_from_env
 
     config = database_from_env("postgres://u:p@db.internal:5432/lifebuoy", Path("/unused"))
-    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert config["ENGINE"] == "lifebuoy.core.db_backends.postgresql"
     assert config["CONN_MAX_AGE"] == 60
     assert config["CONN_HEALTH_CHECKS"] is True
 

@@ -8,13 +8,12 @@ from types import SimpleNamespace
 
 import pytest
 from celery.signals import task_postrun, task_prerun
-from django.conf import settings
 from django.db import connection
 
 pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(
-        settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+        connection.vendor != "postgresql",
         reason="a kept connection is PostgreSQL's (SQLite's test database lives in memory)",
     ),
 ]

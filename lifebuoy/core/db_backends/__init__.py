@@ -1,0 +1,1 @@
+"""Database backends: Django's own, with what Lifebuoy changes about them."""
