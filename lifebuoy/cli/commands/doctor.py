@@ -56,8 +56,8 @@ def doctor(
 ) -> None:
     """Diagnose a Dual Trinity deployment from its git repository."""
     from lifebuoy.diagnostics.engine.build import Scope, UnknownBranchError
+    from lifebuoy.diagnostics.engine.git_types import GitError
     from lifebuoy.diagnostics.engine.profiles import ProfileError, load_profile
-    from lifebuoy.diagnostics.engine.repo import GitError
     from lifebuoy.diagnostics.engine.report import render_text, to_json
     from lifebuoy.diagnostics.engine.runner import diagnose
     from lifebuoy.diagnostics.engine.timeutil import parse_instant

@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from lifebuoy.diagnostics.engine.git_types import RawCommit
 from lifebuoy.diagnostics.engine.paths import PathClassifier
 from lifebuoy.diagnostics.engine.profiles import Profile
-from lifebuoy.diagnostics.engine.repo import RawCommit
 
 SUBJECT_PREFIX = "subject_prefix"
 BODY_SIGNATURE = "body_signature"

@@ -13,7 +13,8 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from lifebuoy.diagnostics.engine.repo import Refs, Repo, divergence
+from lifebuoy.diagnostics.engine.git_types import Refs
+from lifebuoy.diagnostics.engine.repo import Repo, divergence
 
 KEEP = 100  # a branch's own commits kept by sha, to continue without asking git
 _AT_ONCE = 8

@@ -11,10 +11,11 @@ from typing import Protocol
 from lifebuoy.diagnostics.engine.attribution import Attributor
 from lifebuoy.diagnostics.engine.branchinfo import read_branches
 from lifebuoy.diagnostics.engine.collect import HistoryCollector
+from lifebuoy.diagnostics.engine.git_types import GitObject, Upstream
 from lifebuoy.diagnostics.engine.headers import message_pairs
 from lifebuoy.diagnostics.engine.paths import PathClassifier
 from lifebuoy.diagnostics.engine.profiles import Profile
-from lifebuoy.diagnostics.engine.repo import GitObject, Repo, Upstream
+from lifebuoy.diagnostics.engine.repo import Repo
 from lifebuoy.diagnostics.engine.snapshot import (
     CommitRef,
     FileWrite,

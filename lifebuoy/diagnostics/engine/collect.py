@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from lifebuoy.diagnostics.engine.attribution import HEARTBEAT, Attribution, Attributor
+from lifebuoy.diagnostics.engine.git_types import RawCommit
 from lifebuoy.diagnostics.engine.machines import names_machine
 from lifebuoy.diagnostics.engine.paths import PathClassifier, PathInfo
 from lifebuoy.diagnostics.engine.profiles import Profile
-from lifebuoy.diagnostics.engine.repo import RawCommit
 from lifebuoy.diagnostics.engine.snapshot import (
     AgentActivity,
     ChannelState,

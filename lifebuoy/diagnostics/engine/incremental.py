@@ -37,8 +37,9 @@ from lifebuoy.diagnostics.engine.build import (
     resolve_tips,
 )
 from lifebuoy.diagnostics.engine.collect import HistoryCollector
+from lifebuoy.diagnostics.engine.git_types import RawCommit, Upstream
 from lifebuoy.diagnostics.engine.profiles import Profile
-from lifebuoy.diagnostics.engine.repo import RawCommit, Repo, Upstream
+from lifebuoy.diagnostics.engine.repo import Repo
 from lifebuoy.diagnostics.engine.runner import Report, run_checks
 from lifebuoy.diagnostics.engine.snapshot import FileWrite, NotRead, RepoSnapshot, UsageRecord
 from lifebuoy.diagnostics.engine.state import (

@@ -14,9 +14,22 @@ import threading
 import time
 import weakref
 from collections.abc import Generator, Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+
+from lifebuoy.diagnostics.engine.git_types import (
+    Divergence,
+    GitError,
+    GitObject,
+    GitResult,
+    RawCommit,
+    Refs,
+    TreeEntry,
+    UnreadableRepositoryError,
+    Upstream,
+    divergence_from_lines,
+    parse_log_record,
+    track_count,
+)
 
 READ_ONLY = frozenset(
     {
@@ -34,10 +47,8 @@ READ_ONLY = frozenset(
 )
 TIMEOUT_SECONDS = 120.0
 LOG_TIMEOUT_SECONDS = 3600.0
-_new_tuple = tuple.__new__
 _READ_BYTES = 1 << 16  # small reads keep allocations below malloc's mmap threshold
 _POLL_SECONDS = 0.001
-_FIELD = "\x1f"
 _RECORD = b"\x1e"
 _LOG_FORMAT = "--format=%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%at%x1f%s%x1f%b%x1f"
 _CONFIG = (
@@ -52,73 +63,6 @@ _CONFIG = (
     "-c",
     "grep.lineNumber=true",
 )
-
-
-class GitError(Exception):
-    """A git command failed; the message is one sentence."""
-
-
-class UnreadableRepositoryError(GitError):
-    """The path is not a git repository that can be read."""
-
-
-class RawCommit(NamedTuple):
-    sha: str
-    parents: tuple[str, ...]
-    author_name: str
-    author_email: str
-    author_time: int  # seconds since the epoch: the author date, already UTC
-    subject: str
-    body: str
-    files: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class GitResult:
-    returncode: int
-    stdout: bytes
-    stderr: str
-
-    @property
-    def text(self) -> str:
-        return self.stdout.decode("utf-8", "replace")
-
-    @property
-    def first_error_line(self) -> str:
-        lines = [line.strip() for line in self.stderr.splitlines() if line.strip()]
-        return lines[0] if lines else f"git exited with status {self.returncode}"
-
-
-@dataclass(frozen=True)
-class Upstream:
-    branch: str
-    upstream: str
-    behind: int
-    ahead: int
-    gone: bool
-
-
-@dataclass(frozen=True)
-class Refs:
-    """Branches, the branch HEAD points to and upstreams, from one ``for-each-ref``."""
-
-    head_branch: str | None  # None when HEAD is detached or points to an unborn branch
-    branches: dict[str, str]  # local, then remote-tracking branches: name -> commit
-    upstreams: list[Upstream]
-    times: dict[str, int] = field(default_factory=dict)  # name -> author time of its tip
-    local: frozenset[str] = frozenset()  # the names of local branches
-
-
-class TreeEntry(NamedTuple):
-    path: str
-    oid: str
-    size: int | None  # None when the object is missing
-
-
-class GitObject(NamedTuple):
-    oid: str
-    kind: str  # blob, tree, commit
-    data: bytes
 
 
 def git_environment() -> dict[str, str]:
@@ -373,8 +317,8 @@ class Repo:
                     Upstream(
                         name,
                         upstream,
-                        _count(track, "behind"),
-                        _count(track, "ahead"),
+                        track_count(track, "behind"),
+                        track_count(track, "ahead"),
                         "gone" in track,
                     )
                 )
@@ -459,16 +403,6 @@ class Repo:
         return total
 
 
-def _count(track: str, word: str) -> int:
-    marker = track.find(word)
-    if marker < 0:
-        return 0
-    digits = "".join(
-        ch for ch in track[marker + len(word) :].lstrip().split(",")[0] if ch.isdigit()
-    )
-    return int(digits or 0)
-
-
 def _records(process: subprocess.Popen[bytes], spool: str) -> Iterator[RawCommit]:
     """Parse records while git is still writing them.
 
@@ -497,55 +431,13 @@ def _records(process: subprocess.Popen[bytes], spool: str) -> Iterator[RawCommit
             tail = data[cut:]
             for piece in data[:cut].decode("utf-8", "replace").split("\x1e"):
                 if piece:
-                    yield _parse(piece)
+                    yield parse_log_record(piece)
         if tail:
-            yield _parse(tail.decode("utf-8", "replace").lstrip("\x1e"))
+            yield parse_log_record(tail.decode("utf-8", "replace").lstrip("\x1e"))
     finally:
         os.close(fd)
 
 
-def _parse(record: str) -> RawCommit:
-    fields = record.split(_FIELD, 7)
-    if len(fields) < 8:
-        fields += [""] * (8 - len(fields))
-    sha, parents, name, email, stamp, subject, body, files = fields
-    values = (
-        sha,
-        tuple(parents.split()),
-        name,
-        email,
-        int(stamp) if stamp.isdigit() else 0,
-        subject,
-        body.strip(),
-        tuple(filter(None, files.split("\n"))),
-    )
-    return _new_tuple(RawCommit, values)  # the C constructor: this runs once per commit
-
-
-@dataclass(frozen=True)
-class Divergence:
-    behind: int  # commits only the base has
-    ahead: int  # commits only the branch has
-    related: bool  # the two share history (a merge-base exists)
-    ahead_shas: tuple[str, ...] | None  # the branch's own commits, None when more than kept
-
-
 def divergence(pending: PendingGit, keep: int) -> Divergence:
-    """Read ``Repo.start_divergence``: counts, whether a boundary (shared history) exists,
-    and the branch's own commits when there are at most ``keep`` of them."""
-    result = pending.result()
-    behind = ahead = 0
-    boundary = False
-    mine: list[str] = []
-    for line in result.text.splitlines():
-        mark = line[:1]
-        if mark == "<":
-            behind += 1
-        elif mark == ">":
-            ahead += 1
-            if len(mine) <= keep:
-                mine.append(line[1:].strip())
-        elif mark == "-":
-            boundary = True
-    related = boundary or (behind == 0 and ahead == 0)
-    return Divergence(behind, ahead, related, tuple(mine) if len(mine) <= keep else None)
+    """Read ``Repo.start_divergence`` (``git_types.divergence_from_lines``)."""
+    return divergence_from_lines(pending.result().text.splitlines(), keep)

@@ -16,8 +16,8 @@ from operator import itemgetter
 from typing import Any, Generic, NamedTuple, TypeVar
 
 from lifebuoy.diagnostics.engine.branchinfo import Branches
+from lifebuoy.diagnostics.engine.git_types import Upstream
 from lifebuoy.diagnostics.engine.profiles import Profile
-from lifebuoy.diagnostics.engine.repo import Upstream
 from lifebuoy.diagnostics.engine.timeutil import from_epoch
 
 T = TypeVar("T")

@@ -13,8 +13,9 @@ import re
 from collections.abc import Collection, Sequence
 from contextlib import nullcontext
 
+from lifebuoy.diagnostics.engine.git_types import GitError, GitObject
 from lifebuoy.diagnostics.engine.profiles import Profile
-from lifebuoy.diagnostics.engine.repo import GitError, GitObject, PendingGit, Repo
+from lifebuoy.diagnostics.engine.repo import PendingGit, Repo
 from lifebuoy.diagnostics.engine.snapshot import MarkerHit, NotRead, TipFiles
 
 # A conflict marker: exactly seven '<', '=' or '>' at the start of a line, then a space or

@@ -39,9 +39,9 @@ from django.db.models import Q
 
 from lifebuoy.diagnostics.engine.build import Scope
 from lifebuoy.diagnostics.engine.checks.consolidation_time import latest_wait
+from lifebuoy.diagnostics.engine.git_types import GitError
 from lifebuoy.diagnostics.engine.incremental import StatefulReport, diagnose_with_state
 from lifebuoy.diagnostics.engine.profiles import Profile, load_profile
-from lifebuoy.diagnostics.engine.repo import GitError
 from lifebuoy.diagnostics.engine.report import to_json
 from lifebuoy.diagnostics.engine.snapshot import RepoSnapshot
 from lifebuoy.diagnostics.engine.state import (

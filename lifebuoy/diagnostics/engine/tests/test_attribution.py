@@ -3,9 +3,9 @@ from __future__ import annotations
 import pytest
 
 from lifebuoy.diagnostics.engine.attribution import Attributor
+from lifebuoy.diagnostics.engine.git_types import RawCommit
 from lifebuoy.diagnostics.engine.paths import PathClassifier
 from lifebuoy.diagnostics.engine.profiles import load_profile
-from lifebuoy.diagnostics.engine.repo import RawCommit
 from lifebuoy.diagnostics.engine.tests.gitrepo import CLOUD, TERMINAL, agent, ago
 
 

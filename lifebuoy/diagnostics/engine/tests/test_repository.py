@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from lifebuoy.diagnostics.engine.repo import GitError, Repo, UnreadableRepositoryError
+from lifebuoy.diagnostics.engine.git_types import GitError, UnreadableRepositoryError
+from lifebuoy.diagnostics.engine.repo import Repo
 from lifebuoy.diagnostics.engine.tests.gitrepo import (
     CLOUD,
     HUB,
