@@ -68,6 +68,20 @@ _idle: WeakKeyDictionary[Any, Any] = WeakKeyDictionary()
 def prepared_cursor(alias: str = "default") -> Iterator[CursorWrapper]:
     """A Django cursor for ``alias`` whose statements PostgreSQL prepares once per connection."""
     connection = connections[alias]
+    if _prepares(alias) and not connection.queries_logged:
+        # The connection's idle preparing cursor, wrapped as ``connection.cursor()`` wraps a
+        # new one (health check, connecting, thread check), without making a cursor to drop.
+        connection.close_if_health_check_failed()
+        connection.ensure_connection()
+        raw = connection.connection
+        idle = _idle.pop(raw, None)
+        if idle is not None and not idle.closed:
+            connection.validate_thread_sharing()
+            try:
+                yield connection.make_cursor(idle)  # the query log is off (checked above)
+            finally:
+                _idle[raw] = idle
+            return
     wrapper = connection.cursor()
     with wrapper:
         plain = wrapper.cursor

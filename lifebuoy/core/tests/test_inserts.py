@@ -65,3 +65,48 @@ def test_it_refuses_a_mix_of_models(alice, now):
     ticket = ticket_opened(alice, now)
     with pytest.raises(TypeError):
         insert_rows([TicketEvent(ticket=ticket, created_at=now), Summary(ticket_id=ticket.id)])
+
+
+def test_values_the_orm_would_convert_are_converted(alice, now):
+    from django.utils.functional import lazy
+
+    from lifebuoy.tickets.models import Priority
+
+    ticket = ticket_opened(alice, now)
+    lazy_text = lazy(lambda: "lazy words", str)()
+    event = TicketEvent(
+        ticket=ticket, action=Priority.P1, new_value=lazy_text, old_value=7, created_at=now
+    )
+    insert_rows([event])
+    stored = TicketEvent.objects.get(pk=event.pk)
+    assert (stored.action, stored.new_value, stored.old_value) == ("P1", "lazy words", "7")
+
+
+def test_rows_along_are_written_with_the_main_rows(alice, now):
+    from lifebuoy.notifications.models import MailReference
+
+    ticket = ticket_opened(alice, now)
+    Summary.objects.filter(ticket=ticket).delete()
+    event = TicketEvent(ticket=ticket, action="note", new_value="with along", created_at=now)
+    summary = Summary(ticket_id=ticket.id, next_due_at=now, state="ok")
+    reference = MailReference(message_id="<along@x>", ticket=ticket, direction="in", created_at=now)
+    with CaptureQueriesContext(connection) as queries:
+        insert_rows([event], along=[summary])
+    assert len(queries) == (1 if connection.vendor == "postgresql" else 2)
+    assert TicketEvent.objects.get(pk=event.pk).new_value == "with along"
+    assert Summary.objects.get(ticket=ticket).next_due_at == now
+    assert not summary._state.adding
+    insert_rows([TicketEvent(ticket=ticket, action="note", created_at=now)], along=[reference])
+    assert MailReference.objects.get(message_id="<along@x>").ticket_id == ticket.id
+
+
+def test_a_naive_datetime_is_made_aware_as_the_orm_makes_it(alice, now):
+    ticket = ticket_opened(alice, now)
+    naive = now.replace(tzinfo=None)
+    with pytest.warns(RuntimeWarning, match="naive datetime"):
+        by_orm = TicketEvent.objects.create(ticket=ticket, action="note", created_at=naive)
+    with pytest.warns(RuntimeWarning, match="naive datetime"):
+        (fast,) = insert_rows([TicketEvent(ticket=ticket, action="note", created_at=naive)])
+    stored = TicketEvent.objects.get(pk=fast.pk).created_at
+    assert stored == TicketEvent.objects.get(pk=by_orm.pk).created_at
+    assert stored.utcoffset() is not None
