@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 
 from lifebuoy.accounts.models import ApiToken
 from lifebuoy.core.errors import ValidationFailed
+from lifebuoy.tickets import events
 from lifebuoy.tickets.models import Ticket, TicketEvent
-from lifebuoy.tickets.services import common, creation
 
 pytestmark = pytest.mark.django_db
 
@@ -37,19 +37,19 @@ def test_the_ticket_opens_in_the_api_writes_transaction_without_a_savepoint(api,
 
 
 def test_a_refusal_after_the_first_write_leaves_nothing_and_frees_the_key(api, alice, monkeypatch):
-    real = common._event
+    real = events.publish
 
     def refuse_after_writing(*args: Any, **kwargs: Any) -> None:
-        real(*args, **kwargs)  # the ticket and its audit entry are written by now
+        real(*args, **kwargs)  # the ticket, its audit entry and its clocks are written by now
         raise ValidationFailed.for_fields({"subject": "Refused after writing."})
 
     client = api(alice)
-    monkeypatch.setattr(creation, "_event", refuse_after_writing)
+    monkeypatch.setattr(events, "publish", refuse_after_writing)
     refused = _open(client)
     assert refused.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
     assert not Ticket.objects.exists()
     assert not TicketEvent.objects.exists()
-    monkeypatch.setattr(creation, "_event", real)
+    monkeypatch.setattr(events, "publish", real)
     retried = _open(client)
     assert retried.status_code == HTTPStatus.CREATED  # the key was not kept for the refusal
     assert Ticket.objects.count() == 1

@@ -77,12 +77,7 @@ def delivery_enqueue(
         "next_attempt_at": now,
         "created_at": now,
     }
-    if fresh:
-        (delivery,) = insert_rows([Delivery(idempotency_key=key, **defaults)])
-    else:
-        delivery, created = Delivery.objects.get_or_create(idempotency_key=key, defaults=defaults)
-        if not created:
-            return None
+    references: list[MailReference] = []
     if message_id and ticket is not None:
         reference = MailReference(
             message_id=message_id,
@@ -90,7 +85,14 @@ def delivery_enqueue(
             direction=MailReference.Direction.OUTBOUND,
             created_at=now,
         )
-        insert_rows([reference])
+        references.append(reference)
+    if fresh:  # the reference written by the same statement
+        (delivery,) = insert_rows([Delivery(idempotency_key=key, **defaults)], along=references)
+    else:
+        delivery, created = Delivery.objects.get_or_create(idempotency_key=key, defaults=defaults)
+        if not created:
+            return None
+        insert_rows(references)
     # robust: a broker outage must not fail the committed change; the sweep sends it later.
     enqueue_on_commit(delivery_send_task, delivery.id)
     return delivery

@@ -79,9 +79,12 @@ def sla_on_ticket_created(*, ticket: Ticket, now: datetime) -> None:
         for kind in (ClockKind.FIRST_RESPONSE, ClockKind.RESOLUTION)
         if (clock := _new_clock(ticket, kind, now, policy, rows)) is not None
     ]
-    insert_rows(clocks)
-    # A new ticket has no summary yet: a plain insert, not an upsert.
-    insert_rows([Summary(ticket_id=ticket.id, **_summary_fields(clocks))])
+    # A new ticket has no summary yet: a plain insert, not an upsert, written with the clocks.
+    summary = Summary(ticket_id=ticket.id, **_summary_fields(clocks))
+    if clocks:
+        insert_rows(clocks, along=[summary])
+    else:
+        insert_rows([summary])
     first_response = (
         clock.due_at
         for clock in clocks

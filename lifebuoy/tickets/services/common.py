@@ -36,6 +36,28 @@ SUBJECT_MAX = 200
 BODY_MAX = 50_000
 
 
+def _event_row(
+    ticket: Ticket | None,
+    actor: User | None,
+    action: str,
+    now: datetime,
+    *,
+    field: str = "",
+    old: object = "",
+    new: object = "",
+) -> TicketEvent:
+    """An audit row, not written yet (``ticket`` None: the ticket being written with it)."""
+    return TicketEvent(
+        ticket=ticket,
+        actor=actor,
+        action=action,
+        field=field,
+        old_value=str(old or "")[:300],
+        new_value=str(new or "")[:300],
+        created_at=now,
+    )
+
+
 def _event(
     ticket: Ticket,
     actor: User | None,
@@ -46,19 +68,7 @@ def _event(
     old: object = "",
     new: object = "",
 ) -> None:
-    insert_rows(
-        [
-            TicketEvent(
-                ticket=ticket,
-                actor=actor,
-                action=action,
-                field=field,
-                old_value=str(old or "")[:300],
-                new_value=str(new or "")[:300],
-                created_at=now,
-            )
-        ]
-    )
+    insert_rows([_event_row(ticket, actor, action, now, field=field, old=old, new=new)])
 
 
 @dataclass(frozen=True)

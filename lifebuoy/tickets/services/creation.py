@@ -30,7 +30,7 @@ from lifebuoy.tickets.models import (
 from .common import (
     _check_choice,
     _check_files,
-    _event,
+    _event_row,
     _set_tags,
     _store_attachments,
     _validate_text,
@@ -111,6 +111,8 @@ def _ticket_write(
     files: Sequence[UploadedFile],
 ) -> Ticket:
     queue_id, engineer = _route(org)
+    # The audit's "created" event is written by the ticket's own INSERT statement.
+    created = _event_row(None, actor, "created", now, new=f"{data.priority} via {data.channel}")
     (ticket,) = insert_rows(
         [
             Ticket(
@@ -130,18 +132,23 @@ def _ticket_write(
                 last_activity_at=now,
                 created_at=now,
             )
-        ]
+        ],
+        along=[created],
+        along_key="ticket",
     )
     if data.tags:
         _set_tags(ticket, data.tags)
     else:
-        # Known to have no tags: whoever shows the new ticket needs no query to find that out.
-        ticket._prefetched_objects_cache = {"tags": Tag.objects.none()}  # type: ignore[attr-defined]
+        # Known to have no tags: whoever shows or indexes the new ticket needs no query to find
+        # that out. An evaluated empty queryset, as ``prefetch_related`` leaves one (iterating
+        # ``none()`` would still compile a query to find it has nothing to run).
+        no_tags = Tag.objects.none()
+        no_tags._result_cache = []
+        ticket._prefetched_objects_cache = {"tags": no_tags}  # type: ignore[attr-defined]
     if files:
         message = Message.objects.create(
             ticket=ticket, author=requester, body="", body_html="", created_at=now
         )
         _store_attachments(message, files)
-    _event(ticket, actor, "created", now, new=f"{data.priority} via {data.channel}")
     events.publish(events.TicketCreated(ticket=ticket, now=now))
     return ticket
