@@ -26,6 +26,7 @@ from email import errors, policy
 from email.header import decode_header, make_header
 from email.headerregistry import Address
 from email.message import Message
+from functools import lru_cache
 
 from lifebuoy.notifications.inbound.errors import MailRejected
 
@@ -124,7 +125,13 @@ def mail_sender(msg: Message) -> Sender:
         raise _refuse("there is no From header")
     if len(values) > 1:
         raise _refuse(f"there are {len(values)} From headers")
-    raw = values[0].strip()
+    return _sender_of(values[0].strip())
+
+
+# The same people write again and again: their From header is read once per process (the
+# reading depends on its text alone). A refused one is not kept, and is read again each time.
+@lru_cache(maxsize=2048)
+def _sender_of(raw: str) -> Sender:
     _check_encoded_words(raw)
     try:
         header = policy.default.header_factory("From", raw)

@@ -60,6 +60,7 @@ from lifebuoy.notifications.inbound.statements import (
     mailed_tickets_since,
     outcome_record,
     sender_lookup,
+    stored_with_sender,
     thread_tickets,
 )
 from lifebuoy.notifications.models import InboundEmail, InboundStatus
@@ -102,13 +103,16 @@ class InboundResult:
 def inbound_email_receive(*, raw: bytes, envelope_from: str | None, now: datetime) -> InboundResult:
     """Store, then process. Raises only when storing failed: the sender should try again."""
     read = _read(raw)
-    inbound, duplicate = inbound_email_store(
-        raw=raw, envelope_from=envelope_from, now=now, read=read
-    )
+    inbound, duplicate, looked_up = _store(raw=raw, envelope_from=envelope_from, now=now, read=read)
     if duplicate:
         logger.info("Inbound %s ignored: %s", inbound.message_id, inbound.reason)
         return InboundResult(InboundStatus.DUPLICATE, inbound.reason, inbound.ticket_id)
-    return inbound_email_process(inbound=inbound, now=now, read=read)
+    return inbound_email_process(inbound=inbound, now=now, read=read, looked_up=looked_up)
+
+
+@dataclass(frozen=True)
+class _LookedUp:
+    user: User | None  # read with the store (None: nobody has exactly that address)
 
 
 @dataclass(frozen=True)
@@ -145,6 +149,14 @@ def inbound_email_store(
     *, raw: bytes, envelope_from: str | None, now: datetime, read: _Read | None = None
 ) -> tuple[InboundEmail, bool]:
     """Keep the raw message; True as second value when the same sender sent it before."""
+    inbound, duplicate, _ = _store(raw=raw, envelope_from=envelope_from, now=now, read=read)
+    return inbound, duplicate
+
+
+def _store(
+    *, raw: bytes, envelope_from: str | None, now: datetime, read: _Read | None
+) -> tuple[InboundEmail, bool, _LookedUp | None]:
+    """``inbound_email_store``, and the sender when the same statement read them."""
     message_id, sender, subject = _store_key(raw, read or _read(raw))
     envelope = NULL_SENDER if envelope_from == "" else (envelope_from or "")
     fields = {
@@ -156,9 +168,11 @@ def inbound_email_store(
         "envelope_from": envelope[:320],
         "received_at": now,
     }
-    stored = _insert_unless_known(fields)
+    # The sender is read with the store when the processing will use this parse's sender.
+    address = sender if read is not None and read.whole and read.sender is not None else ""
+    stored, looked_up = _insert_unless_known(fields, address)
     if stored is not None:
-        return stored, False
+        return stored, False, looked_up
     original = (
         InboundEmail.objects.exclude(status=InboundStatus.DUPLICATE)
         .defer("raw")
@@ -172,33 +186,47 @@ def inbound_email_store(
         ticket_id=original.ticket_id,
         processed_at=now,
     )
-    return copy, True
+    return copy, True, None
 
 
-def _insert_unless_known(fields: dict[str, object]) -> InboundEmail | None:
+def _insert_unless_known(
+    fields: dict[str, object], address: str
+) -> tuple[InboundEmail | None, _LookedUp | None]:
     """The new row, or None when the sender's Message-ID is already stored. Outside a
     transaction the INSERT commits by itself (no BEGIN and COMMIT around one statement);
     inside one, a savepoint keeps a clash from spoiling the caller's transaction. The
-    statement is planned once per process (``insert_rows``)."""
+    statement is planned once per process (``insert_rows``); on PostgreSQL, with ``address``,
+    the same statement reads its person (``stored_with_sender``)."""
     try:
         if connection.in_atomic_block:
             with transaction.atomic():
-                return insert_rows([InboundEmail(**fields)])[0]
-        return insert_rows([InboundEmail(**fields)])[0]
+                return _insert(InboundEmail(**fields), address)
+        return _insert(InboundEmail(**fields), address)
     except IntegrityError:
-        return None
+        return None, None
+
+
+def _insert(inbound: InboundEmail, address: str) -> tuple[InboundEmail, _LookedUp | None]:
+    if address and connection.vendor == "postgresql":
+        return inbound, _LookedUp(stored_with_sender(inbound=inbound, address=address))
+    return insert_rows([inbound])[0], None
 
 
 def inbound_email_process(
-    *, inbound: InboundEmail, now: datetime, read: _Read | None = None
+    *,
+    inbound: InboundEmail,
+    now: datetime,
+    read: _Read | None = None,
+    looked_up: _LookedUp | None = None,
 ) -> InboundResult:
-    """``read``: the message as parsed when it was stored (else the stored bytes are parsed)."""
+    """``read``: the message as parsed when it was stored (else the stored bytes are parsed);
+    ``looked_up``: its sender, when the store read them."""
     try:
         # A whole transaction (``lifebuoy.core.savepoints``): the services that open the ticket
         # or add the reply open no savepoint of their own inside it, since an exception from
         # them rolls all of it back here anyway, and the failure is recorded below.
         with whole_write_transaction():
-            result = _route(inbound, now, read)
+            result = _route(inbound, now, read, looked_up)
             # A message that landed on a ticket (opened it, or joined it) leaves its Message-ID
             # for the thread; one already known keeps the ticket it has.
             outcome_record(
@@ -257,7 +285,9 @@ def inbound_email_retry(
     return count
 
 
-def _route(inbound: InboundEmail, now: datetime, read: _Read | None) -> InboundResult:
+def _route(
+    inbound: InboundEmail, now: datetime, read: _Read | None, looked_up: _LookedUp | None
+) -> InboundResult:
     whole = read if read is not None and read.whole else None
     try:
         mail = parse_mail(
@@ -278,7 +308,12 @@ def _route(inbound: InboundEmail, now: datetime, read: _Read | None) -> InboundR
     if reason:
         return InboundResult(InboundStatus.IGNORED, reason)
     # The sender comes with their organization: opening a ticket would otherwise read it.
-    sender = sender_lookup(address=mail.from_address)
+    # Already read with the store (the same address: ``whole.sender``'s), when it was.
+    if looked_up is not None and looked_up.user is not None and whole is not None:
+        sender: User | None = looked_up.user
+    else:
+        exact = looked_up is not None and whole is not None
+        sender = sender_lookup(address=mail.from_address, exact_looked_up=exact)
     ticket = _find_ticket(mail, sender)
     if sender is not None and sender.is_support_staff and mail.authentication != MailAuth.PASS:
         return _staff_note(mail, sender, ticket, now)

@@ -1,6 +1,8 @@
 """The statements every inbound message runs, planned once per process instead of compiled by the
 ORM for each message (which cost more CPU than the database spent answering them).
 
+- ``stored_with_sender``: on PostgreSQL, the raw mail stored and the person its address belongs
+  to read, with their organization, by one statement;
 - ``sender_lookup``: the person an address belongs to, with their organization (one query);
 - ``mailed_tickets_since``: how many tickets they opened by mail lately (the hourly cap), only
   when their mail is to open a ticket;
@@ -20,7 +22,7 @@ from typing import Any
 from django.db import connections
 
 from lifebuoy.accounts.models import Organization, User
-from lifebuoy.core.inserts import insert_rows
+from lifebuoy.core.inserts import insert_rows, insert_statement, inserted
 from lifebuoy.core.planned import model_columns
 from lifebuoy.core.prepared import prepared_cursor
 from lifebuoy.notifications.models import InboundEmail, MailReference
@@ -43,13 +45,13 @@ def _sender_statement(using: str, case_insensitive: bool) -> str:
     )
 
 
-def sender_lookup(*, address: str, using: str = "default") -> User | None:
+def sender_lookup(
+    *, address: str, using: str = "default", exact_looked_up: bool = False
+) -> User | None:
     """Whoever ``address`` belongs to, with their organization. Addresses are stored lower-case
     (an index hit); older rows may differ in case, so a miss is looked up again regardless of
-    case."""
-    users = model_columns(User, "u", using)
-    organizations = model_columns(Organization, "o", using)
-    for case_insensitive in (False, True):
+    case (``exact_looked_up``: the exact address was already looked up and missed)."""
+    for case_insensitive in (False, True)[exact_looked_up:]:
         with prepared_cursor(using) as cursor:
             cursor.execute(_sender_statement(using, case_insensitive), [address])
             row = cursor.fetchone()
@@ -57,12 +59,49 @@ def sender_lookup(*, address: str, using: str = "default") -> User | None:
             break
     else:
         return None
+    return _sender_of(row, using)
+
+
+def _sender_of(row: Any, using: str) -> User:
+    users = model_columns(User, "u", using)
+    organizations = model_columns(Organization, "o", using)
     user = users.build(row[: users.width], User)
     organization = None
     if user.organization_id is not None:
         organization = organizations.build(row[users.width :], Organization)
     User.organization.field.set_cached_value(user, organization)
     return user
+
+
+@cache
+def _stored_statement(using: str, insert: str) -> str:
+    quote = connections[using].ops.quote_name
+    users = model_columns(User, "u", using)
+    organizations = model_columns(Organization, "o", using)
+    email = f"u.{quote(User._meta.get_field('email').column)}"
+    return (
+        f"WITH stored AS ({insert}) "  # noqa: S608  # names from models
+        f"SELECT stored.{quote('id')}, {users.select}, {organizations.select} "
+        f"FROM stored LEFT JOIN {quote(User._meta.db_table)} u ON {email} = %s "
+        f"LEFT JOIN {quote(Organization._meta.db_table)} o "
+        f"ON o.{quote('id')} = u.{quote(User._meta.get_field('organization').column)}"
+    )
+
+
+def stored_with_sender(
+    *, inbound: InboundEmail, address: str, using: str = "default"
+) -> User | None:
+    """INSERT ``inbound`` and read whoever ``address`` is exactly (lower-case, as stored; see
+    ``sender_lookup`` for older rows) with their organization, in one statement: the raw mail
+    is stored as by ``insert_rows`` (committed by this statement alone outside a transaction),
+    and the processing that follows needs no lookup of its own. PostgreSQL only (a
+    data-modifying WITH); raises IntegrityError as the INSERT alone would."""
+    insert, params = insert_statement(inbound, using=using)
+    with prepared_cursor(using) as cursor:
+        cursor.execute(_stored_statement(using, insert), [*params, address])
+        row = cursor.fetchone()
+    inserted(inbound, row[0], using=using)
+    return None if row[1] is None else _sender_of(row[1:], using)  # row[1]: the person's id
 
 
 @cache

@@ -79,7 +79,13 @@ def test_outside_a_transaction_the_raw_mail_is_stored_by_one_statement(alice, no
     raw, _ = mail(subject="Stored at once")
     with CaptureQueriesContext(connection) as queries:
         result = receive(raw, now)
-    assert queries[0]["sql"].startswith('INSERT INTO "notifications_inboundemail"')
+    if connection.vendor == "postgresql":  # reading the sender, committed by itself
+        assert queries[0]["sql"].startswith(
+            'WITH stored AS (INSERT INTO "notifications_inboundemail"'
+        )
+        assert queries[1]["sql"] == "BEGIN"
+    else:
+        assert queries[0]["sql"].startswith('INSERT INTO "notifications_inboundemail"')
     assert result.status == "created"
     assert Ticket.objects.count() == 1
     # The same sender's second copy clashes on the unique Message-ID: a logged duplicate.
@@ -203,3 +209,35 @@ def test_a_reply_that_fails_halfway_leaves_nothing_of_it_but_the_failed_mail(
     assert not ticket.messages.exists()
     assert not MailReference.objects.filter(message_id=reply_id).exists()
     assert InboundEmail.objects.get(message_id=reply_id).status == "failed"
+
+
+def test_a_from_header_seen_before_is_not_parsed_again_and_a_refusal_holds():
+    from email import message_from_bytes
+
+    from lifebuoy.notifications.inbound.errors import MailRejected
+
+    sender._sender_of.cache_clear()
+    first = message_from_bytes(b"From: Once Seen <once.seen@acme.example>\r\n\r\nhi\r\n")
+    again = message_from_bytes(b"From: Once Seen <once.seen@acme.example>\r\n\r\nagain\r\n")
+    assert sender.mail_sender(first) == sender.mail_sender(again)
+    assert sender.mail_sender(again) == sender.Sender("once.seen@acme.example", "Once Seen")
+    assert (sender._sender_of.cache_info().misses, sender._sender_of.cache_info().hits) == (1, 2)
+    two = message_from_bytes(b"From: a@acme.example, b@acme.example\r\n\r\nhi\r\n")
+    for _ in range(2):
+        with pytest.raises(MailRejected, match="names 2 addresses"):
+            sender.mail_sender(two)
+    assert sender._sender_of.cache_info().misses == 3  # a refusal is read again each time
+
+
+@pytest.mark.django_db
+def test_on_postgresql_the_sender_is_read_by_the_statement_that_stores_the_mail(alice, now):
+    raw, _ = mail(subject="Read with the store")
+    with CaptureQueriesContext(connection) as queries:
+        result = receive(raw, now)
+    assert result.status == "created"
+    ticket = Ticket.objects.get(id=result.ticket_id)
+    assert (ticket.requester_id, ticket.organization_id) == (alice.id, alice.organization_id)
+    users = [q["sql"] for q in queries if '"accounts_user" u ' in q["sql"]]
+    assert len(users) == 1  # one lookup of the sender, whichever the database
+    stored_with_it = connection.vendor == "postgresql"
+    assert users[0].startswith("WITH stored AS (INSERT") == stored_with_it
