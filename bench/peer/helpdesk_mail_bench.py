@@ -48,15 +48,18 @@ from bench.peer.mailset import write_messages  # noqa: E402
 
 PEER_PYTHON = os.environ.get("PEER_PYTHON", "/work/peer-venv/bin/python")
 BASE = "postgres://postgres@127.0.0.1:5432/"
+# The four databases' names end in these; MAILPEER_DB_PREFIX starts them ("" by default), so
+# that two people benchmarking on one PostgreSQL each keep desks of their own.
 DESKS = {"small": "mailpeer_small", "grown": "mailpeer_100k"}
+PREFIX = os.environ.get("MAILPEER_DB_PREFIX", "")
 
 
 def _env(system: str, desk: str, code: str = "") -> dict[str, str]:
     env = {**os.environ, "SECRET_KEY": "benchmark-only-secret-key-" + "x" * 40}
     if system == "django-helpdesk":
-        env["PEER_DATABASE_URL"] = BASE + "helpdesk_" + DESKS[desk]
+        env["PEER_DATABASE_URL"] = BASE + PREFIX + "helpdesk_" + DESKS[desk]
     else:
-        env["DATABASE_URL"] = BASE + "lifebuoy_" + DESKS[desk]
+        env["DATABASE_URL"] = BASE + PREFIX + "lifebuoy_" + DESKS[desk]
     if code:
         env["LIFEBUOY_CODE"] = code
     return env
@@ -80,12 +83,12 @@ def prepare(grown: int) -> None:
     from bench.databases import prepare_database
 
     for desk, tickets in (("small", 0), ("grown", grown)):
-        url = BASE + "lifebuoy_" + DESKS[desk]
+        url = BASE + PREFIX + "lifebuoy_" + DESKS[desk]
         gen = [sys.executable, str(ROOT / "bench/desk/generate.py"), "--tickets", str(tickets)]
         subprocess.run([*gen, "--database-url", url], cwd=ROOT, env=_env("Lifebuoy", desk),
                        check=True)  # fmt: skip
         _side("Lifebuoy", desk, "prepare")
-        prepare_database(BASE + "helpdesk_" + DESKS[desk])
+        prepare_database(BASE + PREFIX + "helpdesk_" + DESKS[desk])
         _side("django-helpdesk", desk, "prepare", "--tickets", str(tickets))
         print(f"{desk} desks ready ({tickets:,} tickets each)", flush=True)
 
