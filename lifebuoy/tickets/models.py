@@ -80,7 +80,10 @@ class Ticket(TimeStampedModel):
     subject = models.CharField(max_length=200)
     description = models.TextField()
     description_html = models.TextField(blank=True)
-    requester = models.ForeignKey(User, on_delete=models.PROTECT, related_name="requested_tickets")
+    # Indexed by ticket_requester_created (requester, created_at).
+    requester = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="requested_tickets", db_index=False
+    )
     # Indexed by ticket_org_id (organization, -id), whose first column serves every look-up by
     # organization: a second index of the column alone only cost each write.
     organization = models.ForeignKey(
@@ -90,7 +93,11 @@ class Ticket(TimeStampedModel):
     category = models.CharField(max_length=32, choices=Category.choices, default=Category.BUG)
     channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.PORTAL)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW)
-    queue = models.ForeignKey(Queue, null=True, blank=True, on_delete=models.SET_NULL)
+    # Not indexed: no read looks tickets up by queue, and deleting a queue (the one statement
+    # that would) is rare enough to read the table for it, where every ticket written would pay.
+    queue = models.ForeignKey(
+        Queue, null=True, blank=True, on_delete=models.SET_NULL, db_index=False
+    )
     assignee = models.ForeignKey(  # indexed by ticket_assignee_id (assignee, -id)
         User,
         null=True,
@@ -105,6 +112,7 @@ class Ticket(TimeStampedModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="owned_tickets",
+        db_index=False,  # indexed where set: ticket_owner
         help_text="The agent who keeps the ticket until it is resolved, even when escalated.",
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="tickets")
@@ -130,6 +138,7 @@ class Ticket(TimeStampedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="merged_from",
+        db_index=False,  # indexed where set: ticket_merged_into
         help_text="The ticket this one was merged into; it was closed then, and continues there.",
     )
     follow_up_of = models.ForeignKey(
@@ -138,6 +147,7 @@ class Ticket(TimeStampedModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="follow_ups",
+        db_index=False,  # indexed where set: ticket_follow_up_of
         help_text="The closed ticket a customer answered after the reopening window, which "
         "opened this one.",
     )
@@ -165,11 +175,8 @@ class Ticket(TimeStampedModel):
                 condition=models.Q(status__in=_UNSOLVED),
                 name="ticket_unsolved_owner",
             ),
-            models.Index(
-                fields=["status", "-id"],
-                condition=models.Q(assignee__isnull=True, owner__isnull=True),
-                name="ticket_nobodys_status_id",
-            ),
+            # "Unassigned" (nobody assigned, nobody owns it, unsolved) is counted and listed along
+            # ticket_unsolved_owner's (owner NULL, assignee NULL) entries: no index of its own.
             models.Index(fields=["-last_activity_at", "-id"], name="ticket_activity_id"),
             # The portal lists one organization's tickets by recent activity.
             models.Index(
@@ -177,10 +184,39 @@ class Ticket(TimeStampedModel):
             ),
             # Metrics take the tickets first answered or resolved in a period; the dashboard
             # counts open tickets per priority (and those opened today) from the index alone.
-            models.Index(fields=["first_response_at"], name="ticket_first_response_at"),
-            models.Index(fields=["resolved_at"], name="ticket_resolved_at"),
+            # Both are empty on a new ticket, and a period's range implies a value: only tickets
+            # with one are indexed, so creating a ticket writes neither index.
+            models.Index(
+                fields=["first_response_at"],
+                condition=models.Q(first_response_at__isnull=False),
+                name="ticket_first_response_at",
+            ),
+            models.Index(
+                fields=["resolved_at"],
+                condition=models.Q(resolved_at__isnull=False),
+                name="ticket_resolved_at",
+            ),
             models.Index(
                 fields=["status", "priority", "created_at"], name="ticket_status_priority"
+            ),
+            # A requester's tickets; bounds the inbound mail's per-sender count of the past hour
+            # and the NPS survey's "opened a ticket in the period".
+            models.Index(fields=["requester", "created_at"], name="ticket_requester_created"),
+            # Foreign keys empty on most tickets (and on a new one, but for the named engineer as
+            # owner): indexed where set, which every look-up by them (owner = x, the follow-ups
+            # of a ticket, the tickets merged into it, and deleting the one they point to) is.
+            models.Index(
+                fields=["owner"], condition=models.Q(owner__isnull=False), name="ticket_owner"
+            ),
+            models.Index(
+                fields=["merged_into"],
+                condition=models.Q(merged_into__isnull=False),
+                name="ticket_merged_into",
+            ),
+            models.Index(
+                fields=["follow_up_of"],
+                condition=models.Q(follow_up_of__isnull=False),
+                name="ticket_follow_up_of",
             ),
         ]
 
