@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from ninja import Schema
-
 from lifebuoy.accounts.models import User
 from lifebuoy.core.errors import ValidationFailed
+from lifebuoy.core.schemas import PlainIn
 
 STAFF_ONLY_MESSAGE = "Only support staff can set this field."
 
 
-class StaffOnlyFieldsIn(Schema):
+class StaffOnlyFieldsIn(PlainIn):
     """An input whose ``STAFF_ONLY`` fields a customer may not send at all.
 
     Sending one, even with its default value, is a 422 naming each such field: a field that

@@ -1,18 +1,29 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.urls import reverse
 from ninja import Field, Schema
 
+from lifebuoy.accounts.models import User
 from lifebuoy.accounts.schemas import StaffOnlyFieldsIn
+from lifebuoy.core.schemas import PlainIn, PlainOut
 
 from .models import Message, Ticket, TicketEvent
 
 
-class PersonOut(Schema):
+class PersonOut(PlainOut):
     id: int
     name: str = Field(..., alias="display_name")
+
+    @classmethod
+    def plain_of(cls, obj: Any) -> dict[str, Any] | None:
+        return person_plain(obj) if isinstance(obj, User) else None
+
+
+def person_plain(user: User) -> dict[str, Any]:
+    return {"id": user.id, "display_name": user.display_name}
 
 
 class TicketCreateIn(StaffOnlyFieldsIn):
@@ -47,7 +58,7 @@ class TicketUpdateIn(StaffOnlyFieldsIn):
     )
 
 
-class TicketOut(Schema):
+class TicketOut(PlainOut):
     id: int
     number: str
     subject: str
@@ -74,17 +85,39 @@ class TicketOut(Schema):
     resolved_at: datetime | None
     closed_at: datetime | None
 
-    @staticmethod
-    def resolve_organization(obj: Ticket) -> str:
-        return obj.organization.name
+    @classmethod
+    def plain_of(cls, obj: Any) -> dict[str, Any] | None:
+        return ticket_plain(obj) if isinstance(obj, Ticket) else None
 
-    @staticmethod
-    def resolve_version(obj: Ticket) -> datetime:
-        return obj.updated_at
 
-    @staticmethod
-    def resolve_tags(obj: Ticket) -> list[str]:
-        return sorted(tag.name for tag in obj.tags.all())
+def ticket_plain(ticket: Ticket) -> dict[str, Any]:
+    """``TicketOut``'s values for ``ticket``."""
+    assignee, owner = ticket.assignee, ticket.owner
+    return {
+        "id": ticket.id,
+        "number": ticket.number,
+        "subject": ticket.subject,
+        "description": ticket.description,
+        "description_html": ticket.description_html,
+        "status": ticket.status,
+        "priority": ticket.priority,
+        "category": ticket.category,
+        "channel": ticket.channel,
+        "organization_id": ticket.organization_id,
+        "organization": ticket.organization.name,
+        "requester": person_plain(ticket.requester),
+        "assignee": None if assignee is None else person_plain(assignee),
+        "owner": None if owner is None else person_plain(owner),
+        "tags": sorted(tag.name for tag in ticket.tags.all()),
+        "deployment_url": ticket.deployment_url,
+        "created_at": ticket.created_at,
+        "updated_at": ticket.updated_at,
+        "version": ticket.updated_at,
+        "last_activity_at": ticket.last_activity_at,
+        "first_response_at": ticket.first_response_at,
+        "resolved_at": ticket.resolved_at,
+        "closed_at": ticket.closed_at,
+    }
 
 
 class TicketPageOut(Schema):
@@ -100,7 +133,7 @@ class AttachmentOut(Schema):
     url: str
 
 
-class MessageIn(Schema):
+class MessageIn(PlainIn):
     body: str
     is_internal: bool = False
 
