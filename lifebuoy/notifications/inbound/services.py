@@ -462,8 +462,9 @@ def _first_contact(mail: ParsedMail) -> User:
 
 
 def _over_hourly_cap(sender: User, now: datetime) -> bool:
-    recent = mailed_tickets_since(requester_id=sender.id, since=now - timedelta(hours=1))
-    return recent >= settings.LIFEBUOY_INBOUND_MAX_TICKETS_PER_SENDER_HOUR
+    cap = settings.LIFEBUOY_INBOUND_MAX_TICKETS_PER_SENDER_HOUR
+    since = now - timedelta(hours=1)
+    return mailed_tickets_since(requester_id=sender.id, since=since, at_most=cap) >= cap
 
 
 def _open_ticket(mail: ParsedMail, sender: User | None, now: datetime) -> InboundResult:

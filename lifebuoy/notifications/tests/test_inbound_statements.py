@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from lifebuoy.accounts.models import User
 from lifebuoy.notifications.inbound import sender
 from lifebuoy.notifications.inbound.services import inbound_email_receive
+from lifebuoy.notifications.inbound.statements import mailed_tickets_since
 from lifebuoy.notifications.models import InboundEmail, InboundStatus, MailReference
 from lifebuoy.tickets.models import Ticket
 from lifebuoy.tickets.services import NewTicket, ticket_create
@@ -137,6 +138,22 @@ def test_the_hourly_cap_counts_only_tickets_opened_by_mail_in_the_past_hour(alic
     assert receive(mail(subject="First this hour")[0], now).status == "created"
     second = receive(mail(subject="Second this hour")[0], now + timedelta(minutes=59))
     assert (second.status, second.reason) == ("ignored", "too many new tickets from this sender")
+
+
+@pytest.mark.django_db
+@override_settings(LIFEBUOY_INBOUND_MAX_TICKETS_PER_SENDER_HOUR=50)
+def test_the_senders_count_stops_at_what_the_cap_asks(alice, now):
+    ticket_create(actor=alice, data=NewTicket(subject="In the portal", description="x"), now=now)
+    for minute in range(3):
+        subject = f"Mailed at minute {minute}"
+        assert (
+            receive(mail(subject=subject)[0], now + timedelta(minutes=minute)).status == "created"
+        )
+    since = now - timedelta(minutes=1)
+    assert mailed_tickets_since(requester_id=alice.id, since=since, at_most=50) == 3
+    assert mailed_tickets_since(requester_id=alice.id, since=since, at_most=2) == 2
+    later = now + timedelta(minutes=1)
+    assert mailed_tickets_since(requester_id=alice.id, since=later, at_most=50) == 2
 
 
 @pytest.mark.django_db
