@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
-import json
 import os
 import pstats
 import sys
@@ -55,12 +54,9 @@ def main() -> None:
     os.environ["CELERY_BROKER_URL"] = "memory://"
     os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
     from bench.databases import setup_django
+    from bench.desk.api_creation import creation_request
 
     setup_django(args.database_url)
-    from django.test import Client
-
-    from lifebuoy.accounts.models import Role, User
-    from lifebuoy.accounts.services import api_token_create
     from lifebuoy.core import tasks as core_tasks
 
     caught: list[tuple[Any, tuple[Any, ...], dict[str, Any]]] = []
@@ -70,22 +66,7 @@ def main() -> None:
 
     core_tasks._publish = catch  # type: ignore[assignment]
 
-    customer = User.objects.filter(role=Role.CUSTOMER).order_by("id").first()
-    assert customer is not None, "run bench/desk/generate.py first"
-    token = api_token_create(user=customer, name="profile")[1]
-    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_HOST="localhost")
-    body = json.dumps(
-        {
-            "subject": "Agent offline",
-            "description": "C2 silent for 3 hours",
-            "priority": "P2",
-            "category": "agent_not_responding",
-        }
-    )
-
-    def create() -> None:
-        response = client.post("/api/tickets/", body, content_type="application/json")
-        assert response.status_code == 201, response.content
+    create = creation_request("profile")
 
     for _ in range(20):  # warm caches and connections
         create()

@@ -14,7 +14,6 @@ database.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import sys
@@ -36,32 +35,15 @@ def main() -> None:
     os.environ["CELERY_BROKER_URL"] = "memory://"
     os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
     from bench.databases import setup_django
+    from bench.desk.api_creation import creation_request
 
     setup_django(args.database_url)
     from django.db import DEFAULT_DB_ALIAS, connection, connections
-    from django.test import Client
 
-    from lifebuoy.accounts.models import Role, User
-    from lifebuoy.accounts.services import api_token_create
     from lifebuoy.core import tasks as core_tasks
 
     core_tasks._publish = lambda jobs: None  # type: ignore[assignment]
-    customer = User.objects.filter(role=Role.CUSTOMER).order_by("id").first()
-    assert customer is not None, "run bench/desk/generate.py first"
-    token = api_token_create(user=customer, name="statements")[1]
-    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_HOST="localhost")
-    body = json.dumps(
-        {
-            "subject": "Agent offline",
-            "description": "C2 silent for 3 hours",
-            "priority": "P2",
-            "category": "agent_not_responding",
-        }
-    )
-
-    def create() -> None:
-        response = client.post("/api/tickets/", body, content_type="application/json")
-        assert response.status_code == 201, response.content
+    create = creation_request("statements")
 
     for _ in range(20):  # warm caches, connections and planned statements
         create()

@@ -34,17 +34,16 @@ class ErrorOut(Schema):
     extra: dict[str, Any]
 
 
-class PlainOut(Schema):
-    """A response schema that reads an object through ``plain_of``, its own plain dict of the
-    final values, instead of django-ninja's getter.
+class PlainSchema(Schema):
+    """A schema pydantic validates from plain dicts where it can, instead of through
+    django-ninja's getter.
 
-    django-ninja validates a response from a model instance field by field through a getter
-    written in Python (a resolver lookup, the attribute, a check of what the value is), and
-    again for each nested schema: for a ticket that cost several times what pydantic spends
-    validating the same values from a dict. A subclass's ``plain_of`` returns that dict (or
-    None to fall back on the getter); a dict given directly is taken as such final values, with
-    no resolvers run. A field missing from ``plain_of``'s dict fails validation at once, so the
-    two cannot drift apart quietly."""
+    django-ninja reads every value it validates through a getter written in Python (a
+    resolver lookup, the attribute, a check of what the value is), dicts included, and again
+    for each nested schema: for a ticket that cost several times what pydantic spends
+    validating the same values from a dict. Here a dict is taken as the final values, with no
+    resolvers run, and any other object goes through ``plain_of`` first: a subclass's dict of
+    its final values, or None to fall back on the getter."""
 
     @classmethod
     def plain_of(cls, obj: Any) -> dict[str, Any] | None:
@@ -63,16 +62,12 @@ class PlainOut(Schema):
         return handler(DjangoGetter(values, cls, info.context))
 
 
-class PlainIn(Schema):
-    """An input schema validated straight from the JSON object a client sent. django-ninja
-    reads even a dict through its getter (for resolvers, which inputs do not have); the values
-    and the errors are the same without it, for less CPU on every write."""
+class PlainOut(PlainSchema):
+    """A response schema whose ``plain_of`` reads the objects it answers for. A field missing
+    from that dict fails validation at once, so the two cannot drift apart quietly."""
 
-    @model_validator(mode="wrap")
-    @classmethod
-    def _run_root_validator(
-        cls, values: Any, handler: ModelWrapValidatorHandler[Self], info: ValidationInfo
-    ) -> Self:
-        if isinstance(values, dict):
-            return handler(values)
-        return handler(DjangoGetter(values, cls, info.context))
+
+class PlainIn(PlainSchema):
+    """An input schema validated straight from the JSON object a client sent (inputs have no
+    resolvers): the values and the errors are the same as through the getter, for less CPU on
+    every write."""
