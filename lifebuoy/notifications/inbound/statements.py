@@ -108,11 +108,12 @@ def stored_with_sender(
 def _count_statement(using: str) -> str:
     quote = connections[using].ops.quote_name
     ticket = Ticket._meta
+    requester = quote(ticket.get_field("requester").column)
+    created_at = quote(ticket.get_field("created_at").column)
     return (
         "SELECT COUNT(*) FROM ("  # noqa: S608  # names from models
         f"SELECT 1 FROM {quote(ticket.db_table)} "
-        f"WHERE {quote(ticket.get_field('requester').column)} = %s "
-        f"AND {quote(ticket.get_field('created_at').column)} >= %s "
+        f"WHERE {requester} = %s AND ({requester}, {created_at}) >= (%s, %s) "
         f"AND {quote(ticket.get_field('channel').column)} = %s "
         "LIMIT %s) counted"
     )
@@ -124,14 +125,18 @@ def mailed_tickets_since(
     """How many tickets the person opened by mail since ``since``, counted up to ``at_most``
     (the per-sender hourly cap only asks whether the cap is reached). The sender's tickets are
     found by the (requester, created_at) index from ``since`` on and the count stops at
-    ``at_most``, so a sender who mailed thousands of tickets costs no more than any other. Not
-    prepared on the server: planned for the values at hand, PostgreSQL walks that sender's own
-    range, where a plan made for any sender and time (a prepared statement's generic plan, or a
-    count joined to the lookup) scans every ticket of the past hour."""
+    ``at_most``, so a sender who mailed thousands of tickets costs no more than any other.
+
+    Prepared on the server (planning it cost PostgreSQL more than running it). The range is
+    written as a row comparison, ``(requester, created_at) >= (sender, since)``, which only an
+    index on those two columns can serve: a plan made for any sender and time (the generic plan
+    PostgreSQL keeps for a prepared statement) still walks that sender's own range, where with
+    ``created_at >= since`` alone it may prefer the ``created_at`` index and read every ticket
+    of the past hour (which a test holds on PostgreSQL)."""
     connection = connections[using]
     created_at = Ticket._meta.get_field("created_at").get_db_prep_value(since, connection)
-    params = [requester_id, created_at, Channel.EMAIL.value, at_most]
-    with connection.cursor() as cursor:
+    params = [requester_id, requester_id, created_at, Channel.EMAIL.value, at_most]
+    with prepared_cursor(using) as cursor:
         cursor.execute(_count_statement(using), params)
         row = cursor.fetchone()
     return int(row[0]) if row is not None else 0

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -258,3 +260,69 @@ def test_on_postgresql_the_sender_is_read_by_the_statement_that_stores_the_mail(
     assert len(users) == 1  # one lookup of the sender, whichever the database
     stored_with_it = connection.vendor == "postgresql"
     assert users[0].startswith("WITH stored AS (INSERT") == stored_with_it
+
+
+def _generic_plan(statement: str, params: list[Any]) -> str:
+    """PostgreSQL's plan for ``statement`` made for any values, as a prepared statement keeps it
+    once it stops planning for the values at hand."""
+    numbers = iter(range(1, len(params) + 1))
+    numbered = re.sub("%s", lambda _: f"${next(numbers)}", statement)
+    placeholders = ", ".join(["%s"] * len(params))
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+        cursor.execute("SET LOCAL enable_seqscan = off")  # the test's tables are tiny
+        cursor.execute(f"PREPARE planned AS {numbered}")
+        try:
+            cursor.execute(f"EXPLAIN EXECUTE planned({placeholders})", params)
+            return "\n".join(row[0] for row in cursor.fetchall())
+        finally:
+            cursor.execute("DEALLOCATE planned")
+
+
+def _many_tickets_of_few_senders(count: int) -> None:
+    """``count`` copies of the one ticket there is, and statistics that know it: a desk whose
+    senders each have many tickets, like a grown one."""
+    columns = ", ".join(
+        connection.ops.quote_name(field.column)
+        for field in Ticket._meta.concrete_fields
+        if not field.primary_key
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO tickets_ticket ({columns}) SELECT {columns} "  # noqa: S608
+            "FROM tickets_ticket, generate_series(1, %s)",
+            [count],
+        )
+        cursor.execute("ANALYZE tickets_ticket")
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plans")
+def test_the_hourly_count_walks_only_the_senders_range_whatever_plan_is_kept(alice, now):
+    from lifebuoy.notifications.inbound.statements import _count_statement
+
+    ticket_create(actor=alice, data=NewTicket(subject="Many", description="x"), now=now)
+    _many_tickets_of_few_senders(5000)
+    since = now - timedelta(hours=1)
+    counted = _generic_plan(_count_statement("default"), [alice.id, alice.id, since, "email", 20])
+    assert "ticket_requester_created" in counted
+    assert "tickets_ticket_created_at" not in counted
+    # The same count with the range on created_at alone is served by created_at's index here,
+    # walking every sender's tickets of the hour: the reason the range is a row comparison.
+    alone = _count_statement("default").replace(
+        '("requester_id", "created_at") >= (%s, %s)', '"created_at" >= %s'
+    )
+    assert alone != _count_statement("default")
+    across = _generic_plan(alone, [alice.id, since, "email", 20])
+    assert "tickets_ticket_created_at" in across
+
+
+@committing
+def test_the_hourly_count_is_prepared_once_per_connection(alice, now):
+    mailed_tickets_since(requester_id=alice.id, since=now - timedelta(hours=1), at_most=20)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            prepared = [row[0] for row in cursor.fetchall()]
+        assert any("COUNT(*)" in statement for statement in prepared)
+    assert mailed_tickets_since(requester_id=alice.id, since=now, at_most=20) == 0
