@@ -52,7 +52,7 @@ class DjangoCelerySettings(Mapping[str, Any]):
         return len(self._loaded())
 
 
-app = Celery("lifebuoy", task_cls="celery.contrib.django.task:DjangoTask")
+app = Celery("lifebuoy", task_cls="lifebuoy.core.celery_task:DeskTask")
 app.config_from_object(DjangoCelerySettings(), namespace="CELERY")
 app.autodiscover_tasks()
 app.autodiscover_tasks(["lifebuoy.notifications.inbound", "lifebuoy.notifications.staff"])

@@ -79,7 +79,7 @@ def _answers(port: int) -> bool:
 def publish(url: str, *, countdown: float | None, count: int = 1) -> None:
     from celery import Celery
 
-    app = Celery("outage-test", broker=url)
+    app = Celery("outage-test", broker=url, set_as_current=False)
     with app.producer_or_acquire() as producer:
         for _ in range(count):
             app.send_task(

@@ -81,6 +81,7 @@ class Desk:
             "test",
             broker="sqlite://",
             broker_transport_options={"database": str(self.data_dir / "broker.sqlite3")},
+            set_as_current=False,
         )
         at = datetime.now().astimezone().isoformat()
         with app.producer_or_acquire() as producer:

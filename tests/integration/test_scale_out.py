@@ -109,7 +109,7 @@ def test_a_worker_on_another_process_does_the_background_job(worker, alice, ted)
     ticket = ticket_create(actor=alice, data=NewTicket("Quiet", "resolved long ago"), now=long_ago)
     ticket_update(ticket=ticket, actor=ted, changes=TicketChanges(status="resolved"), now=long_ago)
 
-    producer = Celery(broker=REDIS_URL)
+    producer = Celery(broker=REDIS_URL, set_as_current=False)
     producer.send_task("lifebuoy.tickets.ticket_autoclose_sweep")
 
     deadline = time.monotonic() + 60
@@ -128,7 +128,7 @@ def test_due_polls_fan_out_to_the_workers_and_each_deployment_is_polled_once(
     settings.LIFEBUOY_MONITORING_ALLOW_LOCAL_PATHS = True
     deployments = _deployments(tmp_path, acme, alice, 4)
 
-    producer = Celery(broker=REDIS_URL)
+    producer = Celery(broker=REDIS_URL, set_as_current=False)
     for _ in range(2):  # two beats at once: each deployment is claimed by one of them
         producer.send_task("lifebuoy.monitoring.poll_due_deployments")
 
@@ -192,7 +192,9 @@ def test_partitioned_mirrors_each_deployment_is_polled_on_its_own_machine(
 ):
     settings.LIFEBUOY_MONITORING_ALLOW_LOCAL_PATHS = True
     deployments = _deployments(tmp_path, acme, alice, 4)
-    Celery(broker=REDIS_URL).send_task("lifebuoy.monitoring.poll_due_deployments")
+    Celery(broker=REDIS_URL, set_as_current=False).send_task(
+        "lifebuoy.monitoring.poll_due_deployments"
+    )
 
     ids = [d.id for d in deployments]
     runs, output = _wait_for_runs(ids, list(two_mirror_machines.values()))
