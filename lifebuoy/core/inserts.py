@@ -195,6 +195,15 @@ def _plan_along(
     )
 
 
+@cache
+def _with_also(statement: str, also: tuple[str, ...]) -> str:
+    """``statement`` (``WITH main_rows AS (…), along_rows AS (…) SELECT …``) with the ``also``
+    statements as further data-modifying WITHs, before its final SELECT."""
+    head, select, tail = statement.rpartition(" SELECT ")
+    extra = "".join(f", also_{n} AS ({sql})" for n, sql in enumerate(also))
+    return f"{head}{extra}{select}{tail}"
+
+
 def _params(plan: _Plan, instances: Sequence[Model], using: str) -> list[Any]:
     connection = connections[using]
     model = type(instances[0])
@@ -223,6 +232,7 @@ def insert_rows(
     ignore_conflicts: bool = False,
     along: Sequence[Model] = (),
     along_key: str = "",
+    also: Sequence[tuple[str, Sequence[Any]]] = (),
 ) -> list[M]:
     """INSERT ``instances`` (all of one model, not saved yet) in one statement; returns them,
     with their primary keys set (unless ``ignore_conflicts``, see above).
@@ -231,11 +241,17 @@ def insert_rows(
     (one round trip less), elsewhere by a second one. Their keys are not read back: for rows
     that carry their own key or that nobody reads again (on PostgreSQL their ``pk`` stays None
     otherwise). ``along_key``: the name of their foreign key to the (one) main row, set to its
-    new key (e.g. a new ticket's first audit event)."""
+    new key (e.g. a new ticket's first audit event).
+
+    ``also``: on PostgreSQL, with ``along_key``, statements (SQL and parameters) of other tables
+    written by the same statement, each a data-modifying WITH that reads the one main row's
+    new key as ``SELECT id FROM main_rows`` (e.g. a new ticket's search documents)."""
     if not instances:
         return []
     if along_key and len(instances) != 1:
         raise TypeError("along_key takes one main row")
+    if also and not (along_key and along and connections[using].vendor == "postgresql"):
+        raise TypeError("also goes with along and along_key, on PostgreSQL")
     if along and connections[using].vendor == "postgresql" and not ignore_conflicts:
         plan, other, statement = _plan_along(
             type(instances[0]),
@@ -247,6 +263,9 @@ def insert_rows(
         )
         if along_key:  # the main row's parameters come first: it is the first WITH
             params = [*_params(plan, instances, using), *_params(other, along, using)]
+            if also:
+                statement = _with_also(statement, tuple(sql for sql, _ in also))
+                params.extend(value for _, values in also for value in values)
         else:
             params = [*_params(other, along, using), *_params(plan, instances, using)]
     else:

@@ -100,6 +100,42 @@ def test_rows_along_are_written_with_the_main_rows(alice, now):
     assert MailReference.objects.get(message_id="<along@x>").ticket_id == ticket.id
 
 
+def test_statements_also_carried_read_the_new_rows_key(alice, now):
+    from lifebuoy.tickets.models import Ticket
+
+    ticket = ticket_opened(alice, now)
+    event = TicketEvent(ticket=ticket, action="note", new_value="carried", created_at=now)
+    summary = Summary(ticket_id=ticket.id, next_due_at=now, state="ok")
+    follow_up = Ticket(
+        subject="Follow-up",
+        description="",
+        description_html="",
+        requester=alice,
+        organization=alice.organization,
+        follow_up_of_id=ticket.id,
+        last_activity_at=now,
+        created_at=now,
+    )
+    also = (
+        'UPDATE "tickets_ticket" SET "subject" = %s || (SELECT id FROM main_rows)::text '
+        "WHERE id = %s"
+    )
+    if connection.vendor != "postgresql":
+        with pytest.raises(TypeError, match="on PostgreSQL"):
+            insert_rows([follow_up], along=[event], along_key="ticket", also=[(also, ["x", 1])])
+        return
+    with pytest.raises(TypeError, match="along_key"):
+        insert_rows([event], along=[summary], also=[(also, ["x", ticket.id])])
+    with CaptureQueriesContext(connection) as queries:
+        insert_rows(
+            [follow_up], along=[event], along_key="ticket", also=[(also, ["after ", ticket.id])]
+        )
+    assert len(queries) == 1
+    ticket.refresh_from_db()
+    assert ticket.subject == f"after {follow_up.pk}"
+    assert TicketEvent.objects.get(ticket=follow_up).new_value == "carried"
+
+
 def test_a_naive_datetime_is_made_aware_as_the_orm_makes_it(alice, now):
     ticket = ticket_opened(alice, now)
     naive = now.replace(tzinfo=None)

@@ -89,6 +89,19 @@ ON CONFLICT (ticket_id) DO UPDATE
 SET doc_all = EXCLUDED.doc_all, doc_public = EXCLUDED.doc_public
 """  # noqa: S608 - constant names, values as parameters
 
+# ``_BUILD_NEW`` carried by the new ticket's own INSERT (``insert_rows``' ``also``): the same
+# documents, the ticket's key read from that statement's ``main_rows``; no tags yet.
+_BUILD_ALONG = f"""
+INSERT INTO {TABLE} (ticket_id, doc_all, doc_public)
+SELECT m.id, h.doc, h.doc FROM main_rows m CROSS JOIN LATERAL (
+    SELECT setweight(to_tsvector('{CONFIG}', %s::text || ' ' || m.id), 'A')
+        || setweight(to_tsvector('{CONFIG}', concat_ws(' ', %s::text, %s::text, %s::text,
+            %s::text)), 'B') AS doc
+) h
+ON CONFLICT (ticket_id) DO UPDATE
+SET doc_all = EXCLUDED.doc_all, doc_public = EXCLUDED.doc_public
+"""  # noqa: S608 - constant names, values as parameters
+
 _APPEND = f"""
 UPDATE {TABLE} SET doc_all = doc_all || v.doc,
     doc_public = CASE WHEN %s THEN doc_public ELSE doc_public || v.doc END
@@ -159,6 +172,20 @@ class PostgresBackend:
                 tags,
             ],
         )
+
+    def new_ticket_along(
+        self,
+        *,
+        subject: str,
+        description: str,
+        requester_name: str,
+        requester_email: str,
+        organization_name: str,
+    ) -> tuple[str, list[Any]]:
+        """The documents of a ticket without tags, as a statement its own INSERT carries (see
+        ``_BUILD_ALONG``): what ``index_new_ticket`` writes, without a statement of its own."""
+        params = [subject, description, requester_name, requester_email, organization_name]
+        return _BUILD_ALONG, list(params)
 
     def index_message(self, cursor: Any, *, ticket_id: int, body: str, is_internal: bool) -> None:
         cursor.execute(_APPEND, [is_internal, body, ticket_id])

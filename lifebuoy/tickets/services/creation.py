@@ -26,6 +26,7 @@ from lifebuoy.tickets.models import (
     Tag,
     Ticket,
 )
+from lifebuoy.tickets.search.indexing import INDEXED_ATTRIBUTE, new_ticket_documents_along
 
 from .common import (
     _check_choice,
@@ -111,12 +112,19 @@ def _ticket_write(
     files: Sequence[UploadedFile],
 ) -> Ticket:
     queue_id, engineer = _route(org)
-    # The audit's "created" event is written by the ticket's own INSERT statement.
+    # The audit's "created" event is written by the ticket's own INSERT statement, and on
+    # PostgreSQL so are the search documents of a ticket without tags.
     created = _event_row(None, actor, "created", now, new=f"{data.priority} via {data.channel}")
+    subject = data.subject.strip()
+    documents = None
+    if not data.tags:
+        documents = new_ticket_documents_along(
+            subject=subject, description=data.description, requester=requester, organization=org
+        )
     (ticket,) = insert_rows(
         [
             Ticket(
-                subject=data.subject.strip(),
+                subject=subject,
                 description=data.description,
                 description_html=render_markdown(data.description),
                 requester=requester,
@@ -135,7 +143,10 @@ def _ticket_write(
         ],
         along=[created],
         along_key="ticket",
+        also=() if documents is None else [documents],
     )
+    if documents is not None:
+        setattr(ticket, INDEXED_ATTRIBUTE, True)
     if data.tags:
         _set_tags(ticket, data.tags)
     else:

@@ -221,6 +221,24 @@ def test_a_new_ticket_is_indexed_as_a_rebuild_would_index_it(alice, now, tags):
     assert written == _search_row(ticket.id)
 
 
+def test_a_new_ticket_without_tags_is_indexed_by_its_own_insert_on_postgresql(alice, now):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        ticket = ticket_opened(alice, now, subject="Indexed at once", description="No tags")
+    searched = [q["sql"] for q in queries if "ticket_search" in q["sql"]]
+    with_ticket = [sql for sql in searched if 'INSERT INTO "tickets_ticket"' in sql]
+    if connection.vendor == "postgresql":  # one statement writes the ticket and its documents
+        assert searched == with_ticket
+        assert len(with_ticket) == 1
+    else:  # FTS5's own statements
+        assert searched
+        assert with_ticket == []
+    assert _search_row(ticket.id) is not None
+    assert [h.ticket.id for h in ticket_search_for_user(user=alice, text="indexed")] == [ticket.id]
+
+
 def _search_row(ticket_id: int) -> tuple[object, ...] | None:
     """The ticket's row in the search index, as text (the same on every engine)."""
     from django.db import connection
