@@ -249,6 +249,7 @@ def parse_mail(
         msg = message_from_bytes(raw, policy=policy.compat32)
     if sender is None:
         sender = mail_sender(msg)
+    present = {name.lower() for name in msg}  # one pass over the headers, not one per name
     parsed = ParsedMail(
         message_id=message_id_of(msg, raw),
         from_address=sender.address,
@@ -257,7 +258,7 @@ def parse_mail(
         text="",
         in_reply_to=_ID.findall(header_value(msg, "In-Reply-To"))[:5],
         references=_ID.findall(header_value(msg, "References"))[-50:],
-        headers={h: header_value(msg, h) for h in _INTERESTING if msg.get(h) is not None},
+        headers={h: header_value(msg, h) for h in _INTERESTING if h in present},
         content_type=msg.get_content_type(),
         authentication=mail_authentication(
             msg,

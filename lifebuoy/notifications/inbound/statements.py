@@ -233,25 +233,24 @@ def outcome_record(
         processed_at.get_db_prep_value(at, connection),
         inbound_id,
     ]
-    reference = None
-    if thread_message_id is not None and ticket_id is not None:
+    remembered = thread_message_id is not None and ticket_id is not None
+    together = remembered and connection.vendor == "postgresql"
+    if together:  # the reference's values as its model would send them, without building it
+        created_at = MailReference._meta.get_field("created_at")
+        params = [
+            thread_message_id,
+            ticket_id,
+            str(MailReference.Direction.INBOUND),
+            created_at.get_db_prep_value(at, connection),
+            *params,
+        ]
+    elif thread_message_id is not None and ticket_id is not None:
         reference = MailReference(
             message_id=thread_message_id,
             ticket_id=ticket_id,
             direction=MailReference.Direction.INBOUND,
             created_at=at,
         )
-    together = reference is not None and connection.vendor == "postgresql"
-    if together and reference is not None:
-        created_at = MailReference._meta.get_field("created_at")
-        params = [
-            reference.message_id,
-            ticket_id,
-            str(reference.direction),
-            created_at.get_db_prep_value(at, connection),
-            *params,
-        ]
-    elif reference is not None:
         insert_rows([reference], using=using, ignore_conflicts=True)
     with prepared_cursor(using) as cursor:
         cursor.execute(_outcome_statement(using, together), params)

@@ -77,6 +77,15 @@ def test_a_message_that_opened_no_ticket_leaves_no_reference(alice, now):
     assert InboundEmail.objects.get(message_id=message_id).status == "ignored"
 
 
+@pytest.mark.django_db
+def test_automatic_mail_is_known_by_its_headers_written_in_any_case(alice, now):
+    raw, _ = mail(subject="Digest", headers={"LIST-ID": "<users.lists.example>"})
+    result = receive(raw, now)
+    assert (result.status, result.reason) == ("ignored", "mailing-list traffic")
+    raw, _ = mail(subject="Away", headers={"auto-SUBMITTED": "auto-replied"})
+    assert receive(raw, now).reason == "Auto-Submitted: auto-replied"
+
+
 @committing
 def test_outside_a_transaction_the_raw_mail_is_stored_by_one_statement(alice, now):
     raw, _ = mail(subject="Stored at once")
