@@ -57,6 +57,7 @@ from lifebuoy.notifications.inbound.parse import (
 from lifebuoy.notifications.inbound.sender import Sender as FromHeader
 from lifebuoy.notifications.inbound.sender import mail_sender
 from lifebuoy.notifications.inbound.statements import (
+    MailedSince,
     mailed_tickets_since,
     outcome_record,
     sender_lookup,
@@ -113,6 +114,9 @@ def inbound_email_receive(*, raw: bytes, envelope_from: str | None, now: datetim
 @dataclass(frozen=True)
 class _LookedUp:
     user: User | None  # read with the store (None: nobody has exactly that address)
+    # Their tickets opened by mail in the past hour, up to the cap, counted with the store when
+    # the mail could only open a ticket (None: not counted).
+    mailed_recently: int | None = None
 
 
 @dataclass(frozen=True)
@@ -170,7 +174,10 @@ def _store(
     }
     # The sender is read with the store when the processing will use this parse's sender.
     address = sender if read is not None and read.whole and read.sender is not None else ""
-    stored, looked_up = _insert_unless_known(fields, address)
+    count = None
+    if address and read is not None and _opens_a_ticket_if_anything(read.msg, subject):
+        count = MailedSince(since=now - CAP_WINDOW, at_most=_cap())
+    stored, looked_up = _insert_unless_known(fields, address, count)
     if stored is not None:
         return stored, False, looked_up
     original = (
@@ -189,8 +196,18 @@ def _store(
     return copy, True, None
 
 
+def _opens_a_ticket_if_anything(msg: Message, subject: str) -> bool:
+    """Whether the mail names no ticket (no In-Reply-To, no References, no ``[Ticket #N]`` in
+    its subject): it can then only open one, or be refused or ignored, never be a reply."""
+    return (
+        msg.get("In-Reply-To") is None
+        and msg.get("References") is None
+        and _TOKEN.search(subject) is None
+    )
+
+
 def _insert_unless_known(
-    fields: dict[str, object], address: str
+    fields: dict[str, object], address: str, count: MailedSince | None = None
 ) -> tuple[InboundEmail | None, _LookedUp | None]:
     """The new row, or None when the sender's Message-ID is already stored. Outside a
     transaction the INSERT commits by itself (no BEGIN and COMMIT around one statement);
@@ -200,15 +217,18 @@ def _insert_unless_known(
     try:
         if connection.in_atomic_block:
             with transaction.atomic():
-                return _insert(InboundEmail(**fields), address)
-        return _insert(InboundEmail(**fields), address)
+                return _insert(InboundEmail(**fields), address, count)
+        return _insert(InboundEmail(**fields), address, count)
     except IntegrityError:
         return None, None
 
 
-def _insert(inbound: InboundEmail, address: str) -> tuple[InboundEmail, _LookedUp | None]:
+def _insert(
+    inbound: InboundEmail, address: str, count: MailedSince | None
+) -> tuple[InboundEmail, _LookedUp | None]:
     if address and connection.vendor == "postgresql":
-        return inbound, _LookedUp(stored_with_sender(inbound=inbound, address=address))
+        user, mailed = stored_with_sender(inbound=inbound, address=address, count=count)
+        return inbound, _LookedUp(user, mailed)
     return insert_rows([inbound])[0], None
 
 
@@ -321,7 +341,10 @@ def _route(
         return _add_reply(mail, sender, ticket, now)
     if mail.authentication == MailAuth.FAIL:
         mail.notes.append(UNVERIFIED_NOTE)
-    return _open_ticket(mail, sender, now)
+    counted = None
+    if looked_up is not None and sender is not None and looked_up.user is sender:
+        counted = looked_up.mailed_recently
+    return _open_ticket(mail, sender, now, counted)
 
 
 UNVERIFIED_NOTE = (
@@ -461,13 +484,25 @@ def _first_contact(mail: ParsedMail) -> User:
         return User.objects.get(email=mail.from_address)
 
 
-def _over_hourly_cap(sender: User, now: datetime) -> bool:
-    cap = settings.LIFEBUOY_INBOUND_MAX_TICKETS_PER_SENDER_HOUR
-    since = now - timedelta(hours=1)
-    return mailed_tickets_since(requester_id=sender.id, since=since, at_most=cap) >= cap
+CAP_WINDOW = timedelta(hours=1)
 
 
-def _open_ticket(mail: ParsedMail, sender: User | None, now: datetime) -> InboundResult:
+def _cap() -> int:
+    return int(settings.LIFEBUOY_INBOUND_MAX_TICKETS_PER_SENDER_HOUR)
+
+
+def _over_hourly_cap(sender: User, now: datetime, counted: int | None = None) -> bool:
+    """``counted``: the sender's count, when the store already made it."""
+    cap = _cap()
+    if counted is None:
+        counted = mailed_tickets_since(requester_id=sender.id, since=now - CAP_WINDOW, at_most=cap)
+    return counted >= cap
+
+
+def _open_ticket(
+    mail: ParsedMail, sender: User | None, now: datetime, counted: int | None = None
+) -> InboundResult:
+    """``counted``: see ``_over_hourly_cap`` (for the sender the store read)."""
     if sender is None:
         if settings.LIFEBUOY_INBOUND_UNKNOWN_SENDERS == "reject":
             return InboundResult(InboundStatus.REJECTED, "unknown sender")
@@ -476,7 +511,7 @@ def _open_ticket(mail: ParsedMail, sender: User | None, now: datetime) -> Inboun
         return InboundResult(
             InboundStatus.REJECTED, "only customers open tickets by email; no ticket matched"
         )
-    if _over_hourly_cap(sender, now):
+    if _over_hourly_cap(sender, now, counted):
         return InboundResult(InboundStatus.IGNORED, "too many new tickets from this sender")
     text = mail.text or "(The message had no text.)"
     subject = " ".join(_TOKEN.sub("", mail.subject).split()).strip(" -:") or "(no subject)"

@@ -2,7 +2,8 @@
 ORM for each message (which cost more CPU than the database spent answering them).
 
 - ``stored_with_sender``: on PostgreSQL, the raw mail stored and the person its address belongs
-  to read, with their organization, by one statement;
+  to read, with their organization (and, for mail that is to open a ticket, how many tickets
+  they opened by mail lately), by one statement;
 - ``sender_lookup``: the person an address belongs to, with their organization (one query);
 - ``mailed_tickets_since``: how many tickets they opened by mail lately (the hourly cap), only
   when their mail is to open a ticket;
@@ -15,6 +16,7 @@ that just moved is seen by the very next message.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache, lru_cache
 from typing import Any
@@ -73,48 +75,88 @@ def _sender_of(row: Any, using: str) -> User:
     return user
 
 
+def _range_of(ticket: str, requester: str, quote: Any) -> str:
+    """The condition of a requester's mailed tickets since a time (two parameters: the time,
+    then the channel), as a row comparison that only the (requester, created_at) index can
+    serve (see ``mailed_tickets_since``)."""
+    meta = Ticket._meta
+    column = quote(meta.get_field("requester").column)
+    created_at = quote(meta.get_field("created_at").column)
+    return (
+        f"{ticket}.{column} = {requester} "
+        f"AND ({ticket}.{column}, {ticket}.{created_at}) >= ({requester}, %s) "
+        f"AND {ticket}.{quote(meta.get_field('channel').column)} = %s"
+    )
+
+
 @cache
-def _stored_statement(using: str, insert: str) -> str:
+def _stored_statement(using: str, insert: str, counted: bool) -> str:
     quote = connections[using].ops.quote_name
     users = model_columns(User, "u", using)
     organizations = model_columns(Organization, "o", using)
     email = f"u.{quote(User._meta.get_field('email').column)}"
+    count = ""
+    if counted:  # a correlated count, at most %s rows of the person's range
+        count = (
+            ", (SELECT COUNT(*) FROM (SELECT 1 "  # noqa: S608  # names from models
+            f"FROM {quote(Ticket._meta.db_table)} t WHERE {_range_of('t', 'u.id', quote)} "
+            "LIMIT %s) counted)"
+        )
     return (
         f"WITH stored AS ({insert}) "  # noqa: S608  # names from models
-        f"SELECT stored.{quote('id')}, {users.select}, {organizations.select} "
+        f"SELECT stored.{quote('id')}, {users.select}, {organizations.select}{count} "
         f"FROM stored LEFT JOIN {quote(User._meta.db_table)} u ON {email} = %s "
         f"LEFT JOIN {quote(Organization._meta.db_table)} o "
         f"ON o.{quote('id')} = u.{quote(User._meta.get_field('organization').column)}"
     )
 
 
+@dataclass(frozen=True)
+class MailedSince:
+    """For ``stored_with_sender``: count the person's tickets opened by mail since ``since``,
+    up to ``at_most`` (``mailed_tickets_since``)."""
+
+    since: datetime
+    at_most: int
+
+
 def stored_with_sender(
-    *, inbound: InboundEmail, address: str, using: str = "default"
-) -> User | None:
+    *,
+    inbound: InboundEmail,
+    address: str,
+    count: MailedSince | None = None,
+    using: str = "default",
+) -> tuple[User | None, int | None]:
     """INSERT ``inbound`` and read whoever ``address`` is exactly (lower-case, as stored; see
     ``sender_lookup`` for older rows) with their organization, in one statement: the raw mail
     is stored as by ``insert_rows`` (committed by this statement alone outside a transaction),
-    and the processing that follows needs no lookup of its own. PostgreSQL only (a
-    data-modifying WITH); raises IntegrityError as the INSERT alone would."""
+    and the processing that follows needs no lookup of its own. With ``count``, the same
+    statement also counts the person's tickets opened by mail lately, as
+    ``mailed_tickets_since`` would (for mail that is to open a ticket). Returns the person (None:
+    nobody has that address) and the count (None when not asked for or nobody was found).
+    PostgreSQL only (a data-modifying WITH); raises IntegrityError as the INSERT alone would."""
     insert, params = insert_statement(inbound, using=using)
+    if count is not None:
+        connection = connections[using]
+        since = Ticket._meta.get_field("created_at").get_db_prep_value(count.since, connection)
+        params.extend([since, Channel.EMAIL.value, count.at_most])
     with prepared_cursor(using) as cursor:
-        cursor.execute(_stored_statement(using, insert), [*params, address])
+        cursor.execute(_stored_statement(using, insert, count is not None), [*params, address])
         row = cursor.fetchone()
     inserted(inbound, row[0], using=using)
-    return None if row[1] is None else _sender_of(row[1:], using)  # row[1]: the person's id
+    if row[1] is None:  # row[1]: the person's id
+        return None, None
+    if count is None:
+        return _sender_of(row[1:], using), None
+    return _sender_of(row[1:-1], using), int(row[-1])
 
 
 @cache
 def _count_statement(using: str) -> str:
     quote = connections[using].ops.quote_name
-    ticket = Ticket._meta
-    requester = quote(ticket.get_field("requester").column)
-    created_at = quote(ticket.get_field("created_at").column)
     return (
-        "SELECT COUNT(*) FROM ("  # noqa: S608  # names from models
-        f"SELECT 1 FROM {quote(ticket.db_table)} "
-        f"WHERE {requester} = %s AND ({requester}, {created_at}) >= (%s, %s) "
-        f"AND {quote(ticket.get_field('channel').column)} = %s "
+        "SELECT COUNT(*) FROM (SELECT 1 "  # noqa: S608  # names from models
+        f"FROM {quote(Ticket._meta.db_table)} t WHERE {_range_of('t', '%s', quote)} "
         "LIMIT %s) counted"
     )
 

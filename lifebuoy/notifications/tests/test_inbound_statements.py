@@ -134,10 +134,48 @@ def test_only_mail_that_opens_a_ticket_counts_the_senders_recent_tickets(alice, 
         assert receive(raw, now).status == "attached"
 
     def counts(queries):
-        return [q["sql"] for q in queries if q["sql"].startswith("SELECT COUNT(*)")]
+        return [q["sql"] for q in queries if "SELECT COUNT(*)" in q["sql"]]
 
-    assert len(counts(opening)) == 1
+    assert len(counts(opening)) == 1  # on PostgreSQL, in the statement that stores the mail
+    assert counts(opening)[0].startswith("WITH stored AS") == (connection.vendor == "postgresql")
     assert counts(replying) == []  # a reply is not capped: no count
+
+
+@committing
+def test_a_new_ticket_by_mail_costs_seven_statements_on_postgresql(alice, now):
+    # The first ticket reads the desk's settings (routing, SLA policy, rules) into the cache.
+    assert receive(mail(subject="Warming up")[0], now).status == "created"
+    raw, _ = mail(subject="Counted statements")
+    with CaptureQueriesContext(connection) as queries:
+        result = receive(raw, now)
+    assert result.status == "created"
+    statements = [q["sql"] for q in queries]
+    if connection.vendor != "postgresql":
+        assert "SELECT COUNT(*)" in " ".join(statements)
+        return
+    # Stored with its sender and their recent count; the ticket with its audit event and search
+    # documents; the clocks with their summary; the acknowledgement with its Message-ID; the
+    # outcome with the mail's own Message-ID.
+    assert len(statements) == 7, statements
+    assert statements[0].startswith('WITH stored AS (INSERT INTO "notifications_inboundemail"')
+    assert "SELECT COUNT(*)" in statements[0]
+    assert statements[1] == "BEGIN"
+    assert statements[-1] == "COMMIT"
+    assert all("COUNT(*)" not in sql for sql in statements[1:])
+
+
+@pytest.mark.django_db
+@override_settings(LIFEBUOY_INBOUND_MAX_TICKETS_PER_SENDER_HOUR=1)
+def test_mail_naming_a_ticket_it_cannot_reply_to_is_still_capped(alice, now):
+    assert receive(mail(subject="First this hour")[0], now).status == "created"
+    raw, _ = mail(subject="Re: something long gone", in_reply_to="<unknown@elsewhere.example>")
+    with CaptureQueriesContext(connection) as queries:
+        result = receive(raw, now)
+    assert (result.status, result.reason) == ("ignored", "too many new tickets from this sender")
+    # Counted by a statement of its own, once it was clear that the mail opens a ticket.
+    counts = [q["sql"] for q in queries if "SELECT COUNT(*)" in q["sql"]]
+    assert len(counts) == 1
+    assert counts[0].startswith("SELECT COUNT(*)")
 
 
 @pytest.mark.django_db
@@ -308,7 +346,8 @@ def _many_tickets_of_few_senders(count: int) -> None:
 @pytest.mark.django_db
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plans")
 def test_the_hourly_count_walks_only_the_senders_range_whatever_plan_is_kept(alice, now):
-    from lifebuoy.notifications.inbound.statements import _count_statement
+    from lifebuoy.core.inserts import insert_statement
+    from lifebuoy.notifications.inbound.statements import _count_statement, _stored_statement
 
     ticket_create(actor=alice, data=NewTicket(subject="Many", description="x"), now=now)
     _many_tickets_of_few_senders(5000)
@@ -319,11 +358,20 @@ def test_the_hourly_count_walks_only_the_senders_range_whatever_plan_is_kept(ali
     # The same count with the range on created_at alone is served by created_at's index here,
     # walking every sender's tickets of the hour: the reason the range is a row comparison.
     alone = _count_statement("default").replace(
-        '("requester_id", "created_at") >= (%s, %s)', '"created_at" >= %s'
+        '(t."requester_id", t."created_at") >= (%s, %s)', 't."created_at" >= %s'
     )
     assert alone != _count_statement("default")
     across = _generic_plan(alone, [alice.id, since, "email", 20])
     assert "tickets_ticket_created_at" in across
+    # And where the store counts with the sender's lookup, the person's id read by the join.
+    inbound = InboundEmail(
+        message_id="<planned@acme.example>", sender="alice@acme.example", raw=b"x", received_at=now
+    )
+    insert, values = insert_statement(inbound)
+    with_store = _stored_statement("default", insert, True)
+    joined = _generic_plan(with_store, [*values, since, "email", 20, "alice@acme.example"])
+    assert "ticket_requester_created" in joined
+    assert "tickets_ticket_created_at" not in joined
 
 
 @committing
