@@ -17,6 +17,14 @@ class AuthedRequest(HttpRequest):
 
 
 class TokenAuth(HttpBearer):
+    def __call__(self, request: HttpRequest) -> User | None:
+        """django-ninja's bearer check, reading the header from the WSGI environ: going
+        through ``request.headers`` would first copy every header of the request."""
+        scheme, _, token = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+        if scheme.lower() != self.openapi_scheme or not token:
+            return None
+        return self.authenticate(request, token)
+
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
         return api_token_authenticate(secret=token, now=timezone.now())
 

@@ -30,6 +30,7 @@ from lifebuoy.core.errors import InvalidState, ValidationFailed
 from lifebuoy.core.models import IdempotencyKey
 
 KEY_HEADER = "Idempotency-Key"
+KEY_META = "HTTP_IDEMPOTENCY_KEY"  # the header as the WSGI environ names it
 KEY_LIFETIME = timedelta(hours=24)
 MAX_KEY_LENGTH = 255
 

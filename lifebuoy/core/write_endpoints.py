@@ -33,7 +33,7 @@ from django.http.response import HttpResponseBase
 from django.utils import timezone
 
 from lifebuoy.core.idempotency import (
-    KEY_HEADER,
+    KEY_META,
     StoredAnswer,
     idempotency_key_answer,
     idempotency_key_check,
@@ -98,7 +98,7 @@ def idempotency_key(view_func: View) -> View:
     @wraps(view_func)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         write = _current_write.get()
-        sent = request.headers.get(KEY_HEADER)
+        sent = request.META.get(KEY_META)
         principal = _principal(request)
         if write is None or sent is None or principal is None:
             return view_func(request, *args, **kwargs)

@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from lifebuoy.accounts.models import ApiToken
+from lifebuoy.accounts.services import api_token_create
 
 pytestmark = pytest.mark.django_db
 
@@ -45,3 +46,26 @@ def test_an_empty_token_name_is_a_form_error(client, alice):
     response = client.post("/accounts/tokens/", {"name": ""})
     assert response.status_code == HTTPStatus.OK
     assert "name" in response.context["form"].errors
+
+
+@pytest.mark.parametrize(
+    ("header", "signed_in"),
+    [
+        ("Bearer {secret}", True),
+        ("bearer {secret}", True),  # the scheme's name is case-insensitive
+        ("BEARER {secret}", True),
+        ("Basic {secret}", False),
+        ("Bearer", False),
+        ("Bearer ", False),
+        ("{secret}", False),
+        ("Bearer {secret}x", False),
+    ],
+)
+def test_the_api_reads_a_token_only_from_a_bearer_authorization(alice, header, signed_in):
+    secret = api_token_create(user=alice, name="reader")[1]
+    api = Client(headers={"authorization": header.format(secret=secret)})
+    response = api.get("/api/me")
+    if signed_in:
+        assert response.json()["email"] == "alice@acme.example"
+    else:
+        assert response.status_code == HTTPStatus.UNAUTHORIZED
