@@ -134,9 +134,16 @@ class Side:
         assert self.server is not None
         return _cpu_seconds([self.server.pid, *_pids("gunicorn", parent=self.server.pid)])
 
-    def database_cpu(self) -> float:
+    def database_backends(self) -> dict[int, float]:
+        """CPU seconds of each PostgreSQL backend connected to this side's database."""
         backends = set(_pids(f" {self.database} ")) & set(_pids("postgres:"))
-        return _cpu_seconds(sorted(backends))
+        return {pid: _cpu_seconds([pid]) for pid in backends}
+
+    def database_cpu_since(self, before: dict[int, float]) -> float:
+        """CPU seconds the backends spent since ``before``; a backend that ended meanwhile (a
+        server process recycles its connection after a minute) is not counted, a new one is
+        counted from its start."""
+        return sum(cpu - before.get(pid, 0.0) for pid, cpu in self.database_backends().items())
 
     def post(self, conn: http.client.HTTPConnection) -> None:
         headers = {"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"}
@@ -175,7 +182,7 @@ def level(sides: tuple[Side, Side], clients: int, seconds: float) -> None:
                 conn.close()
 
     began = time.monotonic()
-    cpu = [(side.server_cpu(), side.database_cpu()) for side in sides]
+    cpu = [(side.server_cpu(), side.database_backends()) for side in sides]
     threads = [threading.Thread(target=client) for _ in range(clients)]
     for thread in threads:
         thread.start()
@@ -186,7 +193,7 @@ def level(sides: tuple[Side, Side], clients: int, seconds: float) -> None:
     for side, (server_before, database_before) in zip(sides, cpu, strict=True):
         n = max(len(side.samples), 1)
         server_ms = (side.server_cpu() - server_before) * 1000 / n
-        database_ms = (side.database_cpu() - database_before) * 1000 / n
+        database_ms = side.database_cpu_since(database_before) * 1000 / n
         spent.append((server_ms, database_ms))
         p = percentiles(side.samples)
         print(
