@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import json
 import os
 import subprocess
 import sys
@@ -31,6 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from bench.desk.api_creation import BODY  # noqa: E402
 from bench.desk.http_bench import (  # noqa: E402
     HOST,
     _cpu_seconds,
@@ -39,14 +39,6 @@ from bench.desk.http_bench import (  # noqa: E402
     percentiles,
 )
 
-BODY = json.dumps(
-    {
-        "subject": "Agent offline",
-        "description": "C2 silent for 3 hours",
-        "priority": "P2",
-        "category": "agent_not_responding",
-    }
-)
 NEW_CREDENTIAL_SCRIPT = """
 import django
 django.setup()
