@@ -3,7 +3,7 @@
 Celery's ``delay`` borrows a producer from its pool for each message, and with it a connection
 from another pool and a new channel on it, gives all of them back afterwards, and declares the
 task's queue again, copying the queue and its exchange to bind them, even though that
-connection declared it before. That is about a third of what sending a task costs the process,
+connection declared it before. That is about a quarter of what sending a task costs the process,
 and a web request that creates a ticket sends one. Here each thread keeps a producer on a
 broker connection of its own between messages, and leaves out the queue's declaration on the
 transports that route a task to its queue by name without one (Redis, the embedded SQLite
